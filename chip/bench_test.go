@@ -1,0 +1,79 @@
+package chip
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/spikemesh/spikemesh/neuron"
+)
+
+// randomNet is a dense network with int8 weights drawn from a seeded PCG,
+// biased positive so that hidden layers fire.
+func randomNet(sizes ...int) *Network {
+	rng := rand.New(rand.NewPCG(1, 2))
+	net := &Network{Name: "random", Inputs: sizes[0]}
+	for l := 1; l < len(sizes); l++ {
+		in, n := sizes[l-1], sizes[l]
+		w := make([]int8, in*n)
+		for i := range w {
+			w[i] = int8(rng.IntN(255) - 120)
+		}
+		net.Layers = append(net.Layers, Layer{Name: fmt.Sprintf("l%d", l), Size: n,
+			Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: int32(in) * 8}, Weights: w})
+	}
+	return net
+}
+
+// bernoulliStim fires each of n channels with probability p per timestep.
+type bernoulliStim struct {
+	n   int
+	p   float64
+	rng *rand.Rand
+}
+
+func (s *bernoulliStim) Events(_ int, dst []InputEvent) []InputEvent {
+	for i := 0; i < s.n; i++ {
+		if s.rng.Float64() < s.p {
+			dst = append(dst, InputEvent{Channel: int32(i), Magnitude: 1})
+		}
+	}
+	return dst
+}
+
+// BenchmarkRun simulates a 784-512-512-10 network on the Loihi preset with
+// the whole chip model on (mesh, timing, counts) and reports synaptic events
+// per second of wall time.
+func BenchmarkRun(b *testing.B) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Map(randomNet(784, 512, 512, 10), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			sim, err := NewSimulator(m, workers)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var events, packets uint64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				stim := &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(3, uint64(i)))}
+				res, err := sim.Run(context.Background(), stim, 32)
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += res.Counts.SynapticOps
+				packets += res.Counts.Packets + res.Counts.HostPackets
+			}
+			s := b.Elapsed().Seconds()
+			b.ReportMetric(float64(events)/s, "synevents/s")
+			b.ReportMetric(float64(packets)/s, "packets/s")
+		})
+	}
+}

@@ -1,0 +1,217 @@
+package chip
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/router"
+)
+
+// Config describes one chip: its mesh, the limits of each core, and the
+// latency of every event in clock cycles. Start from a preset (Preset) or
+// LoadConfig; the zero Config is not valid.
+type Config struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+
+	MeshWidth      int `yaml:"mesh_width" json:"mesh_width"`             // routers along X
+	MeshHeight     int `yaml:"mesh_height" json:"mesh_height"`           // routers along Y
+	CoresPerRouter int `yaml:"cores_per_router" json:"cores_per_router"` // cores sharing one router (a tile)
+
+	NeuronsPerCore     int `yaml:"neurons_per_core" json:"neurons_per_core"`
+	AxonsPerCore       int `yaml:"axons_per_core" json:"axons_per_core"`                   // distinct presynaptic sources a core can receive
+	SynapseMemoryBytes int `yaml:"synapse_memory_bytes" json:"synapse_memory_bytes"`       // synaptic memory per core
+	WeightBits         int `yaml:"weight_bits" json:"weight_bits"`                         // signed weight width, 2..8
+	FanoutPerCore      int `yaml:"fanout_entries_per_core" json:"fanout_entries_per_core"` // (neuron, destination core) entries per core
+
+	ClockMHz          float64          `yaml:"clock_mhz" json:"clock_mhz"`                       // converts cycles to time
+	SynapseCycles     int              `yaml:"synapse_event_cycles" json:"synapse_event_cycles"` // per synaptic event
+	NeuronCycles      int              `yaml:"neuron_update_cycles" json:"neuron_update_cycles"` // per active neuron update
+	NeuronIdleCycles  int              `yaml:"neuron_idle_cycles" json:"neuron_idle_cycles"`     // per idle neuron update
+	SpikeCycles       int              `yaml:"spike_cycles" json:"spike_cycles"`                 // per spike sent by a core
+	HopCyclesX        int              `yaml:"hop_cycles_x" json:"hop_cycles_x"`                 // router + link, east-west
+	HopCyclesY        int              `yaml:"hop_cycles_y" json:"hop_cycles_y"`                 // router + link, north-south
+	InjectCycles      int              `yaml:"inject_cycles" json:"inject_cycles"`
+	EjectCycles       int              `yaml:"eject_cycles" json:"eject_cycles"`
+	BufferDepth       int              `yaml:"buffer_depth" json:"buffer_depth"` // packets per router input buffer
+	Routing           router.Algorithm `yaml:"routing" json:"routing"`
+	BarrierBaseCycles int              `yaml:"barrier_base_cycles" json:"barrier_base_cycles"`
+	BarrierPerRouter  int              `yaml:"barrier_cycles_per_router" json:"barrier_cycles_per_router"` // per router with a used core
+	HostRouterX       int              `yaml:"host_router_x" json:"host_router_x"`                         // where host input enters the mesh
+	HostRouterY       int              `yaml:"host_router_y" json:"host_router_y"`
+}
+
+// Cores is the number of cores on the chip.
+func (c Config) Cores() int { return c.MeshWidth * c.MeshHeight * c.CoresPerRouter }
+
+// SynapseMemoryBits is the synaptic memory of one core in bits.
+func (c Config) SynapseMemoryBits() int64 { return int64(c.SynapseMemoryBytes) * 8 }
+
+// CycleNS is the length of one clock cycle in nanoseconds.
+func (c Config) CycleNS() float64 { return 1000 / c.ClockMHz }
+
+// Validate reports every problem at once, naming the field, its value and
+// the bound it breaks.
+func (c Config) Validate() error {
+	var errs []error
+	atLeast := func(field string, v, min int) {
+		if v < min {
+			errs = append(errs, fmt.Errorf("%s is %d, must be >= %d", field, v, min))
+		}
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		errs = append(errs, errors.New("name is empty"))
+	}
+	atLeast("mesh_width", c.MeshWidth, 1)
+	atLeast("mesh_height", c.MeshHeight, 1)
+	atLeast("cores_per_router", c.CoresPerRouter, 1)
+	if c.CoresPerRouter > 1<<14 {
+		errs = append(errs, fmt.Errorf("cores_per_router is %d, must be <= %d", c.CoresPerRouter, 1<<14))
+	}
+	if c.MeshWidth > 1<<12 || c.MeshHeight > 1<<12 {
+		errs = append(errs, fmt.Errorf("mesh is %dx%d, each side must be <= %d", c.MeshWidth, c.MeshHeight, 1<<12))
+	}
+	atLeast("neurons_per_core", c.NeuronsPerCore, 1)
+	atLeast("axons_per_core", c.AxonsPerCore, 1)
+	atLeast("synapse_memory_bytes", c.SynapseMemoryBytes, 1)
+	if c.WeightBits < 2 || c.WeightBits > 8 {
+		errs = append(errs, fmt.Errorf("weight_bits is %d, must be in 2..8 (signed weights stored in one byte)", c.WeightBits))
+	}
+	atLeast("fanout_entries_per_core", c.FanoutPerCore, 1)
+	if !(c.ClockMHz > 0) || c.ClockMHz > 1e6 {
+		errs = append(errs, fmt.Errorf("clock_mhz is %g, must be > 0 and <= 1e6", c.ClockMHz))
+	}
+	atLeast("synapse_event_cycles", c.SynapseCycles, 0)
+	atLeast("neuron_update_cycles", c.NeuronCycles, 0)
+	atLeast("neuron_idle_cycles", c.NeuronIdleCycles, 0)
+	atLeast("spike_cycles", c.SpikeCycles, 0)
+	atLeast("hop_cycles_x", c.HopCyclesX, 1)
+	atLeast("hop_cycles_y", c.HopCyclesY, 1)
+	atLeast("inject_cycles", c.InjectCycles, 0)
+	atLeast("eject_cycles", c.EjectCycles, 0)
+	atLeast("buffer_depth", c.BufferDepth, 1)
+	atLeast("barrier_base_cycles", c.BarrierBaseCycles, 0)
+	atLeast("barrier_cycles_per_router", c.BarrierPerRouter, 0)
+	if c.HostRouterX < 0 || c.HostRouterX >= c.MeshWidth || c.HostRouterY < 0 || c.HostRouterY >= c.MeshHeight {
+		errs = append(errs, fmt.Errorf("host router (%d,%d) is outside the %dx%d mesh", c.HostRouterX, c.HostRouterY, c.MeshWidth, c.MeshHeight))
+	}
+	if len(errs) == 0 { // remaining limits of the mesh model (sizes, routing)
+		if err := c.RouterConfig().Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RouterConfig is the mesh configuration the chip uses. Every router has one
+// local port per core plus one for the host interface.
+func (c Config) RouterConfig() router.Config {
+	return router.Config{
+		Width:        c.MeshWidth,
+		Height:       c.MeshHeight,
+		LocalPorts:   c.CoresPerRouter + 1,
+		BufferDepth:  c.BufferDepth,
+		HopCyclesX:   c.HopCyclesX,
+		HopCyclesY:   c.HopCyclesY,
+		InjectCycles: c.InjectCycles,
+		EjectCycles:  c.EjectCycles,
+		Routing:      c.Routing,
+	}
+}
+
+// YAML renders the configuration in the form LoadConfig accepts.
+func (c Config) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("chip: encoding config: %w", err)
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+// LoadConfig decodes one YAML document. Unknown keys are errors, and the
+// result is validated.
+func LoadConfig(r io.Reader) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Config{}, errors.New("chip: config is empty")
+		}
+		return Config{}, fmt.Errorf("chip: decoding config: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("chip: invalid config %q:\n%w", c.Name, err)
+	}
+	return c, nil
+}
+
+// LoadConfigFile reads a chip configuration from a YAML file.
+func LoadConfigFile(name string) (Config, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return Config{}, fmt.Errorf("chip: %w", err)
+	}
+	defer f.Close()
+	c, err := LoadConfig(f)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return c, nil
+}
+
+//go:embed presets/*.yaml
+var presetFS embed.FS
+
+// PresetNames lists the embedded chip presets in alphabetical order.
+func PresetNames() []string {
+	ents, _ := presetFS.ReadDir("presets")
+	names := make([]string, 0, len(ents))
+	for _, e := range ents {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// PresetYAML returns the embedded YAML text of a preset, comments included.
+func PresetYAML(name string) ([]byte, error) {
+	b, err := presetFS.ReadFile(path.Join("presets", name+".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("chip: unknown preset %q (available: %s)", name, strings.Join(PresetNames(), ", "))
+	}
+	return b, nil
+}
+
+// Preset loads an embedded chip preset by name.
+func Preset(name string) (Config, error) {
+	b, err := PresetYAML(name)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := LoadConfig(bytes.NewReader(b))
+	if err != nil {
+		return Config{}, fmt.Errorf("chip: preset %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// Resolve accepts a preset name or a path to a YAML file (anything ending
+// in .yaml or .yml, or containing a path separator).
+func Resolve(nameOrFile string) (Config, error) {
+	if strings.HasSuffix(nameOrFile, ".yaml") || strings.HasSuffix(nameOrFile, ".yml") || strings.ContainsRune(nameOrFile, os.PathSeparator) {
+		return LoadConfigFile(nameOrFile)
+	}
+	return Preset(nameOrFile)
+}

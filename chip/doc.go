@@ -1,0 +1,60 @@
+// Package chip models a many-core neuromorphic chip: its configuration,
+// the mapping of a spiking network onto its cores, and the engine that
+// simulates it timestep by timestep with a cycle-level mesh underneath.
+//
+// # What is modelled
+//
+// A chip is a MeshWidth x MeshHeight grid of routers (package router) with
+// CoresPerRouter cores on each (Loihi groups 4 cores per tile). A core holds
+// up to NeuronsPerCore neurons (package neuron, struct-of-arrays state), a
+// synaptic memory of SynapseMemoryBytes storing one WeightBits-bit weight per
+// (input axon, neuron) pair of a dense projection, up to AxonsPerCore input
+// axons and FanoutPerCore (neuron, destination core) fan-out entries. The
+// host feeds input events into the mesh at a host port on router
+// (HostRouterX, HostRouterY).
+//
+// # Call order
+//
+//	cfg, _ := chip.Preset("loihi")          // or LoadConfigFile
+//	m, err := chip.Map(net, cfg)            // partition + place; every limit checked
+//	sim, _ := chip.NewSimulator(m, workers) // per-core memory, state, fan-out tables
+//	res, _ := sim.Run(ctx, stimulus, T)     // one sample; call again for the next
+//
+// # Mapping
+//
+// Map splits each layer into the fewest, evenly sized groups such that every
+// group fits one core: neurons <= NeuronsPerCore; fan-in <= AxonsPerCore;
+// fan-in x neurons x WeightBits <= synaptic memory bits; neurons x (cores of
+// the next layer) <= FanoutPerCore. Groups are placed in layer order on
+// consecutive cores, router by router in row-major order. A network that
+// cannot fit is rejected with every violated limit named.
+//
+// # Timestep semantics and timing
+//
+// A timestep has three phases. Compute: every core integrates the events
+// delivered to it in the previous timestep (one weight-row read per event),
+// updates its neurons and collects the ones that fired; cores run in
+// parallel on a fixed pool of workers. Inject: the host's input events for
+// this timestep and the fired neurons' packets enter the mesh, one packet
+// per (spike, destination core). Route: the mesh delivers them cycle by
+// cycle, with contention, into the destination cores' inboxes for the next
+// timestep. So each layer adds one timestep of latency, as on synchronous
+// chips and in Brian2's default schedule.
+//
+// A core's busy time in a timestep is SynapseCycles per synaptic event plus
+// NeuronCycles per active and NeuronIdleCycles per idle neuron update; its
+// k-th spike leaves at that time plus k x SpikeCycles. The timestep lasts
+// max(slowest core, last mesh delivery) plus the barrier, BarrierBaseCycles
+// + BarrierPerRouter x routers in use. Result says which of compute or mesh
+// set each timestep's length.
+//
+// # Determinism
+//
+// In the compute phase each core writes only its own state; injection and
+// routing are serial and in core order. Integer accumulation makes the
+// order of events within a core irrelevant. Results are therefore identical
+// for any number of workers.
+//
+// Index names: ci is a core index in Mapping.Cores, ni a neuron within a
+// core, a an input axon (presynaptic source within the previous layer).
+package chip

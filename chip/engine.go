@@ -1,0 +1,358 @@
+package chip
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
+	"github.com/spikemesh/spikemesh/router"
+)
+
+// InputEvent is one host input event for one timestep: channel Channel
+// (a pixel) fires with a magnitude (1 for binary spikes, 0..255 for graded
+// direct-encoded input).
+type InputEvent struct {
+	Channel   int32
+	Magnitude uint8
+}
+
+// Stimulus produces the host input of one sample, one timestep at a time.
+// Implementations must be deterministic for a given construction (seed and
+// sample), since the engine calls Events once per timestep in order.
+type Stimulus interface {
+	// Events appends the input events of timestep t to dst and returns it.
+	Events(t int, dst []InputEvent) []InputEvent
+}
+
+// Result is what one sample's simulation produced: event counts, timing
+// and the output readout.
+type Result struct {
+	Timesteps int
+	Counts    energy.Counts
+	Mesh      router.Stats
+
+	LayerSpikes []uint64 // spikes per layer over the sample
+	LayerSynOps []uint64 // synaptic events into each layer (binary and graded)
+	LayerActive []uint64 // active neuron updates per layer
+
+	Cycles        uint64 // total cycles over all timesteps, barriers included
+	StepCyclesMax uint64 // slowest timestep
+	ComputeCycles uint64 // sum over timesteps of the slowest core's busy cycles
+	MeshCycles    uint64 // sum over timesteps of the last mesh delivery cycle
+	DrainCycles   uint64 // sum over timesteps of the mesh draining after the slowest core finished
+	MeshLast      int    // timesteps in which the last mesh delivery came after the slowest core
+
+	// Scores is the output readout per output neuron: spikes x threshold +
+	// final membrane potential, i.e. the total input the neuron integrated
+	// under reset by subtraction. Prediction is its argmax.
+	Scores []int64
+}
+
+// Prediction is the index of the highest score (lowest index on ties).
+func (r *Result) Prediction() int {
+	best := 0
+	for i, s := range r.Scores {
+		if s > r.Scores[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// core is the simulation state of one used core, struct-of-arrays; only
+// the worker processing this core writes it during the compute phase.
+type core struct {
+	layer int
+	lo, n int
+	ep    router.Endpoint
+	w     []int8  // axons x n synaptic weights, row = presynaptic source
+	nnz   []int32 // non-zero weights per row: effective synaptic ops per event
+	model neuron.Model
+	acc   []int32 // synaptic input accumulated for this timestep
+
+	in, next           []uint32 // delivered binary events (axon ids): this step, being delivered
+	inGraded, nxGraded []uint32 // graded events: axon<<8 | magnitude
+	fired              []int32
+	dests              []router.Endpoint // cores of the next layer (dense fan-out)
+
+	// per-timestep outputs of the compute phase
+	synOps, macs, memBits uint64
+	active                int
+	busy, spikeStart      uint64
+}
+
+// Simulator runs samples of a mapped network. It is not safe for
+// concurrent use; it runs its own workers inside Run and leaves none behind.
+type Simulator struct {
+	m       *Mapping
+	cfg     Config
+	mesh    *router.Mesh
+	cores   []core
+	byEP    []int32 // endpoint (router*ports+port) -> core index, -1 if unused
+	ports   int
+	workers int
+	barrier uint64
+
+	events []InputEvent
+	res    Result
+}
+
+// NewSimulator builds per-core synaptic memory, neuron state and fan-out
+// tables for a mapping. workers <= 0 means GOMAXPROCS; the number of
+// workers never changes results.
+func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	mesh, err := router.New(m.Config.RouterConfig())
+	if err != nil {
+		return nil, fmt.Errorf("chip: %w", err)
+	}
+	cfg := m.Config
+	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles()}
+	s.ports = cfg.CoresPerRouter + 1
+	s.byEP = make([]int32, cfg.MeshWidth*cfg.MeshHeight*s.ports)
+	for i := range s.byEP {
+		s.byEP[i] = -1
+	}
+	s.cores = make([]core, len(m.Cores))
+	net := m.Net
+	for ci, cm := range m.Cores {
+		ly := &net.Layers[cm.Layer]
+		n := cm.Neurons()
+		c := &s.cores[ci]
+		c.layer, c.lo, c.n, c.ep = cm.Layer, cm.Lo, n, cm.Endpoint
+		c.w = make([]int8, cm.Axons*n)
+		c.nnz = make([]int32, cm.Axons)
+		for a := 0; a < cm.Axons; a++ {
+			row := c.w[a*n : (a+1)*n]
+			copy(row, ly.Weights[a*ly.Size+cm.Lo:a*ly.Size+cm.Hi])
+			for _, x := range row {
+				if x != 0 {
+					c.nnz[a]++
+				}
+			}
+		}
+		var bias []int32
+		if ly.Bias != nil {
+			bias = ly.Bias[cm.Lo:cm.Hi]
+		}
+		c.model, err = neuron.New(ly.Neuron, n, bias)
+		if err != nil {
+			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
+		}
+		c.acc = make([]int32, n)
+		if cm.Layer+1 < len(net.Layers) {
+			for _, nc := range m.LayerCores[cm.Layer+1] {
+				c.dests = append(c.dests, m.Cores[nc].Endpoint)
+			}
+		}
+		s.byEP[int(cm.Endpoint.Router)*s.ports+int(cm.Endpoint.Port)] = int32(ci)
+	}
+	L := len(net.Layers)
+	s.res.LayerSpikes = make([]uint64, L)
+	s.res.LayerSynOps = make([]uint64, L)
+	s.res.LayerActive = make([]uint64, L)
+	s.res.Scores = make([]int64, net.Layers[L-1].Size)
+	return s, nil
+}
+
+// Mapping returns the placement the simulator runs.
+func (s *Simulator) Mapping() *Mapping { return s.m }
+
+// Run simulates one sample for T timesteps from the reset state and returns
+// its result. The returned Result's slices are owned by the caller.
+//
+// Each timestep has three phases. Compute (parallel over cores): a core
+// integrates the events delivered to it during the previous timestep,
+// updates its neurons and collects the ones that fired. Inject (serial, in
+// core order): the host's input events and every fired neuron's packets
+// (one per destination core) enter the mesh at the cycle their source emits
+// them. Route (serial): the mesh delivers every packet, cycle by cycle, into
+// its destination core's inbox for the next timestep. The timestep lasts
+// until the slowest core is done and the mesh is drained, plus the barrier.
+func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, error) {
+	if T < 1 {
+		return Result{}, fmt.Errorf("chip: timesteps is %d, must be >= 1", T)
+	}
+	s.reset()
+	res := &s.res
+	res.Timesteps = T
+	cfg := &s.cfg
+	outLayer := len(s.m.Net.Layers) - 1
+	outCounts := make([]int64, len(res.Scores))
+	graded := s.m.Net.GradedInput
+	layer0 := s.m.LayerCores[0]
+	for t := 0; t < T; t++ {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		if err := s.compute(); err != nil {
+			return Result{}, err
+		}
+		// Inject: host input first, then cores in index order.
+		s.events = stim.Events(t, s.events[:0])
+		for _, ev := range s.events {
+			tag := uint32(ev.Channel)
+			if graded {
+				tag = tag<<8 | uint32(ev.Magnitude)
+			}
+			for _, ci := range layer0 {
+				if err := s.mesh.Inject(router.Packet{Src: s.m.Host, Dst: s.cores[ci].ep, Tag: tag}); err != nil {
+					return Result{}, fmt.Errorf("chip: host input: %w", err)
+				}
+			}
+			res.Counts.HostPackets += uint64(len(layer0))
+		}
+		var busyMax uint64
+		for ci := range s.cores {
+			c := &s.cores[ci]
+			busyMax = max(busyMax, c.busy)
+			res.Counts.SynapticOps += c.synOps
+			res.Counts.SynapticMACs += c.macs
+			res.Counts.SynMemReadBits += c.memBits
+			res.Counts.NeuronUpdates += uint64(c.active)
+			res.Counts.NeuronIdle += uint64(c.n - c.active)
+			res.Counts.Spikes += uint64(len(c.fired))
+			res.LayerSpikes[c.layer] += uint64(len(c.fired))
+			res.LayerSynOps[c.layer] += c.synOps + c.macs
+			res.LayerActive[c.layer] += uint64(c.active)
+			if c.layer == outLayer {
+				for _, ni := range c.fired {
+					outCounts[c.lo+int(ni)]++
+				}
+				continue
+			}
+			for k, ni := range c.fired {
+				emit := c.spikeStart + uint64(k+1)*uint64(cfg.SpikeCycles)
+				tag := uint32(c.lo + int(ni))
+				for _, d := range c.dests {
+					if err := s.mesh.Inject(router.Packet{Src: c.ep, Dst: d, Inject: emit, Tag: tag}); err != nil {
+						return Result{}, fmt.Errorf("chip: core %d: %w", ci, err)
+					}
+				}
+				res.Counts.Packets += uint64(len(c.dests))
+			}
+		}
+		// Route.
+		st := s.mesh.Run(s.deliver)
+		res.Mesh.Add(st)
+		step := max(busyMax, st.LastArrival)
+		if st.LastArrival > busyMax {
+			res.MeshLast++
+			res.DrainCycles += st.LastArrival - busyMax
+		}
+		res.ComputeCycles += busyMax
+		res.MeshCycles += st.LastArrival
+		step += s.barrier
+		res.Cycles += step
+		res.StepCyclesMax = max(res.StepCyclesMax, step)
+		res.Counts.Barriers++
+	}
+	res.Counts.HopsX, res.Counts.HopsY = res.Mesh.HopsX, res.Mesh.HopsY
+	// Readout: spikes x threshold + residual membrane potential.
+	theta := int64(s.m.Net.Layers[outLayer].Neuron.Threshold)
+	for _, ci := range s.m.LayerCores[outLayer] {
+		c := &s.cores[ci]
+		for ni, v := range c.model.V() {
+			res.Scores[c.lo+ni] = outCounts[c.lo+ni]*theta + int64(v)
+		}
+	}
+	out := *res
+	out.LayerSpikes = append([]uint64(nil), res.LayerSpikes...)
+	out.LayerSynOps = append([]uint64(nil), res.LayerSynOps...)
+	out.LayerActive = append([]uint64(nil), res.LayerActive...)
+	out.Scores = append([]int64(nil), res.Scores...)
+	return out, nil
+}
+
+func (s *Simulator) deliver(d router.Delivery) {
+	ci := s.byEP[int(d.Packet.Dst.Router)*s.ports+int(d.Packet.Dst.Port)]
+	c := &s.cores[ci]
+	if c.layer == 0 && s.m.Net.GradedInput {
+		c.nxGraded = append(c.nxGraded, d.Packet.Tag)
+		return
+	}
+	c.next = append(c.next, d.Packet.Tag)
+}
+
+func (s *Simulator) reset() {
+	for ci := range s.cores {
+		c := &s.cores[ci]
+		c.model.Reset()
+		clear(c.acc)
+		c.in, c.next = c.in[:0], c.next[:0]
+		c.inGraded, c.nxGraded = c.inGraded[:0], c.nxGraded[:0]
+	}
+	r := &s.res
+	clear(r.LayerSpikes)
+	clear(r.LayerSynOps)
+	clear(r.LayerActive)
+	clear(r.Scores)
+	*r = Result{LayerSpikes: r.LayerSpikes, LayerSynOps: r.LayerSynOps, LayerActive: r.LayerActive, Scores: r.Scores}
+}
+
+// compute runs the compute phase of every core on the worker pool. Cores
+// are handed out one at a time from a shared counter; each core's work
+// touches only its own state, so the result is the same for any number of
+// workers and any schedule.
+func (s *Simulator) compute() error {
+	n := len(s.cores)
+	w := min(s.workers, n)
+	if w <= 1 {
+		for ci := range s.cores {
+			s.computeCore(&s.cores[ci])
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var g errgroup.Group
+	for range w {
+		g.Go(func() error {
+			for {
+				ci := int(next.Add(1) - 1)
+				if ci >= n {
+					return nil
+				}
+				s.computeCore(&s.cores[ci])
+			}
+		})
+	}
+	return g.Wait()
+}
+
+func (s *Simulator) computeCore(c *core) {
+	c.in, c.next = c.next, c.in[:0]
+	c.inGraded, c.nxGraded = c.nxGraded, c.inGraded[:0]
+	n := c.n
+	acc := c.acc[:n]
+	var ops uint64
+	for _, a := range c.in {
+		row := c.w[int(a)*n : int(a)*n+n]
+		for j, x := range row {
+			acc[j] += int32(x)
+		}
+		ops += uint64(c.nnz[a])
+	}
+	var macs uint64
+	for _, e := range c.inGraded {
+		a, mag := int(e>>8), int32(e&0xff)
+		row := c.w[a*n : a*n+n]
+		for j, x := range row {
+			acc[j] += int32(x) * mag
+		}
+		macs += uint64(c.nnz[a])
+	}
+	rows := uint64(len(c.in) + len(c.inGraded))
+	c.synOps, c.macs = ops, macs
+	cfg := &s.cfg
+	c.memBits = rows * uint64(n) * uint64(cfg.WeightBits)
+	c.fired, c.active = c.model.Step(acc, c.fired[:0])
+	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
+	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)
+}

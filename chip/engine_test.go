@@ -1,0 +1,120 @@
+package chip
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
+	"github.com/spikemesh/spikemesh/router"
+)
+
+// traceConfig is a 2x1 mesh with one core per router, so the two layers of
+// traceNet sit on neighbouring routers and every spike packet makes one hop.
+func traceConfig() Config {
+	return Config{
+		Name: "trace", MeshWidth: 2, MeshHeight: 1, CoresPerRouter: 1,
+		NeuronsPerCore: 8, AxonsPerCore: 8, SynapseMemoryBytes: 64, WeightBits: 8, FanoutPerCore: 8,
+		ClockMHz: 100, SynapseCycles: 1, NeuronCycles: 2, NeuronIdleCycles: 1, SpikeCycles: 1,
+		HopCyclesX: 2, HopCyclesY: 3, BufferDepth: 4, Routing: router.XY,
+		BarrierBaseCycles: 10, BarrierPerRouter: 1,
+	}
+}
+
+// traceNet: 2 inputs -> a (2 IF neurons, threshold 2) -> b (1 IF neuron, threshold 3).
+func traceNet() *Network {
+	return &Network{Name: "trace", Inputs: 2, Layers: []Layer{
+		{Name: "a", Size: 2, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 2},
+			Weights: []int8{1, 2, 0, 1}}, // input 0 -> {1, 2}; input 1 -> {0, 1}
+		{Name: "b", Size: 1, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 3},
+			Weights: []int8{1, 1}},
+	}}
+}
+
+type fixedStim [][]int32
+
+func (f fixedStim) Events(t int, dst []InputEvent) []InputEvent {
+	if t < len(f) {
+		for _, ch := range f[t] {
+			dst = append(dst, InputEvent{Channel: ch, Magnitude: 1})
+		}
+	}
+	return dst
+}
+
+// TestRunHandTrace checks every count and cycle of a 4-timestep run against
+// values worked out by hand (see the comments for each timestep).
+func TestRunHandTrace(t *testing.T) {
+	m, err := Map(traceNet(), traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// t0: host sends inputs 0,1 (arrive cycles 0,1: one per cycle on the
+	//     injection link); cores idle: a busy 2, b busy 1. Step 2+12 = 14.
+	// t1: a integrates rows 0,1 (3 ops): v = {1,3}; neuron 1 fires (v=1).
+	//     busy = 3 + 2*2 + 1 = 8, spike leaves at 8, arrives at b at 10 (one
+	//     X hop of 2). Host sends input 0 (arrives 0). Mesh-bound: 10+12 = 22.
+	// t2: a integrates row 0 (2 ops): v = {2,3}: both fire (v = {0,1}),
+	//     busy = 2+4+2 = 8, spikes leave at 7 and 8, arrive 9 and 10.
+	//     b integrates a1 (1 op): v = 1, busy 1+2 = 3. Mesh-bound: 22.
+	// t3: a idle (busy 2). b integrates a0, a1 (2 ops): v = 2+... = 3, fires,
+	//     busy 2+2+1 = 5. No packets. 5+12 = 17.
+	res, err := sim.Run(context.Background(), fixedStim{{0, 1}, {0}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := energy.Counts{
+		SynapticOps: 8, SynMemReadBits: 72, NeuronUpdates: 6, NeuronIdle: 6,
+		Spikes: 4, Packets: 3, HostPackets: 3, HopsX: 3, Barriers: 4,
+	}
+	if res.Counts != want {
+		t.Errorf("counts\n got %+v\nwant %+v", res.Counts, want)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"cycles", res.Cycles, uint64(75)},
+		{"step max", res.StepCyclesMax, uint64(22)},
+		{"compute cycles", res.ComputeCycles, uint64(23)},
+		{"mesh cycles", res.MeshCycles, uint64(21)},
+		{"mesh-last steps", res.MeshLast, 2},
+		{"drain cycles", res.DrainCycles, uint64(4)},
+		{"layer spikes", res.LayerSpikes, []uint64{3, 1}},
+		{"layer synops", res.LayerSynOps, []uint64{5, 3}},
+		{"scores", res.Scores, []int64{3}},
+		{"mesh packets", res.Mesh.Packets, uint64(6)},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// A second run from reset must give the same result.
+	again, err := sim.Run(context.Background(), fixedStim{{0, 1}, {0}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res, again) {
+		t.Errorf("second run differs:\n%+v\n%+v", res, again)
+	}
+}
+
+func TestRunRejectsBadTimesteps(t *testing.T) {
+	m, err := Map(traceNet(), traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.Run(context.Background(), fixedStim{}, 0); err == nil {
+		t.Fatal("T=0 accepted")
+	}
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spikemesh/spikemesh/workloads/models"
+)
+
+func newModelsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "models",
+		Short: "List the built-in models",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "name\tlayers\tdescription")
+			for _, n := range models.Names() {
+				m, err := models.Builtin(n)
+				if err != nil {
+					return err
+				}
+				sizes := []string{fmt.Sprint(m.Layers[0].In)}
+				for _, l := range m.Layers {
+					sizes = append(sizes, fmt.Sprint(l.Out))
+				}
+				desc, err := models.Description(n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, strings.Join(sizes, "-"), desc)
+			}
+			return tw.Flush()
+		},
+	}
+}

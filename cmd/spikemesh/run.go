@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+)
+
+func newRunCmd() *cobra.Command {
+	var (
+		chipName, energyName, timesteps, encoder string
+		o                                        spikemesh.Options
+		asJSON                                   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Convert, map and simulate a model; print accuracy, activity, latency and energy",
+		Long: `run converts the model to a spiking network (threshold balancing, weights
+quantized to the chip's weight bits), maps it onto the chip, simulates the
+first --samples MNIST test images for each --timesteps value and prints the
+report (text, or JSON with --json).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if o.Chip, err = chip.Resolve(chipName); err != nil {
+				return err
+			}
+			if o.Energy, err = energy.Resolve(energyName); err != nil {
+				return err
+			}
+			if o.Timesteps, err = parseInts(timesteps); err != nil {
+				return fmt.Errorf("--timesteps: %w", err)
+			}
+			if err := o.Encoder.UnmarshalText([]byte(encoder)); err != nil {
+				return fmt.Errorf("--encoder: %w", err)
+			}
+			o.Progress = newProgress(os.Stderr)
+			rep, err := spikemesh.Evaluate(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriter(os.Stdout)
+			if asJSON {
+				err = rep.WriteJSON(w)
+			} else {
+				err = rep.WriteText(w)
+			}
+			if err != nil {
+				return err
+			}
+			return w.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see `spikemesh models`)")
+	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see `spikemesh chips`)")
+	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see `spikemesh energy list`)")
+	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
+	f.StringVar(&timesteps, "timesteps", "32", "timesteps per inference; a comma-separated list runs each")
+	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes) or direct (graded input current)")
+	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
+	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
+	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
+	return cmd
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an integer", p)
+		}
+		if v < 1 {
+			return nil, fmt.Errorf("%d: must be >= 1", v)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// newProgress returns a progress callback that shows a bar on f once a run
+// has taken more than two seconds, and only when f is a terminal.
+func newProgress(f *os.File) func(done, total int) {
+	if !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	start := time.Now()
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			if time.Since(start) < 2*time.Second {
+				return
+			}
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(f),
+				progressbar.OptionSetDescription("simulating"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetItsString("samples"),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionClearOnFinish(),
+				progressbar.OptionThrottle(100*time.Millisecond),
+			)
+		}
+		_ = bar.Set(done)
+		if done == total {
+			_ = bar.Finish()
+		}
+	}
+}

@@ -1,0 +1,249 @@
+package spikemesh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/mnist"
+	"github.com/spikemesh/spikemesh/workloads/models"
+)
+
+// Options select the workload, the chip, the energy model and the run.
+type Options struct {
+	Model      string       // built-in model name (see models.Names)
+	Chip       chip.Config  // the chip to map onto
+	Energy     energy.Model // per-event costs
+	Samples    int          // test samples, from the start of the MNIST test set
+	Timesteps  []int        // one run per entry
+	Encoder    workloads.Encoder
+	Percentile float64 // threshold-balancing percentile, (0, 100]
+	Seed       uint64  // seeds every random draw (rate-coded input)
+	Workers    int     // compute workers; <= 0 means GOMAXPROCS; never changes results
+	// Progress, if set, is called after every simulated sample with the
+	// number done and the total (over all timestep counts).
+	Progress func(done, total int)
+}
+
+// Validate reports every invalid option at once.
+func (o *Options) Validate() error {
+	var errs []error
+	if o.Samples < 1 {
+		errs = append(errs, fmt.Errorf("samples is %d, must be >= 1", o.Samples))
+	}
+	if len(o.Timesteps) == 0 {
+		errs = append(errs, errors.New("no timesteps given"))
+	}
+	for _, t := range o.Timesteps {
+		if t < 1 {
+			errs = append(errs, fmt.Errorf("timesteps %d: must be >= 1", t))
+		}
+	}
+	if !(o.Percentile > 0 && o.Percentile <= 100) {
+		errs = append(errs, fmt.Errorf("percentile is %g, must be in (0, 100]", o.Percentile))
+	}
+	if err := o.Chip.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("chip %s: %w", o.Chip.Name, err))
+	}
+	if err := o.Energy.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("energy model %s: %w", o.Energy.Name, err))
+	}
+	return errors.Join(errs...)
+}
+
+// Evaluate converts the model, maps it onto the chip, simulates the test
+// samples at every requested timestep count and returns the report.
+func Evaluate(ctx context.Context, o Options) (*Report, error) {
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
+	}
+	mlp, err := models.Builtin(o.Model)
+	if err != nil {
+		return nil, err
+	}
+	test, err := mnist.Test()
+	if err != nil {
+		return nil, err
+	}
+	if o.Samples > test.N {
+		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, test.N)
+	}
+	test = test.Slice(0, o.Samples)
+	calib, err := mnist.Calibration()
+	if err != nil {
+		return nil, err
+	}
+	conv, err := workloads.Convert(mlp, calib, workloads.ConvertOptions{
+		Percentile: o.Percentile, WeightBits: o.Chip.WeightBits, Encoder: o.Encoder,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mp, err := chip.Map(conv.Net, o.Chip)
+	if err != nil {
+		return nil, err
+	}
+	sim, err := chip.NewSimulator(mp, o.Workers)
+	if err != nil {
+		return nil, err
+	}
+
+	r := &Report{
+		Workload: WorkloadInfo{
+			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: slices.Clone(o.Timesteps),
+			Encoder:    o.Encoder.String(),
+			Conversion: fmt.Sprintf("rate, threshold balancing at the %gth percentile of %d calibration images, IF neurons with reset by subtraction", o.Percentile, calib.N),
+			Seed:       o.Seed, ANNMACs: mlp.MACs(),
+		},
+		Chip: ChipInfo{
+			Preset: o.Chip.Name, Mesh: fmt.Sprintf("%dx%d", o.Chip.MeshWidth, o.Chip.MeshHeight),
+			CoresPerRouter: o.Chip.CoresPerRouter, CoresUsed: len(mp.Cores), CoresAvailable: o.Chip.Cores(),
+			RoutersUsed: mp.Routers, ClockMHz: o.Chip.ClockMHz, WeightBits: o.Chip.WeightBits,
+			NeuronsPerCore: mp.NeuronUsage(), SynMemBytesPerCore: mp.SynMemUsage(),
+			NeuronsCapacity: o.Chip.NeuronsPerCore, SynMemCapacity: o.Chip.SynapseMemoryBytes,
+		},
+		ANNAccuracy: mlp.Accuracy(test, 1),
+	}
+	for l, ly := range conv.Net.Layers {
+		r.Workload.Layers = append(r.Workload.Layers, ly.Name)
+		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Neurons: ly.Size, FanIn: conv.Net.In(l),
+			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: conv.Layers[l].Lambda})
+	}
+
+	total := o.Samples * len(o.Timesteps)
+	done := 0
+	for _, T := range o.Timesteps {
+		agg := aggregate{layers: len(conv.Net.Layers)}
+		for i := 0; i < o.Samples; i++ {
+			stim := o.Encoder.NewStimulus(test.Image(i), o.Seed, i)
+			res, err := sim.Run(ctx, stim, T)
+			if err != nil {
+				return nil, err
+			}
+			agg.add(&res, res.Prediction() == int(test.Labels[i]))
+			done++
+			if o.Progress != nil {
+				o.Progress(done, total)
+			}
+		}
+		r.Runs = append(r.Runs, agg.run(T, o, mp, conv, mlp.MACs()))
+	}
+	return r, nil
+}
+
+// aggregate sums per-sample results in sample order, so the totals are the
+// same however the simulation was scheduled.
+type aggregate struct {
+	layers  int
+	n       int
+	correct int
+	sum     chip.Result
+	latSum  uint64
+	latMax  uint64
+	stepMax uint64
+}
+
+func (a *aggregate) add(r *chip.Result, correct bool) {
+	if a.sum.LayerSpikes == nil {
+		a.sum.LayerSpikes = make([]uint64, a.layers)
+		a.sum.LayerSynOps = make([]uint64, a.layers)
+		a.sum.LayerActive = make([]uint64, a.layers)
+	}
+	a.n++
+	if correct {
+		a.correct++
+	}
+	s := &a.sum
+	s.Counts.Add(r.Counts)
+	s.Mesh.Add(r.Mesh)
+	for l := range a.layers {
+		s.LayerSpikes[l] += r.LayerSpikes[l]
+		s.LayerSynOps[l] += r.LayerSynOps[l]
+		s.LayerActive[l] += r.LayerActive[l]
+	}
+	s.Cycles += r.Cycles
+	s.ComputeCycles += r.ComputeCycles
+	s.MeshCycles += r.MeshCycles
+	s.DrainCycles += r.DrainCycles
+	s.MeshLast += r.MeshLast
+	s.Timesteps += r.Timesteps
+	a.stepMax = max(a.stepMax, r.StepCyclesMax)
+}
+
+func (a *aggregate) run(T int, o Options, mp *chip.Mapping, conv *workloads.Converted, annMACs uint64) Run {
+	n := float64(a.n)
+	s := &a.sum
+	c := s.Counts
+	steps := float64(s.Timesteps)
+	run := Run{
+		Timesteps:        T,
+		SNNAccuracy:      float64(a.correct) / n,
+		SynapticOps:      float64(c.SynapticOps) / n,
+		EffectiveMACs:    float64(c.SynapticMACs) / n,
+		NeuronUpdates:    float64(c.NeuronUpdates) / n,
+		NeuronIdle:       float64(c.NeuronIdle) / n,
+		SpikePackets:     float64(c.Packets) / n,
+		HostPackets:      float64(c.HostPackets) / n,
+		PacketHops:       float64(c.HopsX+c.HopsY) / n,
+		PacketLatencyMax: s.Mesh.LatencyMax,
+	}
+	if s.Mesh.Packets > 0 {
+		run.PacketLatencyAvg = float64(s.Mesh.LatencySum) / float64(s.Mesh.Packets)
+	}
+	var spikes, neuronSteps float64
+	for l, ly := range conv.Net.Layers {
+		ns := float64(ly.Size) * float64(T) // neuron-timesteps per inference
+		sp := float64(s.LayerSpikes[l]) / n
+		spikes += sp
+		neuronSteps += ns
+		run.Layers = append(run.Layers, LayerStat{
+			Name: ly.Name, Neurons: ly.Size, SpikesPerSample: sp,
+			FiringRate: sp / ns, ActivationSparsity: 1 - sp/ns,
+			SynapticOps: float64(s.LayerSynOps[l]) / n,
+		})
+	}
+	run.ActivationSparsity = 1 - spikes/neuronSteps
+	cyclesPerInf := float64(s.Cycles) / n
+	run.Timing = Timing{
+		CyclesPerTimestepMean: float64(s.Cycles) / steps,
+		CyclesPerTimestepMax:  a.stepMax,
+		ComputeCyclesMean:     float64(s.ComputeCycles) / steps,
+		MeshCyclesMean:        float64(s.MeshCycles) / steps,
+		DrainCyclesMean:       float64(s.DrainCycles) / steps,
+		BarrierCycles:         mp.BarrierCycles(),
+		MeshLastFraction:      float64(s.MeshLast) / steps,
+		LatencyUS:             cyclesPerInf / o.Chip.ClockMHz,
+	}
+	// The timestep is compute + drain + barrier; whichever of the first two
+	// contributes more cycles bounds it.
+	run.Timing.Bound = "compute"
+	if s.DrainCycles > s.ComputeCycles {
+		run.Timing.Bound = "mesh"
+	}
+	seconds := run.Timing.LatencyUS * 1e-6
+	// Energy per inference from the per-inference mean of the counts; the
+	// model is linear in the counts, so this equals the mean energy.
+	bd := o.Energy.Estimate(c, float64(s.Cycles)/o.Chip.ClockMHz*1e-6, len(mp.Cores))
+	const pJ2uJ = 1e-6
+	run.Energy = Energy{
+		Model:       o.Energy.Name,
+		TotalUJ:     bd.TotalPJ / n * pJ2uJ,
+		SynapticUJ:  bd.SynapticPJ / n * pJ2uJ,
+		NeuronUJ:    bd.NeuronPJ / n * pJ2uJ,
+		SpikeUJ:     bd.SpikePJ / n * pJ2uJ,
+		MeshUJ:      bd.MeshPJ / n * pJ2uJ,
+		StaticUJ:    bd.StaticPJ / n * pJ2uJ,
+		ANNPaperUJ:  o.Energy.ANNEnergyPJ(annMACs) * pJ2uJ,
+		SNNPaperUJ:  o.Energy.SNNPaperEnergyPJ(c.SynapticOps, c.SynapticMACs) / n * pJ2uJ,
+		PaperEMACPJ: o.Energy.MACPJ,
+		PaperEACPJ:  o.Energy.ACPJ,
+	}
+	if seconds > 0 {
+		run.Energy.PowerMW = run.Energy.TotalUJ * 1e-6 / seconds * 1e3
+	}
+	return run
+}

@@ -1,0 +1,142 @@
+package spikemesh
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/workloads"
+)
+
+func testOptions(t *testing.T, samples int, timesteps ...int) Options {
+	t.Helper()
+	c, err := chip.Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := energy.Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Model: "mnist-mlp", Chip: c, Energy: e, Samples: samples, Timesteps: timesteps,
+		Encoder: workloads.Rate, Percentile: 99.9, Seed: 7, Workers: 1}
+}
+
+func render(t *testing.T, r *Report) (text, js []byte) {
+	t.Helper()
+	var a, b bytes.Buffer
+	if err := r.WriteText(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	return a.Bytes(), b.Bytes()
+}
+
+// TestDeterministicAcrossWorkers: the text and JSON reports are byte-identical
+// for 1, 2 and 8 workers and for a repeated run with the same seed.
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	var wantText, wantJSON []byte
+	for i, w := range []int{1, 2, 8, 2} {
+		o := testOptions(t, 12, 16)
+		o.Workers = w
+		r, err := Evaluate(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, js := render(t, r)
+		if i == 0 {
+			wantText, wantJSON = text, js
+			continue
+		}
+		if !bytes.Equal(text, wantText) || !bytes.Equal(js, wantJSON) {
+			t.Fatalf("workers=%d: report differs from workers=1", w)
+		}
+	}
+	// A different seed must change the rate-coded spikes.
+	o := testOptions(t, 12, 16)
+	o.Seed = 8
+	r, err := Evaluate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, js := render(t, r); bytes.Equal(js, wantJSON) {
+		t.Fatal("seed has no effect")
+	}
+}
+
+// TestBuiltinWorkload runs the built-in MLP on the Loihi preset and checks
+// accuracy bounds and that the event counts add up.
+func TestBuiltinWorkload(t *testing.T) {
+	samples := 300
+	if testing.Short() {
+		samples = 60
+	}
+	o := testOptions(t, samples, 32)
+	o.Workers = 2
+	r, err := Evaluate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ANNAccuracy < 0.97 {
+		t.Errorf("ANN accuracy %.3f on %d samples, want >= 0.97", r.ANNAccuracy, samples)
+	}
+	run := r.Runs[0]
+	if run.SNNAccuracy < r.ANNAccuracy-0.04 {
+		t.Errorf("SNN accuracy %.3f vs ANN %.3f at T=32", run.SNNAccuracy, r.ANNAccuracy)
+	}
+	// Loihi's 128 KiB per core forces every hidden layer onto several cores.
+	for _, l := range r.Mapping[:2] {
+		if l.Cores < 2 {
+			t.Errorf("layer %s on %d core(s); synaptic memory should force a split", l.Name, l.Cores)
+		}
+	}
+	// Packets: every spike of a non-output layer goes to each core of the
+	// next layer.
+	var wantPackets float64
+	for l := 0; l+1 < len(run.Layers); l++ {
+		wantPackets += run.Layers[l].SpikesPerSample * float64(r.Mapping[l+1].Cores)
+	}
+	if d := run.SpikePackets - wantPackets; d > 1e-6 || d < -1e-6 {
+		t.Errorf("spike packets %.3f, want Σ spikes x next-layer cores = %.3f", run.SpikePackets, wantPackets)
+	}
+	var synops float64
+	for _, l := range run.Layers {
+		synops += l.SynapticOps
+	}
+	if d := synops - run.SynapticOps; d > 1e-6 || d < -1e-6 {
+		t.Errorf("per-layer synaptic ops sum to %.3f, total %.3f", synops, run.SynapticOps)
+	}
+	e := run.Energy
+	parts := e.SynapticUJ + e.NeuronUJ + e.SpikeUJ + e.MeshUJ + e.StaticUJ
+	if d := parts - e.TotalUJ; d > 1e-9*e.TotalUJ || d < -1e-9*e.TotalUJ {
+		t.Errorf("energy parts sum to %g, total %g", parts, e.TotalUJ)
+	}
+	if run.Timing.LatencyUS <= 0 || run.Timing.CyclesPerTimestepMax == 0 {
+		t.Errorf("timing not filled: %+v", run.Timing)
+	}
+}
+
+func TestEvaluateRejectsBadOptions(t *testing.T) {
+	cases := []struct {
+		name string
+		mod  func(*Options)
+	}{
+		{"zero samples", func(o *Options) { o.Samples = 0 }},
+		{"zero timesteps", func(o *Options) { o.Timesteps = []int{0} }},
+		{"too many samples", func(o *Options) { o.Samples = 10001 }},
+		{"unknown model", func(o *Options) { o.Model = "nope" }},
+		{"percentile", func(o *Options) { o.Percentile = 0 }},
+		{"mesh too small", func(o *Options) { o.Chip.MeshWidth, o.Chip.MeshHeight, o.Chip.CoresPerRouter = 1, 1, 2 }},
+	}
+	for _, c := range cases {
+		o := testOptions(t, 1, 1)
+		c.mod(&o)
+		if _, err := Evaluate(context.Background(), o); err == nil {
+			t.Errorf("%s: accepted", c.name)
+		}
+	}
+}

@@ -1,0 +1,89 @@
+// Package neuron implements the fixed-point neuron models of spikemesh: the
+// per-core neuron state that the chip engine advances once per timestep.
+//
+// # What is modelled
+//
+// Three models, selected by Kind in Params:
+//
+//   - IFSubtract: integrate-and-fire with reset by subtraction. Each step
+//     v += in + bias; if v >= Threshold the neuron fires once and
+//     v -= Threshold, keeping the residue (as in rate-converted ANN->SNN
+//     networks and Brian2's "v -= 1" reset). At most one spike per step.
+//   - IFZero: the same integration, but v = 0 after a spike.
+//   - LIF: the current-based (CUBA) leaky integrate-and-fire neuron of Intel
+//     Loihi (Davies et al., IEEE Micro 2018), with the fixed-point
+//     conventions Lava documents for its bit-accurate LIF: 12-bit decay
+//     constants applied with rounding toward zero, 24-bit u that wraps and
+//     24-bit v that saturates, spike when v > Threshold (strictly), reset v
+//     to 0, optional refractory period.
+//
+// The fidelity is bit-exact for the arithmetic stated below; it is a model
+// of the neuron equations, not of Loihi's microcode or its timing. Loihi's
+// and Lava's encodings and scalings (weight exponent, bias mantissa <<
+// exponent, fixed shifts applied to threshold and input, any decay offsets)
+// are not reproduced, so results are not claimed to be bit-identical to a
+// Lava ProcessModel: every quantity (input, bias, u, v, Threshold) is a
+// plain integer in one "state unit", and the caller chooses the scale.
+//
+// # Fixed-point arithmetic, exactly
+//
+// IF kinds, per neuron and step (int64 intermediate, so nothing overflows
+// before saturation):
+//
+//	v = clamp(v + in + bias, -IFStateMax, IFStateMax)   // IFStateMax = 2^30
+//	if v >= Threshold { spike; v -= Threshold (IFSubtract) or v = 0 (IFZero) }
+//
+// Saturation at ±2^30 (rather than the int32 limits) keeps v + in + bias
+// meaningful for any int32 input and never wraps; Threshold <= 2^30 so a
+// saturated neuron still fires.
+//
+// LIF, per neuron and step:
+//
+//	decay(x, d) = trunc(x * (4096 - d) / 4096)          // round toward zero
+//	u = wrap24(decay(u, DecayU) + in)                   // 24-bit two's-complement wrap
+//	if refractory > 0 { refractory--; v stays 0 }
+//	else {
+//	    v = clamp(decay(v, DecayV) + u + bias, -(2^23-1), 2^23-1)  // saturate
+//	    if v > Threshold { spike; v = 0; refractory = Refractory }
+//	}
+//
+// Rounding is toward zero for negative values too: decay(-9, 2048) = -4,
+// whereas an arithmetic shift would give -5. u wraps (the low 24 bits are
+// kept and sign-extended, range [-2^23, 2^23-1]); v saturates to the
+// symmetric range [-(2^23-1), 2^23-1] (LIFStateMax). DecayU = 0 means no
+// leak; 4096 means the state is cleared every step. Refractory = r holds v
+// at 0 for the r steps after a spike while u keeps decaying and integrating.
+//
+// # Main types and call order
+//
+// Params (shared by a population; Validate reports every problem at once)
+// -> New(params, n, bias) returns a Model: *IF for the IF kinds, *LIFState
+// for LIF. The engine then calls, per sample:
+//
+//	m.Reset()
+//	for each timestep {
+//	    // accumulate synaptic input into in[ni]
+//	    fired, active = m.Step(in, fired[:0]) // in is zeroed by Step
+//	}
+//	readout from m.V()
+//
+// Step's active count is the number of neurons whose state was updated;
+// neurons that provably cannot change (no input, no bias, and for IF
+// v < Threshold; for LIF u = v = 0 and not refractory) are skipped cheaply
+// and not counted. The energy model prices active updates; skipping never
+// changes results (tests compare against an unskipped reference).
+//
+// # Index names
+//
+// ni is the index of a neuron within its Model (one core's slice of a
+// layer), 0 <= ni < Len(). Every state slice is indexed by ni. Fired indices
+// are ni values in increasing order.
+//
+// # Determinism and concurrency
+//
+// All arithmetic is integer and order-independent per neuron; results
+// depend only on params, bias and inputs. Step neither allocates (when
+// cap(fired) suffices) nor starts goroutines. A Model is not safe for
+// concurrent use, but distinct Models share no state and can be stepped in
+// parallel. StateHash summarises a Model's state for determinism checks.
+package neuron

@@ -1,0 +1,65 @@
+package neuron
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind selects a neuron model. The zero value is IFSubtract. Kind implements
+// encoding.TextMarshaler and encoding.TextUnmarshaler, so it reads and writes
+// as its name in YAML and JSON ("if-subtract", "if-zero", "lif").
+type Kind uint8
+
+const (
+	// IFSubtract is integrate-and-fire with reset by subtraction of the
+	// threshold (the residue is kept), at most one spike per step.
+	IFSubtract Kind = iota
+	// IFZero is integrate-and-fire with reset to zero.
+	IFZero
+	// LIF is the Loihi-style current-based (CUBA) leaky integrate-and-fire
+	// neuron with 12-bit decay constants and 24-bit state.
+	LIF
+
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	IFSubtract: "if-subtract",
+	IFZero:     "if-zero",
+	LIF:        "lif",
+}
+
+// validKindNames lists every accepted name, for error messages.
+func validKindNames() string { return strings.Join(kindNames[:], ", ") }
+
+// valid reports whether k is one of the defined kinds.
+func (k Kind) valid() bool { return k < numKinds }
+
+// String returns the model name, or "Kind(n)" for an undefined value.
+func (k Kind) String() string {
+	if k.valid() {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// MarshalText returns the model name. Undefined kinds are an error.
+func (k Kind) MarshalText() ([]byte, error) {
+	if !k.valid() {
+		return nil, fmt.Errorf("neuron: cannot marshal undefined model %s; valid: %s", k, validKindNames())
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText parses a model name (exact, case-sensitive). An unknown name
+// is an error that lists the valid names.
+func (k *Kind) UnmarshalText(text []byte) error {
+	s := string(text)
+	for i, name := range kindNames {
+		if s == name {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("neuron: unknown model %q; valid: %s", s, validKindNames())
+}

@@ -1,0 +1,114 @@
+package neuron
+
+import (
+	"fmt"
+)
+
+// Model is what the chip engine drives. One Model value holds the state of n
+// neurons (one core's slice of a layer), indexed by ni in [0, Len()).
+// Implementations: *IF (both IF kinds) and *LIFState. A Model is not safe
+// for concurrent use; distinct Models share nothing and may be stepped in
+// parallel.
+type Model interface {
+	// Len returns the number of neurons.
+	Len() int
+	// Reset restores the initial state (v = 0, u = 0, refractory counters 0)
+	// before a new sample. Parameters and biases are kept.
+	Reset()
+	// Step advances every neuron by one timestep. in[ni] is the summed
+	// synaptic input that arrived for neuron ni; len(in) must equal Len()
+	// (a mismatch is a programmer error and panics). Step reads in and sets
+	// every element to 0, so the caller can reuse the buffer. Per-neuron
+	// bias is added every step. Indices of neurons that fired are appended to
+	// fired in increasing order, and the extended slice is returned (no
+	// allocation when cap(fired) suffices). The int result is the number of
+	// active updates: neurons whose state was read and written this step.
+	// Neurons that provably cannot change are skipped and not counted (see
+	// the type docs of IF and LIFState for the exact idle rules).
+	Step(in []int32, fired []int32) ([]int32, int)
+	// V returns the membrane potentials (state units, length Len()). The
+	// slice aliases internal state: read it, do not modify it, and do not
+	// keep it across Step or Reset if a snapshot is needed.
+	V() []int32
+}
+
+// New builds a Model for n neurons with params p and per-neuron bias (state
+// units, added every step). bias may be nil (all zeros); otherwise len(bias)
+// must be n. New copies bias. It returns an error for invalid params, n < 0,
+// a bias length mismatch, or a bias outside the model's state range
+// (|bias| <= IFStateMax for IF kinds, <= LIFStateMax for LIF).
+func New(p Params, n int, bias []int32) (Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("neuron: invalid params:\n%w", err)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("neuron: neuron count (%d) must be >= 0", n)
+	}
+	if bias != nil && len(bias) != n {
+		return nil, fmt.Errorf("neuron: len(bias) (%d) must equal the neuron count (%d) or bias must be nil", len(bias), n)
+	}
+	b := make([]int32, n)
+	hasBias := false
+	lim := maxBias(p.Kind)
+	for ni, x := range bias {
+		if x < -lim || x > lim {
+			return nil, fmt.Errorf("neuron: bias[%d] (%d) outside [%d, %d] for model %s", ni, x, -lim, lim, p.Kind)
+		}
+		b[ni] = x
+		hasBias = hasBias || x != 0
+	}
+	if p.Kind == LIF {
+		return &LIFState{
+			params: p,
+			factU:  int64(DecayMax - int64(p.DecayU)),
+			factV:  int64(DecayMax - int64(p.DecayV)),
+			u:      make([]int32, n),
+			v:      make([]int32, n),
+			bias:   b,
+			ref:    make([]uint16, n),
+		}, nil
+	}
+	return &IF{params: p, v: make([]int32, n), bias: b, hasBias: hasBias}, nil
+}
+
+// StateHash returns a 64-bit FNV-1a hash of m's dynamic state (every state
+// slice in neuron-index order; for LIF: u, v, refractory counters). Two
+// Models with the same hash are, for all practical purposes, in the same
+// state; the engine uses it to check determinism across worker counts. It
+// does not allocate.
+func StateHash(m Model) uint64 {
+	h := uint64(fnvOffset)
+	switch s := m.(type) {
+	case *IF:
+		h = hashInt32s(h, s.v)
+	case *LIFState:
+		h = hashInt32s(h, s.u)
+		h = hashInt32s(h, s.v)
+		for _, r := range s.ref {
+			h = hashByte(h, byte(r))
+			h = hashByte(h, byte(r>>8))
+		}
+	default:
+		h = hashInt32s(h, m.V())
+	}
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+// hashInt32s feeds xs to the hash as little-endian bytes.
+func hashInt32s(h uint64, xs []int32) uint64 {
+	for _, x := range xs {
+		u := uint32(x)
+		h = hashByte(h, byte(u))
+		h = hashByte(h, byte(u>>8))
+		h = hashByte(h, byte(u>>16))
+		h = hashByte(h, byte(u>>24))
+	}
+	return h
+}

@@ -1,0 +1,224 @@
+package spikemesh
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spikemesh/spikemesh/chip"
+)
+
+// Report is the result of one evaluation. Field names are stable and carry
+// their units; every number is computed from the simulation.
+type Report struct {
+	Workload WorkloadInfo `json:"workload"`
+	Chip     ChipInfo     `json:"chip"`
+	Mapping  []LayerMap   `json:"mapping"`
+	// ANNAccuracy is the float ANN's accuracy on the same samples.
+	ANNAccuracy float64 `json:"ann_accuracy"`
+	Runs        []Run   `json:"runs"` // one per requested timestep count
+}
+
+// WorkloadInfo describes what ran.
+type WorkloadInfo struct {
+	Model      string   `json:"model"`
+	Dataset    string   `json:"dataset"`
+	Samples    int      `json:"samples"`
+	Timesteps  []int    `json:"timesteps"`
+	Encoder    string   `json:"encoder"`
+	Conversion string   `json:"conversion"`
+	Seed       uint64   `json:"seed"`
+	ANNMACs    uint64   `json:"ann_macs_per_inference"`
+	Layers     []string `json:"layers"`
+}
+
+// ChipInfo describes the chip and how full it is.
+type ChipInfo struct {
+	Preset             string     `json:"preset"`
+	Mesh               string     `json:"mesh"`
+	CoresPerRouter     int        `json:"cores_per_router"`
+	CoresUsed          int        `json:"cores_used"`
+	CoresAvailable     int        `json:"cores_available"`
+	RoutersUsed        int        `json:"routers_used"`
+	ClockMHz           float64    `json:"clock_mhz"`
+	WeightBits         int        `json:"weight_bits"`
+	NeuronsPerCore     chip.Usage `json:"neurons_per_core"`
+	SynMemBytesPerCore chip.Usage `json:"synapse_memory_bytes_per_core"`
+	NeuronsCapacity    int        `json:"neurons_per_core_capacity"`
+	SynMemCapacity     int        `json:"synapse_memory_bytes_per_core_capacity"`
+}
+
+// LayerMap is how one layer was converted and placed.
+type LayerMap struct {
+	Name      string  `json:"name"`
+	Neurons   int     `json:"neurons"`
+	FanIn     int     `json:"fan_in"`
+	Cores     int     `json:"cores"`
+	Threshold int32   `json:"threshold"`
+	Lambda    float64 `json:"lambda"`
+}
+
+// Run is the result for one timestep count, averaged per inference.
+type Run struct {
+	Timesteps   int         `json:"timesteps"`
+	SNNAccuracy float64     `json:"snn_accuracy"`
+	Layers      []LayerStat `json:"layers"`
+	// ActivationSparsity is the fraction of neuron-timesteps without a spike
+	// over all layers (NeuroBench "activation sparsity").
+	ActivationSparsity float64 `json:"activation_sparsity"`
+	// SynapticOps are NeuroBench effective ACs: binary spikes times non-zero
+	// weights; EffectiveMACs are graded (direct) inputs times non-zero weights.
+	SynapticOps      float64 `json:"synaptic_ops_per_inference"`
+	EffectiveMACs    float64 `json:"effective_macs_per_inference"`
+	NeuronUpdates    float64 `json:"neuron_updates_per_inference"`
+	NeuronIdle       float64 `json:"neuron_idle_updates_per_inference"`
+	SpikePackets     float64 `json:"spike_packets_per_inference"`
+	HostPackets      float64 `json:"host_packets_per_inference"`
+	PacketHops       float64 `json:"packet_hops_per_inference"`
+	PacketLatencyAvg float64 `json:"packet_latency_mean_cycles"`
+	PacketLatencyMax uint64  `json:"packet_latency_max_cycles"`
+	Timing           Timing  `json:"timing"`
+	Energy           Energy  `json:"energy"`
+}
+
+// LayerStat is per-layer activity per inference.
+type LayerStat struct {
+	Name               string  `json:"name"`
+	Neurons            int     `json:"neurons"`
+	SpikesPerSample    float64 `json:"spikes_per_inference"`
+	FiringRate         float64 `json:"firing_rate_per_timestep"`
+	ActivationSparsity float64 `json:"activation_sparsity"`
+	SynapticOps        float64 `json:"synaptic_ops_per_inference"`
+}
+
+// Timing is the cycle-level timing of the chip.
+type Timing struct {
+	CyclesPerTimestepMean float64 `json:"cycles_per_timestep_mean"`
+	CyclesPerTimestepMax  uint64  `json:"cycles_per_timestep_max"`
+	// ComputeCyclesMean is the slowest core's busy time, MeshCyclesMean the
+	// last mesh delivery, DrainCyclesMean how long the mesh kept running
+	// after the slowest core finished. A timestep lasts compute + drain +
+	// barrier.
+	ComputeCyclesMean float64 `json:"compute_cycles_per_timestep_mean"`
+	MeshCyclesMean    float64 `json:"mesh_last_delivery_cycle_mean"`
+	DrainCyclesMean   float64 `json:"mesh_drain_cycles_per_timestep_mean"`
+	BarrierCycles     uint64  `json:"barrier_cycles_per_timestep"`
+	MeshLastFraction  float64 `json:"mesh_finished_last_fraction"` // timesteps in which the mesh finished after the slowest core
+	Bound             string  `json:"bound"`                       // "compute" or "mesh": the larger of compute and drain cycles
+	LatencyUS         float64 `json:"latency_per_inference_us"`
+}
+
+// Energy is energy per inference in µJ.
+type Energy struct {
+	Model       string  `json:"model"`
+	TotalUJ     float64 `json:"energy_per_inference_uj"`
+	SynapticUJ  float64 `json:"synaptic_uj"`
+	NeuronUJ    float64 `json:"neuron_uj"`
+	SpikeUJ     float64 `json:"spike_uj"`
+	MeshUJ      float64 `json:"mesh_uj"`
+	StaticUJ    float64 `json:"static_uj"`
+	PowerMW     float64 `json:"average_power_mw"`
+	ANNPaperUJ  float64 `json:"ann_paper_energy_uj"` // E_MAC x ANN MACs
+	SNNPaperUJ  float64 `json:"snn_paper_energy_uj"` // E_AC x synaptic ops (+ E_MAC x effective MACs)
+	PaperEMACPJ float64 `json:"paper_e_mac_pj"`
+	PaperEACPJ  float64 `json:"paper_e_ac_pj"`
+}
+
+// WriteJSON writes the report as one indented JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the report for people.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	wl, c := r.Workload, r.Chip
+	fmt.Fprintf(&b, "spikemesh report\n\n")
+	fmt.Fprintf(&b, "workload  model %s, dataset %s, %d samples, timesteps %s, encoder %s, seed %d\n",
+		wl.Model, wl.Dataset, wl.Samples, joinInts(wl.Timesteps), wl.Encoder, wl.Seed)
+	fmt.Fprintf(&b, "          conversion %s\n", wl.Conversion)
+	fmt.Fprintf(&b, "chip      preset %s, mesh %s routers x %d cores, %d of %d cores used (%d routers), %d-bit weights, clock %g MHz\n",
+		c.Preset, c.Mesh, c.CoresPerRouter, c.CoresUsed, c.CoresAvailable, c.RoutersUsed, c.WeightBits, c.ClockMHz)
+	fmt.Fprintf(&b, "          neurons per core      min %d  mean %.1f  max %d  (capacity %d)\n",
+		c.NeuronsPerCore.Min, c.NeuronsPerCore.Mean, c.NeuronsPerCore.Max, c.NeuronsCapacity)
+	fmt.Fprintf(&b, "          synaptic memory/core  min %d B  mean %.0f B  max %d B  (capacity %d B)\n\n",
+		c.SynMemBytesPerCore.Min, c.SynMemBytesPerCore.Mean, c.SynMemBytesPerCore.Max, c.SynMemCapacity)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "layer\tneurons\tfan-in\tcores\tthreshold\tlambda\n")
+	for _, l := range r.Mapping {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.4g\n", l.Name, l.Neurons, l.FanIn, l.Cores, l.Threshold, l.Lambda)
+	}
+	tw.Flush()
+	fmt.Fprintf(&b, "\nANN accuracy %.2f %%  (float model, same %d samples)\n", 100*r.ANNAccuracy, wl.Samples)
+	for _, run := range r.Runs {
+		writeRun(&b, &run)
+	}
+	if len(r.Runs) > 1 {
+		fmt.Fprintf(&b, "\naccuracy and energy vs timesteps\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "timesteps\tSNN acc %%\tANN acc %%\tenergy µJ\tlatency µs\tsynaptic ops\n")
+		for _, run := range r.Runs {
+			fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.4g\t%.4g\t%.4g\n", run.Timesteps, 100*run.SNNAccuracy, 100*r.ANNAccuracy,
+				run.Energy.TotalUJ, run.Timing.LatencyUS, run.SynapticOps)
+		}
+		tw.Flush()
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeRun(b *strings.Builder, run *Run) {
+	fmt.Fprintf(b, "\n== %d timesteps ==\n", run.Timesteps)
+	fmt.Fprintf(b, "SNN accuracy %.2f %%\n\n", 100*run.SNNAccuracy)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "layer\tneurons\tspikes/inf\tfiring rate\tsparsity\tsynaptic ops/inf\n")
+	for _, l := range run.Layers {
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.4f\t%.4f\t%.4g\n", l.Name, l.Neurons, l.SpikesPerSample, l.FiringRate, l.ActivationSparsity, l.SynapticOps)
+	}
+	tw.Flush()
+	fmt.Fprintf(b, "all layers: activation sparsity %.4f\n\n", run.ActivationSparsity)
+	fmt.Fprintf(b, "events per inference\n")
+	fmt.Fprintf(b, "  synaptic ops (effective ACs)  %.4g\n", run.SynapticOps)
+	if run.EffectiveMACs > 0 {
+		fmt.Fprintf(b, "  effective MACs (direct input) %.4g\n", run.EffectiveMACs)
+	}
+	fmt.Fprintf(b, "  neuron updates                %.4g active, %.4g idle\n", run.NeuronUpdates, run.NeuronIdle)
+	fmt.Fprintf(b, "  spike packets                 %.4g (+ %.4g host input packets)\n", run.SpikePackets, run.HostPackets)
+	fmt.Fprintf(b, "  packet hops                   %.4g (packet latency mean %.1f, max %d cycles)\n\n", run.PacketHops, run.PacketLatencyAvg, run.PacketLatencyMax)
+	t := run.Timing
+	fmt.Fprintf(b, "timing\n")
+	fmt.Fprintf(b, "  cycles per timestep  mean %.1f  max %d\n", t.CyclesPerTimestepMean, t.CyclesPerTimestepMax)
+	fmt.Fprintf(b, "    = slowest core %.1f + mesh drain %.1f + barrier %d  (last delivery at %.1f; mesh finished last in %.1f %% of timesteps)\n",
+		t.ComputeCyclesMean, t.DrainCyclesMean, t.BarrierCycles, t.MeshCyclesMean, 100*t.MeshLastFraction)
+	fmt.Fprintf(b, "  bound by             %s\n", t.Bound)
+	fmt.Fprintf(b, "  latency/inference    %.3f µs\n\n", t.LatencyUS)
+	e := run.Energy
+	fmt.Fprintf(b, "energy per inference (%s)   %.4f µJ   (average power %.2f mW)\n", e.Model, e.TotalUJ, e.PowerMW)
+	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"synaptic ops", e.SynapticUJ}, {"neuron updates", e.NeuronUJ}, {"spike generation", e.SpikeUJ}, {"mesh (packets, hops, barriers)", e.MeshUJ}, {"static", e.StaticUJ}} {
+		share := 0.0
+		if e.TotalUJ > 0 {
+			share = 100 * p.v / e.TotalUJ
+		}
+		fmt.Fprintf(tw, "  %s\t%.4f µJ\t%5.1f %%\n", p.name, p.v, share)
+	}
+	tw.Flush()
+	fmt.Fprintf(b, "paper-style estimates (E_MAC %.1f pJ, E_AC %.1f pJ)\n", e.PaperEMACPJ, e.PaperEACPJ)
+	fmt.Fprintf(b, "  ANN: E_MAC x MACs            %.4f µJ\n", e.ANNPaperUJ)
+	fmt.Fprintf(b, "  SNN: E_AC x synaptic ops     %.4f µJ\n", e.SNNPaperUJ)
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ",")
+}

@@ -1,0 +1,75 @@
+// Command mkcalib writes the embedded calibration subset of MNIST: the first
+// 2,000 images and labels of the original training set, in idx format,
+// gzip-compressed, as data/calib-images-idx3-ubyte.gz and
+// data/calib-labels-idx1-ubyte.gz of package workloads/mnist.
+//
+// Run it from the module root:
+//
+//	go run ./workloads/mnist/internal/mkcalib
+//
+// The training set is read from the GoMNIST module in the Go module cache
+// (mnist.Train). The output is byte-for-byte reproducible for a given Go
+// release: the gzip header carries no name and no modification time, and
+// the compression level is fixed.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spikemesh/spikemesh/workloads/mnist"
+)
+
+func main() {
+	out := flag.String("out", filepath.Join("workloads", "mnist", "data"), "output folder")
+	n := flag.Int("n", 2000, "number of leading training images to keep")
+	flag.Parse()
+	if err := run(*out, *n); err != nil {
+		fmt.Fprintln(os.Stderr, "mkcalib:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string, n int) error {
+	train, err := mnist.Train()
+	if err != nil {
+		return err
+	}
+	if n < 1 || n > train.N {
+		return fmt.Errorf("-n %d must be in [1, %d]", n, train.N)
+	}
+	sub := train.Slice(0, n)
+	var img, lab bytes.Buffer
+	if err := mnist.WriteIDX(&img, &lab, sub); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		raw  []byte
+	}{
+		{"calib-images-idx3-ubyte.gz", img.Bytes()},
+		{"calib-labels-idx1-ubyte.gz", lab.Bytes()},
+	} {
+		var z bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		if err != nil {
+			return err
+		}
+		if _, err := zw.Write(f.raw); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		path := filepath.Join(out, f.name)
+		if err := os.WriteFile(path, z.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("wrote %s (%d bytes, %d images)\n", path, z.Len(), n)
+	}
+	return nil
+}
