@@ -116,8 +116,8 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		for l, g := range groups {
 			parts = append(parts, fmt.Sprintf("%s: %d", net.Layers[l].Name, g))
 		}
-		return nil, fmt.Errorf("chip: network %s needs %d cores (%s), chip %s has %d (%dx%d routers x %d cores): raise mesh_width/mesh_height, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
-			net.Name, total, strings.Join(parts, ", "), cfg.Name, cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter)
+		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores): raise mesh_width/mesh_height, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
+			net.Name, cfg.Name, total, strings.Join(parts, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter)
 	}
 
 	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L)}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 )
 
 func main() {
@@ -15,7 +16,10 @@ func main() {
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "spikemesh: %v\n", err)
+		// One line: multi-part errors (every violated limit) are joined by "; ".
+		msg := strings.ReplaceAll(err.Error(), ":\n", ": ")
+		msg = strings.ReplaceAll(msg, "\n", "; ")
+		fmt.Fprintf(os.Stderr, "spikemesh: %s\n", msg)
 		os.Exit(1)
 	}
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var bin string
+
+// TestMain builds the command once; the tests run it as a user would.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "spikemesh-cmd")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "spikemesh")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBadInput: every bad input gives one line on stderr naming the problem,
+// a non-zero exit, nothing on stdout, and no panic.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown chip", []string{"run", "--chip", "loihi3"}, `unknown preset "loihi3"`},
+		{"unknown energy", []string{"run", "--energy", "nope"}, `nope`},
+		{"zero timesteps", []string{"run", "--timesteps", "0"}, "--timesteps: 0: must be >= 1"},
+		{"bad timesteps", []string{"run", "--timesteps", "8,x"}, `"x" is not an integer`},
+		{"zero samples", []string{"run", "--samples", "0"}, "samples is 0"},
+		{"negative samples", []string{"run", "--samples", "-5"}, "samples is -5"},
+		{"too many samples", []string{"run", "--samples", "20000"}, "test set has 10000"},
+		{"bad encoder", []string{"run", "--encoder", "latency"}, "unknown encoder"},
+		{"unknown model", []string{"run", "--model", "resnet"}, "resnet"},
+		{"missing chip file", []string{"run", "--chip", "/no/such/chip.yaml"}, "/no/such/chip.yaml"},
+		{"corrupt chip file", []string{"run", "--chip", writeFile(t, "c.yaml", "{{{ not yaml")}, "c.yaml"},
+		{"zero mesh", []string{"run", "--chip", writeFile(t, "m.yaml", "name: m\nmesh_width: 0\n")}, "mesh_width is 0"},
+		{"unknown chip key", []string{"run", "--chip", writeFile(t, "k.yaml", "name: k\nmesh_wdith: 4\n")}, "mesh_wdith"},
+		{"does not fit", []string{"run", "--chip", "tiny"}, "does not fit"},
+		{"unknown show", []string{"chips", "show", "truenorth9"}, "truenorth9"},
+		{"train bad sizes", []string{"train", "--sizes", "784,0,10"}, "--sizes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, c.args...)
+			if code == 0 {
+				t.Fatalf("exit code 0; stdout %q", stdout)
+			}
+			if stdout != "" {
+				t.Errorf("stdout not empty: %q", stdout)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "spikemesh: ") {
+				t.Errorf("stderr is not one spikemesh: line: %q", stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, c.want)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+				t.Errorf("stack trace: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{{}, {"run"}, {"chips"}, {"chips", "show"}, {"energy"}, {"energy", "list"}, {"energy", "show"}, {"models"}, {"train"}} {
+		out, _, code := run(t, append(args, "--help")...)
+		if code != 0 || !strings.Contains(out, "Usage:") {
+			t.Errorf("%v --help: exit %d, output %q", args, code, out)
+		}
+	}
+}
+
+// TestChipShowRoundTrip: `chips show` prints YAML that --chip accepts.
+func TestChipShowRoundTrip(t *testing.T) {
+	out, _, code := run(t, "chips", "show", "loihi")
+	if code != 0 {
+		t.Fatal("chips show failed")
+	}
+	p := writeFile(t, "mine.yaml", out)
+	js, stderr, code := run(t, "run", "--chip", p, "--samples", "3", "--timesteps", "4", "--json")
+	if code != 0 {
+		t.Fatalf("run with shown chip: %s", stderr)
+	}
+	var rep struct {
+		Chip struct {
+			Preset         string `json:"preset"`
+			CoresAvailable int    `json:"cores_available"`
+		} `json:"chip"`
+		Runs []struct {
+			Energy struct {
+				Total float64 `json:"energy_per_inference_uj"`
+			} `json:"energy"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatalf("--json output is not JSON: %v", err)
+	}
+	if rep.Chip.Preset != "loihi" || rep.Chip.CoresAvailable != 128 || len(rep.Runs) != 1 || rep.Runs[0].Energy.Total <= 0 {
+		t.Errorf("unexpected report: %+v", rep)
+	}
+}
