@@ -9,6 +9,7 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/ann"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -55,13 +56,19 @@ func (o *Options) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Evaluate converts the model, maps it onto the chip, simulates the test
-// samples at every requested timestep count and returns the report.
-func Evaluate(ctx context.Context, o Options) (*Report, error) {
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
-	}
-	mlp, err := models.Builtin(o.Model)
+// Workload is a built-in model with its data: read-only once loaded, so one
+// Workload can be shared by any number of concurrent evaluations.
+type Workload struct {
+	Name  string
+	MLP   *ann.MLP
+	Test  *mnist.Set // the MNIST test set
+	Calib *mnist.Set // calibration images for threshold balancing
+}
+
+// LoadWorkload loads a built-in model, the MNIST test set and the
+// calibration images.
+func LoadWorkload(model string) (*Workload, error) {
+	mlp, err := models.Builtin(model)
 	if err != nil {
 		return nil, err
 	}
@@ -69,35 +76,118 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Samples > test.N {
-		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, test.N)
-	}
-	test = test.Slice(0, o.Samples)
 	calib, err := mnist.Calibration()
 	if err != nil {
 		return nil, err
 	}
-	conv, err := workloads.Convert(mlp, calib, workloads.ConvertOptions{
-		Percentile: o.Percentile, WeightBits: o.Chip.WeightBits, Encoder: o.Encoder,
-	})
-	if err != nil {
-		return nil, err
-	}
-	mp, err := chip.Map(conv.Net, o.Chip)
-	if err != nil {
-		return nil, err
-	}
-	sim, err := chip.NewSimulator(mp, o.Workers)
-	if err != nil {
-		return nil, err
-	}
+	return &Workload{Name: model, MLP: mlp, Test: test, Calib: calib}, nil
+}
 
+// Prepared is a workload converted for one chip and mapped onto it. It is
+// read-only after Prepare, so several Simulate calls (different timesteps,
+// seeds or samples) can share it, concurrently.
+type Prepared struct {
+	Workload   *Workload
+	Chip       chip.Config
+	Conversion workloads.ConvertOptions
+	Converted  *workloads.Converted
+	Mapping    *chip.Mapping
+}
+
+// Prepare converts the workload (weights quantized to the chip's weight
+// bits) and maps it onto the chip.
+func Prepare(w *Workload, c chip.Config, conv workloads.ConvertOptions) (*Prepared, error) {
+	conv.WeightBits = c.WeightBits
+	cv, err := workloads.Convert(w.MLP, w.Calib, conv)
+	if err != nil {
+		return nil, err
+	}
+	mp, err := chip.Map(cv.Net, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{Workload: w, Chip: c, Conversion: conv, Converted: cv, Mapping: mp}, nil
+}
+
+// SimOptions select what Simulate runs.
+type SimOptions struct {
+	Samples   int    // test images from the start of the test set
+	Timesteps int    // per inference
+	Seed      uint64 // rate-coded input draws
+	Workers   int    // <= 0: GOMAXPROCS; never changes results
+	// Progress, if set, is called after every sample with the number done.
+	Progress func(done int)
+}
+
+// Activity is the summed result of simulating SimOptions.Samples samples:
+// everything needed to compute a Run for any energy model.
+type Activity struct {
+	Prepared *Prepared
+	Options  SimOptions
+	agg      aggregate
+}
+
+// Simulate runs the first o.Samples test images through the chip.
+func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error) {
+	if o.Samples < 1 || o.Samples > p.Workload.Test.N {
+		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, p.Workload.Test.N)
+	}
+	if o.Timesteps < 1 {
+		return nil, fmt.Errorf("spikemesh: timesteps is %d, must be >= 1", o.Timesteps)
+	}
+	sim, err := chip.NewSimulator(p.Mapping, o.Workers)
+	if err != nil {
+		return nil, err
+	}
+	test := p.Workload.Test
+	a := &Activity{Prepared: p, Options: o, agg: aggregate{layers: len(p.Converted.Net.Layers)}}
+	for i := 0; i < o.Samples; i++ {
+		stim := p.Conversion.Encoder.NewStimulus(test.Image(i), o.Seed, i)
+		res, err := sim.Run(ctx, stim, o.Timesteps)
+		if err != nil {
+			return nil, err
+		}
+		a.agg.add(&res, res.Prediction() == int(test.Labels[i]))
+		if o.Progress != nil {
+			o.Progress(i + 1)
+		}
+	}
+	return a, nil
+}
+
+// Accuracy is the SNN's accuracy over the simulated samples.
+func (a *Activity) Accuracy() float64 { return float64(a.agg.correct) / float64(a.agg.n) }
+
+// Run prices the activity with an energy model and returns the per-
+// inference report for it.
+func (a *Activity) Run(e energy.Model) Run {
+	return a.agg.run(a.Options.Timesteps, a.Prepared.Chip, e, a.Prepared.Mapping, a.Prepared.Converted, a.Prepared.Workload.MLP.MACs())
+}
+
+// Evaluate converts the model, maps it onto the chip, simulates the test
+// samples at every requested timestep count and returns the report.
+func Evaluate(ctx context.Context, o Options) (*Report, error) {
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
+	}
+	w, err := LoadWorkload(o.Model)
+	if err != nil {
+		return nil, err
+	}
+	if o.Samples > w.Test.N {
+		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, w.Test.N)
+	}
+	p, err := Prepare(w, o.Chip, workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder})
+	if err != nil {
+		return nil, err
+	}
+	mp, conv := p.Mapping, p.Converted
 	r := &Report{
 		Workload: WorkloadInfo{
 			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: slices.Clone(o.Timesteps),
 			Encoder:    o.Encoder.String(),
-			Conversion: fmt.Sprintf("rate, threshold balancing at the %gth percentile of %d calibration images, IF neurons with reset by subtraction", o.Percentile, calib.N),
-			Seed:       o.Seed, ANNMACs: mlp.MACs(),
+			Conversion: fmt.Sprintf("rate, threshold balancing at the %gth percentile of %d calibration images, IF neurons with reset by subtraction", o.Percentile, w.Calib.N),
+			Seed:       o.Seed, ANNMACs: w.MLP.MACs(),
 		},
 		Chip: ChipInfo{
 			Preset: o.Chip.Name, Mesh: fmt.Sprintf("%dx%d", o.Chip.MeshWidth, o.Chip.MeshHeight),
@@ -106,31 +196,25 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			NeuronsPerCore: mp.NeuronUsage(), SynMemBytesPerCore: mp.SynMemUsage(),
 			NeuronsCapacity: o.Chip.NeuronsPerCore, SynMemCapacity: o.Chip.SynapseMemoryBytes,
 		},
-		ANNAccuracy: mlp.Accuracy(test, 1),
+		ANNAccuracy: w.MLP.Accuracy(w.Test.Slice(0, o.Samples), 1),
 	}
 	for l, ly := range conv.Net.Layers {
 		r.Workload.Layers = append(r.Workload.Layers, ly.Name)
 		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Neurons: ly.Size, FanIn: conv.Net.In(l),
 			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: conv.Layers[l].Lambda})
 	}
-
 	total := o.Samples * len(o.Timesteps)
-	done := 0
-	for _, T := range o.Timesteps {
-		agg := aggregate{layers: len(conv.Net.Layers)}
-		for i := 0; i < o.Samples; i++ {
-			stim := o.Encoder.NewStimulus(test.Image(i), o.Seed, i)
-			res, err := sim.Run(ctx, stim, T)
-			if err != nil {
-				return nil, err
-			}
-			agg.add(&res, res.Prediction() == int(test.Labels[i]))
-			done++
-			if o.Progress != nil {
-				o.Progress(done, total)
-			}
+	for k, T := range o.Timesteps {
+		so := SimOptions{Samples: o.Samples, Timesteps: T, Seed: o.Seed, Workers: o.Workers}
+		if o.Progress != nil {
+			base := k * o.Samples
+			so.Progress = func(done int) { o.Progress(base+done, total) }
 		}
-		r.Runs = append(r.Runs, agg.run(T, o, mp, conv, mlp.MACs()))
+		act, err := p.Simulate(ctx, so)
+		if err != nil {
+			return nil, err
+		}
+		r.Runs = append(r.Runs, act.Run(o.Energy))
 	}
 	return r, nil
 }
@@ -174,7 +258,7 @@ func (a *aggregate) add(r *chip.Result, correct bool) {
 	a.stepMax = max(a.stepMax, r.StepCyclesMax)
 }
 
-func (a *aggregate) run(T int, o Options, mp *chip.Mapping, conv *workloads.Converted, annMACs uint64) Run {
+func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping, conv *workloads.Converted, annMACs uint64) Run {
 	n := float64(a.n)
 	s := &a.sum
 	c := s.Counts
@@ -216,7 +300,7 @@ func (a *aggregate) run(T int, o Options, mp *chip.Mapping, conv *workloads.Conv
 		DrainCyclesMean:       float64(s.DrainCycles) / steps,
 		BarrierCycles:         mp.BarrierCycles(),
 		MeshLastFraction:      float64(s.MeshLast) / steps,
-		LatencyUS:             cyclesPerInf / o.Chip.ClockMHz,
+		LatencyUS:             cyclesPerInf / cc.ClockMHz,
 	}
 	// The timestep is compute + drain + barrier; whichever of the first two
 	// contributes more cycles bounds it.
@@ -227,20 +311,20 @@ func (a *aggregate) run(T int, o Options, mp *chip.Mapping, conv *workloads.Conv
 	seconds := run.Timing.LatencyUS * 1e-6
 	// Energy per inference from the per-inference mean of the counts; the
 	// model is linear in the counts, so this equals the mean energy.
-	bd := o.Energy.Estimate(c, float64(s.Cycles)/o.Chip.ClockMHz*1e-6, len(mp.Cores))
+	bd := e.Estimate(c, float64(s.Cycles)/cc.ClockMHz*1e-6, len(mp.Cores))
 	const pJ2uJ = 1e-6
 	run.Energy = Energy{
-		Model:       o.Energy.Name,
+		Model:       e.Name,
 		TotalUJ:     bd.TotalPJ / n * pJ2uJ,
 		SynapticUJ:  bd.SynapticPJ / n * pJ2uJ,
 		NeuronUJ:    bd.NeuronPJ / n * pJ2uJ,
 		SpikeUJ:     bd.SpikePJ / n * pJ2uJ,
 		MeshUJ:      bd.MeshPJ / n * pJ2uJ,
 		StaticUJ:    bd.StaticPJ / n * pJ2uJ,
-		ANNPaperUJ:  o.Energy.ANNEnergyPJ(annMACs) * pJ2uJ,
-		SNNPaperUJ:  o.Energy.SNNPaperEnergyPJ(c.SynapticOps, c.SynapticMACs) / n * pJ2uJ,
-		PaperEMACPJ: o.Energy.MACPJ,
-		PaperEACPJ:  o.Energy.ACPJ,
+		ANNPaperUJ:  e.ANNEnergyPJ(annMACs) * pJ2uJ,
+		SNNPaperUJ:  e.SNNPaperEnergyPJ(c.SynapticOps, c.SynapticMACs) / n * pJ2uJ,
+		PaperEMACPJ: e.MACPJ,
+		PaperEACPJ:  e.ACPJ,
 	}
 	if seconds > 0 {
 		run.Energy.PowerMW = run.Energy.TotalUJ * 1e-6 / seconds * 1e3

@@ -18,7 +18,7 @@ func randomNet(sizes ...int) *Network {
 		in, n := sizes[l-1], sizes[l]
 		w := make([]int8, in*n)
 		for i := range w {
-			w[i] = int8(rng.IntN(255) - 120)
+			w[i] = int8(rng.IntN(247) - 120) // [-120, 126]
 		}
 		net.Layers = append(net.Layers, Layer{Name: fmt.Sprintf("l%d", l), Size: n,
 			Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: int32(in) * 8}, Weights: w})

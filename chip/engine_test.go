@@ -118,3 +118,57 @@ func TestRunRejectsBadTimesteps(t *testing.T) {
 		t.Fatal("T=0 accepted")
 	}
 }
+
+// TestSynapticOpsEqualSpikesTimesFanout: with every weight non-zero and the
+// network quiet by the last timestep (so every spike was delivered), the
+// synaptic events into layer l are exactly the spikes of layer l-1 (host
+// events for layer 0) times layer l's size, on any number of workers.
+func TestSynapticOpsEqualSpikesTimesFanout(t *testing.T) {
+	net := denseNet(20, 100, 40, 5)
+	cfg, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim := fixedStim{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {0, 1, 2, 3, 4, 5, 6, 7}, {12, 13, 14, 15, 16, 17, 18, 19}}
+	const T = 40
+	var first Result
+	for _, workers := range []int{1, 3} {
+		sim, err := NewSimulator(m, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := sim.Run(context.Background(), stim, T)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hostEvents := uint64(12 + 8 + 8)
+		if got, want := res.LayerSynOps[0], hostEvents*100; got != want {
+			t.Errorf("layer 0: %d synaptic ops, want %d", got, want)
+		}
+		for l := 1; l < len(net.Layers); l++ {
+			if got, want := res.LayerSynOps[l], res.LayerSpikes[l-1]*uint64(net.Layers[l].Size); got != want {
+				t.Errorf("layer %d: %d synaptic ops, want %d spikes x %d", l, got, res.LayerSpikes[l-1], net.Layers[l].Size)
+			}
+		}
+		if res.LayerSpikes[2] == 0 {
+			t.Fatal("output layer never fired; the test would be vacuous")
+		}
+		// Packets: each spike of a non-output layer goes to every core of the next.
+		var packets uint64
+		for l := 0; l+1 < len(net.Layers); l++ {
+			packets += res.LayerSpikes[l] * uint64(len(m.LayerCores[l+1]))
+		}
+		if res.Counts.Packets != packets || res.Counts.HostPackets != hostEvents*uint64(len(m.LayerCores[0])) {
+			t.Errorf("packets %d host %d, want %d and %d", res.Counts.Packets, res.Counts.HostPackets, packets, hostEvents*uint64(len(m.LayerCores[0])))
+		}
+		if workers == 1 {
+			first = res
+		} else if !reflect.DeepEqual(first, res) {
+			t.Errorf("workers=%d differs from workers=1", workers)
+		}
+	}
+}
