@@ -222,6 +222,8 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 // aggregate sums per-sample results in sample order, so the totals are the
 // same however the simulation was scheduled.
 type aggregate struct {
+	cores   []energy.Counts // per used core, summed over samples
+	host    energy.Counts
 	layers  int
 	n       int
 	correct int
@@ -241,6 +243,13 @@ func (a *aggregate) add(r *chip.Result, correct bool) {
 	if correct {
 		a.correct++
 	}
+	if a.cores == nil {
+		a.cores = make([]energy.Counts, len(r.CoreCounts))
+	}
+	for ci := range r.CoreCounts {
+		a.cores[ci].Add(r.CoreCounts[ci])
+	}
+	a.host.Add(r.HostCounts)
 	s := &a.sum
 	s.Counts.Add(r.Counts)
 	s.Mesh.Add(r.Mesh)
@@ -308,26 +317,88 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	if s.DrainCycles > s.ComputeCycles {
 		run.Timing.Bound = "mesh"
 	}
-	seconds := run.Timing.LatencyUS * 1e-6
-	// Energy per inference from the per-inference mean of the counts; the
-	// model is linear in the counts, so this equals the mean energy.
-	bd := e.Estimate(c, float64(s.Cycles)/cc.ClockMHz*1e-6, len(mp.Cores))
+	seconds := run.Timing.LatencyUS * 1e-6 // simulated time per inference
+	totalSeconds := float64(s.Cycles) / cc.ClockMHz * 1e-6
 	const pJ2uJ = 1e-6
+	perInf := func(b energy.Breakdown) EnergyParts {
+		return EnergyParts{TotalUJ: b.TotalPJ / n * pJ2uJ, SynapticUJ: b.SynapticPJ / n * pJ2uJ,
+			NeuronUJ: b.NeuronPJ / n * pJ2uJ, SpikeUJ: b.SpikePJ / n * pJ2uJ,
+			MeshUJ: b.MeshPJ / n * pJ2uJ, StaticUJ: b.StaticPJ / n * pJ2uJ}
+	}
+	// The model is linear in the counts, so pricing the sums and dividing by
+	// the number of inferences gives the mean energy per inference.
+	bd := e.Estimate(c, totalSeconds, len(mp.Cores))
 	run.Energy = Energy{
 		Model:       e.Name,
-		TotalUJ:     bd.TotalPJ / n * pJ2uJ,
-		SynapticUJ:  bd.SynapticPJ / n * pJ2uJ,
-		NeuronUJ:    bd.NeuronPJ / n * pJ2uJ,
-		SpikeUJ:     bd.SpikePJ / n * pJ2uJ,
-		MeshUJ:      bd.MeshPJ / n * pJ2uJ,
-		StaticUJ:    bd.StaticPJ / n * pJ2uJ,
+		EnergyParts: perInf(bd),
 		ANNPaperUJ:  e.ANNEnergyPJ(annMACs) * pJ2uJ,
 		SNNPaperUJ:  e.SNNPaperEnergyPJ(c.SynapticOps, c.SynapticMACs) / n * pJ2uJ,
 		PaperEMACPJ: e.MACPJ,
 		PaperEACPJ:  e.ACPJ,
+		// The same ANN on the same technology: one E_MAC per MAC plus reading
+		// each weight (weight_bits wide) from synaptic memory once per MAC.
+		ANNSameTechUJ: (float64(annMACs)*e.MACPJ + float64(annMACs)*float64(cc.WeightBits)*e.SynMemReadBitPJ) * pJ2uJ,
+	}
+	for _, comp := range bd.Components() {
+		run.Energy.Components = append(run.Energy.Components, EnergyComponent{Group: comp.Group, Name: comp.Name, UJ: comp.PJ / n * pJ2uJ})
+	}
+	if run.Energy.ANNSameTechUJ > 0 {
+		run.Energy.SNNToANNRatio = run.Energy.TotalUJ / run.Energy.ANNSameTechUJ
 	}
 	if seconds > 0 {
 		run.Energy.PowerMW = run.Energy.TotalUJ * 1e-6 / seconds * 1e3
+		run.Energy.InferencesPerSecond = 1 / seconds
+	}
+	run.Energy.EDPUJUS = run.Energy.TotalUJ * run.Timing.LatencyUS
+	// Per layer and per core: each core's own events and its leakage; the
+	// chip-wide part (host input, barriers, per-chip leakage) is its own row,
+	// so the rows add up to the total.
+	coreOnly, chipOnly := e, e
+	coreOnly.StaticPerChipMW = 0
+	chipOnly.StaticPerCoreMW = 0
+	for l, ly := range conv.Net.Layers {
+		var lc energy.Counts
+		for _, ci := range mp.LayerCores[l] {
+			lc.Add(a.cores[ci])
+		}
+		lb := coreOnly.Estimate(lc, totalSeconds, len(mp.LayerCores[l]))
+		run.Energy.Layers = append(run.Energy.Layers, LayerEnergy{Name: ly.Name, Cores: len(mp.LayerCores[l]), EnergyParts: perInf(lb)})
+	}
+	for ci, cm := range mp.Cores {
+		cb := coreOnly.Estimate(a.cores[ci], totalSeconds, 1)
+		run.Energy.Cores = append(run.Energy.Cores, CoreEnergy{Core: cm.Core, Layer: conv.Net.Layers[cm.Layer].Name, X: cm.X, Y: cm.Y, TotalUJ: cb.TotalPJ / n * pJ2uJ})
+	}
+	chipCounts := a.host
+	chipCounts.Barriers = c.Barriers
+	run.Energy.Chip = perInf(chipOnly.Estimate(chipCounts, totalSeconds, 0))
+
+	// NeuroBench metrics (definitions in docs/metrics.md).
+	var dense, weights, zeros, footprintBits int64
+	for l, ly := range conv.Net.Layers {
+		in := conv.Net.In(l)
+		dense += int64(in) * int64(ly.Size) * int64(T)
+		for _, w := range ly.Weights {
+			weights++
+			if w == 0 {
+				zeros++
+			}
+		}
+		// neuron state: a 32-bit membrane potential per neuron, a 32-bit bias
+		// per neuron if the layer has biases, and a 32-bit threshold per layer.
+		footprintBits += int64(ly.Size)*32 + 32
+		if ly.Bias != nil {
+			footprintBits += int64(ly.Size) * 32
+		}
+	}
+	for _, cm := range mp.Cores {
+		footprintBits += cm.SynMemBits
+	}
+	run.NeuroBench = NeuroBench{
+		ActivationSparsity: run.ActivationSparsity,
+		SynapticOperations: SynOps{Dense: float64(dense), EffectiveMACs: run.EffectiveMACs, EffectiveACs: run.SynapticOps},
+		FootprintBytes:     (footprintBits + 7) / 8,
+		ConnectionSparsity: float64(zeros) / float64(weights),
+		MembraneUpdates:    run.NeuronUpdates,
 	}
 	return run
 }

@@ -115,6 +115,25 @@ func TestBuiltinWorkload(t *testing.T) {
 	if d := parts - e.TotalUJ; d > 1e-9*e.TotalUJ || d < -1e-9*e.TotalUJ {
 		t.Errorf("energy parts sum to %g, total %g", parts, e.TotalUJ)
 	}
+	sum := e.Chip.TotalUJ
+	for _, l := range e.Layers {
+		sum += l.TotalUJ
+	}
+	if d := sum - e.TotalUJ; d > 1e-9*e.TotalUJ || d < -1e-9*e.TotalUJ {
+		t.Errorf("layers + chip-wide sum to %g µJ, total %g", sum, e.TotalUJ)
+	}
+	var cores float64
+	for _, c := range e.Cores {
+		cores += c.TotalUJ
+	}
+	if d := cores + e.Chip.TotalUJ - e.TotalUJ; d > 1e-9*e.TotalUJ || d < -1e-9*e.TotalUJ {
+		t.Errorf("cores + chip-wide sum to %g µJ, total %g", cores+e.Chip.TotalUJ, e.TotalUJ)
+	}
+	nb := run.NeuroBench
+	if nb.SynapticOperations.EffectiveACs != run.SynapticOps || nb.MembraneUpdates != run.NeuronUpdates ||
+		nb.SynapticOperations.Dense != float64(784*512+512*512+512*10)*32 || nb.FootprintBytes <= 0 {
+		t.Errorf("NeuroBench metrics inconsistent with the counts: %+v", nb)
+	}
 	if run.Timing.LatencyUS <= 0 || run.Timing.CyclesPerTimestepMax == 0 {
 		t.Errorf("timing not filled: %+v", run.Timing)
 	}

@@ -70,17 +70,18 @@ type Run struct {
 	ActivationSparsity float64 `json:"activation_sparsity"`
 	// SynapticOps are NeuroBench effective ACs: binary spikes times non-zero
 	// weights; EffectiveMACs are graded (direct) inputs times non-zero weights.
-	SynapticOps      float64 `json:"synaptic_ops_per_inference"`
-	EffectiveMACs    float64 `json:"effective_macs_per_inference"`
-	NeuronUpdates    float64 `json:"neuron_updates_per_inference"`
-	NeuronIdle       float64 `json:"neuron_idle_updates_per_inference"`
-	SpikePackets     float64 `json:"spike_packets_per_inference"`
-	HostPackets      float64 `json:"host_packets_per_inference"`
-	PacketHops       float64 `json:"packet_hops_per_inference"`
-	PacketLatencyAvg float64 `json:"packet_latency_mean_cycles"`
-	PacketLatencyMax uint64  `json:"packet_latency_max_cycles"`
-	Timing           Timing  `json:"timing"`
-	Energy           Energy  `json:"energy"`
+	SynapticOps      float64    `json:"synaptic_ops_per_inference"`
+	EffectiveMACs    float64    `json:"effective_macs_per_inference"`
+	NeuronUpdates    float64    `json:"neuron_updates_per_inference"`
+	NeuronIdle       float64    `json:"neuron_idle_updates_per_inference"`
+	SpikePackets     float64    `json:"spike_packets_per_inference"`
+	HostPackets      float64    `json:"host_packets_per_inference"`
+	PacketHops       float64    `json:"packet_hops_per_inference"`
+	PacketLatencyAvg float64    `json:"packet_latency_mean_cycles"`
+	PacketLatencyMax uint64     `json:"packet_latency_max_cycles"`
+	Timing           Timing     `json:"timing"`
+	Energy           Energy     `json:"energy"`
+	NeuroBench       NeuroBench `json:"neurobench"`
 }
 
 // LayerStat is per-layer activity per inference.
@@ -110,20 +111,75 @@ type Timing struct {
 	LatencyUS         float64 `json:"latency_per_inference_us"`
 }
 
-// Energy is energy per inference in µJ.
+// EnergyParts is energy per inference in µJ by component group; the groups
+// add up to TotalUJ.
+type EnergyParts struct {
+	TotalUJ    float64 `json:"energy_per_inference_uj"`
+	SynapticUJ float64 `json:"synaptic_uj"` // synaptic events (accumulates, MACs) and synaptic memory reads
+	NeuronUJ   float64 `json:"neuron_uj"`   // neuron updates, active and idle
+	SpikeUJ    float64 `json:"spike_uj"`    // spike generation
+	MeshUJ     float64 `json:"mesh_uj"`     // packet injection, host input, hops, barriers
+	StaticUJ   float64 `json:"static_uj"`   // leakage over the simulated time
+}
+
+// Energy is energy per inference in µJ, with the paper-style figures.
 type Energy struct {
-	Model       string  `json:"model"`
-	TotalUJ     float64 `json:"energy_per_inference_uj"`
-	SynapticUJ  float64 `json:"synaptic_uj"`
-	NeuronUJ    float64 `json:"neuron_uj"`
-	SpikeUJ     float64 `json:"spike_uj"`
-	MeshUJ      float64 `json:"mesh_uj"`
-	StaticUJ    float64 `json:"static_uj"`
-	PowerMW     float64 `json:"average_power_mw"`
-	ANNPaperUJ  float64 `json:"ann_paper_energy_uj"` // E_MAC x ANN MACs
-	SNNPaperUJ  float64 `json:"snn_paper_energy_uj"` // E_AC x synaptic ops (+ E_MAC x effective MACs)
-	PaperEMACPJ float64 `json:"paper_e_mac_pj"`
-	PaperEACPJ  float64 `json:"paper_e_ac_pj"`
+	Model string `json:"model"`
+	EnergyParts
+	Components          []EnergyComponent `json:"components"`
+	Layers              []LayerEnergy     `json:"layers"`
+	Chip                EnergyParts       `json:"chip_wide"` // host input, barriers and per-chip leakage
+	Cores               []CoreEnergy      `json:"cores"`
+	PowerMW             float64           `json:"average_power_mw"`
+	InferencesPerSecond float64           `json:"inferences_per_second"`
+	EDPUJUS             float64           `json:"energy_delay_product_uj_us"`
+	ANNSameTechUJ       float64           `json:"ann_same_technology_uj"` // E_MAC x MACs + weight reads, same energy model
+	SNNToANNRatio       float64           `json:"snn_to_ann_energy_ratio"`
+	ANNPaperUJ          float64           `json:"ann_paper_energy_uj"` // E_MAC x ANN MACs
+	SNNPaperUJ          float64           `json:"snn_paper_energy_uj"` // E_AC x synaptic ops (+ E_MAC x effective MACs)
+	PaperEMACPJ         float64           `json:"paper_e_mac_pj"`
+	PaperEACPJ          float64           `json:"paper_e_ac_pj"`
+}
+
+// EnergyComponent is one fine-grained part of the breakdown.
+type EnergyComponent struct {
+	Group string  `json:"group"`
+	Name  string  `json:"name"`
+	UJ    float64 `json:"uj"`
+}
+
+// LayerEnergy is the energy of a layer's cores per inference.
+type LayerEnergy struct {
+	Name  string `json:"name"`
+	Cores int    `json:"cores"`
+	EnergyParts
+}
+
+// CoreEnergy is one core's energy per inference.
+type CoreEnergy struct {
+	Core    int     `json:"core"`
+	Layer   string  `json:"layer"`
+	X       int     `json:"x"`
+	Y       int     `json:"y"`
+	TotalUJ float64 `json:"energy_per_inference_uj"`
+}
+
+// NeuroBench holds the NeuroBench metrics under their names, per inference.
+type NeuroBench struct {
+	ActivationSparsity float64 `json:"activation_sparsity"`
+	SynapticOperations SynOps  `json:"synaptic_operations"`
+	FootprintBytes     int64   `json:"footprint_bytes"`
+	// ConnectionSparsity is the fraction of zero weights (as NeuroBench's
+	// code computes it), after quantization.
+	ConnectionSparsity float64 `json:"connection_sparsity"`
+	MembraneUpdates    float64 `json:"membrane_updates"`
+}
+
+// SynOps are NeuroBench's three synaptic-operation counts per inference.
+type SynOps struct {
+	Dense         float64 `json:"dense"`
+	EffectiveMACs float64 `json:"effective_macs"`
+	EffectiveACs  float64 `json:"effective_acs"`
 }
 
 // WriteJSON writes the report as one indented JSON document.
@@ -210,9 +266,23 @@ func writeRun(b *strings.Builder, run *Run) {
 		fmt.Fprintf(tw, "  %s\t%.4f µJ\t%5.1f %%\n", p.name, p.v, share)
 	}
 	tw.Flush()
+	fmt.Fprintf(b, "  %.1f inferences/s, energy-delay product %.4g µJ·µs\n", e.InferencesPerSecond, e.EDPUJUS)
+	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  by layer\tcores\ttotal µJ\tsynaptic\tneuron\tspike\tmesh\tstatic\n")
+	for _, l := range e.Layers {
+		fmt.Fprintf(tw, "  %s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", l.Name, l.Cores, l.TotalUJ, l.SynapticUJ, l.NeuronUJ, l.SpikeUJ, l.MeshUJ, l.StaticUJ)
+	}
+	fmt.Fprintf(tw, "  chip-wide\t\t%.4f\t\t\t\t%.4f\t%.4f\n", e.Chip.TotalUJ, e.Chip.MeshUJ, e.Chip.StaticUJ)
+	tw.Flush()
+	fmt.Fprintf(b, "same ANN on this technology (E_MAC x MACs + weight reads)  %.4f µJ   SNN/ANN %.2f\n", e.ANNSameTechUJ, e.SNNToANNRatio)
 	fmt.Fprintf(b, "paper-style estimates (E_MAC %.1f pJ, E_AC %.1f pJ)\n", e.PaperEMACPJ, e.PaperEACPJ)
 	fmt.Fprintf(b, "  ANN: E_MAC x MACs            %.4f µJ\n", e.ANNPaperUJ)
 	fmt.Fprintf(b, "  SNN: E_AC x synaptic ops     %.4f µJ\n", e.SNNPaperUJ)
+	nb := run.NeuroBench
+	fmt.Fprintf(b, "\nNeuroBench  activation sparsity %.4f, synaptic ops dense %.4g / effective MACs %.4g / effective ACs %.4g,\n",
+		nb.ActivationSparsity, nb.SynapticOperations.Dense, nb.SynapticOperations.EffectiveMACs, nb.SynapticOperations.EffectiveACs)
+	fmt.Fprintf(b, "            footprint %d B, connection sparsity %.4f (fraction of zero weights), membrane updates %.4g\n",
+		nb.FootprintBytes, nb.ConnectionSparsity, nb.MembraneUpdates)
 }
 
 func joinInts(xs []int) string {

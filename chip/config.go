@@ -27,11 +27,12 @@ type Config struct {
 	MeshHeight     int `yaml:"mesh_height" json:"mesh_height"`           // routers along Y
 	CoresPerRouter int `yaml:"cores_per_router" json:"cores_per_router"` // cores sharing one router (a tile)
 
-	NeuronsPerCore     int `yaml:"neurons_per_core" json:"neurons_per_core"`
-	AxonsPerCore       int `yaml:"axons_per_core" json:"axons_per_core"`                   // distinct presynaptic sources a core can receive
-	SynapseMemoryBytes int `yaml:"synapse_memory_bytes" json:"synapse_memory_bytes"`       // synaptic memory per core
-	WeightBits         int `yaml:"weight_bits" json:"weight_bits"`                         // signed weight width, 2..8
-	FanoutPerCore      int `yaml:"fanout_entries_per_core" json:"fanout_entries_per_core"` // (neuron, destination core) entries per core
+	NeuronsPerCore     int           `yaml:"neurons_per_core" json:"neurons_per_core"`
+	AxonsPerCore       int           `yaml:"axons_per_core" json:"axons_per_core"`                   // distinct presynaptic sources a core can receive
+	SynapseMemoryBytes int           `yaml:"synapse_memory_bytes" json:"synapse_memory_bytes"`       // synaptic memory per core
+	WeightBits         int           `yaml:"weight_bits" json:"weight_bits"`                         // signed weight width, 2..8
+	FanoutPerCore      int           `yaml:"fanout_entries_per_core" json:"fanout_entries_per_core"` // (neuron, destination core) entries per core
+	SynapseFormat      SynapseFormat `yaml:"synapse_format" json:"synapse_format"`                   // dense or sparse rows
 
 	ClockMHz          float64          `yaml:"clock_mhz" json:"clock_mhz"`                       // converts cycles to time
 	SynapseCycles     int              `yaml:"synapse_event_cycles" json:"synapse_event_cycles"` // per synaptic event
@@ -87,6 +88,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("weight_bits is %d, must be in 2..8 (signed weights stored in one byte)", c.WeightBits))
 	}
 	atLeast("fanout_entries_per_core", c.FanoutPerCore, 1)
+	if int(c.SynapseFormat) >= len(formatNames) {
+		errs = append(errs, fmt.Errorf("synapse_format is %d, must be one of %s", c.SynapseFormat, strings.Join(formatNames[:], ", ")))
+	}
 	if !(c.ClockMHz > 0) || c.ClockMHz > 1e6 {
 		errs = append(errs, fmt.Errorf("clock_mhz is %g, must be > 0 and <= 1e6", c.ClockMHz))
 	}

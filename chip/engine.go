@@ -33,8 +33,15 @@ type Stimulus interface {
 // and the output readout.
 type Result struct {
 	Timesteps int
-	Counts    energy.Counts
+	Counts    energy.Counts // whole chip: the sum of CoreCounts and HostCounts
 	Mesh      router.Stats
+
+	// CoreCounts are the events of each used core (index as Mapping.Cores):
+	// its synaptic events, memory reads, neuron updates and spikes, and the
+	// packets it sent with the hops they made. HostCounts are the host's
+	// input packets and their hops. Barriers are counted chip-wide only.
+	CoreCounts []energy.Counts
+	HostCounts energy.Counts
 
 	LayerSpikes []uint64 // spikes per layer over the sample
 	LayerSynOps []uint64 // synaptic events into each layer (binary and graded)
@@ -84,6 +91,8 @@ type core struct {
 	synOps, macs, memBits uint64
 	active                int
 	busy, spikeStart      uint64
+
+	counts energy.Counts // this sample's events of this core
 }
 
 // Simulator runs samples of a mapped network. It is not safe for
@@ -159,6 +168,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	s.res.LayerSynOps = make([]uint64, L)
 	s.res.LayerActive = make([]uint64, L)
 	s.res.Scores = make([]int64, net.Layers[L-1].Size)
+	s.res.CoreCounts = make([]energy.Counts, len(s.cores))
 	return s, nil
 }
 
@@ -207,18 +217,19 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 					return Result{}, fmt.Errorf("chip: host input: %w", err)
 				}
 			}
-			res.Counts.HostPackets += uint64(len(layer0))
+			res.HostCounts.HostPackets += uint64(len(layer0))
 		}
 		var busyMax uint64
 		for ci := range s.cores {
 			c := &s.cores[ci]
 			busyMax = max(busyMax, c.busy)
-			res.Counts.SynapticOps += c.synOps
-			res.Counts.SynapticMACs += c.macs
-			res.Counts.SynMemReadBits += c.memBits
-			res.Counts.NeuronUpdates += uint64(c.active)
-			res.Counts.NeuronIdle += uint64(c.n - c.active)
-			res.Counts.Spikes += uint64(len(c.fired))
+			cc := &c.counts
+			cc.SynapticOps += c.synOps
+			cc.SynapticMACs += c.macs
+			cc.SynMemReadBits += c.memBits
+			cc.NeuronUpdates += uint64(c.active)
+			cc.NeuronIdle += uint64(c.n - c.active)
+			cc.Spikes += uint64(len(c.fired))
 			res.LayerSpikes[c.layer] += uint64(len(c.fired))
 			res.LayerSynOps[c.layer] += c.synOps + c.macs
 			res.LayerActive[c.layer] += uint64(c.active)
@@ -236,7 +247,7 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 						return Result{}, fmt.Errorf("chip: core %d: %w", ci, err)
 					}
 				}
-				res.Counts.Packets += uint64(len(c.dests))
+				cc.Packets += uint64(len(c.dests))
 			}
 		}
 		// Route.
@@ -254,7 +265,11 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 		res.StepCyclesMax = max(res.StepCyclesMax, step)
 		res.Counts.Barriers++
 	}
-	res.Counts.HopsX, res.Counts.HopsY = res.Mesh.HopsX, res.Mesh.HopsY
+	for ci := range s.cores {
+		res.CoreCounts[ci] = s.cores[ci].counts
+		res.Counts.Add(s.cores[ci].counts)
+	}
+	res.Counts.Add(res.HostCounts)
 	// Readout: spikes x threshold + residual membrane potential.
 	theta := int64(s.m.Net.Layers[outLayer].Neuron.Threshold)
 	for _, ci := range s.m.LayerCores[outLayer] {
@@ -268,10 +283,20 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 	out.LayerSynOps = append([]uint64(nil), res.LayerSynOps...)
 	out.LayerActive = append([]uint64(nil), res.LayerActive...)
 	out.Scores = append([]int64(nil), res.Scores...)
+	out.CoreCounts = append([]energy.Counts(nil), res.CoreCounts...)
 	return out, nil
 }
 
 func (s *Simulator) deliver(d router.Delivery) {
+	// Charge the packet's hops to its source (dimension-order routes are
+	// minimal, so a unicast packet makes exactly the Manhattan distance).
+	src := &s.res.HostCounts
+	if si := s.byEP[int(d.Packet.Src.Router)*s.ports+int(d.Packet.Src.Port)]; si >= 0 {
+		src = &s.cores[si].counts
+	}
+	hx, hy := s.mesh.Hops(d.Packet.Src.Router, d.Packet.Dst.Router)
+	src.HopsX += uint64(hx)
+	src.HopsY += uint64(hy)
 	ci := s.byEP[int(d.Packet.Dst.Router)*s.ports+int(d.Packet.Dst.Port)]
 	c := &s.cores[ci]
 	if c.layer == 0 && s.m.Net.GradedInput {
@@ -288,13 +313,15 @@ func (s *Simulator) reset() {
 		clear(c.acc)
 		c.in, c.next = c.in[:0], c.next[:0]
 		c.inGraded, c.nxGraded = c.inGraded[:0], c.nxGraded[:0]
+		c.counts = energy.Counts{}
 	}
 	r := &s.res
+	clear(r.CoreCounts)
 	clear(r.LayerSpikes)
 	clear(r.LayerSynOps)
 	clear(r.LayerActive)
 	clear(r.Scores)
-	*r = Result{LayerSpikes: r.LayerSpikes, LayerSynOps: r.LayerSynOps, LayerActive: r.LayerActive, Scores: r.Scores}
+	*r = Result{LayerSpikes: r.LayerSpikes, LayerSynOps: r.LayerSynOps, LayerActive: r.LayerActive, Scores: r.Scores, CoreCounts: r.CoreCounts}
 }
 
 // compute runs the compute phase of every core on the worker pool. Cores
@@ -333,6 +360,7 @@ func (s *Simulator) computeCore(c *core) {
 	acc := c.acc[:n]
 	var ops uint64
 	for _, a := range c.in {
+		// One weight row per event; integer adds, so event order is irrelevant.
 		row := c.w[int(a)*n : int(a)*n+n]
 		for j, x := range row {
 			acc[j] += int32(x)
@@ -348,10 +376,13 @@ func (s *Simulator) computeCore(c *core) {
 		}
 		macs += uint64(c.nnz[a])
 	}
-	rows := uint64(len(c.in) + len(c.inGraded))
 	c.synOps, c.macs = ops, macs
 	cfg := &s.cfg
-	c.memBits = rows * uint64(n) * uint64(cfg.WeightBits)
+	if cfg.SynapseFormat == Sparse { // non-zero entries with their neuron index
+		c.memBits = (ops + macs) * uint64(cfg.WeightBits+cfg.IndexBits())
+	} else { // whole rows, zeros included
+		c.memBits = uint64(len(c.in)+len(c.inGraded)) * uint64(n) * uint64(cfg.WeightBits)
+	}
 	c.fired, c.active = c.model.Step(acc, c.fired[:0])
 	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
 	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)

@@ -79,6 +79,9 @@ func TestRunHandTrace(t *testing.T) {
 		name      string
 		got, want any
 	}{
+		{"core a counts", res.CoreCounts[0], energy.Counts{SynapticOps: 5, SynMemReadBits: 48, NeuronUpdates: 4, NeuronIdle: 4, Spikes: 3, Packets: 3, HopsX: 3}},
+		{"core b counts", res.CoreCounts[1], energy.Counts{SynapticOps: 3, SynMemReadBits: 24, NeuronUpdates: 2, NeuronIdle: 2, Spikes: 1}},
+		{"host counts", res.HostCounts, energy.Counts{HostPackets: 3}},
 		{"cycles", res.Cycles, uint64(75)},
 		{"step max", res.StepCyclesMax, uint64(22)},
 		{"compute cycles", res.ComputeCycles, uint64(23)},
@@ -170,5 +173,31 @@ func TestSynapticOpsEqualSpikesTimesFanout(t *testing.T) {
 		} else if !reflect.DeepEqual(first, res) {
 			t.Errorf("workers=%d differs from workers=1", workers)
 		}
+	}
+}
+
+// TestSparseFormat: sparse rows store only non-zero weights with a 3-bit
+// neuron index (8 neurons per core), and a spike reads only those entries.
+func TestSparseFormat(t *testing.T) {
+	cfg := traceConfig()
+	cfg.SynapseFormat = Sparse
+	m, err := Map(traceNet(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Layer a has 3 non-zero weights, layer b 2; each entry is 8+3 bits.
+	if a, b := m.Cores[0].SynMemBits, m.Cores[1].SynMemBits; a != 33 || b != 22 {
+		t.Errorf("synaptic memory %d and %d bits, want 33 and 22", a, b)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Run(context.Background(), fixedStim{{0, 1}, {0}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts.SynapticOps != 8 || res.Counts.SynMemReadBits != 8*11 {
+		t.Errorf("ops %d, bits read %d; want 8 and 88", res.Counts.SynapticOps, res.Counts.SynMemReadBits)
 	}
 }

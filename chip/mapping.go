@@ -63,45 +63,42 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		return nil, fmt.Errorf("chip: invalid network:\n%w", err)
 	}
 	L := len(net.Layers)
-	perCore := make([]int, L) // neurons per core (upper bound) for each layer
-	groups := make([]int, L)  // cores per layer
+	groups := make([]int, L)     // cores per layer
+	bitsOf := make([][]int64, L) // prefix sums of each neuron's synaptic memory bits
 	var errs []error
 	for l := L - 1; l >= 0; l-- {
 		ly := &net.Layers[l]
 		in := net.In(l)
-		n := cfg.NeuronsPerCore
 		if in > cfg.AxonsPerCore {
 			errs = append(errs, Violation{ly.Name, "axons_per_core", int64(in), int64(cfg.AxonsPerCore),
 				"every neuron of a dense layer receives every input; raise axons_per_core (splitting the fan-in is not supported)"})
 			continue
 		}
-		bitsPerNeuron := int64(in) * int64(cfg.WeightBits)
-		if memN := cfg.SynapseMemoryBits() / bitsPerNeuron; memN < int64(n) {
-			if memN == 0 {
-				errs = append(errs, Violation{ly.Name, "synapse_memory_bytes (bytes for one neuron's synapses)",
-					(bitsPerNeuron + 7) / 8, int64(cfg.SynapseMemoryBytes),
-					"raise synapse_memory_bytes or lower weight_bits"})
-				continue
-			}
-			n = int(memN)
-		}
+		maxN := cfg.NeuronsPerCore
 		if l < L-1 {
-			next := groups[l+1]
-			if next == 0 { // the next layer failed; use its lower bound
-				next = 1
-			}
-			if fn := cfg.FanoutPerCore / next; fn < n {
+			next := max(groups[l+1], 1) // if the next layer failed, use its lower bound
+			if fn := cfg.FanoutPerCore / next; fn < maxN {
 				if fn == 0 {
 					errs = append(errs, Violation{ly.Name, "fanout_entries_per_core (entries for one neuron)",
 						int64(next), int64(cfg.FanoutPerCore),
 						fmt.Sprintf("layer %s spans %d cores; raise fanout_entries_per_core or neurons_per_core", net.Layers[l+1].Name, next)})
 					continue
 				}
-				n = fn
+				maxN = fn
 			}
 		}
-		perCore[l] = n
-		groups[l] = (ly.Size + n - 1) / n
+		prefix := neuronBits(ly, in, cfg)
+		var worst int64
+		for j := 0; j < ly.Size; j++ {
+			worst = max(worst, prefix[j+1]-prefix[j])
+		}
+		if worst > cfg.SynapseMemoryBits() {
+			errs = append(errs, Violation{ly.Name, "synapse_memory_bytes (bytes for one neuron's synapses)",
+				(worst + 7) / 8, int64(cfg.SynapseMemoryBytes), "raise synapse_memory_bytes or lower weight_bits"})
+			continue
+		}
+		bitsOf[l] = prefix
+		groups[l] = fewestGroups(prefix, maxN, cfg.SynapseMemoryBits())
 	}
 	if len(errs) > 0 {
 		slices.Reverse(errs) // found last layer first; report in layer order
@@ -147,7 +144,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 				Lo:            lo,
 				Hi:            lo + n,
 				Axons:         net.In(l),
-				SynMemBits:    int64(net.In(l)) * int64(n) * int64(cfg.WeightBits),
+				SynMemBits:    bitsOf[l][lo+n] - bitsOf[l][lo],
 				FanoutEntries: n * fan,
 			}
 			usedRouters[r] = true
@@ -160,6 +157,56 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	m.Routers = len(usedRouters)
 	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*cfg.MeshWidth + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
 	return m, nil
+}
+
+// neuronBits returns prefix sums of the synaptic memory each neuron of a
+// layer needs in the configured format: p[j+1]-p[j] is neuron j's.
+func neuronBits(ly *Layer, in int, cfg Config) []int64 {
+	p := make([]int64, ly.Size+1)
+	for j := 0; j < ly.Size; j++ {
+		var nnz int64
+		if cfg.SynapseFormat == Sparse {
+			for a := 0; a < in; a++ {
+				if ly.Weights[a*ly.Size+j] != 0 {
+					nnz++
+				}
+			}
+		}
+		p[j+1] = p[j] + cfg.synapseBits(in, 1, nnz)
+	}
+	return p
+}
+
+// fewestGroups is the smallest k such that splitting the neurons into k
+// contiguous groups of balanced size (sizes differ by at most one) keeps
+// every group within maxN neurons and memBits of synaptic memory. Every
+// single neuron must fit (the caller checks), so k = len(neurons) works.
+func fewestGroups(prefix []int64, maxN int, memBits int64) int {
+	n := len(prefix) - 1
+	k := max((n+maxN-1)/maxN, int((prefix[n]+memBits-1)/memBits), 1)
+	for ; k < n; k++ {
+		if balancedFits(prefix, k, maxN, memBits) {
+			return k
+		}
+	}
+	return n
+}
+
+func balancedFits(prefix []int64, k, maxN int, memBits int64) bool {
+	n := len(prefix) - 1
+	base, extra := n/k, n%k
+	lo := 0
+	for g := 0; g < k; g++ {
+		size := base
+		if g < extra {
+			size++
+		}
+		if size > maxN || prefix[lo+size]-prefix[lo] > memBits {
+			return false
+		}
+		lo += size
+	}
+	return true
 }
 
 // Usage summarises a per-core quantity over the used cores.
