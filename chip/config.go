@@ -33,6 +33,7 @@ type Config struct {
 	WeightBits         int           `yaml:"weight_bits" json:"weight_bits"`                         // signed weight width, 2..8
 	FanoutPerCore      int           `yaml:"fanout_entries_per_core" json:"fanout_entries_per_core"` // (neuron, destination core) entries per core
 	SynapseFormat      SynapseFormat `yaml:"synapse_format" json:"synapse_format"`                   // dense or sparse rows
+	ConvWeights        ConvWeights   `yaml:"conv_weights" json:"conv_weights"`                       // shared kernels or one weight per connection
 
 	ClockMHz          float64          `yaml:"clock_mhz" json:"clock_mhz"`                       // converts cycles to time
 	SynapseCycles     int              `yaml:"synapse_event_cycles" json:"synapse_event_cycles"` // per synaptic event
@@ -88,6 +89,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("weight_bits is %d, must be in 2..8 (signed weights stored in one byte)", c.WeightBits))
 	}
 	atLeast("fanout_entries_per_core", c.FanoutPerCore, 1)
+	if int(c.ConvWeights) >= len(convNames) {
+		errs = append(errs, fmt.Errorf("conv_weights is %d, must be one of %s", c.ConvWeights, strings.Join(convNames[:], ", ")))
+	}
 	if int(c.SynapseFormat) >= len(formatNames) {
 		errs = append(errs, fmt.Errorf("synapse_format is %d, must be one of %s", c.SynapseFormat, strings.Join(formatNames[:], ", ")))
 	}

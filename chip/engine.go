@@ -32,7 +32,8 @@ type Stimulus interface {
 // Result is what one sample's simulation produced: event counts, timing
 // and the output readout.
 type Result struct {
-	Timesteps int
+	Timesteps int           // timesteps simulated
+	Quiet     bool          // RunUntilQuiet: the network went quiet within the limit
 	Counts    energy.Counts // whole chip: the sum of CoreCounts and HostCounts
 	Mesh      router.Stats
 
@@ -71,21 +72,36 @@ func (r *Result) Prediction() int {
 	return best
 }
 
+// negSpike marks a negative spike in an event's source id.
+const negSpike = 1 << 31
+
 // core is the simulation state of one used core, struct-of-arrays; only
 // the worker processing this core writes it during the compute phase.
 type core struct {
 	layer int
 	lo, n int
 	ep    router.Endpoint
-	w     []int8  // axons x n synaptic weights, row = presynaptic source
-	nnz   []int32 // non-zero weights per row: effective synaptic ops per event
-	model neuron.Model
-	acc   []int32 // synaptic input accumulated for this timestep
+	// Synaptic memory. Dense cores: w is axons x n, row a = source a. Sparse
+	// (convolution) cores: srcRow maps a source to its row r, whose entries
+	// are tgt[rowStart[r]:rowStart[r+1]] (local neuron) with weights w.
+	w        []int8
+	srcRow   []int32
+	rowStart []int32
+	tgt      []uint16
+	nnz      []int32 // non-zero weights per row: effective synaptic ops per event
+	model    neuron.Model
+	acc      []int32 // synaptic input accumulated for this timestep
 
-	in, next           []uint32 // delivered binary events (axon ids): this step, being delivered
-	inGraded, nxGraded []uint32 // graded events: axon<<8 | magnitude
-	fired              []int32
-	dests              []router.Endpoint // cores of the next layer (dense fan-out)
+	// Events are source ids; bit 31 marks a negative spike. Graded events
+	// are source<<8 | magnitude.
+	in, next           []uint32
+	inGraded, nxGraded []uint32
+	fired              []int32 // ni, or ^ni for a negative spike
+	// Fan-out: every neuron sends to dests (dense next layer), or neuron ni
+	// to fanDst[fanStart[ni]:fanStart[ni+1]] (convolutional next layer).
+	dests    []router.Endpoint
+	fanStart []int32
+	fanDst   []router.Endpoint
 
 	// per-timestep outputs of the compute phase
 	synOps, macs, memBits uint64
@@ -107,6 +123,7 @@ type Simulator struct {
 	workers int
 	barrier uint64
 
+	host   core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
 	events []InputEvent
 	res    Result
 }
@@ -136,14 +153,19 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		n := cm.Neurons()
 		c := &s.cores[ci]
 		c.layer, c.lo, c.n, c.ep = cm.Layer, cm.Lo, n, cm.Endpoint
-		c.w = make([]int8, cm.Axons*n)
-		c.nnz = make([]int32, cm.Axons)
-		for a := 0; a < cm.Axons; a++ {
-			row := c.w[a*n : (a+1)*n]
-			copy(row, ly.Weights[a*ly.Size+cm.Lo:a*ly.Size+cm.Hi])
-			for _, x := range row {
-				if x != 0 {
-					c.nnz[a]++
+		if ly.Conv != nil {
+			buildConvRows(c, ly.Conv, net.In(cm.Layer), cm.Lo, cm.Hi)
+		} else {
+			in := net.In(cm.Layer)
+			c.w = make([]int8, in*n)
+			c.nnz = make([]int32, in)
+			for a := 0; a < in; a++ {
+				row := c.w[a*n : (a+1)*n]
+				copy(row, ly.Weights[a*ly.Size+cm.Lo:a*ly.Size+cm.Hi])
+				for _, x := range row {
+					if x != 0 {
+						c.nnz[a]++
+					}
 				}
 			}
 		}
@@ -156,12 +178,11 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
 		}
 		c.acc = make([]int32, n)
-		if cm.Layer+1 < len(net.Layers) {
-			for _, nc := range m.LayerCores[cm.Layer+1] {
-				c.dests = append(c.dests, m.Cores[nc].Endpoint)
-			}
-		}
 		s.byEP[int(cm.Endpoint.Router)*s.ports+int(cm.Endpoint.Port)] = int32(ci)
+	}
+	s.host.n = net.Inputs
+	for l := -1; l+1 < len(net.Layers); l++ {
+		buildFanout(s, l)
 	}
 	L := len(net.Layers)
 	s.res.LayerSpikes = make([]uint64, L)
@@ -170,6 +191,88 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	s.res.Scores = make([]int64, net.Layers[L-1].Size)
 	s.res.CoreCounts = make([]energy.Counts, len(s.cores))
 	return s, nil
+}
+
+// buildConvRows lays out a convolution core's synapses as one row per
+// source that feeds any of its neurons [lo, hi).
+func buildConvRows(c *core, cv *Conv, in, lo, hi int) {
+	c.srcRow = make([]int32, in)
+	for i := range c.srcRow {
+		c.srcRow[i] = -1
+	}
+	var rows int32
+	sizes := []int32{}
+	for j := lo; j < hi; j++ {
+		cv.Sources(j, func(src int, _ int8) {
+			if c.srcRow[src] < 0 {
+				c.srcRow[src] = rows
+				rows++
+				sizes = append(sizes, 0)
+			}
+			sizes[c.srcRow[src]]++
+		})
+	}
+	c.rowStart = make([]int32, rows+1)
+	for r, n := range sizes {
+		c.rowStart[r+1] = c.rowStart[r] + n
+	}
+	c.tgt = make([]uint16, c.rowStart[rows])
+	c.w = make([]int8, c.rowStart[rows])
+	c.nnz = make([]int32, rows)
+	fill := append([]int32(nil), c.rowStart[:rows]...)
+	for j := lo; j < hi; j++ {
+		cv.Sources(j, func(src int, w int8) {
+			r := c.srcRow[src]
+			c.tgt[fill[r]] = uint16(j - lo)
+			c.w[fill[r]] = w
+			fill[r]++
+			if w != 0 {
+				c.nnz[r]++
+			}
+		})
+	}
+}
+
+// buildFanout gives every core of layer l (l = -1: the host) its
+// destinations: all cores of a dense next layer, or per neuron the
+// next-layer cores that hold one of its targets.
+func buildFanout(s *Simulator, l int) {
+	m := s.m
+	next := m.LayerCores[l+1]
+	cv := m.Net.Layers[l+1].Conv
+	srcCores := []*core{&s.host}
+	if l >= 0 {
+		srcCores = srcCores[:0]
+		for _, ci := range m.LayerCores[l] {
+			srcCores = append(srcCores, &s.cores[ci])
+		}
+	}
+	if cv == nil {
+		dests := make([]router.Endpoint, len(next))
+		for i, nc := range next {
+			dests[i] = m.Cores[nc].Endpoint
+		}
+		for _, c := range srcCores {
+			c.dests = dests
+		}
+		return
+	}
+	lists := make([][]router.Endpoint, m.Net.In(l+1))
+	for _, nc := range next {
+		nx := &s.cores[nc]
+		for src, r := range nx.srcRow {
+			if r >= 0 {
+				lists[src] = append(lists[src], nx.ep)
+			}
+		}
+	}
+	for _, c := range srcCores {
+		c.fanStart = make([]int32, c.n+1)
+		for ni := 0; ni < c.n; ni++ {
+			c.fanDst = append(c.fanDst, lists[c.lo+ni]...)
+			c.fanStart[ni+1] = int32(len(c.fanDst))
+		}
+	}
 }
 
 // Mapping returns the placement the simulator runs.
@@ -190,14 +293,28 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 	if T < 1 {
 		return Result{}, fmt.Errorf("chip: timesteps is %d, must be >= 1", T)
 	}
+	return s.run(ctx, stim, T, -1)
+}
+
+// RunUntilQuiet simulates one sample until the network is quiet: after the
+// stimulus's first inputSteps timesteps, the first timestep in which no
+// neuron fired and no input arrived ends the run (nothing is then in
+// flight, so no neuron can change again). Result.Timesteps is the number of
+// timesteps run, Result.Quiet whether quiescence was reached within maxT.
+func (s *Simulator) RunUntilQuiet(ctx context.Context, stim Stimulus, inputSteps, maxT int) (Result, error) {
+	if maxT < 1 || inputSteps < 0 {
+		return Result{}, fmt.Errorf("chip: run until quiet: max timesteps %d must be >= 1 and input steps %d >= 0", maxT, inputSteps)
+	}
+	return s.run(ctx, stim, maxT, inputSteps)
+}
+
+func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (Result, error) {
 	s.reset()
 	res := &s.res
-	res.Timesteps = T
 	cfg := &s.cfg
 	outLayer := len(s.m.Net.Layers) - 1
 	outCounts := make([]int64, len(res.Scores))
 	graded := s.m.Net.GradedInput
-	layer0 := s.m.LayerCores[0]
 	for t := 0; t < T; t++ {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
@@ -212,13 +329,18 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 			if graded {
 				tag = tag<<8 | uint32(ev.Magnitude)
 			}
-			for _, ci := range layer0 {
-				if err := s.mesh.Inject(router.Packet{Src: s.m.Host, Dst: s.cores[ci].ep, Tag: tag}); err != nil {
+			dests := s.host.dests
+			if s.host.fanStart != nil {
+				dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
+			}
+			for _, d := range dests {
+				if err := s.mesh.Inject(router.Packet{Src: s.m.Host, Dst: d, Tag: tag}); err != nil {
 					return Result{}, fmt.Errorf("chip: host input: %w", err)
 				}
 			}
-			res.HostCounts.HostPackets += uint64(len(layer0))
+			res.HostCounts.HostPackets += uint64(len(dests))
 		}
+		fired := 0
 		var busyMax uint64
 		for ci := range s.cores {
 			c := &s.cores[ci]
@@ -230,24 +352,37 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 			cc.NeuronUpdates += uint64(c.active)
 			cc.NeuronIdle += uint64(c.n - c.active)
 			cc.Spikes += uint64(len(c.fired))
+			fired += len(c.fired)
 			res.LayerSpikes[c.layer] += uint64(len(c.fired))
 			res.LayerSynOps[c.layer] += c.synOps + c.macs
 			res.LayerActive[c.layer] += uint64(c.active)
 			if c.layer == outLayer {
-				for _, ni := range c.fired {
-					outCounts[c.lo+int(ni)]++
+				for _, f := range c.fired {
+					if f < 0 {
+						outCounts[c.lo+int(^f)]--
+					} else {
+						outCounts[c.lo+int(f)]++
+					}
 				}
 				continue
 			}
-			for k, ni := range c.fired {
+			for k, f := range c.fired {
 				emit := c.spikeStart + uint64(k+1)*uint64(cfg.SpikeCycles)
-				tag := uint32(c.lo + int(ni))
-				for _, d := range c.dests {
+				ni, neg := int(f), uint32(0)
+				if f < 0 {
+					ni, neg = int(^f), negSpike
+				}
+				tag := uint32(c.lo+ni) | neg
+				dests := c.dests
+				if c.fanStart != nil {
+					dests = c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]]
+				}
+				for _, d := range dests {
 					if err := s.mesh.Inject(router.Packet{Src: c.ep, Dst: d, Inject: emit, Tag: tag}); err != nil {
 						return Result{}, fmt.Errorf("chip: core %d: %w", ci, err)
 					}
 				}
-				cc.Packets += uint64(len(c.dests))
+				cc.Packets += uint64(len(dests))
 			}
 		}
 		// Route.
@@ -264,6 +399,11 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 		res.Cycles += step
 		res.StepCyclesMax = max(res.StepCyclesMax, step)
 		res.Counts.Barriers++
+		res.Timesteps = t + 1
+		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 {
+			res.Quiet = true
+			break
+		}
 	}
 	for ci := range s.cores {
 		res.CoreCounts[ci] = s.cores[ci].counts
@@ -358,30 +498,67 @@ func (s *Simulator) computeCore(c *core) {
 	c.inGraded, c.nxGraded = c.nxGraded, c.inGraded[:0]
 	n := c.n
 	acc := c.acc[:n]
-	var ops uint64
-	for _, a := range c.in {
-		// One weight row per event; integer adds, so event order is irrelevant.
-		row := c.w[int(a)*n : int(a)*n+n]
-		for j, x := range row {
-			acc[j] += int32(x)
+	var ops, macs, reads uint64
+	if c.srcRow == nil {
+		// Dense rows: one weight row per event; integer adds, so the order
+		// of events is irrelevant.
+		for _, e := range c.in {
+			a := int(e &^ negSpike)
+			row := c.w[a*n : a*n+n]
+			if e&negSpike != 0 {
+				for j, x := range row {
+					acc[j] -= int32(x)
+				}
+			} else {
+				for j, x := range row {
+					acc[j] += int32(x)
+				}
+			}
+			ops += uint64(c.nnz[a])
 		}
-		ops += uint64(c.nnz[a])
-	}
-	var macs uint64
-	for _, e := range c.inGraded {
-		a, mag := int(e>>8), int32(e&0xff)
-		row := c.w[a*n : a*n+n]
-		for j, x := range row {
-			acc[j] += int32(x) * mag
+		for _, e := range c.inGraded {
+			a, mag := int(e>>8), int32(e&0xff)
+			row := c.w[a*n : a*n+n]
+			for j, x := range row {
+				acc[j] += int32(x) * mag
+			}
+			macs += uint64(c.nnz[a])
 		}
-		macs += uint64(c.nnz[a])
+		reads = uint64(len(c.in)+len(c.inGraded)) * uint64(n)
+	} else {
+		for _, e := range c.in {
+			r := c.srcRow[e&^negSpike]
+			lo, hi := c.rowStart[r], c.rowStart[r+1]
+			tgt, w := c.tgt[lo:hi], c.w[lo:hi]
+			if e&negSpike != 0 {
+				for k, t := range tgt {
+					acc[t] -= int32(w[k])
+				}
+			} else {
+				for k, t := range tgt {
+					acc[t] += int32(w[k])
+				}
+			}
+			ops += uint64(c.nnz[r])
+			reads += uint64(hi - lo)
+		}
+		for _, e := range c.inGraded {
+			r := c.srcRow[e>>8]
+			mag := int32(e & 0xff)
+			lo, hi := c.rowStart[r], c.rowStart[r+1]
+			for k, t := range c.tgt[lo:hi] {
+				acc[t] += int32(c.w[lo+int32(k)]) * mag
+			}
+			macs += uint64(c.nnz[r])
+			reads += uint64(hi - lo)
+		}
 	}
 	c.synOps, c.macs = ops, macs
 	cfg := &s.cfg
 	if cfg.SynapseFormat == Sparse { // non-zero entries with their neuron index
 		c.memBits = (ops + macs) * uint64(cfg.WeightBits+cfg.IndexBits())
-	} else { // whole rows, zeros included
-		c.memBits = uint64(len(c.in)+len(c.inGraded)) * uint64(n) * uint64(cfg.WeightBits)
+	} else { // whole rows (dense) or every connection of the row (convolution), zeros included
+		c.memBits = reads * uint64(cfg.WeightBits)
 	}
 	c.fired, c.active = c.model.Step(acc, c.fired[:0])
 	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)

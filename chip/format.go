@@ -58,11 +58,42 @@ func (c Config) IndexBits() int {
 	return bits.Len(uint(c.NeuronsPerCore - 1))
 }
 
-// synapseBits is the synaptic memory, in bits, that a group of neurons
-// needs: in x n weights dense, or nnz entries with indices sparse.
-func (c Config) synapseBits(in, n int, nnz int64) int64 {
-	if c.SynapseFormat == Sparse {
-		return nnz * int64(c.WeightBits+c.IndexBits())
+// ConvWeights is how a core stores a convolutional projection.
+type ConvWeights uint8
+
+const (
+	// PerConnection stores one weight per (source, neuron) connection, as
+	// chips without weight sharing must (Loihi 1, TrueNorth).
+	PerConnection ConvWeights = iota
+	// SharedKernels stores each output channel's kernel once per core and
+	// applies it to every position (Loihi 2's convolutional connections).
+	SharedKernels
+)
+
+var convNames = [...]string{PerConnection: "per_connection", SharedKernels: "shared"}
+
+func (c ConvWeights) String() string {
+	if int(c) < len(convNames) {
+		return convNames[c]
 	}
-	return int64(in) * int64(n) * int64(c.WeightBits)
+	return fmt.Sprintf("ConvWeights(%d)", c)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c ConvWeights) MarshalText() ([]byte, error) {
+	if int(c) >= len(convNames) {
+		return nil, fmt.Errorf("chip: invalid conv_weights %d", c)
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText accepts "per_connection" or "shared".
+func (c *ConvWeights) UnmarshalText(b []byte) error {
+	for i, n := range convNames {
+		if strings.EqualFold(string(b), n) {
+			*c = ConvWeights(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("chip: unknown conv_weights %q (valid: %s)", b, strings.Join(convNames[:], ", "))
 }

@@ -63,94 +63,67 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		return nil, fmt.Errorf("chip: invalid network:\n%w", err)
 	}
 	L := len(net.Layers)
-	groups := make([]int, L)     // cores per layer
-	bitsOf := make([][]int64, L) // prefix sums of each neuron's synaptic memory bits
+	parts := make([][]int, L) // neuron boundaries of each layer's groups
 	var errs []error
 	for l := L - 1; l >= 0; l-- {
-		ly := &net.Layers[l]
-		in := net.In(l)
-		if in > cfg.AxonsPerCore {
-			errs = append(errs, Violation{ly.Name, "axons_per_core", int64(in), int64(cfg.AxonsPerCore),
-				"every neuron of a dense layer receives every input; raise axons_per_core (splitting the fan-in is not supported)"})
-			continue
-		}
-		maxN := cfg.NeuronsPerCore
+		var dest func(j int) int64
 		if l < L-1 {
-			next := max(groups[l+1], 1) // if the next layer failed, use its lower bound
-			if fn := cfg.FanoutPerCore / next; fn < maxN {
-				if fn == 0 {
-					errs = append(errs, Violation{ly.Name, "fanout_entries_per_core (entries for one neuron)",
-						int64(next), int64(cfg.FanoutPerCore),
-						fmt.Sprintf("layer %s spans %d cores; raise fanout_entries_per_core or neurons_per_core", net.Layers[l+1].Name, next)})
-					continue
-				}
-				maxN = fn
+			if parts[l+1] == nil { // the next layer failed: assume one core
+				dest = func(int) int64 { return 1 }
+			} else {
+				dest = destCounter(net, l+1, parts[l+1])
 			}
 		}
-		prefix := neuronBits(ly, in, cfg)
-		var worst int64
-		for j := 0; j < ly.Size; j++ {
-			worst = max(worst, prefix[j+1]-prefix[j])
-		}
-		if worst > cfg.SynapseMemoryBits() {
-			errs = append(errs, Violation{ly.Name, "synapse_memory_bytes (bytes for one neuron's synapses)",
-				(worst + 7) / 8, int64(cfg.SynapseMemoryBytes), "raise synapse_memory_bytes or lower weight_bits"})
+		b, err := newLayerCost(net, l, cfg, dest).partition()
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		bitsOf[l] = prefix
-		groups[l] = fewestGroups(prefix, maxN, cfg.SynapseMemoryBits())
+		parts[l] = b
 	}
 	if len(errs) > 0 {
 		slices.Reverse(errs) // found last layer first; report in layer order
 		return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, errors.Join(errs...))
 	}
 	total := 0
-	for _, g := range groups {
-		total += g
+	for _, b := range parts {
+		total += len(b) - 1
 	}
 	if total > cfg.Cores() {
-		var parts []string
-		for l, g := range groups {
-			parts = append(parts, fmt.Sprintf("%s: %d", net.Layers[l].Name, g))
+		var per []string
+		for l, b := range parts {
+			per = append(per, fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1))
 		}
 		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores): raise mesh_width/mesh_height, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
-			net.Name, cfg.Name, total, strings.Join(parts, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter)
+			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter)
 	}
-
 	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L)}
 	core := 0
 	usedRouters := map[int]bool{}
 	for l := range net.Layers {
-		ly := &net.Layers[l]
-		k := groups[l]
-		base, extra := ly.Size/k, ly.Size%k // balanced: the first `extra` cores get one more
-		lo := 0
-		fan := 0
+		var dest func(j int) int64
 		if l < L-1 {
-			fan = groups[l+1]
+			dest = destCounter(net, l+1, parts[l+1])
 		}
-		for g := 0; g < k; g++ {
-			n := base
-			if g < extra {
-				n++
-			}
+		lc := newLayerCost(net, l, cfg, dest)
+		b := parts[l]
+		for g := 0; g+1 < len(b); g++ {
+			lo, hi := b[g], b[g+1]
 			r := core / cfg.CoresPerRouter
-			cm := CoreMap{
+			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
+			m.Cores = append(m.Cores, CoreMap{
 				Core:          core,
 				Endpoint:      router.Endpoint{Router: int32(r), Port: int16(core % cfg.CoresPerRouter)},
 				X:             r % cfg.MeshWidth,
 				Y:             r / cfg.MeshWidth,
 				Layer:         l,
 				Lo:            lo,
-				Hi:            lo + n,
-				Axons:         net.In(l),
-				SynMemBits:    bitsOf[l][lo+n] - bitsOf[l][lo],
-				FanoutEntries: n * fan,
-			}
+				Hi:            hi,
+				Axons:         lc.axons(lo, hi),
+				SynMemBits:    lc.memBits(lo, hi),
+				FanoutEntries: int(lc.fanoutEntries(lo, hi)),
+			})
 			usedRouters[r] = true
-			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
-			m.Cores = append(m.Cores, cm)
-			lo += n
 			core++
 		}
 	}
@@ -159,54 +132,29 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	return m, nil
 }
 
-// neuronBits returns prefix sums of the synaptic memory each neuron of a
-// layer needs in the configured format: p[j+1]-p[j] is neuron j's.
-func neuronBits(ly *Layer, in int, cfg Config) []int64 {
-	p := make([]int64, ly.Size+1)
-	for j := 0; j < ly.Size; j++ {
-		var nnz int64
-		if cfg.SynapseFormat == Sparse {
-			for a := 0; a < in; a++ {
-				if ly.Weights[a*ly.Size+j] != 0 {
-					nnz++
+// destCounter returns, for each neuron j of layer l-1, how many cores of
+// layer l (split at bounds b) receive it: all of them for a dense layer,
+// those whose neurons' receptive fields contain j for a convolution.
+func destCounter(net *Network, l int, b []int) func(j int) int64 {
+	k := int64(len(b) - 1)
+	cv := net.Layers[l].Conv
+	if cv == nil {
+		return func(int) int64 { return k }
+	}
+	count := make([]int64, net.In(l))
+	seen := make([]int32, net.In(l))
+	for g := 0; g+1 < len(b); g++ {
+		stamp := int32(g + 1)
+		for j := b[g]; j < b[g+1]; j++ {
+			cv.Sources(j, func(src int, _ int8) {
+				if seen[src] != stamp {
+					seen[src] = stamp
+					count[src]++
 				}
-			}
-		}
-		p[j+1] = p[j] + cfg.synapseBits(in, 1, nnz)
-	}
-	return p
-}
-
-// fewestGroups is the smallest k such that splitting the neurons into k
-// contiguous groups of balanced size (sizes differ by at most one) keeps
-// every group within maxN neurons and memBits of synaptic memory. Every
-// single neuron must fit (the caller checks), so k = len(neurons) works.
-func fewestGroups(prefix []int64, maxN int, memBits int64) int {
-	n := len(prefix) - 1
-	k := max((n+maxN-1)/maxN, int((prefix[n]+memBits-1)/memBits), 1)
-	for ; k < n; k++ {
-		if balancedFits(prefix, k, maxN, memBits) {
-			return k
+			})
 		}
 	}
-	return n
-}
-
-func balancedFits(prefix []int64, k, maxN int, memBits int64) bool {
-	n := len(prefix) - 1
-	base, extra := n/k, n%k
-	lo := 0
-	for g := 0; g < k; g++ {
-		size := base
-		if g < extra {
-			size++
-		}
-		if size > maxN || prefix[lo+size]-prefix[lo] > memBits {
-			return false
-		}
-		lo += size
-	}
-	return true
+	return func(j int) int64 { return count[j] }
 }
 
 // Usage summarises a per-core quantity over the used cores.

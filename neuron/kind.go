@@ -19,6 +19,10 @@ const (
 	// LIF is the Loihi-style current-based (CUBA) leaky integrate-and-fire
 	// neuron with 12-bit decay constants and 24-bit state.
 	LIF
+	// BIF is the bidirectional integrate-and-fire neuron of exact conversion
+	// (SpikeZIP-TF's ST-BIF): it starts half-charged, emits positive and
+	// negative spikes, and keeps its net spike count in [0, Levels].
+	BIF
 
 	numKinds
 )
@@ -27,6 +31,7 @@ var kindNames = [numKinds]string{
 	IFSubtract: "if-subtract",
 	IFZero:     "if-zero",
 	LIF:        "lif",
+	BIF:        "bif",
 }
 
 // validKindNames lists every accepted name, for error messages.

@@ -68,6 +68,11 @@ func New(p Params, n int, bias []int32) (Model, error) {
 			ref:    make([]uint16, n),
 		}, nil
 	}
+	if p.Kind == BIF {
+		m := &BIFState{params: p, v: make([]int32, n), count: make([]int32, n), bias: b}
+		m.Reset()
+		return m, nil
+	}
 	return &IF{params: p, v: make([]int32, n), bias: b, hasBias: hasBias}, nil
 }
 
@@ -81,6 +86,9 @@ func StateHash(m Model) uint64 {
 	switch s := m.(type) {
 	case *IF:
 		h = hashInt32s(h, s.v)
+	case *BIFState:
+		h = hashInt32s(h, s.v)
+		h = hashInt32s(h, s.count)
 	case *LIFState:
 		h = hashInt32s(h, s.u)
 		h = hashInt32s(h, s.v)

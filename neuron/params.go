@@ -32,10 +32,11 @@ const (
 // misplaced setting is reported rather than ignored.
 type Params struct {
 	Kind       Kind   `yaml:"model" json:"model"`
-	Threshold  int32  `yaml:"threshold" json:"threshold"`   // state units; >= 1. IF fires when v >= Threshold, LIF when v > Threshold
-	DecayU     uint16 `yaml:"decay_u" json:"decay_u"`       // LIF only: fraction of u removed per step, in 1/4096 units, 0..4096
-	DecayV     uint16 `yaml:"decay_v" json:"decay_v"`       // LIF only: fraction of v removed per step, in 1/4096 units, 0..4096
-	Refractory uint16 `yaml:"refractory" json:"refractory"` // LIF only: steps v is held at 0 after a spike (0 = none)
+	Threshold  int32  `yaml:"threshold" json:"threshold"`               // state units; >= 1. IF fires when v >= Threshold, LIF when v > Threshold
+	DecayU     uint16 `yaml:"decay_u" json:"decay_u"`                   // LIF only: fraction of u removed per step, in 1/4096 units, 0..4096
+	DecayV     uint16 `yaml:"decay_v" json:"decay_v"`                   // LIF only: fraction of v removed per step, in 1/4096 units, 0..4096
+	Refractory uint16 `yaml:"refractory" json:"refractory"`             // LIF only: steps v is held at 0 after a spike (0 = none)
+	Levels     uint16 `yaml:"levels,omitempty" json:"levels,omitempty"` // BIF only: the net spike count stays in [0, Levels]
 }
 
 // maxThreshold is the largest threshold a neuron of kind k can still reach.
@@ -67,6 +68,16 @@ func (p Params) Validate() error {
 	} else if p.Kind.valid() && p.Threshold > maxThreshold(p.Kind) {
 		errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be <= %d for model %s (state range; a larger threshold can never be reached)",
 			p.Threshold, maxThreshold(p.Kind), p.Kind))
+	}
+	if p.Kind == BIF {
+		if p.Levels < 1 {
+			errs = append(errs, fmt.Errorf("neuron: levels (%d) must be >= 1 for model bif", p.Levels))
+		}
+		if p.Threshold%2 != 0 {
+			errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be even for model bif (it starts at threshold/2)", p.Threshold))
+		}
+	} else if p.Levels != 0 {
+		errs = append(errs, fmt.Errorf("neuron: levels (%d) applies to model bif only", p.Levels))
 	}
 	if p.Kind == LIF {
 		if p.DecayU > DecayMax {

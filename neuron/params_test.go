@@ -125,8 +125,8 @@ func TestParamsValidate(t *testing.T) {
 		},
 		{
 			name: "undefined-kind",
-			p:    Params{Kind: Kind(3), Threshold: 0},
-			want: []string{"model (Kind(3)) is undefined; valid: if-subtract, if-zero, lif", "threshold (0) must be >= 1"},
+			p:    Params{Kind: Kind(9), Threshold: 0},
+			want: []string{"model (Kind(9)) is undefined; valid: if-subtract, if-zero, lif, bif", "threshold (0) must be >= 1"},
 		},
 	}
 	for _, tc := range cases {

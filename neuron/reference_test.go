@@ -79,7 +79,7 @@ func (r *refNeuron) step(in int64) (fired, active bool) {
 }
 
 func randParams(rng *rand.Rand) Params {
-	k := Kind(rng.IntN(int(numKinds)))
+	k := Kind(rng.IntN(int(BIF))) // the naive reference covers IF and LIF; BIF has its own tests
 	p := Params{Kind: k}
 	switch rng.IntN(3) {
 	case 0:
