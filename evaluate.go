@@ -16,15 +16,18 @@ import (
 
 // Options select the workload, the chip, the energy model and the run.
 type Options struct {
-	Model      string       // built-in model name (see models.Names)
-	Chip       chip.Config  // the chip to map onto
-	Energy     energy.Model // per-event costs
-	Samples    int          // test samples, from the start of the MNIST test set
-	Timesteps  []int        // one run per entry
-	Encoder    workloads.Encoder
-	Percentile float64 // threshold-balancing percentile, (0, 100]
-	Seed       uint64  // seeds every random draw (rate-coded input)
-	Workers    int     // compute workers; <= 0 means GOMAXPROCS; never changes results
+	Model  string       // built-in model name (see models.Names)
+	Chip   chip.Config  // the chip to map onto
+	Energy energy.Model // per-event costs
+	// EnergyOverride replaces some costs after the model is resolved for the
+	// chip, e.g. "synop=30pJ" (see energy.Model.Override).
+	EnergyOverride string
+	Samples        int   // test samples, from the start of the MNIST test set
+	Timesteps      []int // one run per entry
+	Encoder        workloads.Encoder
+	Percentile     float64 // threshold-balancing percentile, (0, 100]
+	Seed           uint64  // seeds every random draw (rate-coded input)
+	Workers        int     // compute workers; <= 0 means GOMAXPROCS; never changes results
 	// Progress, if set, is called after every simulated sample with the
 	// number done and the total (over all timestep counts).
 	Progress func(done, total int)
@@ -159,8 +162,16 @@ func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error
 func (a *Activity) Accuracy() float64 { return float64(a.agg.correct) / float64(a.agg.n) }
 
 // Run prices the activity with an energy model and returns the per-
-// inference report for it.
+// inference report for it. Chip-dependent costs (generic-45nm's SRAM and
+// multiplier scaling) are resolved for the prepared chip first; resolving
+// an already resolved model changes nothing.
 func (a *Activity) Run(e energy.Model) Run {
+	c := a.Prepared.Chip
+	// chip.Config.Validate keeps weight_bits in 2..8 and the synaptic memory
+	// positive, the only arguments ForChip rejects.
+	if r, err := e.ForChip(c.WeightBits, c.SynapseMemoryBytes); err == nil {
+		e = r
+	}
 	return a.agg.run(a.Options.Timesteps, a.Prepared.Chip, e, a.Prepared.Mapping, a.Prepared.Converted, a.Prepared.Workload.MLP.MACs())
 }
 
@@ -182,6 +193,15 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	mp, conv := p.Mapping, p.Converted
+	em, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
+	if err != nil {
+		return nil, err
+	}
+	if o.EnergyOverride != "" {
+		if em, err = em.Override(o.EnergyOverride); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{
 		Workload: WorkloadInfo{
 			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: slices.Clone(o.Timesteps),
@@ -214,7 +234,11 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Runs = append(r.Runs, act.Run(o.Energy))
+		run := act.Run(em)
+		if o.EnergyOverride != "" {
+			run.Energy.Model += " with " + o.EnergyOverride
+		}
+		r.Runs = append(r.Runs, run)
 	}
 	return r, nil
 }
