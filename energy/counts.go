@@ -15,6 +15,7 @@ type Counts struct {
 	HostPackets    uint64 // input packets injected by the host
 	HopsX          uint64 // router-to-router hops east-west
 	HopsY          uint64 // router-to-router hops north-south
+	OffChipHops    uint64 // hops over a chip-to-chip link (counted here instead of in HopsX/HopsY)
 	Barriers       uint64 // timestep barriers (one per timestep)
 }
 
@@ -30,5 +31,6 @@ func (c *Counts) Add(o Counts) {
 	c.HostPackets += o.HostPackets
 	c.HopsX += o.HopsX
 	c.HopsY += o.HopsY
+	c.OffChipHops += o.OffChipHops
 	c.Barriers += o.Barriers
 }

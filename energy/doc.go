@@ -6,8 +6,10 @@
 // operation, a neuron update, a spike, a router hop, ...) has a fixed energy
 // in picojoules, and leakage is a constant power per powered core plus one per
 // chip, charged over the simulated chip time. Nothing here looks at voltages,
-// clock rates, data values, weight widths or contention; an event costs the
-// same whether it happens early or late, on a busy core or an idle one. The
+// clock rates, data values or contention; an event costs the same whether it
+// happens early or late, on a busy core or an idle one. Weight width and
+// synaptic-memory size enter only through the bits the chip counts and,
+// for models with a Scaling section, through ForChip. The
 // fidelity is therefore that of the published per-event figures the presets
 // are built from (see docs/energy.md): good for comparing workloads and
 // mappings on one model, rough in absolute terms.
@@ -27,6 +29,13 @@
 //     a [Breakdown] in pJ with five groups (synaptic, neuron, spike, mesh,
 //     static) and their finer parts. [Model.EstimateChecked] does the same
 //     after validating its inputs.
+//   - [Model.ForChip] resolves the chip-dependent costs of a model that has
+//     a [Scaling] section (SRAM read energy by array size, multiply energy
+//     by weight width; generic-45nm); other models come back unchanged.
+//     Call it once with the chip's weight bits and synaptic memory per core,
+//     before Estimate.
+//   - [Model.Override] replaces costs from a "key=value unit" list (the
+//     alias synop stands for synaptic_op), for sensitivity studies.
 //   - [Model.ANNEnergyPJ] and [Model.SNNPaperEnergyPJ] compute the
 //     "paper-style" figures SNN papers report (E_MAC x MACs, E_AC x ACs),
 //     for side-by-side comparison with the hardware-aware Breakdown.

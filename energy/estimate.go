@@ -13,7 +13,7 @@ const pJPerMilliJoule = 1e9 // mW x s = mJ
 //
 //	SynapticPJ = SynOpsPJ + SynMACsPJ + SynMemPJ
 //	NeuronPJ   = NeuronActivePJ + NeuronIdlePJ
-//	MeshPJ     = PacketsPJ + HostPacketsPJ + HopsXPJ + HopsYPJ + BarriersPJ
+//	MeshPJ     = PacketsPJ + HostPacketsPJ + HopsXPJ + HopsYPJ + OffChipHopsPJ + BarriersPJ
 //	TotalPJ    = SynapticPJ + NeuronPJ + SpikePJ + MeshPJ + StaticPJ
 //
 // Each sum is evaluated left to right exactly as written, so the equalities
@@ -22,7 +22,7 @@ type Breakdown struct {
 	SynapticPJ float64 // synaptic ops + MACs + synaptic memory reads
 	NeuronPJ   float64 // active + idle neuron updates
 	SpikePJ    float64 // spikes generated
-	MeshPJ     float64 // packets + host packets + hops + barriers
+	MeshPJ     float64 // packets + host packets + hops + off-chip hops + barriers
 	StaticPJ   float64 // leakage over the simulated time
 	TotalPJ    float64
 
@@ -35,6 +35,7 @@ type Breakdown struct {
 	HostPacketsPJ  float64 // Counts.HostPackets x Model.HostPacketPJ
 	HopsXPJ        float64 // Counts.HopsX x Model.HopXPJ
 	HopsYPJ        float64 // Counts.HopsY x Model.HopYPJ
+	OffChipHopsPJ  float64 // Counts.OffChipHops x Model.OffChipHopPJ
 	BarriersPJ     float64 // Counts.Barriers x Model.BarrierPJ
 }
 
@@ -56,12 +57,13 @@ func (m Model) Estimate(c Counts, seconds float64, cores int) Breakdown {
 	b.HostPacketsPJ = float64(c.HostPackets) * m.HostPacketPJ
 	b.HopsXPJ = float64(c.HopsX) * m.HopXPJ
 	b.HopsYPJ = float64(c.HopsY) * m.HopYPJ
+	b.OffChipHopsPJ = float64(c.OffChipHops) * m.OffChipHopPJ
 	b.BarriersPJ = float64(c.Barriers) * m.BarrierPJ
 	b.StaticPJ = (m.StaticPerCoreMW*float64(cores) + m.StaticPerChipMW) * seconds * pJPerMilliJoule
 
 	b.SynapticPJ = b.SynOpsPJ + b.SynMACsPJ + b.SynMemPJ
 	b.NeuronPJ = b.NeuronActivePJ + b.NeuronIdlePJ
-	b.MeshPJ = b.PacketsPJ + b.HostPacketsPJ + b.HopsXPJ + b.HopsYPJ + b.BarriersPJ
+	b.MeshPJ = b.PacketsPJ + b.HostPacketsPJ + b.HopsXPJ + b.HopsYPJ + b.OffChipHopsPJ + b.BarriersPJ
 	b.TotalPJ = b.SynapticPJ + b.NeuronPJ + b.SpikePJ + b.MeshPJ + b.StaticPJ
 	return b
 }
@@ -103,6 +105,7 @@ func (b Breakdown) Components() []Component {
 		{"mesh", "host_packets", b.HostPacketsPJ},
 		{"mesh", "hops_x", b.HopsXPJ},
 		{"mesh", "hops_y", b.HopsYPJ},
+		{"mesh", "off_chip_hops", b.OffChipHopsPJ},
 		{"mesh", "barriers", b.BarriersPJ},
 		{"static", "static", b.StaticPJ},
 	}

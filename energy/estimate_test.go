@@ -50,6 +50,8 @@ func TestEstimateComponents(t *testing.T) {
 			func(b Breakdown) fields { return fields{b.HopsXPJ, b.MeshPJ, b.TotalPJ} }, 45},
 		{"hops y: 80 x 1.25", Counts{HopsY: 80}, 0, 0,
 			func(b Breakdown) fields { return fields{b.HopsYPJ, b.MeshPJ, b.TotalPJ} }, 100},
+		{"off-chip hops: 7 x 32", Counts{OffChipHops: 7}, 0, 0,
+			func(b Breakdown) fields { return fields{b.OffChipHopsPJ, b.MeshPJ, b.TotalPJ} }, 224},
 		{"barriers: 3 x 16", Counts{Barriers: 3}, 0, 0,
 			func(b Breakdown) fields { return fields{b.BarriersPJ, b.MeshPJ, b.TotalPJ} }, 48},
 		// (2 mW x 4 cores + 5 mW) x 0.5 s = 6.5 mJ = 6.5e9 pJ
@@ -75,14 +77,14 @@ func TestEstimateComponents(t *testing.T) {
 // TestEstimateAllAtOnce sums the hand-computed components of the table above.
 func TestEstimateAllAtOnce(t *testing.T) {
 	c := Counts{SynapticOps: 10, SynapticMACs: 20, SynMemReadBits: 1000, NeuronUpdates: 30, NeuronIdle: 70,
-		Spikes: 40, Packets: 50, HostPackets: 5, HopsX: 60, HopsY: 80, Barriers: 3}
+		Spikes: 40, Packets: 50, HostPackets: 5, HopsX: 60, HopsY: 80, OffChipHops: 7, Barriers: 3}
 	b := dyadicModel().Estimate(c, 0.5, 4)
 	want := Breakdown{
 		SynapticPJ: 5 + 40 + 250, NeuronPJ: 120 + 105, SpikePJ: 120,
-		MeshPJ: 6.25 + 40 + 45 + 100 + 48, StaticPJ: 6.5e9,
-		TotalPJ:  295 + 225 + 120 + 239.25 + 6.5e9,
+		MeshPJ: 6.25 + 40 + 45 + 100 + 224 + 48, StaticPJ: 6.5e9,
+		TotalPJ:  295 + 225 + 120 + 463.25 + 6.5e9,
 		SynOpsPJ: 5, SynMACsPJ: 40, SynMemPJ: 250, NeuronActivePJ: 120, NeuronIdlePJ: 105,
-		PacketsPJ: 6.25, HostPacketsPJ: 40, HopsXPJ: 45, HopsYPJ: 100, BarriersPJ: 48,
+		PacketsPJ: 6.25, HostPacketsPJ: 40, HopsXPJ: 45, HopsYPJ: 100, OffChipHopsPJ: 224, BarriersPJ: 48,
 	}
 	if b != want {
 		t.Errorf("Estimate:\n got %+v\nwant %+v", b, want)
@@ -98,7 +100,7 @@ func TestEstimateLoihiByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := Counts{SynapticOps: 1000, NeuronUpdates: 100, NeuronIdle: 900, Spikes: 50,
-		Packets: 70, HostPackets: 9, HopsX: 120, HopsY: 40, Barriers: 10, SynMemReadBits: 8000, SynapticMACs: 30}
+		Packets: 70, HostPackets: 9, HopsX: 120, HopsY: 40, OffChipHops: 3, Barriers: 10, SynMemReadBits: 8000, SynapticMACs: 30}
 	b := m.Estimate(c, 0.001, 128) // 1 ms, whole chip
 	checks := []struct {
 		name      string
@@ -107,7 +109,7 @@ func TestEstimateLoihiByHand(t *testing.T) {
 		{"synaptic", b.SynapticPJ, 1000 * 23.6},  // MACs and memory reads are not priced
 		{"neuron", b.NeuronPJ, 100*81 + 900*52},  // 8100 + 46800
 		{"spike", b.SpikePJ, 50 * 1.7},           // 85
-		{"mesh", b.MeshPJ, 120*3.0 + 40*4.0},     // packets, host packets, barriers not priced
+		{"mesh", b.MeshPJ, 120*3.0 + 40*4.0},     // packets, host packets, off-chip hops, barriers not priced
 		{"static", b.StaticPJ, 29 * 0.001 * 1e9}, // 29 mW x 1 ms = 29 uJ
 		{"total", b.TotalPJ, 23600 + 54900 + 85 + 520 + 2.9e7},
 	}
@@ -129,10 +131,10 @@ func TestBreakdownSumsExactly(t *testing.T) {
 		m := Model{Name: "random",
 			SynapticOpPJ: cost(), SynapticMACPJ: cost(), SynMemReadBitPJ: cost(),
 			NeuronUpdatePJ: cost(), NeuronIdlePJ: cost(), SpikePJ: cost(),
-			PacketPJ: cost(), HostPacketPJ: cost(), HopXPJ: cost(), HopYPJ: cost(), BarrierPJ: cost(),
+			PacketPJ: cost(), HostPacketPJ: cost(), HopXPJ: cost(), HopYPJ: cost(), OffChipHopPJ: cost(), BarrierPJ: cost(),
 			StaticPerCoreMW: cost(), StaticPerChipMW: cost()}
 		n := func() uint64 { return rng.Uint64N(1 << 40) }
-		c := Counts{n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n()}
+		c := Counts{n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n()}
 		seconds, cores := rng.Float64(), rng.IntN(1024)
 		b := m.Estimate(c, seconds, cores)
 
@@ -142,7 +144,7 @@ func TestBreakdownSumsExactly(t *testing.T) {
 		if s := b.NeuronActivePJ + b.NeuronIdlePJ; b.NeuronPJ != s {
 			t.Fatalf("case %d: NeuronPJ %v != parts %v", i, b.NeuronPJ, s)
 		}
-		if s := b.PacketsPJ + b.HostPacketsPJ + b.HopsXPJ + b.HopsYPJ + b.BarriersPJ; b.MeshPJ != s {
+		if s := b.PacketsPJ + b.HostPacketsPJ + b.HopsXPJ + b.HopsYPJ + b.OffChipHopsPJ + b.BarriersPJ; b.MeshPJ != s {
 			t.Fatalf("case %d: MeshPJ %v != parts %v", i, b.MeshPJ, s)
 		}
 		if s := b.SynapticPJ + b.NeuronPJ + b.SpikePJ + b.MeshPJ + b.StaticPJ; b.TotalPJ != s {
@@ -164,6 +166,7 @@ func TestBreakdownSumsExactly(t *testing.T) {
 		addProd(c.HostPackets, m.HostPacketPJ)
 		addProd(c.HopsX, m.HopXPJ)
 		addProd(c.HopsY, m.HopYPJ)
+		addProd(c.OffChipHops, m.OffChipHopPJ)
 		addProd(c.Barriers, m.BarrierPJ)
 		st := new(big.Float).SetPrec(512).SetFloat64(m.StaticPerCoreMW)
 		st.Mul(st, new(big.Float).SetPrec(512).SetInt64(int64(cores)))
@@ -218,7 +221,7 @@ func TestEstimateChecked(t *testing.T) {
 
 func TestComponentsMatchFields(t *testing.T) {
 	c := Counts{SynapticOps: 10, SynapticMACs: 20, SynMemReadBits: 1000, NeuronUpdates: 30, NeuronIdle: 70,
-		Spikes: 40, Packets: 50, HostPackets: 5, HopsX: 60, HopsY: 80, Barriers: 3}
+		Spikes: 40, Packets: 50, HostPackets: 5, HopsX: 60, HopsY: 80, OffChipHops: 7, Barriers: 3}
 	b := dyadicModel().Estimate(c, 0.5, 4)
 	groups := map[string]float64{}
 	names := map[string]bool{}
@@ -241,10 +244,10 @@ func TestComponentsMatchFields(t *testing.T) {
 }
 
 func TestCountsAdd(t *testing.T) {
-	a := Counts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
-	b := Counts{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100}
+	a := Counts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	b := Counts{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200}
 	a.Add(b)
-	if want := (Counts{101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111}); a != want {
+	if want := (Counts{101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212}); a != want {
 		t.Errorf("Add: got %+v, want %+v", a, want)
 	}
 	// Estimate is linear in the counts: pricing a sum equals summing prices

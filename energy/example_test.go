@@ -58,6 +58,7 @@ packet: 4 pJ
 host_packet: 0.1 nJ
 hop_x: 1 pJ
 hop_y: 1 pJ
+off_chip_hop: 20 pJ
 barrier: 0 pJ
 static_per_core: 200 uW
 static_per_chip: 1.5 mW
@@ -77,4 +78,35 @@ paper_ac: 0.9 pJ
 	// 0.05 pJ per bit, 100 pJ per host packet, 0.2 mW per core
 	// energy: invalid model:
 	// line 8: spike: "2" has no unit; expected an energy such as "23.6 pJ" (units: fJ, pJ, nJ, uJ (or µJ), mJ, J)
+}
+
+// Resolve the chip-dependent costs of the generic 45 nm model for a core
+// with 128 KB of synaptic memory and 4-bit weights, then see how the
+// estimate moves when one cost is overridden.
+func ExampleModel_ForChip() {
+	m, err := energy.Preset("generic-45nm")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := m.ForChip(4, 128<<10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("per bit read: %.4g pJ (8 KB reference %.4g pJ)\n", r.SynMemReadBitPJ, m.SynMemReadBitPJ)
+	fmt.Printf("graded-input MAC: %.3g pJ (8-bit reference %.3g pJ)\n", r.SynapticMACPJ, m.SynapticMACPJ)
+
+	c := energy.Counts{SynapticOps: 1000, SynMemReadBits: 1000 * 4}
+	base := r.Estimate(c, 0, 1).TotalPJ
+	hi, err := r.Override("synop=30pJ")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("total %.4g pJ; with synop=30pJ %.4g pJ\n", base, hi.Estimate(c, 0, 1).TotalPJ)
+	// Output:
+	// per bit read: 0.625 pJ (8 KB reference 0.1562 pJ)
+	// graded-input MAC: 0.2 pJ (8-bit reference 0.3 pJ)
+	// total 2600 pJ; with synop=30pJ 3.25e+04 pJ
 }

@@ -29,6 +29,7 @@ type Model struct {
 	HostPacketPJ    float64 // per Counts.HostPackets: input packet injected by the host
 	HopXPJ          float64 // per Counts.HopsX: east-west router-to-router hop
 	HopYPJ          float64 // per Counts.HopsY: north-south router-to-router hop
+	OffChipHopPJ    float64 // per Counts.OffChipHops: hop over a chip-to-chip link
 	BarrierPJ       float64 // per Counts.Barriers: timestep barrier
 
 	StaticPerCoreMW float64 // leakage per powered core, charged over simulated time
@@ -38,6 +39,10 @@ type Model struct {
 	// and SNNPaperEnergyPJ for "paper-style" side figures.
 	MACPJ float64
 	ACPJ  float64
+
+	// Scaling, when set, makes synaptic-memory and multiply energies depend
+	// on the chip (see Scaling and ForChip). The zero value means no scaling.
+	Scaling Scaling
 
 	// Sources maps a cost key (see CostKeys) to the citation of its value.
 	// Optional, but every preset fills it for every key.
@@ -69,6 +74,7 @@ var costFields = [...]costField{
 	{"host_packet", kindEnergy, func(m *Model) *float64 { return &m.HostPacketPJ }},
 	{"hop_x", kindEnergy, func(m *Model) *float64 { return &m.HopXPJ }},
 	{"hop_y", kindEnergy, func(m *Model) *float64 { return &m.HopYPJ }},
+	{"off_chip_hop", kindEnergy, func(m *Model) *float64 { return &m.OffChipHopPJ }},
 	{"barrier", kindEnergy, func(m *Model) *float64 { return &m.BarrierPJ }},
 	{"static_per_core", kindPower, func(m *Model) *float64 { return &m.StaticPerCoreMW }},
 	{"static_per_chip", kindPower, func(m *Model) *float64 { return &m.StaticPerChipMW }},
@@ -81,6 +87,7 @@ const (
 	keyName        = "name"
 	keyDescription = "description"
 	keySources     = "sources"
+	keyScaling     = "scaling"
 )
 
 // CostKeys returns the YAML keys of all cost fields, in file order. They
@@ -132,6 +139,7 @@ func (m Model) problems() []error {
 			errs = append(errs, fmt.Errorf("%s (%g %s) must be >= 0", f.key, v, f.unit()))
 		}
 	}
+	errs = append(errs, m.Scaling.problems(m)...)
 	keys := make([]string, 0, len(m.Sources))
 	for k := range m.Sources {
 		keys = append(keys, k)
@@ -149,7 +157,8 @@ func (m Model) problems() []error {
 
 // Load reads a model from YAML. The document is a mapping with the keys
 // name (required), description (optional), sources (optional mapping from
-// cost key to citation) and every cost key of CostKeys (all required).
+// cost key to citation), scaling (optional, see Scaling) and every cost key
+// of CostKeys (all required).
 // Energies are strings with a unit ("23.6 pJ", "500 fJ", "1.2 nJ"), powers
 // likewise ("29 mW", "1.5 W", "200 uW"). Unknown or repeated keys, missing
 // costs, numbers without a unit, unknown units, negative or non-finite
@@ -252,11 +261,15 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 			src, serrs := sourcesFromNode(v)
 			errs = append(errs, serrs...)
 			m.Sources = src
+		case keyScaling:
+			sc, serrs := scalingFromNode(v)
+			errs = append(errs, serrs...)
+			m.Scaling = sc
 		default:
 			f, ok := findCost(key)
 			if !ok {
-				errs = append(errs, fmt.Errorf("line %d: unknown key %q; expected one of: %s, %s, %s, %s",
-					k.Line, key, keyName, keyDescription, keySources, strings.Join(CostKeys(), ", ")))
+				errs = append(errs, fmt.Errorf("line %d: unknown key %q; expected one of: %s, %s, %s, %s, %s",
+					k.Line, key, keyName, keyDescription, keySources, keyScaling, strings.Join(CostKeys(), ", ")))
 				continue
 			}
 			val, err := costFromNode(v, f)
@@ -353,6 +366,9 @@ func (m Model) YAML() ([]byte, error) {
 			s = formatPower(v)
 		}
 		add(f.key, str(s))
+	}
+	if m.Scaling != (Scaling{}) {
+		add(keyScaling, m.Scaling.node())
 	}
 	if len(m.Sources) > 0 {
 		src := &yaml.Node{Kind: yaml.MappingNode}

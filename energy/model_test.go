@@ -22,6 +22,7 @@ packet: 0.125 pJ
 host_packet: 8 pJ
 hop_x: 0.75 pJ
 hop_y: 1.25 pJ
+off_chip_hop: 32 pJ
 barrier: 16 pJ
 static_per_core: 2 mW
 static_per_chip: 5 mW
@@ -36,7 +37,7 @@ func dyadicModel() Model {
 		Name: "dyadic", Description: "test model with exact binary-fraction costs",
 		SynapticOpPJ: 0.5, SynapticMACPJ: 2, SynMemReadBitPJ: 0.25,
 		NeuronUpdatePJ: 4, NeuronIdlePJ: 1.5, SpikePJ: 3,
-		PacketPJ: 0.125, HostPacketPJ: 8, HopXPJ: 0.75, HopYPJ: 1.25, BarrierPJ: 16,
+		PacketPJ: 0.125, HostPacketPJ: 8, HopXPJ: 0.75, HopYPJ: 1.25, OffChipHopPJ: 32, BarrierPJ: 16,
 		StaticPerCoreMW: 2, StaticPerChipMW: 5,
 		MACPJ: 4.5, ACPJ: 1,
 		Sources: map[string]string{"synaptic_op": "made up for the test"},
@@ -89,7 +90,7 @@ func TestLoadErrors(t *testing.T) {
 		want []string // substrings of the error
 	}{
 		{"unknown key", func(t *testing.T) string { return dyadicYAML + "synaptic_opp: 1 pJ\n" },
-			[]string{`line 20: unknown key "synaptic_opp"`, "synaptic_op, synaptic_mac"}},
+			[]string{`line 21: unknown key "synaptic_opp"`, "scaling, synaptic_op, synaptic_mac"}},
 		{"negative", func(t *testing.T) string { return withLine(t, "hop_y", "hop_y: -1.25 pJ") },
 			[]string{"line 12: hop_y:", "negative", ">= 0"}},
 		{"missing unit", func(t *testing.T) string { return withLine(t, "spike", "spike: 3") },

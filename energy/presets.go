@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -23,11 +24,12 @@ func PresetNames() []string {
 		return nil
 	}
 	names := make([]string, 0, len(entries))
-	for _, e := range entries { // ReadDir sorts by file name
+	for _, e := range entries {
 		if n, ok := strings.CutSuffix(e.Name(), presetExt); ok && !e.IsDir() {
 			names = append(names, n)
 		}
 	}
+	slices.Sort(names) // by name: file order puts "loihi-calibrated" before "loihi"
 	return names
 }
 

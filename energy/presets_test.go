@@ -12,7 +12,7 @@ func TestPresetNames(t *testing.T) {
 	if !slices.IsSorted(names) {
 		t.Errorf("PresetNames %v not sorted", names)
 	}
-	for _, want := range []string{"loihi", "paper-45nm"} {
+	for _, want := range []string{"generic-45nm", "loihi", "loihi-calibrated", "paper-45nm", "spinnaker", "spinnaker2", "truenorth"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("PresetNames %v lacks %q", names, want)
 		}
@@ -76,6 +76,21 @@ func TestPresetValues(t *testing.T) {
 			HopXPJ: 3.0, HopYPJ: 4.0, StaticPerChipMW: 29, MACPJ: 4.6, ACPJ: 0.9,
 		}},
 		{"paper-45nm", Model{SynapticOpPJ: 0.9, SynapticMACPJ: 4.6, MACPJ: 4.6, ACPJ: 0.9}},
+		// SANA-FE calibrated Loihi: dense synapse 35.5; access 51.2 (+ update 21.6).
+		{"loihi-calibrated", Model{
+			SynapticOpPJ: 35.5, NeuronUpdatePJ: 72.8, NeuronIdlePJ: 51.2, SpikePJ: 69.3, PacketPJ: 111,
+			HopXPJ: 3.0, HopYPJ: 4.2, MACPJ: 4.6, ACPJ: 0.9,
+		}},
+		// Merolla 2014: 26 pJ per synaptic event, all-in.
+		{"truenorth", Model{SynapticOpPJ: 26, MACPJ: 4.6, ACPJ: 0.9}},
+		// Höppner 2019 as quoted: 13.3 nJ / 26 nJ and 450 pJ / 2.19 nJ.
+		{"spinnaker", Model{SynapticOpPJ: 13300, SynapticMACPJ: 13300, NeuronUpdatePJ: 26000, NeuronIdlePJ: 26000, MACPJ: 4.6, ACPJ: 0.9}},
+		{"spinnaker2", Model{SynapticOpPJ: 450, SynapticMACPJ: 450, NeuronUpdatePJ: 2190, NeuronIdlePJ: 2190, MACPJ: 4.6, ACPJ: 0.9}},
+		// Horowitz 2014: int32 add 0.1, int8 mul 0.2 + add, 10 pJ / 64 bits.
+		{"generic-45nm", Model{
+			SynapticOpPJ: 0.1, SynapticMACPJ: 0.3, SynMemReadBitPJ: 0.15625, NeuronUpdatePJ: 0.2, NeuronIdlePJ: 0.1,
+			MACPJ: 4.6, ACPJ: 0.9,
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.preset, func(t *testing.T) {
@@ -93,10 +108,10 @@ func TestPresetValues(t *testing.T) {
 }
 
 func TestPresetUnknown(t *testing.T) {
-	for _, name := range []string{"", "truenorth", "../energy", "presets/loihi", "loihi.yaml", "Loihi"} {
+	for _, name := range []string{"", "truenorth2", "../energy", "presets/loihi", "loihi.yaml", "Loihi"} {
 		if _, err := Preset(name); err == nil {
 			t.Errorf("Preset(%q) succeeded", name)
-		} else if !strings.Contains(err.Error(), "unknown preset") || !strings.Contains(err.Error(), "loihi, paper-45nm") {
+		} else if !strings.Contains(err.Error(), "unknown preset") || !strings.Contains(err.Error(), "generic-45nm, loihi, loihi-calibrated, paper-45nm") {
 			t.Errorf("Preset(%q) error %q should name the preset and list the available ones", name, err)
 		}
 		if _, err := PresetYAML(name); err == nil {
