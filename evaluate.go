@@ -95,7 +95,18 @@ type Prepared struct {
 	Conversion workloads.ConvertOptions
 	Converted  *workloads.Converted
 	Mapping    *chip.Mapping
+	// Traffic-aware placement (Chip.Placement other than row-major): the
+	// packet-hops per inference of the profiled traffic under row-major
+	// placement and under the chosen one.
+	ProfiledHopsRowMajor, ProfiledHopsPlaced float64
 }
+
+// Placement profiling: traffic is measured by simulating this many
+// calibration images for this many timesteps on the row-major placement.
+const (
+	profileSamples   = 64
+	profileTimesteps = 32
+)
 
 // Prepare converts the workload (weights quantized to the chip's weight
 // bits) and maps it onto the chip.
@@ -109,7 +120,39 @@ func Prepare(w *Workload, c chip.Config, conv workloads.ConvertOptions) (*Prepar
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{Workload: w, Chip: c, Conversion: conv, Converted: cv, Mapping: mp}, nil
+	p := &Prepared{Workload: w, Chip: c, Conversion: conv, Converted: cv, Mapping: mp}
+	if c.Placement != chip.RowMajor {
+		if err := p.place(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// place profiles the traffic between core groups on calibration images and
+// re-places the groups with the chip's placement strategy.
+func (p *Prepared) place() error {
+	sim, err := chip.NewSimulator(p.Mapping, 0)
+	if err != nil {
+		return err
+	}
+	sim.EnableTraffic()
+	n := min(profileSamples, p.Workload.Calib.N)
+	for i := 0; i < n; i++ {
+		stim := p.Conversion.Encoder.NewStimulus(p.Workload.Calib.Image(i), p.Chip.PlacementSeed, i)
+		if _, err := sim.Run(context.Background(), stim, profileTimesteps); err != nil {
+			return err
+		}
+	}
+	flows := sim.Traffic(n)
+	placed, err := chip.Place(p.Mapping, flows, p.Chip.Placement, p.Chip.PlacementSeed)
+	if err != nil {
+		return err
+	}
+	p.ProfiledHopsRowMajor = p.Mapping.PacketHops(flows)
+	p.ProfiledHopsPlaced = placed.PacketHops(flows)
+	p.Mapping = placed
+	return nil
 }
 
 // SimOptions select what Simulate runs.
@@ -215,6 +258,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			RoutersUsed: mp.Routers, ClockMHz: o.Chip.ClockMHz, WeightBits: o.Chip.WeightBits,
 			NeuronsPerCore: mp.NeuronUsage(), SynMemBytesPerCore: mp.SynMemUsage(),
 			NeuronsCapacity: o.Chip.NeuronsPerCore, SynMemCapacity: o.Chip.SynapseMemoryBytes,
+			Placement: o.Chip.Placement.String(), ProfiledHopsRowMajor: p.ProfiledHopsRowMajor, ProfiledHopsPlaced: p.ProfiledHopsPlaced,
 		},
 		ANNAccuracy: w.MLP.Accuracy(w.Test.Slice(0, o.Samples), 1),
 	}

@@ -48,6 +48,11 @@ type ChipInfo struct {
 	SynMemBytesPerCore chip.Usage `json:"synapse_memory_bytes_per_core"`
 	NeuronsCapacity    int        `json:"neurons_per_core_capacity"`
 	SynMemCapacity     int        `json:"synapse_memory_bytes_per_core_capacity"`
+	Placement          string     `json:"placement"`
+	// For traffic-aware placements: packet-hops per inference of the traffic
+	// profiled on calibration images, under row-major and the chosen placement.
+	ProfiledHopsRowMajor float64 `json:"profiled_packet_hops_row_major,omitempty"`
+	ProfiledHopsPlaced   float64 `json:"profiled_packet_hops_placed,omitempty"`
 }
 
 // LayerMap is how one layer was converted and placed.
@@ -201,8 +206,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		c.Preset, c.Mesh, c.CoresPerRouter, c.CoresUsed, c.CoresAvailable, c.RoutersUsed, c.WeightBits, c.ClockMHz)
 	fmt.Fprintf(&b, "          neurons per core      min %d  mean %.1f  max %d  (capacity %d)\n",
 		c.NeuronsPerCore.Min, c.NeuronsPerCore.Mean, c.NeuronsPerCore.Max, c.NeuronsCapacity)
-	fmt.Fprintf(&b, "          synaptic memory/core  min %d B  mean %.0f B  max %d B  (capacity %d B)\n\n",
+	fmt.Fprintf(&b, "          synaptic memory/core  min %d B  mean %.0f B  max %d B  (capacity %d B)\n",
 		c.SynMemBytesPerCore.Min, c.SynMemBytesPerCore.Mean, c.SynMemBytesPerCore.Max, c.SynMemCapacity)
+	fmt.Fprintf(&b, "          placement %s", c.Placement)
+	if c.Placement != "row-major" {
+		fmt.Fprintf(&b, " (profiled packet-hops per inference: row-major %.1f -> %.1f)", c.ProfiledHopsRowMajor, c.ProfiledHopsPlaced)
+	}
+	fmt.Fprintf(&b, "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tneurons\tfan-in\tcores\tthreshold\tlambda\n")
 	for _, l := range r.Mapping {

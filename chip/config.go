@@ -33,6 +33,8 @@ type Config struct {
 	WeightBits         int           `yaml:"weight_bits" json:"weight_bits"`                         // signed weight width, 2..8
 	FanoutPerCore      int           `yaml:"fanout_entries_per_core" json:"fanout_entries_per_core"` // (neuron, destination core) entries per core
 	SynapseFormat      SynapseFormat `yaml:"synapse_format" json:"synapse_format"`                   // dense or sparse rows
+	Placement          Placement     `yaml:"placement" json:"placement"`                             // row-major, greedy or anneal
+	PlacementSeed      uint64        `yaml:"placement_seed" json:"placement_seed"`                   // seeds anneal
 	ConvWeights        ConvWeights   `yaml:"conv_weights" json:"conv_weights"`                       // shared kernels or one weight per connection
 
 	ClockMHz          float64          `yaml:"clock_mhz" json:"clock_mhz"`                       // converts cycles to time
@@ -89,6 +91,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("weight_bits is %d, must be in 2..8 (signed weights stored in one byte)", c.WeightBits))
 	}
 	atLeast("fanout_entries_per_core", c.FanoutPerCore, 1)
+	if int(c.Placement) >= len(placementNames) {
+		errs = append(errs, fmt.Errorf("placement is %d, must be one of %s", c.Placement, strings.Join(placementNames[:], ", ")))
+	}
 	if int(c.ConvWeights) >= len(convNames) {
 		errs = append(errs, fmt.Errorf("conv_weights is %d, must be one of %s", c.ConvWeights, strings.Join(convNames[:], ", ")))
 	}

@@ -123,9 +123,12 @@ type Simulator struct {
 	workers int
 	barrier uint64
 
-	host   core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
-	events []InputEvent
-	res    Result
+	host core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
+	// traffic, when enabled, counts delivered packets per (source, dest)
+	// core pair; source len(cores) is the host.
+	traffic []uint64
+	events  []InputEvent
+	res     Result
 }
 
 // NewSimulator builds per-core synaptic memory, neuron state and fan-out
@@ -273,6 +276,30 @@ func buildFanout(s *Simulator, l int) {
 			c.fanStart[ni+1] = int32(len(c.fanDst))
 		}
 	}
+}
+
+// EnableTraffic starts counting delivered packets per (source core,
+// destination core), over every following Run, for placement.
+func (s *Simulator) EnableTraffic() {
+	s.traffic = make([]uint64, (len(s.cores)+1)*len(s.cores))
+}
+
+// Traffic returns the counted packets divided by samples as flows between
+// core groups (Src -1 is the host), in a fixed order.
+func (s *Simulator) Traffic(samples int) []Flow {
+	var flows []Flow
+	n := len(s.cores)
+	for i, c := range s.traffic {
+		if c == 0 {
+			continue
+		}
+		src := i / n
+		if src == n {
+			src = -1
+		}
+		flows = append(flows, Flow{Src: src, Dst: i % n, Packets: float64(c) / float64(samples)})
+	}
+	return flows
 }
 
 // Mapping returns the placement the simulator runs.
@@ -438,6 +465,13 @@ func (s *Simulator) deliver(d router.Delivery) {
 	src.HopsX += uint64(hx)
 	src.HopsY += uint64(hy)
 	ci := s.byEP[int(d.Packet.Dst.Router)*s.ports+int(d.Packet.Dst.Port)]
+	if s.traffic != nil {
+		si := int(s.byEP[int(d.Packet.Src.Router)*s.ports+int(d.Packet.Src.Port)])
+		if si < 0 {
+			si = len(s.cores)
+		}
+		s.traffic[si*len(s.cores)+int(ci)]++
+	}
 	c := &s.cores[ci]
 	if c.layer == 0 && s.m.Net.GradedInput {
 		c.nxGraded = append(c.nxGraded, d.Packet.Tag)
