@@ -77,3 +77,41 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMapMillion maps a network of just over a million neurons, a
+// 16x256x256 convolution over a 256x256 image followed by a 16x128x128
+// strided convolution, onto a Loihi-style chip of 40x40 tiles of 4 cores.
+func BenchmarkMapMillion(b *testing.B) {
+	kernel := func(n int) []int8 {
+		k := make([]int8, n)
+		for i := range k {
+			k[i] = int8(i%7 - 3)
+		}
+		return k
+	}
+	p := neuron.Params{Kind: neuron.IFSubtract, Threshold: 16}
+	net := &Network{Name: "million", Inputs: 256 * 256, Layers: []Layer{
+		{Name: "c1", Size: 16 * 256 * 256, Neuron: p, Conv: &Conv{InC: 1, InH: 256, InW: 256, OutC: 16, OutH: 256, OutW: 256,
+			KH: 3, KW: 3, Stride: 1, Pad: 1, Groups: 1, Kernel: kernel(16 * 9)}},
+		{Name: "c2", Size: 16 * 128 * 128, Neuron: p, Conv: &Conv{InC: 16, InH: 256, InW: 256, OutC: 16, OutH: 128, OutW: 128,
+			KH: 2, KW: 2, Stride: 2, Pad: 0, Groups: 16, Kernel: kernel(16 * 4)}},
+	}}
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.MeshWidth, cfg.MeshHeight = 40, 40
+	neurons := net.Neurons()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m, err := Map(net, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.ReportMetric(float64(len(m.Cores)), "cores")
+		}
+	}
+	b.ReportMetric(float64(neurons), "neurons")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/map")
+}

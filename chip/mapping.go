@@ -40,6 +40,7 @@ type Mapping struct {
 // Violation is one per-core limit a layer cannot meet.
 type Violation struct {
 	Layer      string
+	Group      string // which core group: e.g. "neuron 17 alone" when no split can help
 	Limit      string // the config field that is exceeded
 	Needed     int64
 	Available  int64
@@ -47,7 +48,7 @@ type Violation struct {
 }
 
 func (v Violation) Error() string {
-	return fmt.Sprintf("layer %s needs %s %d, chip allows %d: %s", v.Layer, v.Limit, v.Needed, v.Available, v.Suggestion)
+	return fmt.Sprintf("layer %s (%s) needs %s %d, chip allows %d: %s", v.Layer, v.Group, v.Limit, v.Needed, v.Available, v.Suggestion)
 }
 
 // Map partitions every layer into groups that satisfy every per-core limit

@@ -107,29 +107,36 @@ func (lc *layerCost) single() []error {
 	ly := &lc.net.Layers[lc.l]
 	c := &lc.cfg
 	var worstMem, worstFan int64
-	worstAx := 0
+	worstAx, jMem, jFan, jAx := 0, 0, 0, 0
 	for j := 0; j < ly.Size; j++ {
-		worstMem = max(worstMem, lc.memBits(j, j+1))
-		worstFan = max(worstFan, lc.fanoutEntries(j, j+1))
+		if m := lc.memBits(j, j+1); m > worstMem {
+			worstMem, jMem = m, j
+		}
+		if f := lc.fanoutEntries(j, j+1); f > worstFan {
+			worstFan, jFan = f, j
+		}
 		if lc.conv != nil {
-			worstAx = max(worstAx, lc.axons(j, j+1))
+			if a := lc.axons(j, j+1); a > worstAx {
+				worstAx, jAx = a, j
+			}
 		}
 	}
 	if lc.conv == nil {
 		worstAx = lc.net.In(lc.l)
 	}
+	alone := func(j int) string { return fmt.Sprintf("neuron %d alone; no split can help", j) }
 	var errs []error
 	if worstAx > c.AxonsPerCore {
-		errs = append(errs, Violation{ly.Name, "axons_per_core", int64(worstAx), int64(c.AxonsPerCore),
-			"one neuron's inputs must all reach its core (splitting the fan-in is not supported): raise axons_per_core"})
+		errs = append(errs, Violation{ly.Name, alone(jAx), "axons_per_core", int64(worstAx), int64(c.AxonsPerCore),
+			"every input of a neuron must reach its core (splitting the fan-in is not supported): raise axons_per_core"})
 	}
 	if worstMem > c.SynapseMemoryBits() {
-		errs = append(errs, Violation{ly.Name, "synapse_memory_bytes (bytes for one neuron's synapses)",
-			(worstMem + 7) / 8, int64(c.SynapseMemoryBytes), "raise synapse_memory_bytes or lower weight_bits"})
+		errs = append(errs, Violation{ly.Name, alone(jMem), "synapse_memory_bytes", (worstMem + 7) / 8, int64(c.SynapseMemoryBytes),
+			fmt.Sprintf("raise synapse_memory_bytes, lower weight_bits (now %d) or use sparse rows or shared conv kernels", c.WeightBits)})
 	}
 	if worstFan > int64(c.FanoutPerCore) {
-		errs = append(errs, Violation{ly.Name, "fanout_entries_per_core (entries for one neuron)",
-			worstFan, int64(c.FanoutPerCore), "the next layer spans too many cores: raise fanout_entries_per_core or neurons_per_core"})
+		errs = append(errs, Violation{ly.Name, alone(jFan), "fanout_entries_per_core", worstFan, int64(c.FanoutPerCore),
+			"the next layer spans too many cores: raise fanout_entries_per_core or neurons_per_core, or use multicast delivery"})
 	}
 	return errs
 }
