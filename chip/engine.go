@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -99,9 +100,9 @@ type core struct {
 	fired              []int32 // ni, or ^ni for a negative spike
 	// Fan-out: every neuron sends to dests (dense next layer), or neuron ni
 	// to fanDst[fanStart[ni]:fanStart[ni+1]] (convolutional next layer).
-	dests    []router.Endpoint
+	dests    []int32 // core indices
 	fanStart []int32
-	fanDst   []router.Endpoint
+	fanDst   []int32
 
 	// per-timestep outputs of the compute phase
 	synOps, macs, memBits uint64
@@ -118,8 +119,6 @@ type Simulator struct {
 	cfg     Config
 	mesh    *router.Mesh
 	cores   []core
-	byEP    []int32 // endpoint (router*ports+port) -> core index, -1 if unused
-	ports   int
 	workers int
 	barrier uint64
 
@@ -128,6 +127,7 @@ type Simulator struct {
 	// core pair; source len(cores) is the host.
 	traffic []uint64
 	events  []InputEvent
+	steps   [2]meshStep // double buffer: one being routed, one being filled
 	res     Result
 }
 
@@ -144,11 +144,6 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	}
 	cfg := m.Config
 	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles()}
-	s.ports = cfg.CoresPerRouter + 1
-	s.byEP = make([]int32, cfg.MeshWidth*cfg.MeshHeight*s.ports)
-	for i := range s.byEP {
-		s.byEP[i] = -1
-	}
 	s.cores = make([]core, len(m.Cores))
 	net := m.Net
 	for ci, cm := range m.Cores {
@@ -181,7 +176,6 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
 		}
 		c.acc = make([]int32, n)
-		s.byEP[int(cm.Endpoint.Router)*s.ports+int(cm.Endpoint.Port)] = int32(ci)
 	}
 	s.host.n = net.Inputs
 	for l := -1; l+1 < len(net.Layers); l++ {
@@ -251,21 +245,20 @@ func buildFanout(s *Simulator, l int) {
 		}
 	}
 	if cv == nil {
-		dests := make([]router.Endpoint, len(next))
+		dests := make([]int32, len(next))
 		for i, nc := range next {
-			dests[i] = m.Cores[nc].Endpoint
+			dests[i] = int32(nc)
 		}
 		for _, c := range srcCores {
 			c.dests = dests
 		}
 		return
 	}
-	lists := make([][]router.Endpoint, m.Net.In(l+1))
+	lists := make([][]int32, m.Net.In(l+1))
 	for _, nc := range next {
-		nx := &s.cores[nc]
-		for src, r := range nx.srcRow {
+		for src, r := range s.cores[nc].srcRow {
 			if r >= 0 {
-				lists[src] = append(lists[src], nx.ep)
+				lists[src] = append(lists[src], int32(nc))
 			}
 		}
 	}
@@ -338,10 +331,30 @@ func (s *Simulator) RunUntilQuiet(ctx context.Context, stim Stimulus, inputSteps
 func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (Result, error) {
 	s.reset()
 	res := &s.res
-	cfg := &s.cfg
 	outLayer := len(s.m.Net.Layers) - 1
 	outCounts := make([]int64, len(res.Scores))
-	graded := s.m.Net.GradedInput
+	// The mesh only decides when packets arrive, never what they carry, so
+	// the inject phase delivers every event into its destination's inbox
+	// itself, and the mesh simulates step t's packets on its own goroutine
+	// while the cores compute step t+1 (with more than one worker).
+	var (
+		wg     sync.WaitGroup
+		flight *meshStep // the step whose packets the mesh is simulating
+	)
+	finish := func() error {
+		if flight == nil {
+			return nil
+		}
+		wg.Wait()
+		st := flight
+		flight = nil
+		if st.err != nil {
+			return st.err
+		}
+		s.account(st)
+		return nil
+	}
+	defer wg.Wait()
 	for t := 0; t < T; t++ {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
@@ -349,88 +362,32 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		if err := s.compute(); err != nil {
 			return Result{}, err
 		}
-		// Inject: host input first, then cores in index order.
+		st := &s.steps[t%2]
+		st.pk = st.pk[:0]
 		s.events = stim.Events(t, s.events[:0])
-		for _, ev := range s.events {
-			tag := uint32(ev.Channel)
-			if graded {
-				tag = tag<<8 | uint32(ev.Magnitude)
-			}
-			dests := s.host.dests
-			if s.host.fanStart != nil {
-				dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
-			}
-			for _, d := range dests {
-				if err := s.mesh.Inject(router.Packet{Src: s.m.Host, Dst: d, Tag: tag}); err != nil {
-					return Result{}, fmt.Errorf("chip: host input: %w", err)
-				}
-			}
-			res.HostCounts.HostPackets += uint64(len(dests))
+		fired, busyMax := s.inject(st, outLayer, outCounts)
+		st.busyMax = busyMax
+		if err := finish(); err != nil {
+			return Result{}, err
 		}
-		fired := 0
-		var busyMax uint64
-		for ci := range s.cores {
-			c := &s.cores[ci]
-			busyMax = max(busyMax, c.busy)
-			cc := &c.counts
-			cc.SynapticOps += c.synOps
-			cc.SynapticMACs += c.macs
-			cc.SynMemReadBits += c.memBits
-			cc.NeuronUpdates += uint64(c.active)
-			cc.NeuronIdle += uint64(c.n - c.active)
-			cc.Spikes += uint64(len(c.fired))
-			fired += len(c.fired)
-			res.LayerSpikes[c.layer] += uint64(len(c.fired))
-			res.LayerSynOps[c.layer] += c.synOps + c.macs
-			res.LayerActive[c.layer] += uint64(c.active)
-			if c.layer == outLayer {
-				for _, f := range c.fired {
-					if f < 0 {
-						outCounts[c.lo+int(^f)]--
-					} else {
-						outCounts[c.lo+int(f)]++
-					}
-				}
-				continue
-			}
-			for k, f := range c.fired {
-				emit := c.spikeStart + uint64(k+1)*uint64(cfg.SpikeCycles)
-				ni, neg := int(f), uint32(0)
-				if f < 0 {
-					ni, neg = int(^f), negSpike
-				}
-				tag := uint32(c.lo+ni) | neg
-				dests := c.dests
-				if c.fanStart != nil {
-					dests = c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]]
-				}
-				for _, d := range dests {
-					if err := s.mesh.Inject(router.Packet{Src: c.ep, Dst: d, Inject: emit, Tag: tag}); err != nil {
-						return Result{}, fmt.Errorf("chip: core %d: %w", ci, err)
-					}
-				}
-				cc.Packets += uint64(len(dests))
-			}
+		flight = st
+		if s.workers > 1 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st.stats, st.err = s.routeStep(st.pk)
+			}()
+		} else {
+			st.stats, st.err = s.routeStep(st.pk)
 		}
-		// Route.
-		st := s.mesh.Run(s.deliver)
-		res.Mesh.Add(st)
-		step := max(busyMax, st.LastArrival)
-		if st.LastArrival > busyMax {
-			res.MeshLast++
-			res.DrainCycles += st.LastArrival - busyMax
-		}
-		res.ComputeCycles += busyMax
-		res.MeshCycles += st.LastArrival
-		step += s.barrier
-		res.Cycles += step
-		res.StepCyclesMax = max(res.StepCyclesMax, step)
-		res.Counts.Barriers++
 		res.Timesteps = t + 1
 		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 {
 			res.Quiet = true
 			break
 		}
+	}
+	if err := finish(); err != nil {
+		return Result{}, err
 	}
 	for ci := range s.cores {
 		res.CoreCounts[ci] = s.cores[ci].counts
@@ -454,30 +411,134 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	return out, nil
 }
 
-func (s *Simulator) deliver(d router.Delivery) {
-	// Charge the packet's hops to its source (dimension-order routes are
-	// minimal, so a unicast packet makes exactly the Manhattan distance).
-	src := &s.res.HostCounts
-	if si := s.byEP[int(d.Packet.Src.Router)*s.ports+int(d.Packet.Src.Port)]; si >= 0 {
-		src = &s.cores[si].counts
+// meshStep is one timestep's traffic, simulated by the mesh while the
+// cores go on with the next timestep.
+type meshStep struct {
+	pk      []router.Packet
+	busyMax uint64
+	stats   router.Stats
+	err     error
+}
+
+// routeStep runs one timestep's packets through the mesh.
+func (s *Simulator) routeStep(pk []router.Packet) (router.Stats, error) {
+	for _, p := range pk {
+		if err := s.mesh.Inject(p); err != nil {
+			return router.Stats{}, fmt.Errorf("chip: %w", err)
+		}
 	}
-	hx, hy := s.mesh.Hops(d.Packet.Src.Router, d.Packet.Dst.Router)
+	return s.mesh.Run(nil), nil
+}
+
+// account adds a routed timestep's timing to the result.
+func (s *Simulator) account(st *meshStep) {
+	res := &s.res
+	ms := st.stats
+	res.Mesh.Add(ms)
+	step := max(st.busyMax, ms.LastArrival)
+	if ms.LastArrival > st.busyMax {
+		res.MeshLast++
+		res.DrainCycles += ms.LastArrival - st.busyMax
+	}
+	res.ComputeCycles += st.busyMax
+	res.MeshCycles += ms.LastArrival
+	step += s.barrier
+	res.Cycles += step
+	res.StepCyclesMax = max(res.StepCyclesMax, step)
+	res.Counts.Barriers++
+}
+
+// inject is the serial phase of a timestep: it counts every core's events,
+// delivers the host's input and the fired neurons' spikes into their
+// destination cores' inboxes for the next timestep, and lists the packets
+// (one per event and destination core) for the mesh in a fixed order: host
+// first, then cores in index order. It returns the number of spikes and
+// the slowest core's busy cycles.
+func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, uint64) {
+	res := &s.res
+	cfg := &s.cfg
+	graded := s.m.Net.GradedInput
+	host := &res.HostCounts
+	for _, ev := range s.events {
+		tag := uint32(ev.Channel)
+		if graded {
+			tag = tag<<8 | uint32(ev.Magnitude)
+		}
+		dests := s.host.dests
+		if s.host.fanStart != nil {
+			dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
+		}
+		for _, di := range dests {
+			d := &s.cores[di]
+			if graded {
+				d.nxGraded = append(d.nxGraded, tag)
+			} else {
+				d.next = append(d.next, tag)
+			}
+			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: d.ep, Tag: tag})
+			s.countPacket(host, len(s.cores), int(di), s.m.Host)
+		}
+		host.HostPackets += uint64(len(dests))
+	}
+	fired := 0
+	var busyMax uint64
+	for ci := range s.cores {
+		c := &s.cores[ci]
+		busyMax = max(busyMax, c.busy)
+		cc := &c.counts
+		cc.SynapticOps += c.synOps
+		cc.SynapticMACs += c.macs
+		cc.SynMemReadBits += c.memBits
+		cc.NeuronUpdates += uint64(c.active)
+		cc.NeuronIdle += uint64(c.n - c.active)
+		cc.Spikes += uint64(len(c.fired))
+		fired += len(c.fired)
+		res.LayerSpikes[c.layer] += uint64(len(c.fired))
+		res.LayerSynOps[c.layer] += c.synOps + c.macs
+		res.LayerActive[c.layer] += uint64(c.active)
+		if c.layer == outLayer {
+			for _, f := range c.fired {
+				if f < 0 {
+					outCounts[c.lo+int(^f)]--
+				} else {
+					outCounts[c.lo+int(f)]++
+				}
+			}
+			continue
+		}
+		for k, f := range c.fired {
+			emit := c.spikeStart + uint64(k+1)*uint64(cfg.SpikeCycles)
+			ni, neg := int(f), uint32(0)
+			if f < 0 {
+				ni, neg = int(^f), negSpike
+			}
+			tag := uint32(c.lo+ni) | neg
+			dests := c.dests
+			if c.fanStart != nil {
+				dests = c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]]
+			}
+			for _, di := range dests {
+				d := &s.cores[di]
+				d.next = append(d.next, tag)
+				st.pk = append(st.pk, router.Packet{Src: c.ep, Dst: d.ep, Inject: emit, Tag: tag})
+				s.countPacket(cc, ci, int(di), c.ep)
+			}
+			cc.Packets += uint64(len(dests))
+		}
+	}
+	return fired, busyMax
+}
+
+// countPacket charges a packet's hops to its source (dimension-order
+// routes are minimal, so a unicast packet makes exactly the Manhattan
+// distance) and records it for placement when traffic is tracked.
+func (s *Simulator) countPacket(src *energy.Counts, si, di int, from router.Endpoint) {
+	hx, hy := s.mesh.Hops(from.Router, s.cores[di].ep.Router)
 	src.HopsX += uint64(hx)
 	src.HopsY += uint64(hy)
-	ci := s.byEP[int(d.Packet.Dst.Router)*s.ports+int(d.Packet.Dst.Port)]
 	if s.traffic != nil {
-		si := int(s.byEP[int(d.Packet.Src.Router)*s.ports+int(d.Packet.Src.Port)])
-		if si < 0 {
-			si = len(s.cores)
-		}
-		s.traffic[si*len(s.cores)+int(ci)]++
+		s.traffic[si*len(s.cores)+di]++
 	}
-	c := &s.cores[ci]
-	if c.layer == 0 && s.m.Net.GradedInput {
-		c.nxGraded = append(c.nxGraded, d.Packet.Tag)
-		return
-	}
-	c.next = append(c.next, d.Packet.Tag)
 }
 
 func (s *Simulator) reset() {

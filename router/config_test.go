@@ -33,6 +33,14 @@ func TestConfigValidate(t *testing.T) {
 		{"too many local ports", testConfig(2, 2, 61, 1, 1, 1, 0, 0, XY), []string{
 			"router: LocalPorts (61) must be in [1, 60]",
 		}},
+		{"new fields out of range", Config{Width: 2, Height: 2, LocalPorts: 1, BufferDepth: 2, HopCyclesX: 1, HopCyclesY: 1,
+			RouterCycles: -1, PacketFlits: 3, LinkWidth: -2, TableCapacity: -1}, []string{
+			"router: RouterCycles (-1) must be in [0, 65536]",
+			"router: LinkWidth (-2) must be in [0, 4096]",
+			"router: TableCapacity (-1) must be in [0, 16777216]",
+			"router: BufferDepth (2 flits) must hold one whole packet of PacketFlits (3) flits",
+		}},
+		{"multi-flit ok", withFlits(testConfig(4, 4, 2, 6, 1, 1, 0, 0, XY), 6, 2, 1), nil},
 		{"too many buffer slots", testConfig(4096, 4096, 4, 4, 1, 1, 0, 0, XY), []string{
 			"(536870912 buffer slots) must be <= 67108864",
 		}},
@@ -135,11 +143,20 @@ func TestConfigYAMLAndJSON(t *testing.T) {
 }
 
 func TestStatsAdd(t *testing.T) {
-	a := Stats{Packets: 2, Hops: 5, HopsX: 3, HopsY: 2, LastArrival: 40, LatencySum: 30, LatencyMax: 20, StallCycles: 7, InjectStallCycles: 1}
-	b := Stats{Packets: 1, Hops: 1, HopsX: 0, HopsY: 1, LastArrival: 10, LatencySum: 25, LatencyMax: 25, StallCycles: 3, InjectStallCycles: 2}
+	a := Stats{Injected: 2, Packets: 2, Hops: 5, HopsX: 3, HopsY: 2, FlitHops: 10, LastArrival: 40, LatencySum: 30, LatencyMax: 20,
+		DrainCycles: 8, StallCycles: 7, InjectStallCycles: 1, BackPressureStalls: 4}
+	b := Stats{Injected: 1, Packets: 3, Hops: 1, HopsX: 0, HopsY: 1, FlitHops: 2, LastArrival: 10, LatencySum: 25, LatencyMax: 25,
+		DrainCycles: 5, StallCycles: 3, InjectStallCycles: 2, BackPressureStalls: 1}
 	a.Add(b)
-	want := Stats{Packets: 3, Hops: 6, HopsX: 3, HopsY: 3, LastArrival: 40, LatencySum: 55, LatencyMax: 25, StallCycles: 10, InjectStallCycles: 3}
+	want := Stats{Injected: 3, Packets: 5, Hops: 6, HopsX: 3, HopsY: 3, FlitHops: 12, LastArrival: 40, LatencySum: 55, LatencyMax: 25,
+		DrainCycles: 13, StallCycles: 10, InjectStallCycles: 3, BackPressureStalls: 5}
 	if a != want {
 		t.Errorf("Add = %+v, want %+v", a, want)
+	}
+	if got := a.MeanLatency(); got != 11 {
+		t.Errorf("MeanLatency = %g, want 11", got)
+	}
+	if got := (Stats{}).MeanLatency(); got != 0 {
+		t.Errorf("MeanLatency of no packets = %g, want 0", got)
 	}
 }

@@ -1,5 +1,6 @@
 // Package router is a cycle-level model of a 2-D mesh network-on-chip that
-// carries single-flit spike packets between neuromorphic cores.
+// carries spike packets between neuromorphic cores, by unicast or by
+// table-driven tree multicast.
 //
 // # What is modelled
 //
@@ -7,63 +8,108 @@
 // east and y growing north. Every router has four mesh ports (North, East,
 // South, West) and LocalPorts local ports, numbered NumMeshPorts+l (see
 // Port). A local port is an Endpoint{Router: ri, Port: l}: a core or the
-// host interface. Each input port has a FIFO buffer of BufferDepth packets;
+// host interface. Each input port has a FIFO buffer of BufferDepth flits;
 // each endpoint has an unbounded injection queue (the core's output queue).
 //
-// Modelled: dimension-order routing (XY or YX, see NextPort), one packet
-// per directed link per cycle (mesh links, injection links and ejection
-// links alike), credit-based back-pressure, head-of-line blocking,
-// per-output round-robin arbitration, and separate east-west and north-south
-// hop latencies. Not modelled: multi-flit packets, virtual channels,
-// multicast, link width, and any energy (Stats gives the counts an energy
-// model prices).
+// Modelled: packets of PacketFlits flits (FlitsFromBits sizes them from
+// header and payload bits) with virtual cut-through flow control (a packet
+// advances only when the next buffer has room for all of it, and its head
+// may leave before its tail has arrived); links LinkWidth flits wide;
+// dimension-order routing (XY or YX, see NextPort); credit-based
+// back-pressure counted in flits; head-of-line blocking; per-output
+// round-robin arbitration; a router pipeline delay (RouterCycles) and
+// separate east-west and north-south switch-plus-link delays (HopCyclesX,
+// HopCyclesY); and tree multicast with per-router routing tables of
+// bounded capacity (SpiNNaker style; see "Multicast"). Not modelled:
+// virtual channels, adaptive routing, flit-level wormhole blocking across
+// several routers, and energy (Stats gives the counts an energy model
+// prices).
 //
 // # Timing model
 //
 // Time is an integer count of router clock cycles; every Run starts at
-// cycle 0. "A packet is in buffer B at cycle t" means it can compete for
-// an output at cycle t. Cycle c is evaluated in five steps; steps 2 to 4
-// run router by router.
+// cycle 0. A packet's position is that of its head flit: "a packet is in
+// buffer B at cycle t" means its head can compete for an output at t. Let
+// F = PacketFlits, S = ceil(F/LinkWidth) (SerializationCycles: the cycles
+// a packet occupies a link; its tail trails its head by S-1 cycles) and
+// R = RouterCycles. Cycle c is evaluated in five steps; steps 2 to 4 run
+// router by router.
 //
 //  1. Arrival. Packets whose hop, or injection, completes at c are placed
 //     in their input buffers.
-//  2. Injection. For each endpoint whose queue head has Inject <= c and
-//     whose local input buffer has a credit, the head leaves the queue and
-//     takes that credit. It is in the local input buffer at c +
-//     InjectCycles; with InjectCycles = 0 that is cycle c, so it also takes
-//     part in steps 3 and 4.
+//  2. Injection. For each endpoint whose queue head has Inject <= c, whose
+//     injection link is free (the previous packet started at least S
+//     cycles ago) and whose local input buffer has F credits, the head
+//     leaves the queue and takes those credits. It is in the local input
+//     buffer at c + InjectCycles + R; if that is c, it also takes part in
+//     steps 3 and 4.
 //  3. Route and request. The head (only the head) of every non-empty input
-//     buffer requests the output port NextPort gives, or at its destination
-//     router the local port of its destination endpoint.
-//  4. Switch allocation. Each requested output port grants one input. A
-//     mesh output grants nobody if the downstream input buffer has no
-//     credit; an ejection output always has room. The winner leaves its
-//     buffer at c. Through an East or West output it is in the neighbour's
-//     input buffer at c + HopCyclesX, through North or South at c +
-//     HopCyclesY (router pipeline plus link; the link is taken for cycle c
-//     only, so a link starts at most one packet per cycle). Through an
-//     ejection output it is delivered at Arrive = c + EjectCycles.
-//  5. Credit return. Every buffer slot freed at c gives its credit back to
-//     the sender feeding that buffer (upstream router or injection link),
-//     usable from cycle c+1.
+//     buffer, once the previous packet of that buffer has finished leaving
+//     it, requests the output ports it still needs: for unicast the port
+//     NextPort gives, or at its destination router the local port of its
+//     destination endpoint; for multicast the ports of its group's table
+//     entry at this router, less those already granted.
+//  4. Switch allocation. Each requested output port grants one input. An
+//     output grants nobody while it is still sending the previous packet
+//     (granted fewer than S cycles ago) or, for a mesh output, while the
+//     downstream input buffer has fewer than F credits; an ejection output
+//     always has room. A winner that needs no further port leaves its
+//     buffer at c. Through an East or West output its head is in the
+//     neighbour's input buffer at c + HopCyclesX + R, through North or
+//     South at c + HopCyclesY + R. Through an ejection output it is
+//     delivered when its tail arrives, at Arrive = c + (S-1) + EjectCycles.
+//  5. Credit return. A packet that left a buffer at c has sent its tail by
+//     c+S-1; its F credits go back to the sender feeding that buffer
+//     (upstream router or injection link), usable from cycle c+S.
 //
-// A credit is taken when a packet is granted towards a buffer (step 2 or
-// 4) and returned the cycle after the packet leaves that buffer, so a link
-// with hop time H and buffer depth D carries at most D packets every H+1
-// cycles; D >= H+1 sustains one packet per cycle. In steps 2 to 4 a router
-// writes only its own buffers and arbiters, the credit counters of the
-// buffers only it feeds, and future arrivals, so the order in which
-// routers are evaluated cannot change the result (a test visits them in
-// reverse order to check).
+// In steps 2 to 4 a router writes only its own buffers, arbiters and
+// output links, the credit counters of the buffers only it feeds, and
+// future arrivals and credit returns, so the order in which routers are
+// evaluated cannot change the result (a test visits them in reverse order
+// to check).
 //
-// Zero-load latency (no packet ever waits) is, exactly,
+// # Throughput of one link
 //
-//	Arrive - Inject = InjectCycles + |dx|*HopCyclesX + |dy|*HopCyclesY + EjectCycles
+// A link with buffer depth D flits, hop time H and S cycles per packet
+// starts a packet at most every S cycles, and at most D/F packets every
+// H+R+S cycles (credits are taken at the grant and come back H+R+S cycles
+// later at the earliest). It runs at full rate when D >= F*ceil((H+R+S)/S);
+// with single-flit packets and R = 0 that is D >= H+1.
 //
-// where dx, dy are the router distances (Mesh.ZeroLoadLatency). A packet to
-// an endpoint of its own router costs InjectCycles + EjectCycles. Every
-// waiting cycle adds one: Arrive - Inject = zero-load latency + the
+// # Zero-load latency
+//
+// A packet that never waits (Mesh.ZeroLoadLatency) arrives after exactly
+//
+//	Arrive - Inject = InjectCycles + (|dx|+|dy|+1)*RouterCycles
+//	                + |dx|*HopCyclesX + |dy|*HopCyclesY
+//	                + (S-1) + EjectCycles
+//
+// where dx, dy are the router distances: the head pays the router pipeline
+// at every router it visits (hops+1 of them), every hop, and the tail
+// trails the head by S-1 cycles. A packet to an endpoint of its own router
+// costs InjectCycles + RouterCycles + (S-1) + EjectCycles. Every waiting
+// cycle adds one: for unicast, Arrive - Inject = zero-load latency + the
 // packet's stall cycles (Stats.StallCycles), an identity the tests check.
+//
+// # Multicast
+//
+// Mesh.AddGroup registers a group (one source endpoint, a set of
+// destination endpoints) and installs one routing-table entry at every
+// router of its tree: the union of the dimension-order paths from the
+// source router to each destination. An entry is the set of output ports
+// (mesh and local) a packet of the group leaves through there. Each router
+// holds at most TableCapacity entries (0: unlimited); AddGroup fails,
+// naming the router and its counts, rather than exceed it. A packet with
+// Packet.Group set is injected once; at a router whose entry has several
+// ports it is copied: each port is arbitrated separately, a copy leaving
+// through a port occupies that link for S cycles and counts as a hop, and
+// the packet leaves its input buffer (returning its credits) when its last
+// port has been granted. Each destination gets its own Delivery, with
+// Packet.Dst set to it; its zero-load latency is that of a unicast packet
+// to it. Multicast needs no extra deadlock argument: every branch of a
+// tree follows a dimension-order path, so channel dependencies stay those
+// of unicast dimension-order routing (X channels before Y channels for
+// XY), which are acyclic, and ejection always drains.
 //
 // # Arbitration and tie-breaking
 //
@@ -71,39 +117,65 @@
 // 0. Among the requesting input ports, the first at or after the pointer
 // in the cyclic port order N(0), E(1), S(2), W(3), L0(4), L1(5), ... wins,
 // and the pointer moves to the port after the winner. A grant that cannot
-// happen (no credit) leaves the pointer where it is. Pointers are reset to
-// 0 at the end of each Run, so each Run depends only on its own packets.
-// Packets of one endpoint leave its queue in order of Inject, then of the
-// Inject calls.
+// happen (link busy, no credit) leaves the pointer where it is. Pointers
+// are reset to 0 at the end of each Run, so each Run depends only on its
+// own packets. Packets of one endpoint leave its queue in order of
+// Inject, then of the Inject calls.
+//
+// # Statistics
+//
+// Run returns Stats: deliveries, hops and flit-hops, latency sum and
+// maximum, drain cycles (last delivery minus last Inject), stall cycles,
+// and stalls from credit back-pressure. After a Run, LatencyHistogram
+// gives the latency distribution (exact below 4096 cycles; Quantile for
+// p50 and p99) and LinkFlits / LinkUtilization the flits each output link
+// carried.
+//
+// # Synthetic traffic
+//
+// RunTraffic drives a mesh with BookSim-style synthetic traffic (patterns
+// Uniform, Transpose, Hotspot, Neighbor; Bernoulli injection at a rate in
+// flits per node per cycle; warm-up, measurement and drain phases) and
+// returns one point of the latency-versus-offered-load curve.
+// BisectionBound gives the uniform-traffic bound (4/k on a k x k mesh).
+// docs/noc.md records the measured saturation points.
 //
 // # Call order
 //
-//	m, err := router.New(cfg)     // once
-//	m.Inject(p) ...               // every packet of the timestep, any order
-//	st := m.Run(deliver)          // simulate to completion; m is reset
+//	m, err := router.New(cfg)           // once
+//	g, err := m.AddGroup(src, dsts)     // optional, before Runs
+//	m.Inject(p) ...                     // every packet of the timestep, any order
+//	st := m.Run(deliver)                // simulate to completion; m is reset
 //	total.Add(st)
 //
 // Run calls deliver in order of Arrive, then destination router, then
-// destination port. That order is total, since an ejection link carries
+// destination port. That order is total, since an ejection link starts
 // one packet per cycle.
 //
-// # Cost and determinism
+// # Cost, determinism and checking
 //
 // Run costs O(packet-hops + stall cycles + injection sort), not O(cycles x
 // routers): only routers holding a packet, receiving one, or having a due
 // injection are visited, and the clock jumps over cycles in which nothing
-// can happen (nothing buffered) to the next arrival or injection. Tests
+// is buffered to the next arrival, injection or credit return. Tests
 // check that this gives exactly the deliveries and Stats of visiting every
-// router every cycle. All buffers are reused across Runs, so a steady
-// state Run does not allocate. There is no randomness, no goroutine, no
-// map and no global state: the output is a function of the Config and the
+// router every cycle, for every feature. All buffers are reused across
+// Runs, so a steady-state Run does not allocate. There is no randomness
+// (RunTraffic's generator is seeded), no goroutine, no map and no global
+// state: the output is a function of the Config, the groups and the
 // injected packets (and the order of Inject calls only among packets of
 // one endpoint with the same Inject cycle). A Mesh is not safe for
 // concurrent use; separate Meshes are independent.
+//
+// Built with the routercheck tag (go test -tags routercheck), every Run
+// also asserts that each packet, hence each of its flits, reaches each of
+// its destinations exactly once and that every credit comes back; without
+// it the tests check the same from the deliveries.
 //
 // # Index names
 //
 // ri: router index (y*Width + x). l: local port of a router. ei: endpoint
 // index (ri*LocalPorts + l). bi: input buffer index (ri*(NumMeshPorts+
-// LocalPorts) + port). pi: packet index within a Run (Inject call order).
+// LocalPorts) + port). oi: output port index (same layout as bi). pi:
+// packet index within a Run (Inject call order).
 package router

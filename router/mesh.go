@@ -14,17 +14,22 @@ type Endpoint struct {
 	Port   int16 // local port, in [0, LocalPorts)
 }
 
-// Packet is one single-flit spike packet.
+// Packet is one spike packet of Config.PacketFlits flits.
 type Packet struct {
 	Src, Dst Endpoint
 	Inject   uint64 // cycle at which the packet enters Src's injection queue
 	Tag      uint32 // opaque payload (the chip engine stores the destination axon)
+	// Group is 0 for a unicast packet to Dst. Otherwise the packet is
+	// multicast along the tree of that group (see Mesh.AddGroup): Src must
+	// be the group's source, Dst is ignored, and each delivery carries the
+	// destination it reached in Dst.
+	Group GroupID
 }
 
 // Delivery is a packet that reached its destination endpoint.
 type Delivery struct {
 	Packet Packet
-	Arrive uint64 // cycle at which the packet is at the destination endpoint
+	Arrive uint64 // cycle at which the packet's tail flit is at the destination endpoint
 }
 
 // MaxInject is the largest accepted Packet.Inject. It leaves room for any
@@ -44,13 +49,17 @@ type Mesh struct {
 	hopY  uint64
 	injC  uint64
 	ejC   uint64
+	rc    uint64  // RouterCycles
+	flits int32   // PacketFlits (credits a packet takes)
+	ser   uint64  // SerializationCycles
 	xs    []int32 // x of router ri
 	ys    []int32 // y of router ri
 
 	// Packets of the pending Run, indexed by pi (Inject call order).
-	pk   []Packet
-	at   []uint64 // cycle pi entered the buffer it is in now
-	next []int32  // next packet in the same injection queue, -1 at the end
+	pk     []Packet
+	next   []int32 // next packet in the same injection queue, -1 at the end
+	expect int     // deliveries the pending Run must make
+	got    []int32 // deliveries per packet (only with the routercheck tag)
 
 	order []int32 // pi sorted by (Inject, pi): the injection wake-up order
 
@@ -59,17 +68,38 @@ type Mesh struct {
 	qmask        []uint64 // per router: bit l set if queue l is non-empty
 
 	// Input buffers, indexed by bi = ri*np + port. Buffer bi's ring lives
-	// in buf[bi*depth : (bi+1)*depth].
+	// in buf[bi*depth : (bi+1)*depth] (a ring of packets, at most depth of
+	// them); bat holds the cycle each entry landed.
 	buf    []int32
+	bat    []uint64
 	bhead  []int32
 	bcount []int32
-	// reserved counts, per input buffer, the packets in it, in flight to
-	// it, and those that left it this cycle (credits not yet returned).
-	// An upstream sender may send only while reserved < depth.
+	// reserved counts, per input buffer, the flits in it, in flight to it,
+	// and those whose credits have not come back yet. An upstream sender
+	// may send a packet only while reserved + PacketFlits <= depth.
 	reserved []int32
 	occ      []uint64 // per router: bit p set if input buffer p is non-empty
+	// remain is, per input buffer, the output ports its head packet still
+	// has to be sent through (0: not routed yet).
+	remain []uint64
+	inFree []uint64 // per input buffer: first cycle its next head may compete
 
-	rr []uint8 // round-robin pointer per output port, index ri*np + out
+	rr        []uint8  // round-robin pointer per output port, index oi = ri*np + out
+	outFree   []uint64 // per output port: first cycle it may be granted again
+	injFree   []uint64 // per endpoint: first cycle its injection link is free
+	linkFlits []uint64 // per output port: flits sent in the last Run
+
+	// Credits in flight back to upstream senders: buffer indices whose
+	// packet finishes leaving at cycle t sit in creditWheel[t%ser].
+	creditWheel [][]int32
+	inCredit    int
+
+	// Multicast groups (index g-1) and their routing-table entries.
+	groups     []group
+	entries    []tableEntry // each group's entries, sorted by router
+	tableCount []int32      // entries per router
+	scratch    []uint64     // per router, used by AddGroup
+	lat        Histogram    // latencies of the last Run
 
 	// Timing wheel of in-flight packets, slot = arrival cycle mod len(wheel).
 	wheel   [][]arrival
@@ -82,7 +112,7 @@ type Mesh struct {
 	nextActive []int32
 	freed      []int32  // buffers popped this cycle; credits return at commit
 	req        []uint64 // per output port: mask of requesting input ports
-	touched    []int32  // routers whose arbiters moved this Run
+	touched    []int32  // routers that injected or granted in the last Run
 	isTouched  []bool
 
 	stats          Stats
@@ -99,7 +129,8 @@ type arrival struct {
 	pi, bi, ri int32
 }
 
-// New builds an empty mesh. It returns the errors of c.Validate.
+// New builds an empty mesh with no multicast groups. It returns the
+// errors of c.Validate.
 func New(c Config) (*Mesh, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -107,32 +138,44 @@ func New(c Config) (*Mesh, error) {
 	nr := c.Width * c.Height
 	np := NumMeshPorts + c.LocalPorts
 	nb := nr * np
+	ser := c.SerializationCycles()
 	m := &Mesh{
-		cfg:       c,
-		w:         int32(c.Width),
-		nr:        int32(nr),
-		nl:        int32(c.LocalPorts),
-		np:        int32(np),
-		depth:     int32(c.BufferDepth),
-		hopX:      uint64(c.HopCyclesX),
-		hopY:      uint64(c.HopCyclesY),
-		injC:      uint64(c.InjectCycles),
-		ejC:       uint64(c.EjectCycles),
-		xs:        make([]int32, nr),
-		ys:        make([]int32, nr),
-		qhead:     make([]int32, nr*c.LocalPorts),
-		qtail:     make([]int32, nr*c.LocalPorts),
-		qmask:     make([]uint64, nr),
-		buf:       make([]int32, nb*c.BufferDepth),
-		bhead:     make([]int32, nb),
-		bcount:    make([]int32, nb),
-		reserved:  make([]int32, nb),
-		occ:       make([]uint64, nr),
-		rr:        make([]uint8, nb),
-		wheel:     make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles)+1),
-		stamp:     make([]uint64, nr),
-		req:       make([]uint64, np),
-		isTouched: make([]bool, nr),
+		cfg:         c,
+		w:           int32(c.Width),
+		nr:          int32(nr),
+		nl:          int32(c.LocalPorts),
+		np:          int32(np),
+		depth:       int32(c.BufferDepth),
+		hopX:        uint64(c.HopCyclesX),
+		hopY:        uint64(c.HopCyclesY),
+		injC:        uint64(c.InjectCycles),
+		ejC:         uint64(c.EjectCycles),
+		rc:          uint64(c.RouterCycles),
+		flits:       int32(c.Flits()),
+		ser:         uint64(ser),
+		xs:          make([]int32, nr),
+		ys:          make([]int32, nr),
+		qhead:       make([]int32, nr*c.LocalPorts),
+		qtail:       make([]int32, nr*c.LocalPorts),
+		qmask:       make([]uint64, nr),
+		buf:         make([]int32, nb*c.BufferDepth),
+		bat:         make([]uint64, nb*c.BufferDepth),
+		bhead:       make([]int32, nb),
+		bcount:      make([]int32, nb),
+		reserved:    make([]int32, nb),
+		occ:         make([]uint64, nr),
+		remain:      make([]uint64, nb),
+		inFree:      make([]uint64, nb),
+		rr:          make([]uint8, nb),
+		outFree:     make([]uint64, nb),
+		injFree:     make([]uint64, nr*c.LocalPorts),
+		linkFlits:   make([]uint64, nb),
+		creditWheel: make([][]int32, ser),
+		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles)+c.RouterCycles+1),
+		stamp:       make([]uint64, nr),
+		req:         make([]uint64, np),
+		isTouched:   make([]bool, nr),
+		tableCount:  make([]int32, nr),
 	}
 	for ri := range nr {
 		m.xs[ri] = int32(ri % c.Width)
@@ -172,11 +215,16 @@ func (m *Mesh) Hops(a, b int32) (x, y int) {
 }
 
 // ZeroLoadLatency returns the cycles from Inject to Arrive of a packet from
-// src to dst that never waits: InjectCycles + |dx|*HopCyclesX +
-// |dy|*HopCyclesY + EjectCycles.
+// src to dst that never waits (see doc.go):
+//
+//	InjectCycles + (|dx|+|dy|+1)*RouterCycles + |dx|*HopCyclesX +
+//	|dy|*HopCyclesY + (SerializationCycles-1) + EjectCycles.
+//
+// It holds for every destination of a multicast packet too, since the
+// tree reaches each destination along its dimension-order path.
 func (m *Mesh) ZeroLoadLatency(src, dst Endpoint) uint64 {
 	hx, hy := m.Hops(src.Router, dst.Router)
-	return m.injC + uint64(hx)*m.hopX + uint64(hy)*m.hopY + m.ejC
+	return m.injC + uint64(hx+hy+1)*m.rc + uint64(hx)*m.hopX + uint64(hy)*m.hopY + (m.ser - 1) + m.ejC
 }
 
 func abs(v int) int {
@@ -199,7 +247,8 @@ func (m *Mesh) checkEndpoint(field string, e Endpoint) error {
 // Inject queues p for the next Run. Packets may be injected in any order of
 // their Inject cycles; packets of one source endpoint with equal Inject
 // cycles leave it in the order they were injected. It returns an error,
-// and queues nothing, if an endpoint is outside the mesh, Inject exceeds
+// and queues nothing, if an endpoint is outside the mesh, p.Group is not a
+// group of this mesh or p.Src is not its source, Inject exceeds
 // MaxInject, or it is called from a Run's deliver callback.
 func (m *Mesh) Inject(p Packet) error {
 	if m.running {
@@ -208,7 +257,14 @@ func (m *Mesh) Inject(p Packet) error {
 	if err := m.checkEndpoint("Src", p.Src); err != nil {
 		return err
 	}
-	if err := m.checkEndpoint("Dst", p.Dst); err != nil {
+	if p.Group != 0 {
+		if p.Group < 0 || int(p.Group) > len(m.groups) {
+			return fmt.Errorf("router: Group %d is not a multicast group of this mesh (%d groups)", p.Group, len(m.groups))
+		}
+		if g := &m.groups[p.Group-1]; g.src != p.Src {
+			return fmt.Errorf("router: Src %+v of a group %d packet must be the group's source %+v", p.Src, p.Group, g.src)
+		}
+	} else if err := m.checkEndpoint("Dst", p.Dst); err != nil {
 		return err
 	}
 	if p.Inject > MaxInject {
@@ -221,16 +277,24 @@ func (m *Mesh) Inject(p Packet) error {
 	return nil
 }
 
-// Run simulates from cycle 0 until every injected packet is delivered. It
-// calls deliver (if not nil) once per packet, in order of Arrive, then
-// destination router, then destination port; that order is total because
-// an ejection link carries one packet per cycle. deliver must not call
-// Inject or Run. Afterwards the mesh is empty, its clock is back at 0 and
-// its round-robin pointers are reset, so every Run depends only on the
-// packets injected for it. Run returns the statistics of this Run.
+// Run simulates from cycle 0 until every injected packet is delivered to
+// every destination. It calls deliver (if not nil) once per delivery, in
+// order of Arrive, then destination router, then destination port; that
+// order is total because an ejection link starts one packet per cycle.
+// deliver must not call Inject, AddGroup or Run. Afterwards the mesh is
+// empty, its clock is back at 0 and its round-robin pointers are reset, so
+// every Run depends only on the packets injected for it (and the groups).
+// Run returns the statistics of this Run; LatencyHistogram and LinkFlits
+// describe it until the next Run.
 func (m *Mesh) Run(deliver func(Delivery)) Stats {
 	n := len(m.pk)
 	m.stats = Stats{}
+	m.lat.Reset()
+	for _, ri := range m.touched {
+		clear(m.linkFlits[ri*m.np : (ri+1)*m.np])
+		m.isTouched[ri] = false
+	}
+	m.touched = m.touched[:0]
 	if n == 0 {
 		return m.stats
 	}
@@ -243,7 +307,7 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 	}
 	size := uint64(len(m.wheel))
 	wi := 0        // next entry of m.order to wake
-	delivered := 0 // packets delivered so far
+	delivered := 0 // deliveries so far
 	for {
 		// Phase 1: collect the routers that may act at cycle c, and land
 		// the packets arriving in input buffers at c.
@@ -276,29 +340,34 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		}
 
 		// Phase 2: each router injects and arbitrates. A router writes
-		// only its own buffers and arbiters, the reserved count of the
-		// downstream buffers it alone feeds, and the wheel at later cycles,
-		// so visiting order does not change the result; ascending order
-		// makes the delivery order (router, port) within a cycle.
+		// only its own buffers, arbiters and output links, the reserved
+		// count of the downstream buffers it alone feeds, and the wheels at
+		// later cycles, so visiting order does not change the result;
+		// ascending order makes the delivery order (router, port) within a
+		// cycle.
 		for _, ri := range act {
 			delivered += m.evaluate(ri, c, deliver)
 		}
 		m.active = act
 
-		// Phase 3: credits of buffers popped at c become visible at c+1.
-		for _, bi := range m.freed {
-			m.reserved[bi]--
+		// Phase 3: credits of packets whose tail left a buffer at c become
+		// visible at c+1.
+		cs := &m.creditWheel[c%m.ser]
+		for _, bi := range *cs {
+			m.reserved[bi] -= m.flits
 		}
-		m.freed = m.freed[:0]
+		m.inCredit -= len(*cs)
+		*cs = (*cs)[:0]
 
-		if delivered == n {
+		if delivered == m.expect {
 			break
 		}
 		if len(m.nextActive) > 0 || m.stepEveryCycle {
 			c++
 			continue
 		}
-		// Nothing is buffered: jump to the next arrival or injection.
+		// Nothing is buffered: jump to the next arrival, injection or
+		// credit return.
 		nc := uint64(math.MaxUint64)
 		if m.inWheel > 0 {
 			for k := uint64(1); k < size; k++ {
@@ -308,11 +377,19 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 				}
 			}
 		}
+		if m.inCredit > 0 {
+			for k := uint64(1); k < m.ser && c+k < nc; k++ {
+				if len(m.creditWheel[(c+k)%m.ser]) > 0 {
+					nc = c + k
+					break
+				}
+			}
+		}
 		if wi < n {
 			nc = min(nc, m.pk[m.order[wi]].Inject)
 		}
 		if nc == math.MaxUint64 {
-			panic(fmt.Sprintf("router: internal error: %d of %d packets delivered and nothing left to do at cycle %d", delivered, n, c))
+			panic(fmt.Sprintf("router: internal error: %d of %d deliveries made and nothing left to do at cycle %d", delivered, m.expect, c))
 		}
 		c = nc
 	}
@@ -323,16 +400,30 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 // prepare sorts the pending packets into their injection queues.
 func (m *Mesh) prepare() {
 	n := len(m.pk)
-	m.at = slices.Grow(m.at[:0], n)[:n]
 	m.next = slices.Grow(m.next[:0], n)[:n]
 	m.order = slices.Grow(m.order[:0], n)[:n]
 	sorted := true
+	m.expect = 0
+	var lastInject uint64
 	for pi := range m.order {
 		m.order[pi] = int32(pi)
-		if pi > 0 && m.pk[pi].Inject < m.pk[pi-1].Inject {
+		p := &m.pk[pi]
+		if pi > 0 && p.Inject < m.pk[pi-1].Inject {
 			sorted = false
 		}
+		lastInject = max(lastInject, p.Inject)
+		if p.Group != 0 {
+			m.expect += len(m.groups[p.Group-1].dsts)
+		} else {
+			m.expect++
+		}
 	}
+	if checkInvariants {
+		m.got = slices.Grow(m.got[:0], n)[:n]
+		clear(m.got)
+	}
+	m.stats.Injected = uint64(n)
+	m.stats.DrainCycles = lastInject // LastArrival is subtracted in finish
 	if !sorted {
 		slices.SortFunc(m.order, m.byInject)
 	}
@@ -362,11 +453,25 @@ func (m *Mesh) finish() {
 	if m.inWheel != 0 || len(m.nextActive) != 0 {
 		panic(fmt.Sprintf("router: internal error: %d packets in flight and %d routers busy after the last delivery", m.inWheel, len(m.nextActive)))
 	}
-	for _, ri := range m.touched {
-		clear(m.rr[ri*m.np : (ri+1)*m.np])
-		m.isTouched[ri] = false
+	// Credits still on their way back after the last delivery.
+	for i, cs := range m.creditWheel {
+		for _, bi := range cs {
+			m.reserved[bi] -= m.flits
+		}
+		m.creditWheel[i] = cs[:0]
 	}
-	m.touched = m.touched[:0]
+	m.inCredit = 0
+	for _, ri := range m.touched {
+		lo, hi := ri*m.np, (ri+1)*m.np
+		clear(m.rr[lo:hi])
+		clear(m.outFree[lo:hi])
+		clear(m.inFree[lo:hi])
+		clear(m.injFree[ri*m.nl : (ri+1)*m.nl])
+	}
+	m.stats.DrainCycles = m.stats.LastArrival - m.stats.DrainCycles
+	if checkInvariants {
+		m.checkExactlyOnce()
+	}
 	m.pk = m.pk[:0]
 	m.running = false
 }
@@ -380,6 +485,15 @@ func (m *Mesh) mark(act []int32, ri int32) []int32 {
 	return act
 }
 
+// touch records that router ri changed per-Run state (arbiters, busy
+// links, link counters) that must be reset.
+func (m *Mesh) touch(ri int32) {
+	if !m.isTouched[ri] {
+		m.isTouched[ri] = true
+		m.touched = append(m.touched, ri)
+	}
+}
+
 // push appends packet pi to input buffer bi of router ri at cycle c.
 func (m *Mesh) push(bi, ri, pi int32, c uint64) {
 	n := m.bcount[bi]
@@ -391,12 +505,12 @@ func (m *Mesh) push(bi, ri, pi int32, c uint64) {
 		slot -= m.depth
 	}
 	m.buf[bi*m.depth+slot] = pi
+	m.bat[bi*m.depth+slot] = c
 	m.bcount[bi] = n + 1
-	m.at[pi] = c
 	m.occ[ri] |= 1 << uint(bi-ri*m.np)
 }
 
-// schedule puts packet pi in flight to buffer bi of router ri, arriving at
+// schedule puts packet pi in flight to buffer bi of router ri, landing at
 // cycle t (t > the current cycle, t - current < len(wheel)).
 func (m *Mesh) schedule(t uint64, pi, bi, ri int32) {
 	s := &m.wheel[t%uint64(len(m.wheel))]
@@ -404,22 +518,38 @@ func (m *Mesh) schedule(t uint64, pi, bi, ri int32) {
 	m.inWheel++
 }
 
+// route returns the output ports packet pi, at the head of a buffer of
+// router ri at (x, y), must be sent through.
+func (m *Mesh) route(ri int32, x, y int, pi int32) uint64 {
+	p := &m.pk[pi]
+	if p.Group != 0 {
+		return m.tableMask(p.Group, ri)
+	}
+	dst := p.Dst
+	out := NextPort(m.cfg.Routing, x, y, int(m.xs[dst.Router]), int(m.ys[dst.Router]))
+	if out == Local {
+		out += Port(dst.Port)
+	}
+	return 1 << out
+}
+
 // evaluate performs cycle c at router ri: injection from its endpoints'
 // queues, then one round-robin arbitration per requested output port. It
-// returns the number of packets it delivered.
+// returns the number of deliveries it made.
 func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 	base := ri * m.np
 	depth := m.depth
 
-	// Injection links: the head of each queue moves if it is due and the
-	// local input buffer has a credit.
+	// Injection links: the head of each queue moves if it is due, the
+	// link has finished sending the previous packet, and the local input
+	// buffer has room for the whole packet.
 	for q := m.qmask[ri]; q != 0; q &= q - 1 {
 		l := int32(bits.TrailingZeros64(q))
 		ei := ri*m.nl + l
 		pi := m.qhead[ei]
 		inj := m.pk[pi].Inject
 		bi := base + NumMeshPorts + l
-		if inj > c || m.reserved[bi] >= depth {
+		if inj > c || m.injFree[ei] > c || m.reserved[bi]+m.flits > depth {
 			continue
 		}
 		nx := m.next[pi]
@@ -431,62 +561,81 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		wait := c - inj
 		m.stats.StallCycles += wait
 		m.stats.InjectStallCycles += wait
-		m.reserved[bi]++
-		if m.injC == 0 {
+		m.reserved[bi] += m.flits
+		m.injFree[ei] = c + m.ser
+		m.touch(ri)
+		if land := c + m.injC + m.rc; land == c {
 			m.push(bi, ri, pi, c)
 		} else {
-			m.schedule(c+m.injC, pi, bi, ri)
+			m.schedule(land, pi, bi, ri)
 		}
 	}
 
-	// Route computation: the head of every non-empty input buffer
-	// requests one output port.
+	// Route computation: the head of every non-empty input buffer whose
+	// previous packet has left requests the output ports it still needs.
 	var outs uint64
 	x, y := int(m.xs[ri]), int(m.ys[ri])
 	for o := m.occ[ri]; o != 0; o &= o - 1 {
 		in := int32(bits.TrailingZeros64(o))
 		bi := base + in
-		dst := m.pk[m.buf[bi*depth+m.bhead[bi]]].Dst
-		out := NextPort(m.cfg.Routing, x, y, int(m.xs[dst.Router]), int(m.ys[dst.Router]))
-		if out == Local {
-			out += Port(dst.Port)
+		if m.inFree[bi] > c {
+			continue
 		}
-		outs |= 1 << out
-		m.req[out] |= 1 << uint(in)
+		mask := m.remain[bi]
+		if mask == 0 {
+			mask = m.route(ri, x, y, m.buf[bi*depth+m.bhead[bi]])
+			m.remain[bi] = mask
+		}
+		outs |= mask
+		for r := mask; r != 0; r &= r - 1 {
+			m.req[bits.TrailingZeros64(r)] |= 1 << uint(in)
+		}
 	}
 
 	// Switch allocation: each requested output grants one input.
 	delivered := 0
 	for ; outs != 0; outs &= outs - 1 {
 		out := Port(bits.TrailingZeros64(outs))
+		oi := base + int32(out)
 		reqs := m.req[out]
 		m.req[out] = 0
+		if m.outFree[oi] > c {
+			continue // the link is still sending the previous packet
+		}
 		var nri, nbi int32
 		if out < NumMeshPorts {
 			nri = m.neighbor(ri, out)
 			nbi = nri*m.np + int32(out.Opposite())
-			if m.reserved[nbi] >= depth {
-				continue // no credit: every requester stalls
+			if m.reserved[nbi]+m.flits > depth {
+				m.stats.BackPressureStalls += uint64(bits.OnesCount64(reqs))
+				continue // no room downstream: every requester stalls
 			}
 		}
-		win := pickRoundRobin(reqs, uint(m.rr[base+int32(out)]))
+		win := pickRoundRobin(reqs, uint(m.rr[oi]))
 		nextPtr := win + 1
 		if nextPtr == uint(m.np) {
 			nextPtr = 0
 		}
-		m.rr[base+int32(out)] = uint8(nextPtr)
-		if !m.isTouched[ri] {
-			m.isTouched[ri] = true
-			m.touched = append(m.touched, ri)
-		}
+		m.rr[oi] = uint8(nextPtr)
+		m.touch(ri)
+		m.outFree[oi] = c + m.ser
+		m.linkFlits[oi] += uint64(m.flits)
 
 		bi := base + int32(win)
-		pi := m.pop(bi, ri)
-		m.freed = append(m.freed, bi)
-		m.stats.StallCycles += c - m.at[pi]
+		h := bi*depth + m.bhead[bi]
+		pi := m.buf[h]
+		m.stats.StallCycles += c - m.bat[h]
+		if m.remain[bi] &^= 1 << out; m.remain[bi] == 0 {
+			// The tail leaves at c+ser-1; the credits are usable at c+ser.
+			m.pop(bi, ri)
+			m.inFree[bi] = c + m.ser
+			cs := &m.creditWheel[(c+m.ser-1)%m.ser]
+			*cs = append(*cs, bi)
+			m.inCredit++
+		}
 
 		if out < NumMeshPorts {
-			m.reserved[nbi]++
+			m.reserved[nbi] += m.flits
 			lat := m.hopY
 			if out.IsX() {
 				lat = m.hopX
@@ -495,16 +644,22 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 				m.stats.HopsY++
 			}
 			m.stats.Hops++
-			m.schedule(c+lat, pi, nbi, nri)
+			m.stats.FlitHops += uint64(m.flits)
+			m.schedule(c+lat+m.rc, pi, nbi, nri)
 			continue
 		}
-		d := Delivery{Packet: m.pk[pi], Arrive: c + m.ejC}
+		d := Delivery{Packet: m.pk[pi], Arrive: c + m.ser - 1 + m.ejC}
+		d.Packet.Dst = Endpoint{Router: ri, Port: int16(out - NumMeshPorts)}
 		lat := d.Arrive - d.Packet.Inject
 		s := &m.stats
 		s.Packets++
 		s.LatencySum += lat
 		s.LatencyMax = max(s.LatencyMax, lat)
 		s.LastArrival = max(s.LastArrival, d.Arrive)
+		m.lat.Add(lat)
+		if checkInvariants {
+			m.countDelivery(pi, d)
+		}
 		delivered++
 		if deliver != nil {
 			deliver(d)
@@ -518,10 +673,8 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 }
 
 // pop removes the head of input buffer bi of router ri.
-func (m *Mesh) pop(bi, ri int32) int32 {
-	h := m.bhead[bi]
-	pi := m.buf[bi*m.depth+h]
-	h++
+func (m *Mesh) pop(bi, ri int32) {
+	h := m.bhead[bi] + 1
 	if h == m.depth {
 		h = 0
 	}
@@ -530,7 +683,29 @@ func (m *Mesh) pop(bi, ri int32) int32 {
 	if m.bcount[bi] == 0 {
 		m.occ[ri] &^= 1 << uint(bi-ri*m.np)
 	}
-	return pi
+}
+
+// LatencyHistogram returns the distribution of Arrive - Inject over the
+// deliveries of the last Run. It is owned by the mesh and overwritten by
+// the next Run; Merge it into a Histogram of your own to keep it.
+func (m *Mesh) LatencyHistogram() *Histogram { return &m.lat }
+
+// LinkFlits returns the flits router ri sent through output port out
+// during the last Run: for a mesh port, over the link to the neighbour;
+// for a local port, over the ejection link to that endpoint. ri and out
+// must be in range.
+func (m *Mesh) LinkFlits(ri int32, out Port) uint64 {
+	return m.linkFlits[ri*m.np+int32(out)]
+}
+
+// LinkUtilization returns LinkFlits(ri, out) / (LinkWidth * cycles): the
+// fraction of the link's flit slots used over a window of cycles (for
+// example Stats.LastArrival+1). It is 0 when cycles is 0.
+func (m *Mesh) LinkUtilization(ri int32, out Port, cycles uint64) float64 {
+	if cycles == 0 {
+		return 0
+	}
+	return float64(m.LinkFlits(ri, out)) / (float64(m.cfg.linkWidth()) * float64(cycles))
 }
 
 // queueDue reports whether some injection queue of ri has a head due by t.

@@ -58,8 +58,24 @@ func diffDeliveries(got, want []Delivery) string {
 
 // checkDeliveries compares a Run against hand-computed values, both with
 // idle-cycle skipping and with every router stepped every cycle.
+//
+// The derived fields Injected, FlitHops and DrainCycles of wantStats are
+// filled in from pkts and the other fields when left zero.
 func checkDeliveries(t *testing.T, cfg Config, pkts []Packet, want []Delivery, wantStats Stats) {
 	t.Helper()
+	if wantStats.Injected == 0 {
+		wantStats.Injected = uint64(len(pkts))
+	}
+	if wantStats.FlitHops == 0 {
+		wantStats.FlitHops = wantStats.Hops * uint64(cfg.Flits())
+	}
+	if wantStats.DrainCycles == 0 && wantStats.Packets > 0 {
+		var last uint64
+		for _, p := range pkts {
+			last = max(last, p.Inject)
+		}
+		wantStats.DrainCycles = wantStats.LastArrival - last
+	}
 	for _, step := range []bool{false, true} {
 		got, st := simulate(t, cfg, pkts, step)
 		if d := diffDeliveries(got, want); d != "" {
@@ -215,7 +231,8 @@ func TestContention(t *testing.T) {
 			want:   []int{0, 1, 2},
 			arrive: []uint64{3, 7, 11},
 			wantStats: Stats{Packets: 3, Hops: 3, HopsX: 3, LastArrival: 11,
-				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6},
+				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6,
+				BackPressureStalls: 3 + 3}, // p1 waits for the credit at 1..3, p2 at 5..7
 		},
 		{
 			// The same stream westward (r1 -> r0): r0 frees r0.E-in at 3 and
@@ -229,7 +246,8 @@ func TestContention(t *testing.T) {
 			want:   []int{0, 1, 2},
 			arrive: []uint64{3, 7, 11},
 			wantStats: Stats{Packets: 3, Hops: 3, HopsX: 3, LastArrival: 11,
-				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6},
+				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6,
+				BackPressureStalls: 3 + 3}, // p1 waits for the credit at 1..3, p2 at 5..7
 		},
 		{
 			// The same stream southward on a 1x2 mesh with HopCyclesY 3.
@@ -242,7 +260,8 @@ func TestContention(t *testing.T) {
 			want:   []int{0, 1, 2},
 			arrive: []uint64{3, 7, 11},
 			wantStats: Stats{Packets: 3, Hops: 3, HopsY: 3, LastArrival: 11,
-				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6},
+				LatencySum: 21, LatencyMax: 11, StallCycles: 12, InjectStallCycles: 6,
+				BackPressureStalls: 3 + 3}, // p1 waits for the credit at 1..3, p2 at 5..7
 		},
 		{
 			// Same stream with depth 4 >= HopCyclesX+1: full rate.
@@ -279,7 +298,8 @@ func TestContention(t *testing.T) {
 			want:   []int{2, 3, 0, 4, 1},
 			arrive: []uint64{0, 1, 2, 3, 4},
 			wantStats: Stats{Packets: 5, Hops: 4, HopsX: 4, LastArrival: 4,
-				LatencySum: 0 + 1 + 2 + 3 + 4, LatencyMax: 4, StallCycles: 6, InjectStallCycles: 4},
+				LatencySum: 0 + 1 + 2 + 3 + 4, LatencyMax: 4, StallCycles: 6, InjectStallCycles: 4,
+				BackPressureStalls: 1}, // B at cycle 1
 		},
 	}
 	for _, tc := range tests {
@@ -346,6 +366,16 @@ var randomConfigs = []Config{
 	testConfig(4, 4, 3, 3, 1, 4, 2, 0, YX),
 	testConfig(1, 6, 1, 1, 3, 2, 0, 2, XY),
 	testConfig(6, 1, 2, 1, 2, 5, 3, 3, XY),
+	// Multi-flit packets, link width and router pipeline delay.
+	withFlits(testConfig(6, 4, 2, 4, 1, 2, 1, 1, XY), 3, 1, 1),
+	withFlits(testConfig(5, 5, 2, 8, 2, 1, 0, 2, YX), 4, 2, 0),
+	withFlits(testConfig(4, 3, 3, 2, 1, 1, 0, 0, XY), 2, 3, 2),
+}
+
+// withFlits sets the packet size, link width and router pipeline delay.
+func withFlits(c Config, flits, width, routerCycles int) Config {
+	c.PacketFlits, c.LinkWidth, c.RouterCycles = flits, width, routerCycles
+	return c
 }
 
 // checkRun verifies exactly-once delivery, the callback order, the
