@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/router"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/ann"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
@@ -292,6 +293,8 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 type aggregate struct {
 	cores   []energy.Counts // per used core, summed over samples
 	host    energy.Counts
+	latency router.Histogram
+	links   []uint64 // flits per mesh link
 	layers  int
 	n       int
 	correct int
@@ -318,6 +321,13 @@ func (a *aggregate) add(r *chip.Result, correct bool) {
 		a.cores[ci].Add(r.CoreCounts[ci])
 	}
 	a.host.Add(r.HostCounts)
+	a.latency.Merge(r.Latency)
+	if a.links == nil {
+		a.links = make([]uint64, len(r.LinkFlits))
+	}
+	for i, f := range r.LinkFlits {
+		a.links[i] += f
+	}
 	s := &a.sum
 	s.Counts.Add(r.Counts)
 	s.Mesh.Add(r.Mesh)
@@ -354,6 +364,24 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	}
 	if s.Mesh.Packets > 0 {
 		run.PacketLatencyAvg = float64(s.Mesh.LatencySum) / float64(s.Mesh.Packets)
+	}
+	run.PacketLatencyP50 = a.latency.Quantile(0.5)
+	run.PacketLatencyP99 = a.latency.Quantile(0.99)
+	run.BackPressureStalls = float64(s.Mesh.BackPressureStalls) / n
+	if s.Cycles > 0 {
+		// Utilization of a link: its flits over the flit slots of the whole
+		// run (link width x cycles).
+		width := float64(max(cc.LinkWidthFlits, 1))
+		var sum, hi uint64
+		for _, f := range a.links {
+			sum += f
+			hi = max(hi, f)
+		}
+		links := float64(2 * ((cc.MeshWidth-1)*cc.MeshHeight + (cc.MeshHeight-1)*cc.MeshWidth)) // directed mesh links
+		if links > 0 {
+			run.LinkUtilizationMean = float64(sum) / (links * width * float64(s.Cycles))
+		}
+		run.LinkUtilizationMax = float64(hi) / (width * float64(s.Cycles))
 	}
 	var spikes, neuronSteps float64
 	for l, ly := range conv.Net.Layers {

@@ -75,18 +75,24 @@ type Run struct {
 	ActivationSparsity float64 `json:"activation_sparsity"`
 	// SynapticOps are NeuroBench effective ACs: binary spikes times non-zero
 	// weights; EffectiveMACs are graded (direct) inputs times non-zero weights.
-	SynapticOps      float64    `json:"synaptic_ops_per_inference"`
-	EffectiveMACs    float64    `json:"effective_macs_per_inference"`
-	NeuronUpdates    float64    `json:"neuron_updates_per_inference"`
-	NeuronIdle       float64    `json:"neuron_idle_updates_per_inference"`
-	SpikePackets     float64    `json:"spike_packets_per_inference"`
-	HostPackets      float64    `json:"host_packets_per_inference"`
-	PacketHops       float64    `json:"packet_hops_per_inference"`
-	PacketLatencyAvg float64    `json:"packet_latency_mean_cycles"`
-	PacketLatencyMax uint64     `json:"packet_latency_max_cycles"`
-	Timing           Timing     `json:"timing"`
-	Energy           Energy     `json:"energy"`
-	NeuroBench       NeuroBench `json:"neurobench"`
+	SynapticOps      float64 `json:"synaptic_ops_per_inference"`
+	EffectiveMACs    float64 `json:"effective_macs_per_inference"`
+	NeuronUpdates    float64 `json:"neuron_updates_per_inference"`
+	NeuronIdle       float64 `json:"neuron_idle_updates_per_inference"`
+	SpikePackets     float64 `json:"spike_packets_per_inference"`
+	HostPackets      float64 `json:"host_packets_per_inference"`
+	PacketHops       float64 `json:"packet_hops_per_inference"`
+	PacketLatencyAvg float64 `json:"packet_latency_mean_cycles"`
+	PacketLatencyMax uint64  `json:"packet_latency_max_cycles"`
+	PacketLatencyP50 uint64  `json:"packet_latency_p50_cycles"`
+	PacketLatencyP99 uint64  `json:"packet_latency_p99_cycles"`
+	// BackPressureStalls are packet-cycles lost waiting for buffer credits.
+	BackPressureStalls  float64    `json:"back_pressure_stalls_per_inference"`
+	LinkUtilizationMean float64    `json:"link_utilization_mean"` // flits / (link width x cycles), over all mesh links
+	LinkUtilizationMax  float64    `json:"link_utilization_max"`  // the busiest link
+	Timing              Timing     `json:"timing"`
+	Energy              Energy     `json:"energy"`
+	NeuroBench          NeuroBench `json:"neurobench"`
 }
 
 // LayerStat is per-layer activity per inference.
@@ -254,7 +260,10 @@ func writeRun(b *strings.Builder, run *Run) {
 	}
 	fmt.Fprintf(b, "  neuron updates                %.4g active, %.4g idle\n", run.NeuronUpdates, run.NeuronIdle)
 	fmt.Fprintf(b, "  spike packets                 %.4g (+ %.4g host input packets)\n", run.SpikePackets, run.HostPackets)
-	fmt.Fprintf(b, "  packet hops                   %.4g (packet latency mean %.1f, max %d cycles)\n\n", run.PacketHops, run.PacketLatencyAvg, run.PacketLatencyMax)
+	fmt.Fprintf(b, "  packet hops                   %.4g\n", run.PacketHops)
+	fmt.Fprintf(b, "  packet latency (cycles)       mean %.1f, p50 %d, p99 %d, max %d; back-pressure stalls %.4g\n",
+		run.PacketLatencyAvg, run.PacketLatencyP50, run.PacketLatencyP99, run.PacketLatencyMax, run.BackPressureStalls)
+	fmt.Fprintf(b, "  mesh link utilization         mean %.2e, busiest link %.2e\n\n", run.LinkUtilizationMean, run.LinkUtilizationMax)
 	t := run.Timing
 	fmt.Fprintf(b, "timing\n")
 	fmt.Fprintf(b, "  cycles per timestep  mean %.1f  max %d\n", t.CyclesPerTimestepMean, t.CyclesPerTimestepMax)

@@ -52,6 +52,16 @@ type Config struct {
 	BarrierPerRouter  int              `yaml:"barrier_cycles_per_router" json:"barrier_cycles_per_router"` // per router with a used core
 	HostRouterX       int              `yaml:"host_router_x" json:"host_router_x"`                         // where host input enters the mesh
 	HostRouterY       int              `yaml:"host_router_y" json:"host_router_y"`
+
+	// Network-on-chip details; zero values give single-flit packets, one
+	// flit per link per cycle, no extra router pipeline and no table limit.
+	RouterCycles       int      `yaml:"router_cycles,omitempty" json:"router_cycles,omitempty"`               // pipeline delay per router visited
+	HeaderBits         int      `yaml:"packet_header_bits,omitempty" json:"packet_header_bits,omitempty"`     // spike packet header
+	PayloadBits        int      `yaml:"packet_payload_bits,omitempty" json:"packet_payload_bits,omitempty"`   // spike packet payload
+	FlitBits           int      `yaml:"flit_bits,omitempty" json:"flit_bits,omitempty"`                       // 0: a packet is one flit
+	LinkWidthFlits     int      `yaml:"link_width_flits,omitempty" json:"link_width_flits,omitempty"`         // flits per link per cycle (0 = 1)
+	Delivery           Delivery `yaml:"delivery,omitempty" json:"delivery,omitempty"`                         // unicast or multicast
+	RouterTableEntries int      `yaml:"router_table_entries,omitempty" json:"router_table_entries,omitempty"` // multicast entries per router (0 = unlimited)
 }
 
 // Cores is the number of cores on the chip.
@@ -113,6 +123,18 @@ func (c Config) Validate() error {
 	atLeast("eject_cycles", c.EjectCycles, 0)
 	atLeast("buffer_depth", c.BufferDepth, 1)
 	atLeast("barrier_base_cycles", c.BarrierBaseCycles, 0)
+	atLeast("router_cycles", c.RouterCycles, 0)
+	atLeast("packet_header_bits", c.HeaderBits, 0)
+	atLeast("packet_payload_bits", c.PayloadBits, 0)
+	atLeast("flit_bits", c.FlitBits, 0)
+	atLeast("link_width_flits", c.LinkWidthFlits, 0)
+	atLeast("router_table_entries", c.RouterTableEntries, 0)
+	if c.FlitBits > 0 && c.HeaderBits+c.PayloadBits == 0 {
+		errs = append(errs, errors.New("flit_bits is set but packet_header_bits + packet_payload_bits is 0"))
+	}
+	if int(c.Delivery) >= len(deliveryNames) {
+		errs = append(errs, fmt.Errorf("delivery is %d, must be one of %s", c.Delivery, strings.Join(deliveryNames[:], ", ")))
+	}
 	atLeast("barrier_cycles_per_router", c.BarrierPerRouter, 0)
 	if c.HostRouterX < 0 || c.HostRouterX >= c.MeshWidth || c.HostRouterY < 0 || c.HostRouterY >= c.MeshHeight {
 		errs = append(errs, fmt.Errorf("host router (%d,%d) is outside the %dx%d mesh", c.HostRouterX, c.HostRouterY, c.MeshWidth, c.MeshHeight))
@@ -129,16 +151,29 @@ func (c Config) Validate() error {
 // local port per core plus one for the host interface.
 func (c Config) RouterConfig() router.Config {
 	return router.Config{
-		Width:        c.MeshWidth,
-		Height:       c.MeshHeight,
-		LocalPorts:   c.CoresPerRouter + 1,
-		BufferDepth:  c.BufferDepth,
-		HopCyclesX:   c.HopCyclesX,
-		HopCyclesY:   c.HopCyclesY,
-		InjectCycles: c.InjectCycles,
-		EjectCycles:  c.EjectCycles,
-		Routing:      c.Routing,
+		Width:         c.MeshWidth,
+		Height:        c.MeshHeight,
+		LocalPorts:    c.CoresPerRouter + 1,
+		BufferDepth:   c.BufferDepth,
+		HopCyclesX:    c.HopCyclesX,
+		HopCyclesY:    c.HopCyclesY,
+		InjectCycles:  c.InjectCycles,
+		EjectCycles:   c.EjectCycles,
+		Routing:       c.Routing,
+		RouterCycles:  c.RouterCycles,
+		PacketFlits:   c.PacketFlits(),
+		LinkWidth:     c.LinkWidthFlits,
+		TableCapacity: c.RouterTableEntries,
 	}
+}
+
+// PacketFlits is the size of a spike packet in flits: header plus payload
+// bits over the flit width, rounded up; 1 when flit_bits is 0.
+func (c Config) PacketFlits() int {
+	if c.FlitBits <= 0 || c.HeaderBits+c.PayloadBits <= 0 {
+		return 1
+	}
+	return (c.HeaderBits + c.PayloadBits + c.FlitBits - 1) / c.FlitBits
 }
 
 // YAML renders the configuration in the form LoadConfig accepts.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/neuron"
@@ -203,4 +204,56 @@ func (p pulse) Events(t int, dst []InputEvent) []InputEvent {
 		}
 	}
 	return dst
+}
+
+// TestMulticastMatchesUnicast: multicast changes how spikes travel, not what
+// the neurons compute; it sends one packet per spike and makes no more hops.
+func TestMulticastMatchesUnicast(t *testing.T) {
+	conv, _ := convNet(rand.New(rand.NewPCG(3, 3)), 1)
+	cfg, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.NeuronsPerCore, cfg.MeshWidth = 18, 4
+	var got [2]Result
+	for i, d := range []Delivery{Unicast, Multicast} {
+		cfg.Delivery = d
+		m, err := Map(conv, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim, err := NewSimulator(m, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i], err = sim.Run(context.Background(), &randStim{n: 72, rng: rand.New(rand.NewPCG(4, 4))}, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, mc := got[0], got[1]
+	if !reflect.DeepEqual(u.LayerSpikes, mc.LayerSpikes) || !reflect.DeepEqual(u.Scores, mc.Scores) || u.Counts.SynapticOps != mc.Counts.SynapticOps {
+		t.Fatalf("multicast changed the computation: %v %v vs %v %v", mc.LayerSpikes, mc.Scores, u.LayerSpikes, u.Scores)
+	}
+	// One packet per spike of a non-output layer (every one has targets here).
+	if mc.Counts.Packets != mc.LayerSpikes[0] {
+		t.Errorf("multicast packets %d, want one per layer-0 spike (%d)", mc.Counts.Packets, mc.LayerSpikes[0])
+	}
+	// Host input fans out to several conv cores: one packet per event instead.
+	if mc.Counts.HostPackets >= u.Counts.HostPackets || mc.Counts.HopsX+mc.Counts.HopsY >= u.Counts.HopsX+u.Counts.HopsY {
+		t.Errorf("multicast host packets %d hops %d; unicast %d, %d", mc.Counts.HostPackets, mc.Counts.HopsX+mc.Counts.HopsY, u.Counts.HostPackets, u.Counts.HopsX+u.Counts.HopsY)
+	}
+	// Mesh statistics agree with the charged hops.
+	if mc.Mesh.Hops != mc.Counts.HopsX+mc.Counts.HopsY {
+		t.Errorf("mesh made %d hops, counts say %d", mc.Mesh.Hops, mc.Counts.HopsX+mc.Counts.HopsY)
+	}
+	// A table too small for the trees is reported, not ignored.
+	cfg.Delivery, cfg.RouterTableEntries = Multicast, 1
+	m, err := Map(conv, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSimulator(m, 1); err == nil || !strings.Contains(err.Error(), "router_table_entries") {
+		t.Errorf("table overflow error %v", err)
+	}
 }

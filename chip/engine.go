@@ -45,6 +45,13 @@ type Result struct {
 	CoreCounts []energy.Counts
 	HostCounts energy.Counts
 
+	// Latency is the distribution of packet latencies (cycles from
+	// injection to delivery of the tail); LinkFlits the flits each router
+	// sent on each mesh output port (index router*4 + port, ports N, E, S,
+	// W as in package router).
+	Latency   *router.Histogram
+	LinkFlits []uint64
+
 	LayerSpikes []uint64 // spikes per layer over the sample
 	LayerSynOps []uint64 // synaptic events into each layer (binary and graded)
 	LayerActive []uint64 // active neuron updates per layer
@@ -103,6 +110,10 @@ type core struct {
 	dests    []int32 // core indices
 	fanStart []int32
 	fanDst   []int32
+	// Multicast delivery: the group of every neuron's destinations (grp
+	// for a dense next layer, fanGrp per neuron otherwise); 0 = none.
+	grp    router.GroupID
+	fanGrp []router.GroupID
 
 	// per-timestep outputs of the compute phase
 	synOps, macs, memBits uint64
@@ -121,6 +132,8 @@ type Simulator struct {
 	cores   []core
 	workers int
 	barrier uint64
+	// multicast: one packet per spike along its group's tree
+	multicast bool
 
 	host core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
 	// traffic, when enabled, counts delivered packets per (source, dest)
@@ -128,6 +141,8 @@ type Simulator struct {
 	traffic []uint64
 	events  []InputEvent
 	steps   [2]meshStep // double buffer: one being routed, one being filled
+	grpHops [][2]uint64 // multicast tree hops (x, y) per group id
+	trace   *Trace
 	res     Result
 }
 
@@ -143,7 +158,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		return nil, fmt.Errorf("chip: %w", err)
 	}
 	cfg := m.Config
-	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles()}
+	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast}
 	s.cores = make([]core, len(m.Cores))
 	net := m.Net
 	for ci, cm := range m.Cores {
@@ -180,6 +195,11 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	s.host.n = net.Inputs
 	for l := -1; l+1 < len(net.Layers); l++ {
 		buildFanout(s, l)
+	}
+	if cfg.Delivery == Multicast {
+		if err := s.buildGroups(); err != nil {
+			return nil, err
+		}
 	}
 	L := len(net.Layers)
 	s.res.LayerSpikes = make([]uint64, L)
@@ -295,6 +315,60 @@ func (s *Simulator) Traffic(samples int) []Flow {
 	return flows
 }
 
+// buildGroups registers one multicast group per distinct destination set
+// of every source (the host and each core) and records its tree's hops.
+func (s *Simulator) buildGroups() error {
+	add := func(from router.Endpoint, dests []int32, cache map[string]router.GroupID) (router.GroupID, error) {
+		if len(dests) == 0 {
+			return 0, nil
+		}
+		key := fmt.Sprint(dests)
+		if g, ok := cache[key]; ok {
+			return g, nil
+		}
+		eps := make([]router.Endpoint, len(dests))
+		for i, di := range dests {
+			eps[i] = s.cores[di].ep
+		}
+		g, err := s.mesh.AddGroup(from, eps)
+		if err != nil {
+			return 0, fmt.Errorf("chip: multicast routing tables: %w; raise router_table_entries or use delivery: unicast", err)
+		}
+		hx, hy := s.mesh.GroupHops(g)
+		for len(s.grpHops) <= int(g) {
+			s.grpHops = append(s.grpHops, [2]uint64{})
+		}
+		s.grpHops[g] = [2]uint64{uint64(hx), uint64(hy)}
+		cache[key] = g
+		return g, nil
+	}
+	srcs := []*core{&s.host}
+	for ci := range s.cores {
+		srcs = append(srcs, &s.cores[ci])
+	}
+	for i, c := range srcs {
+		from := c.ep
+		if i == 0 {
+			from = s.m.Host
+		}
+		cache := map[string]router.GroupID{}
+		var err error
+		if c.fanStart == nil {
+			if c.grp, err = add(from, c.dests, cache); err != nil {
+				return err
+			}
+			continue
+		}
+		c.fanGrp = make([]router.GroupID, c.n)
+		for ni := 0; ni < c.n; ni++ {
+			if c.fanGrp[ni], err = add(from, c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]], cache); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Mapping returns the placement the simulator runs.
 func (s *Simulator) Mapping() *Mapping { return s.m }
 
@@ -363,7 +437,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			return Result{}, err
 		}
 		st := &s.steps[t%2]
-		st.pk = st.pk[:0]
+		st.pk, st.t = st.pk[:0], t
 		s.events = stim.Events(t, s.events[:0])
 		fired, busyMax := s.inject(st, outLayer, outCounts)
 		st.busyMax = busyMax
@@ -375,10 +449,10 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				st.stats, st.err = s.routeStep(st.pk)
+				s.routeStep(st)
 			}()
 		} else {
-			st.stats, st.err = s.routeStep(st.pk)
+			s.routeStep(st)
 		}
 		res.Timesteps = t + 1
 		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 {
@@ -408,6 +482,10 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	out.LayerActive = append([]uint64(nil), res.LayerActive...)
 	out.Scores = append([]int64(nil), res.Scores...)
 	out.CoreCounts = append([]energy.Counts(nil), res.CoreCounts...)
+	out.LinkFlits = append([]uint64(nil), res.LinkFlits...)
+	if s.trace != nil {
+		s.trace.Samples++
+	}
 	return out, nil
 }
 
@@ -417,17 +495,33 @@ type meshStep struct {
 	pk      []router.Packet
 	busyMax uint64
 	stats   router.Stats
+	t       int              // the timestep
+	hist    router.Histogram // packet latencies of this step
+	links   []uint64         // flits per (router, mesh output port) this step
 	err     error
 }
 
-// routeStep runs one timestep's packets through the mesh.
-func (s *Simulator) routeStep(pk []router.Packet) (router.Stats, error) {
-	for _, p := range pk {
+// routeStep runs one timestep's packets through the mesh and keeps its
+// latency distribution and per-link flit counts in st.
+func (s *Simulator) routeStep(st *meshStep) {
+	for _, p := range st.pk {
 		if err := s.mesh.Inject(p); err != nil {
-			return router.Stats{}, fmt.Errorf("chip: %w", err)
+			st.err = fmt.Errorf("chip: %w", err)
+			return
 		}
 	}
-	return s.mesh.Run(nil), nil
+	st.stats = s.mesh.Run(nil)
+	st.hist.Reset()
+	st.hist.Merge(s.mesh.LatencyHistogram())
+	nr := s.mesh.NumRouters()
+	if len(st.links) != nr*router.NumMeshPorts {
+		st.links = make([]uint64, nr*router.NumMeshPorts)
+	}
+	for ri := 0; ri < nr; ri++ {
+		for p := 0; p < router.NumMeshPorts; p++ {
+			st.links[ri*router.NumMeshPorts+p] = s.mesh.LinkFlits(int32(ri), router.Port(p))
+		}
+	}
 }
 
 // account adds a routed timestep's timing to the result.
@@ -435,6 +529,13 @@ func (s *Simulator) account(st *meshStep) {
 	res := &s.res
 	ms := st.stats
 	res.Mesh.Add(ms)
+	res.Latency.Merge(&st.hist)
+	for i, f := range st.links {
+		res.LinkFlits[i] += f
+	}
+	if s.trace != nil {
+		s.trace.addLinks(st.t, st.links)
+	}
 	step := max(st.busyMax, ms.LastArrival)
 	if ms.LastArrival > st.busyMax {
 		res.MeshLast++
@@ -475,7 +576,21 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 			} else {
 				d.next = append(d.next, tag)
 			}
-			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: d.ep, Tag: tag})
+		}
+		if s.multicast {
+			g := s.host.grp
+			if s.host.fanGrp != nil {
+				g = s.host.fanGrp[ev.Channel]
+			}
+			if g != 0 {
+				st.pk = append(st.pk, router.Packet{Src: s.m.Host, Group: g, Tag: tag})
+				s.countGroup(host, len(s.cores), g, dests)
+				host.HostPackets++
+			}
+			continue
+		}
+		for _, di := range dests {
+			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: tag})
 			s.countPacket(host, len(s.cores), int(di), s.m.Host)
 		}
 		host.HostPackets += uint64(len(dests))
@@ -496,6 +611,9 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		res.LayerSpikes[c.layer] += uint64(len(c.fired))
 		res.LayerSynOps[c.layer] += c.synOps + c.macs
 		res.LayerActive[c.layer] += uint64(c.active)
+		if s.trace != nil {
+			s.trace.addCore(st.t, ci, len(c.fired), c.synOps+c.macs, c.busy)
+		}
 		if c.layer == outLayer {
 			for _, f := range c.fired {
 				if f < 0 {
@@ -518,15 +636,39 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 				dests = c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]]
 			}
 			for _, di := range dests {
-				d := &s.cores[di]
-				d.next = append(d.next, tag)
-				st.pk = append(st.pk, router.Packet{Src: c.ep, Dst: d.ep, Inject: emit, Tag: tag})
+				s.cores[di].next = append(s.cores[di].next, tag)
+			}
+			if s.multicast {
+				g := c.grp
+				if c.fanGrp != nil {
+					g = c.fanGrp[ni]
+				}
+				if g != 0 {
+					st.pk = append(st.pk, router.Packet{Src: c.ep, Group: g, Inject: emit, Tag: tag})
+					s.countGroup(cc, ci, g, dests)
+					cc.Packets++
+				}
+				continue
+			}
+			for _, di := range dests {
+				st.pk = append(st.pk, router.Packet{Src: c.ep, Dst: s.cores[di].ep, Inject: emit, Tag: tag})
 				s.countPacket(cc, ci, int(di), c.ep)
 			}
 			cc.Packets += uint64(len(dests))
 		}
 	}
 	return fired, busyMax
+}
+
+// countGroup charges a multicast packet's tree hops to its source.
+func (s *Simulator) countGroup(src *energy.Counts, si int, g router.GroupID, dests []int32) {
+	src.HopsX += s.grpHops[g][0]
+	src.HopsY += s.grpHops[g][1]
+	if s.traffic != nil {
+		for _, di := range dests {
+			s.traffic[si*len(s.cores)+int(di)]++
+		}
+	}
 }
 
 // countPacket charges a packet's hops to its source (dimension-order
@@ -556,7 +698,12 @@ func (s *Simulator) reset() {
 	clear(r.LayerSynOps)
 	clear(r.LayerActive)
 	clear(r.Scores)
-	*r = Result{LayerSpikes: r.LayerSpikes, LayerSynOps: r.LayerSynOps, LayerActive: r.LayerActive, Scores: r.Scores, CoreCounts: r.CoreCounts}
+	clear(r.LinkFlits)
+	if r.LinkFlits == nil {
+		r.LinkFlits = make([]uint64, s.mesh.NumRouters()*router.NumMeshPorts)
+	}
+	*r = Result{LayerSpikes: r.LayerSpikes, LayerSynOps: r.LayerSynOps, LayerActive: r.LayerActive, Scores: r.Scores,
+		CoreCounts: r.CoreCounts, LinkFlits: r.LinkFlits, Latency: &router.Histogram{}}
 }
 
 // compute runs the compute phase of every core on the worker pool. Cores

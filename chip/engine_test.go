@@ -201,3 +201,44 @@ func TestSparseFormat(t *testing.T) {
 		t.Errorf("ops %d, bits read %d; want 8 and 88", res.Counts.SynapticOps, res.Counts.SynMemReadBits)
 	}
 }
+
+// TestTraceAndLinkCounts: the per-timestep trace and the per-link flit
+// counts add up to the run's totals.
+func TestTraceAndLinkCounts(t *testing.T) {
+	cfg, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(denseNet(20, 100, 40, 5), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := sim.EnableTrace(40)
+	stim := fixedStim{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {0, 1, 2, 3, 4, 5, 6, 7}, {12, 13, 14, 15, 16, 17, 18, 19}}
+	res, err := sim.Run(context.Background(), stim, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(xs []uint64) (s uint64) {
+		for _, x := range xs {
+			s += x
+		}
+		return s
+	}
+	if sum(tr.Spikes) != res.Counts.Spikes || sum(tr.SynOps) != res.Counts.SynapticOps || sum(tr.BusyCycles) == 0 {
+		t.Errorf("trace spikes %d ops %d; result %d %d", sum(tr.Spikes), sum(tr.SynOps), res.Counts.Spikes, res.Counts.SynapticOps)
+	}
+	if got := sum(res.LinkFlits); got != res.Mesh.FlitHops || got != sum(tr.LinkFlits) || got == 0 {
+		t.Errorf("link flits %d, trace %d, mesh flit-hops %d", got, sum(tr.LinkFlits), res.Mesh.FlitHops)
+	}
+	if res.Latency.Count() != res.Mesh.Packets || res.Latency.Max() != res.Mesh.LatencyMax {
+		t.Errorf("latency histogram %d packets max %d; mesh %d, %d", res.Latency.Count(), res.Latency.Max(), res.Mesh.Packets, res.Mesh.LatencyMax)
+	}
+	if tr.Samples != 1 {
+		t.Errorf("trace samples %d", tr.Samples)
+	}
+}

@@ -97,3 +97,42 @@ func (c *ConvWeights) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("chip: unknown conv_weights %q (valid: %s)", b, strings.Join(convNames[:], ", "))
 }
+
+// Delivery is how a spike reaches several destination cores.
+type Delivery uint8
+
+const (
+	// Unicast sends one packet per destination core (Loihi, TrueNorth).
+	Unicast Delivery = iota
+	// Multicast sends one packet per spike along a dimension-order tree,
+	// copied at branch routers by routing-table entries (SpiNNaker).
+	Multicast
+)
+
+var deliveryNames = [...]string{Unicast: "unicast", Multicast: "multicast"}
+
+func (d Delivery) String() string {
+	if int(d) < len(deliveryNames) {
+		return deliveryNames[d]
+	}
+	return fmt.Sprintf("Delivery(%d)", d)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Delivery) MarshalText() ([]byte, error) {
+	if int(d) >= len(deliveryNames) {
+		return nil, fmt.Errorf("chip: invalid delivery %d", d)
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText accepts "unicast" or "multicast".
+func (d *Delivery) UnmarshalText(b []byte) error {
+	for i, n := range deliveryNames {
+		if strings.EqualFold(string(b), n) {
+			*d = Delivery(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("chip: unknown delivery %q (valid: %s)", b, strings.Join(deliveryNames[:], ", "))
+}
