@@ -20,6 +20,9 @@ type Options struct {
 	Model  string       // built-in model name (see models.Names)
 	Chip   chip.Config  // the chip to map onto
 	Energy energy.Model // per-event costs
+	// TraceDir, if set, receives the per-timestep trace of the first
+	// timestep count's run (see WriteTrace).
+	TraceDir string
 	// EnergyOverride replaces some costs after the model is resolved for the
 	// chip, e.g. "synop=30pJ" (see energy.Model.Override).
 	EnergyOverride string
@@ -164,6 +167,8 @@ type SimOptions struct {
 	Workers   int    // <= 0: GOMAXPROCS; never changes results
 	// Progress, if set, is called after every sample with the number done.
 	Progress func(done int)
+	// Trace records per-timestep activity (Activity.Trace).
+	Trace bool
 }
 
 // Activity is the summed result of simulating SimOptions.Samples samples:
@@ -171,6 +176,7 @@ type SimOptions struct {
 type Activity struct {
 	Prepared *Prepared
 	Options  SimOptions
+	Trace    *chip.Trace // with SimOptions.Trace: per-timestep activity summed over the samples
 	agg      aggregate
 }
 
@@ -188,6 +194,9 @@ func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error
 	}
 	test := p.Workload.Test
 	a := &Activity{Prepared: p, Options: o, agg: aggregate{layers: len(p.Converted.Net.Layers)}}
+	if o.Trace {
+		a.Trace = sim.EnableTrace(o.Timesteps)
+	}
 	for i := 0; i < o.Samples; i++ {
 		stim := p.Conversion.Encoder.NewStimulus(test.Image(i), o.Seed, i)
 		res, err := sim.Run(ctx, stim, o.Timesteps)
@@ -270,7 +279,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	}
 	total := o.Samples * len(o.Timesteps)
 	for k, T := range o.Timesteps {
-		so := SimOptions{Samples: o.Samples, Timesteps: T, Seed: o.Seed, Workers: o.Workers}
+		so := SimOptions{Samples: o.Samples, Timesteps: T, Seed: o.Seed, Workers: o.Workers, Trace: o.TraceDir != "" && k == 0}
 		if o.Progress != nil {
 			base := k * o.Samples
 			so.Progress = func(done int) { o.Progress(base+done, total) }
@@ -278,6 +287,11 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		act, err := p.Simulate(ctx, so)
 		if err != nil {
 			return nil, err
+		}
+		if act.Trace != nil {
+			if err := WriteTrace(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
+				return nil, err
+			}
 		}
 		run := act.Run(em)
 		if o.EnergyOverride != "" {

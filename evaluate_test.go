@@ -3,7 +3,11 @@ package spikemesh
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"codeberg.org/sbinet/npyio/npy"
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
@@ -156,6 +160,50 @@ func TestEvaluateRejectsBadOptions(t *testing.T) {
 		c.mod(&o)
 		if _, err := Evaluate(context.Background(), o); err == nil {
 			t.Errorf("%s: accepted", c.name)
+		}
+	}
+}
+
+// TestTraceFiles: --trace writes complete .npy, CSV and PNG files whose
+// totals match the report.
+func TestTraceFiles(t *testing.T) {
+	o := testOptions(t, 5, 8)
+	o.TraceDir = t.TempDir()
+	r, err := Evaluate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(o.TraceDir, "core_spikes.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd, err := npy.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spikes []uint64
+	if err := rd.Read(&spikes); err != nil {
+		t.Fatal(err)
+	}
+	if got := rd.Header.Descr.Shape; len(got) != 2 || got[0] != 8 || got[1] != r.Chip.CoresUsed {
+		t.Errorf("core_spikes shape %v, want [8 %d]", got, r.Chip.CoresUsed)
+	}
+	var total float64
+	for _, s := range spikes {
+		total += float64(s)
+	}
+	var want float64
+	for _, l := range r.Runs[0].Layers {
+		want += l.SpikesPerSample * 5
+	}
+	if d := total - want; d > 1e-6 || d < -1e-6 {
+		t.Errorf("trace has %g spikes, report %g", total, want)
+	}
+	for _, name := range []string{"cores.csv", "links.csv", "link_utilization.png", "link_flits.npy", "core_busy_cycles.npy", "core_synaptic_ops.npy"} {
+		st, err := os.Stat(filepath.Join(o.TraceDir, name))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
