@@ -225,6 +225,7 @@ func (a *Activity) Run(e energy.Model) Run {
 	if r, err := e.ForChip(c.WeightBits, c.SynapseMemoryBytes); err == nil {
 		e = r
 	}
+	e.StaticPerChipMW *= float64(c.Chips()) // every chip of a board leaks
 	return a.agg.run(a.Options.Timesteps, a.Prepared.Chip, e, a.Prepared.Mapping, a.Prepared.Converted, a.Prepared.Workload.MLP.MACs())
 }
 
@@ -263,7 +264,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			Seed:       o.Seed, ANNMACs: w.MLP.MACs(),
 		},
 		Chip: ChipInfo{
-			Preset: o.Chip.Name, Mesh: fmt.Sprintf("%dx%d", o.Chip.MeshWidth, o.Chip.MeshHeight),
+			Preset: o.Chip.Name, Mesh: fmt.Sprintf("%dx%d", o.Chip.MeshWidth, o.Chip.MeshHeight), Chips: o.Chip.Chips(),
 			CoresPerRouter: o.Chip.CoresPerRouter, CoresUsed: len(mp.Cores), CoresAvailable: o.Chip.Cores(),
 			RoutersUsed: mp.Routers, ClockMHz: o.Chip.ClockMHz, WeightBits: o.Chip.WeightBits,
 			NeuronsPerCore: mp.NeuronUsage(), SynMemBytesPerCore: mp.SynMemUsage(),

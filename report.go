@@ -37,7 +37,8 @@ type WorkloadInfo struct {
 // ChipInfo describes the chip and how full it is.
 type ChipInfo struct {
 	Preset             string     `json:"preset"`
-	Mesh               string     `json:"mesh"`
+	Mesh               string     `json:"mesh"`  // routers per chip
+	Chips              int        `json:"chips"` // chips on the board
 	CoresPerRouter     int        `json:"cores_per_router"`
 	CoresUsed          int        `json:"cores_used"`
 	CoresAvailable     int        `json:"cores_available"`
@@ -208,8 +209,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "workload  model %s, dataset %s, %d samples, timesteps %s, encoder %s, seed %d\n",
 		wl.Model, wl.Dataset, wl.Samples, joinInts(wl.Timesteps), wl.Encoder, wl.Seed)
 	fmt.Fprintf(&b, "          conversion %s\n", wl.Conversion)
-	fmt.Fprintf(&b, "chip      preset %s, mesh %s routers x %d cores, %d of %d cores used (%d routers), %d-bit weights, clock %g MHz\n",
-		c.Preset, c.Mesh, c.CoresPerRouter, c.CoresUsed, c.CoresAvailable, c.RoutersUsed, c.WeightBits, c.ClockMHz)
+	board := ""
+	if c.Chips > 1 {
+		board = fmt.Sprintf(" x %d chips", c.Chips)
+	}
+	fmt.Fprintf(&b, "chip      preset %s, mesh %s routers x %d cores%s, %d of %d cores used (%d routers), %d-bit weights, clock %g MHz\n",
+		c.Preset, c.Mesh, c.CoresPerRouter, board, c.CoresUsed, c.CoresAvailable, c.RoutersUsed, c.WeightBits, c.ClockMHz)
 	fmt.Fprintf(&b, "          neurons per core      min %d  mean %.1f  max %d  (capacity %d)\n",
 		c.NeuronsPerCore.Min, c.NeuronsPerCore.Mean, c.NeuronsPerCore.Max, c.NeuronsCapacity)
 	fmt.Fprintf(&b, "          synaptic memory/core  min %d B  mean %.0f B  max %d B  (capacity %d B)\n",

@@ -62,10 +62,40 @@ type Config struct {
 	LinkWidthFlits     int      `yaml:"link_width_flits,omitempty" json:"link_width_flits,omitempty"`         // flits per link per cycle (0 = 1)
 	Delivery           Delivery `yaml:"delivery,omitempty" json:"delivery,omitempty"`                         // unicast or multicast
 	RouterTableEntries int      `yaml:"router_table_entries,omitempty" json:"router_table_entries,omitempty"` // multicast entries per router (0 = unlimited)
+
+	// A board of BoardX x BoardY identical chips (0 or 1: a single chip).
+	// Their meshes join into one; a hop between chips takes
+	// OffChipHopCycles and is priced as an off-chip hop.
+	BoardX           int `yaml:"board_chips_x,omitempty" json:"board_chips_x,omitempty"`
+	BoardY           int `yaml:"board_chips_y,omitempty" json:"board_chips_y,omitempty"`
+	OffChipHopCycles int `yaml:"off_chip_hop_cycles,omitempty" json:"off_chip_hop_cycles,omitempty"`
 }
 
 // Cores is the number of cores on the chip.
-func (c Config) Cores() int { return c.MeshWidth * c.MeshHeight * c.CoresPerRouter }
+// On a board of several chips it counts every chip's cores.
+func (c Config) Cores() int { return c.MeshWidth * c.MeshHeight * c.CoresPerRouter * c.Chips() }
+
+// Chips is the number of chips on the board (1 for a single chip).
+func (c Config) Chips() int { return max(c.BoardX, 1) * max(c.BoardY, 1) }
+
+// BoardWidth and BoardHeight are the routers along X and Y over the whole
+// board: the chips' meshes side by side.
+func (c Config) BoardWidth() int  { return c.MeshWidth * max(c.BoardX, 1) }
+func (c Config) BoardHeight() int { return c.MeshHeight * max(c.BoardY, 1) }
+
+// SlotEndpoint returns where physical core slot s (0 <= s < Cores()) sits:
+// slots fill one chip after another (chips in row-major order on the
+// board), and within a chip router by router in row-major order, each
+// router's cores in port order. x and y are board coordinates.
+func (c Config) SlotEndpoint(s int) (ep router.Endpoint, x, y int) {
+	perChip := c.MeshWidth * c.MeshHeight * c.CoresPerRouter
+	chip, local := s/perChip, s%perChip
+	lr := local / c.CoresPerRouter
+	bx := max(c.BoardX, 1)
+	x = (chip%bx)*c.MeshWidth + lr%c.MeshWidth
+	y = (chip/bx)*c.MeshHeight + lr/c.MeshWidth
+	return router.Endpoint{Router: int32(y*c.BoardWidth() + x), Port: int16(local % c.CoresPerRouter)}, x, y
+}
 
 // SynapseMemoryBits is the synaptic memory of one core in bits.
 func (c Config) SynapseMemoryBits() int64 { return int64(c.SynapseMemoryBytes) * 8 }
@@ -129,6 +159,15 @@ func (c Config) Validate() error {
 	atLeast("flit_bits", c.FlitBits, 0)
 	atLeast("link_width_flits", c.LinkWidthFlits, 0)
 	atLeast("router_table_entries", c.RouterTableEntries, 0)
+	atLeast("board_chips_x", c.BoardX, 0)
+	atLeast("board_chips_y", c.BoardY, 0)
+	atLeast("off_chip_hop_cycles", c.OffChipHopCycles, 0)
+	if c.Chips() > 1 && c.OffChipHopCycles < 1 {
+		errs = append(errs, fmt.Errorf("off_chip_hop_cycles is %d, must be >= 1 on a board of %d chips", c.OffChipHopCycles, c.Chips()))
+	}
+	if c.BoardWidth() > 1<<12 || c.BoardHeight() > 1<<12 {
+		errs = append(errs, fmt.Errorf("board mesh is %dx%d routers, each side must be <= %d", c.BoardWidth(), c.BoardHeight(), 1<<12))
+	}
 	if c.FlitBits > 0 && c.HeaderBits+c.PayloadBits == 0 {
 		errs = append(errs, errors.New("flit_bits is set but packet_header_bits + packet_payload_bits is 0"))
 	}
@@ -151,8 +190,8 @@ func (c Config) Validate() error {
 // local port per core plus one for the host interface.
 func (c Config) RouterConfig() router.Config {
 	return router.Config{
-		Width:         c.MeshWidth,
-		Height:        c.MeshHeight,
+		Width:         c.BoardWidth(),
+		Height:        c.BoardHeight(),
 		LocalPorts:    c.CoresPerRouter + 1,
 		BufferDepth:   c.BufferDepth,
 		HopCyclesX:    c.HopCyclesX,
@@ -164,7 +203,17 @@ func (c Config) RouterConfig() router.Config {
 		PacketFlits:   c.PacketFlits(),
 		LinkWidth:     c.LinkWidthFlits,
 		TableCapacity: c.RouterTableEntries,
+		ChipWidth:     board(c.Chips() > 1, c.MeshWidth),
+		ChipHeight:    board(c.Chips() > 1, c.MeshHeight),
+		OffChipCycles: board(c.Chips() > 1, c.OffChipHopCycles),
 	}
+}
+
+func board(on bool, v int) int {
+	if on {
+		return v
+	}
+	return 0
 }
 
 // PacketFlits is the size of a spike packet in flits: header plus payload

@@ -134,6 +134,7 @@ type Simulator struct {
 	barrier uint64
 	// multicast: one packet per spike along its group's tree
 	multicast bool
+	board     bool // several chips: count off-chip hops
 
 	host core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
 	// traffic, when enabled, counts delivered packets per (source, dest)
@@ -158,7 +159,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		return nil, fmt.Errorf("chip: %w", err)
 	}
 	cfg := m.Config
-	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast}
+	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1}
 	s.cores = make([]core, len(m.Cores))
 	net := m.Net
 	for ci, cm := range m.Cores {
@@ -662,8 +663,10 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 
 // countGroup charges a multicast packet's tree hops to its source.
 func (s *Simulator) countGroup(src *energy.Counts, si int, g router.GroupID, dests []int32) {
-	src.HopsX += s.grpHops[g][0]
-	src.HopsY += s.grpHops[g][1]
+	ox, oy := s.mesh.GroupOffChipHops(g)
+	src.HopsX += s.grpHops[g][0] - uint64(ox)
+	src.HopsY += s.grpHops[g][1] - uint64(oy)
+	src.OffChipHops += uint64(ox + oy)
 	if s.traffic != nil {
 		for _, di := range dests {
 			s.traffic[si*len(s.cores)+int(di)]++
@@ -671,11 +674,28 @@ func (s *Simulator) countGroup(src *energy.Counts, si int, g router.GroupID, des
 	}
 }
 
+// offChip returns the chip boundaries crossed along X and along Y between
+// routers a and b of the board.
+func (s *Simulator) offChip(a, b int32) (x, y int) {
+	c := &s.cfg
+	ax, ay := s.mesh.Coord(a)
+	bx, by := s.mesh.Coord(b)
+	x, y = ax/c.MeshWidth-bx/c.MeshWidth, ay/c.MeshHeight-by/c.MeshHeight
+	return max(x, -x), max(y, -y)
+}
+
 // countPacket charges a packet's hops to its source (dimension-order
 // routes are minimal, so a unicast packet makes exactly the Manhattan
 // distance) and records it for placement when traffic is tracked.
 func (s *Simulator) countPacket(src *energy.Counts, si, di int, from router.Endpoint) {
-	hx, hy := s.mesh.Hops(from.Router, s.cores[di].ep.Router)
+	to := s.cores[di].ep.Router
+	hx, hy := s.mesh.Hops(from.Router, to)
+	if s.board {
+		// Chip-to-chip links are priced as off-chip hops, not mesh hops.
+		ox, oy := s.offChip(from.Router, to)
+		hx, hy = hx-ox, hy-oy
+		src.OffChipHops += uint64(ox + oy)
+	}
 	src.HopsX += uint64(hx)
 	src.HopsY += uint64(hy)
 	if s.traffic != nil {

@@ -95,8 +95,8 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		for l, b := range parts {
 			per = append(per, fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1))
 		}
-		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores): raise mesh_width/mesh_height, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
-			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter)
+		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores x %d chips): raise mesh_width/mesh_height or board_chips_x/board_chips_y, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
+			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter, cfg.Chips())
 	}
 	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L)}
 	core := 0
@@ -110,13 +110,14 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		b := parts[l]
 		for g := 0; g+1 < len(b); g++ {
 			lo, hi := b[g], b[g+1]
-			r := core / cfg.CoresPerRouter
+			ep, x, y := cfg.SlotEndpoint(core)
+			r := int(ep.Router)
 			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
 			m.Cores = append(m.Cores, CoreMap{
 				Core:          core,
-				Endpoint:      router.Endpoint{Router: int32(r), Port: int16(core % cfg.CoresPerRouter)},
-				X:             r % cfg.MeshWidth,
-				Y:             r / cfg.MeshWidth,
+				Endpoint:      ep,
+				X:             x,
+				Y:             y,
 				Layer:         l,
 				Lo:            lo,
 				Hi:            hi,
@@ -129,7 +130,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 	}
 	m.Routers = len(usedRouters)
-	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*cfg.MeshWidth + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
+	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*cfg.BoardWidth() + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
 	return m, nil
 }
 

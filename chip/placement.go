@@ -75,7 +75,7 @@ func (m *Mapping) routerOf(ci int) int {
 }
 
 func (m *Mapping) hops(a, b int) int {
-	w := m.Config.MeshWidth
+	w := m.Config.BoardWidth()
 	dx, dy := a%w-b%w, a/w-b/w
 	return max(dx, -dx) + max(dy, -dy)
 }
@@ -116,16 +116,12 @@ func Place(m *Mapping, flows []Flow, p Placement, seed uint64) (*Mapping, error)
 
 // setPositions moves each group to its physical core and recounts routers.
 func (m *Mapping) setPositions(pos []int) {
-	cpr, w := m.Config.CoresPerRouter, m.Config.MeshWidth
-	used := map[int]bool{}
+	used := map[int32]bool{}
 	for ci := range m.Cores {
 		c := &m.Cores[ci]
-		r := pos[ci] / cpr
 		c.Core = pos[ci]
-		c.Endpoint.Router = int32(r)
-		c.Endpoint.Port = int16(pos[ci] % cpr)
-		c.X, c.Y = r%w, r/w
-		used[r] = true
+		c.Endpoint, c.X, c.Y = m.Config.SlotEndpoint(pos[ci])
+		used[c.Endpoint.Router] = true
 	}
 	m.Routers = len(used)
 }
@@ -159,15 +155,14 @@ func buildAdjacency(n int, flows []Flow) adjacency {
 
 // cost of group ci at physical core slot, against placed neighbours.
 func (m *Mapping) slotCost(adj adjacency, ci, slot int, pos []int, placed []bool) float64 {
-	cpr := m.Config.CoresPerRouter
-	r := slot / cpr
+	r := m.slotRouter(slot)
 	var c float64
 	for _, e := range adj[ci] {
 		switch {
 		case e.other < 0:
 			c += e.packets * float64(m.hops(r, int(m.Host.Router)))
 		case placed == nil || placed[e.other]:
-			c += e.packets * float64(m.hops(r, pos[e.other]/cpr))
+			c += e.packets * float64(m.hops(r, m.slotRouter(pos[e.other])))
 		}
 	}
 	return c
@@ -288,14 +283,18 @@ func annealPlace(m *Mapping, flows []Flow, slots int, pos []int, seed uint64) []
 
 // flowCost is Σ packets x hops over the flows with groups at pos.
 func (m *Mapping) flowCost(flows []Flow, pos []int) float64 {
-	cpr := m.Config.CoresPerRouter
 	var c float64
 	for _, f := range flows {
 		src := int(m.Host.Router)
 		if f.Src >= 0 {
-			src = pos[f.Src] / cpr
+			src = m.slotRouter(pos[f.Src])
 		}
-		c += f.Packets * float64(m.hops(src, pos[f.Dst]/cpr))
+		c += f.Packets * float64(m.hops(src, m.slotRouter(pos[f.Dst])))
 	}
 	return c
+}
+
+func (m *Mapping) slotRouter(slot int) int {
+	ep, _, _ := m.Config.SlotEndpoint(slot)
+	return int(ep.Router)
 }

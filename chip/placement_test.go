@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"context"
 	"reflect"
 	"testing"
 )
@@ -117,5 +118,46 @@ func TestAnnealDeterministic(t *testing.T) {
 	rm, gh, ah := m.PacketHops(flows), g.PacketHops(flows), a1.PacketHops(flows)
 	if !(ah <= gh && gh < rm) {
 		t.Errorf("packet-hops row-major %g, greedy %g, anneal %g: want anneal <= greedy < row-major", rm, gh, ah)
+	}
+}
+
+// TestBoard: a network larger than one chip maps onto a board of two;
+// packets between the chips are counted as off-chip hops, and the mesh's
+// own count agrees.
+func TestBoard(t *testing.T) {
+	cfg, err := Preset("tiny") // 8 cores per chip
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := denseNet(20, 300, 100, 5) // 5 + 2 + 1 cores of at most 64 neurons: 9 > 8
+	if _, err := Map(net, cfg); err == nil {
+		t.Fatal("network fits one tiny chip; the test needs a bigger one")
+	}
+	cfg.BoardX, cfg.OffChipHopCycles = 2, 20
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Cores() != 16 || cfg.BoardWidth() != 4 {
+		t.Fatalf("board: %d cores, width %d", cfg.Cores(), cfg.BoardWidth())
+	}
+	// Slots fill chip 0 (x 0..1) before chip 1 (x 2..3).
+	if last := m.Cores[len(m.Cores)-1]; last.X < 2 {
+		t.Errorf("last core at x=%d; chip 1 unused", last.X)
+	}
+	sim, err := NewSimulator(m, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim := fixedStim{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, {0, 1, 2, 3, 4, 5, 6, 7}}
+	res, err := sim.Run(context.Background(), stim, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts.OffChipHops == 0 || res.Counts.OffChipHops != res.Mesh.HopsOffChip {
+		t.Errorf("off-chip hops: counted %d, mesh %d", res.Counts.OffChipHops, res.Mesh.HopsOffChip)
+	}
+	if res.Counts.HopsX+res.Counts.HopsY+res.Counts.OffChipHops != res.Mesh.Hops {
+		t.Errorf("hops %d + %d + %d off-chip, mesh %d", res.Counts.HopsX, res.Counts.HopsY, res.Counts.OffChipHops, res.Mesh.Hops)
 	}
 }

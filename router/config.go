@@ -114,6 +114,14 @@ type Config struct {
 	// router holds (see Mesh.AddGroup); 0 means unlimited.
 	TableCapacity int `yaml:"table_capacity,omitempty" json:"table_capacity,omitempty"`
 
+	// ChipWidth and ChipHeight split the mesh into a board of chips of
+	// that many routers each (0: the whole mesh is one chip). A link
+	// between routers of different chips is an off-chip link: a hop over
+	// it takes OffChipCycles instead of HopCyclesX or HopCyclesY.
+	ChipWidth     int `yaml:"chip_width,omitempty" json:"chip_width,omitempty"`
+	ChipHeight    int `yaml:"chip_height,omitempty" json:"chip_height,omitempty"`
+	OffChipCycles int `yaml:"off_chip_cycles,omitempty" json:"off_chip_cycles,omitempty"`
+
 	// InjectCycles is the time from leaving the endpoint's injection queue
 	// to being in the router's local input buffer (>= 0). EjectCycles is the
 	// time from winning the ejection port to delivery (>= 0).
@@ -160,6 +168,16 @@ func (c Config) Validate() error {
 	check("PacketFlits", c.PacketFlits, 0, MaxPacketFlits)
 	check("LinkWidth", c.LinkWidth, 0, MaxLinkWidth)
 	check("TableCapacity", c.TableCapacity, 0, MaxTableSize)
+	if c.ChipWidth != 0 || c.ChipHeight != 0 {
+		check("ChipWidth", c.ChipWidth, 1, MaxSide)
+		check("ChipHeight", c.ChipHeight, 1, MaxSide)
+		check("OffChipCycles", c.OffChipCycles, 1, MaxStageCycles)
+		if c.ChipWidth > 0 && c.ChipHeight > 0 && (c.Width%c.ChipWidth != 0 || c.Height%c.ChipHeight != 0) {
+			errs = append(errs, fmt.Errorf("router: chips of %dx%d routers do not tile the %dx%d mesh", c.ChipWidth, c.ChipHeight, c.Width, c.Height))
+		}
+	} else if c.OffChipCycles != 0 {
+		errs = append(errs, fmt.Errorf("router: OffChipCycles (%d) needs ChipWidth and ChipHeight", c.OffChipCycles))
+	}
 	if c.BufferDepth >= 1 && c.PacketFlits >= 1 && c.PacketFlits <= MaxPacketFlits && c.BufferDepth < c.PacketFlits {
 		errs = append(errs, fmt.Errorf("router: BufferDepth (%d flits) must hold one whole packet of PacketFlits (%d) flits (virtual cut-through)",
 			c.BufferDepth, c.PacketFlits))

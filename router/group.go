@@ -18,6 +18,8 @@ type group struct {
 	lo, hi int32
 	hopsX  int32 // east-west links of the tree
 	hopsY  int32 // north-south links of the tree
+	offX   int32 // of which off-chip (a board of chips)
+	offY   int32
 }
 
 // tableEntry is the routing-table entry of one group at one router: the
@@ -106,6 +108,17 @@ func (m *Mesh) AddGroup(src Endpoint, dsts []Endpoint) (GroupID, error) {
 		m.tableCount[ri]++
 		g.hopsX += int32(bits.OnesCount64(mk & (1<<East | 1<<West)))
 		g.hopsY += int32(bits.OnesCount64(mk & (1<<North | 1<<South)))
+		if m.offchip != nil {
+			for p := Port(0); p < NumMeshPorts; p++ {
+				if mk&(1<<p) != 0 && m.offchip[ri*NumMeshPorts+int32(p)] {
+					if p.IsX() {
+						g.offX++
+					} else {
+						g.offY++
+					}
+				}
+			}
+		}
 	}
 	g.hi = int32(len(m.entries))
 	m.groups = append(m.groups, g)
@@ -146,6 +159,16 @@ func (m *Mesh) GroupHops(g GroupID) (x, y int) {
 	}
 	gr := &m.groups[g-1]
 	return int(gr.hopsX), int(gr.hopsY)
+}
+
+// GroupOffChipHops returns how many of group g's tree links (from
+// GroupHops) are off-chip links, east-west and north-south.
+func (m *Mesh) GroupOffChipHops(g GroupID) (x, y int) {
+	if g < 1 || int(g) > len(m.groups) {
+		return 0, 0
+	}
+	gr := &m.groups[g-1]
+	return int(gr.offX), int(gr.offY)
 }
 
 // GroupDestinations returns a copy of group g's destinations, or nil for

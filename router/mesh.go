@@ -47,13 +47,17 @@ type Mesh struct {
 	depth int32 // BufferDepth
 	hopX  uint64
 	hopY  uint64
-	injC  uint64
-	ejC   uint64
-	rc    uint64  // RouterCycles
-	flits int32   // PacketFlits (credits a packet takes)
-	ser   uint64  // SerializationCycles
-	xs    []int32 // x of router ri
-	ys    []int32 // y of router ri
+	// off-chip links: offchip[ri*4+port] is true when the mesh link leaving
+	// router ri through port crosses a chip boundary; it takes hopOff.
+	offchip []bool
+	hopOff  uint64
+	injC    uint64
+	ejC     uint64
+	rc      uint64  // RouterCycles
+	flits   int32   // PacketFlits (credits a packet takes)
+	ser     uint64  // SerializationCycles
+	xs      []int32 // x of router ri
+	ys      []int32 // y of router ri
 
 	// Packets of the pending Run, indexed by pi (Inject call order).
 	pk     []Packet
@@ -171,7 +175,8 @@ func New(c Config) (*Mesh, error) {
 		injFree:     make([]uint64, nr*c.LocalPorts),
 		linkFlits:   make([]uint64, nb),
 		creditWheel: make([][]int32, ser),
-		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles)+c.RouterCycles+1),
+		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
+		hopOff:      uint64(c.OffChipCycles),
 		stamp:       make([]uint64, nr),
 		req:         make([]uint64, np),
 		isTouched:   make([]bool, nr),
@@ -184,7 +189,29 @@ func New(c Config) (*Mesh, error) {
 	for i := range m.qhead {
 		m.qhead[i], m.qtail[i] = -1, -1
 	}
+	if c.ChipWidth > 0 {
+		m.offchip = make([]bool, nr*NumMeshPorts)
+		for ri := range nr {
+			x, y := ri%c.Width, ri/c.Width
+			m.offchip[ri*NumMeshPorts+int(East)] = (x+1)%c.ChipWidth == 0
+			m.offchip[ri*NumMeshPorts+int(West)] = x%c.ChipWidth == 0
+			m.offchip[ri*NumMeshPorts+int(North)] = (y+1)%c.ChipHeight == 0
+			m.offchip[ri*NumMeshPorts+int(South)] = y%c.ChipHeight == 0
+		}
+	}
 	return m, nil
+}
+
+// OffChipHops returns how many chip-to-chip links the dimension-order path
+// from router a to router b crosses (0 on a single chip).
+func (m *Mesh) OffChipHops(a, b int32) int {
+	c := &m.cfg
+	if c.ChipWidth == 0 {
+		return 0
+	}
+	ax, ay := m.Coord(a)
+	bx, by := m.Coord(b)
+	return abs(bx/c.ChipWidth-ax/c.ChipWidth) + abs(by/c.ChipHeight-ay/c.ChipHeight)
 }
 
 // Config returns the configuration the mesh was built with.
@@ -224,7 +251,16 @@ func (m *Mesh) Hops(a, b int32) (x, y int) {
 // tree reaches each destination along its dimension-order path.
 func (m *Mesh) ZeroLoadLatency(src, dst Endpoint) uint64 {
 	hx, hy := m.Hops(src.Router, dst.Router)
-	return m.injC + uint64(hx+hy+1)*m.rc + uint64(hx)*m.hopX + uint64(hy)*m.hopY + (m.ser - 1) + m.ejC
+	lat := m.injC + uint64(hx+hy+1)*m.rc + uint64(hx)*m.hopX + uint64(hy)*m.hopY + (m.ser - 1) + m.ejC
+	if m.offchip == nil {
+		return lat
+	}
+	// Off-chip hops take OffChipCycles instead of their on-chip hop time.
+	c := &m.cfg
+	ax, ay := m.Coord(src.Router)
+	bx, by := m.Coord(dst.Router)
+	ox, oy := abs(bx/c.ChipWidth-ax/c.ChipWidth), abs(by/c.ChipHeight-ay/c.ChipHeight)
+	return lat + uint64(ox+oy)*m.hopOff - uint64(ox)*m.hopX - uint64(oy)*m.hopY
 }
 
 func abs(v int) int {
@@ -642,6 +678,10 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 				m.stats.HopsX++
 			} else {
 				m.stats.HopsY++
+			}
+			if m.offchip != nil && m.offchip[ri*NumMeshPorts+int32(out)] {
+				lat = m.hopOff
+				m.stats.HopsOffChip++
 			}
 			m.stats.Hops++
 			m.stats.FlitHops += uint64(m.flits)

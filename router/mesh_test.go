@@ -370,6 +370,45 @@ var randomConfigs = []Config{
 	withFlits(testConfig(6, 4, 2, 4, 1, 2, 1, 1, XY), 3, 1, 1),
 	withFlits(testConfig(5, 5, 2, 8, 2, 1, 0, 2, YX), 4, 2, 0),
 	withFlits(testConfig(4, 3, 3, 2, 1, 1, 0, 0, XY), 2, 3, 2),
+	// A board of 2x2 chips of 4x2 routers with slow off-chip links.
+	onBoard(testConfig(8, 4, 2, 4, 2, 3, 1, 1, XY), 4, 2, 9),
+	onBoard(testConfig(6, 6, 2, 2, 1, 2, 0, 0, YX), 3, 3, 5),
+}
+
+// onBoard splits the mesh into chips of w x h routers joined by off-chip
+// links of the given hop latency.
+func onBoard(c Config, w, h, offChip int) Config {
+	c.ChipWidth, c.ChipHeight, c.OffChipCycles = w, h, offChip
+	return c
+}
+
+// TestOffChipZeroLoad: a packet from (0,0) to (3,1) on a board of two 2x2
+// chips (mesh 4x2) makes two on-chip X hops, one off-chip X hop and one Y
+// hop: 2*2 + 10 + 3 = 17 cycles.
+func TestOffChipZeroLoad(t *testing.T) {
+	cfg := onBoard(testConfig(4, 2, 1, 4, 2, 3, 0, 0, XY), 2, 2, 10)
+	for _, step := range []bool{false, true} {
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, dst := Endpoint{Router: 0}, Endpoint{Router: m.Router(3, 1)}
+		if got := m.ZeroLoadLatency(src, dst); got != 17 {
+			t.Errorf("ZeroLoadLatency %d, want 17", got)
+		}
+		if got := m.OffChipHops(src.Router, dst.Router); got != 1 {
+			t.Errorf("OffChipHops %d, want 1", got)
+		}
+		m.stepEveryCycle = step
+		d, st := runOn(t, m, []Packet{{Src: src, Dst: dst, Inject: 5}})
+		if len(d) != 1 || d[0].Arrive != 22 || st.HopsOffChip != 1 || st.Hops != 4 {
+			t.Errorf("step=%v: deliveries %+v stats %+v; want arrival 22, 1 off-chip hop of 4", step, d, st)
+		}
+	}
+	bad := onBoard(testConfig(4, 2, 1, 4, 2, 3, 0, 0, XY), 3, 2, 10)
+	if _, err := New(bad); err == nil {
+		t.Error("chips that do not tile the mesh accepted")
+	}
 }
 
 // withFlits sets the packet size, link width and router pipeline delay.

@@ -17,7 +17,10 @@ type Stats struct {
 	Hops     uint64 // router-to-router link traversals by packets (HopsX + HopsY)
 	HopsX    uint64 // east-west traversals
 	HopsY    uint64 // north-south traversals
-	FlitHops uint64 // router-to-router link traversals by flits: Hops * PacketFlits
+	// HopsOffChip counts the traversals of chip-to-chip links (a board of
+	// chips, Config.ChipWidth); they are included in HopsX and HopsY too.
+	HopsOffChip uint64
+	FlitHops    uint64 // router-to-router link traversals by flits: Hops * PacketFlits
 
 	LastArrival uint64 // cycle of the last delivery (0 if none)
 	LatencySum  uint64 // sum over deliveries of Arrive - Inject
@@ -52,6 +55,7 @@ func (s *Stats) Add(o Stats) {
 	s.Hops += o.Hops
 	s.HopsX += o.HopsX
 	s.HopsY += o.HopsY
+	s.HopsOffChip += o.HopsOffChip
 	s.FlitHops += o.FlitHops
 	s.LastArrival = max(s.LastArrival, o.LastArrival)
 	s.LatencySum += o.LatencySum
