@@ -766,24 +766,16 @@ func (s *Simulator) computeCore(c *core) {
 		// of events is irrelevant.
 		for _, e := range c.in {
 			a := int(e &^ negSpike)
-			row := c.w[a*n : a*n+n]
 			if e&negSpike != 0 {
-				for j, x := range row {
-					acc[j] -= int32(x)
-				}
+				subRow(acc, c.w[a*n:a*n+n])
 			} else {
-				for j, x := range row {
-					acc[j] += int32(x)
-				}
+				addRow(acc, c.w[a*n:a*n+n])
 			}
 			ops += uint64(c.nnz[a])
 		}
 		for _, e := range c.inGraded {
 			a, mag := int(e>>8), int32(e&0xff)
-			row := c.w[a*n : a*n+n]
-			for j, x := range row {
-				acc[j] += int32(x) * mag
-			}
+			macRow(acc, c.w[a*n:a*n+n], mag)
 			macs += uint64(c.nnz[a])
 		}
 		reads = uint64(len(c.in)+len(c.inGraded)) * uint64(n)

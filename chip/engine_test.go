@@ -242,3 +242,28 @@ func TestTraceAndLinkCounts(t *testing.T) {
 		t.Errorf("trace samples %d", tr.Samples)
 	}
 }
+
+// TestRowKernels checks the unrolled kernels against the plain loops on
+// every length around the unroll width.
+func TestRowKernels(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		row := make([]int8, n)
+		for i := range row {
+			row[i] = int8(i*37 - 100)
+		}
+		a, b := make([]int32, n), make([]int32, n)
+		for i := range a {
+			a[i], b[i] = int32(i), int32(i)
+		}
+		addRow(a, row)
+		subRow(a, row)
+		subRow(a, row)
+		macRow(a, row, 3)
+		for j := range b {
+			b[j] += int32(row[j]) * 2
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("n=%d: %v, want %v", n, a, b)
+		}
+	}
+}
