@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -494,6 +495,8 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 // cores go on with the next timestep.
 type meshStep struct {
 	pk      []router.Packet
+	runs    []int           // boundaries of runs of pk sorted by Inject (host, then each core)
+	spare   []router.Packet // merge buffer
 	busyMax uint64
 	stats   router.Stats
 	t       int              // the timestep
@@ -505,6 +508,7 @@ type meshStep struct {
 // routeStep runs one timestep's packets through the mesh and keeps its
 // latency distribution and per-link flit counts in st.
 func (s *Simulator) routeStep(st *meshStep) {
+	st.mergeRuns()
 	for _, p := range st.pk {
 		if err := s.mesh.Inject(p); err != nil {
 			st.err = fmt.Errorf("chip: %w", err)
@@ -522,6 +526,40 @@ func (s *Simulator) routeStep(st *meshStep) {
 		for p := 0; p < router.NumMeshPorts; p++ {
 			st.links[ri*router.NumMeshPorts+p] = s.mesh.LinkFlits(int32(ri), router.Port(p))
 		}
+	}
+}
+
+// mergeRuns sorts st.pk by Inject, stably, by merging its sorted runs
+// pairwise: each source emits its packets in time order, so this costs
+// O(n log runs) and hands the mesh a list it need not sort again.
+func (st *meshStep) mergeRuns() {
+	runs := st.runs
+	for len(runs) > 2 {
+		st.spare = slices.Grow(st.spare[:0], len(st.pk))[:len(st.pk)]
+		merged := runs[:1]
+		for i := 0; i+1 < len(runs); i += 2 {
+			lo, mid := runs[i], runs[i+1]
+			hi := mid
+			if i+2 < len(runs) {
+				hi = runs[i+2]
+			}
+			a, b, out := lo, mid, lo
+			for a < mid && b < hi {
+				if st.pk[b].Inject < st.pk[a].Inject {
+					st.spare[out] = st.pk[b]
+					b++
+				} else {
+					st.spare[out] = st.pk[a]
+					a++
+				}
+				out++
+			}
+			out += copy(st.spare[out:], st.pk[a:mid])
+			copy(st.spare[out:], st.pk[b:hi])
+			merged = append(merged, hi)
+		}
+		st.pk, st.spare = st.spare, st.pk
+		runs = merged
 	}
 }
 
@@ -596,10 +634,14 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		}
 		host.HostPackets += uint64(len(dests))
 	}
+	st.runs = append(st.runs[:0], 0, len(st.pk))
 	fired := 0
 	var busyMax uint64
 	for ci := range s.cores {
 		c := &s.cores[ci]
+		if n := len(st.pk); st.runs[len(st.runs)-1] != n {
+			st.runs = append(st.runs, n)
+		}
 		busyMax = max(busyMax, c.busy)
 		cc := &c.counts
 		cc.SynapticOps += c.synOps
@@ -657,6 +699,9 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 			}
 			cc.Packets += uint64(len(dests))
 		}
+	}
+	if n := len(st.pk); st.runs[len(st.runs)-1] != n {
+		st.runs = append(st.runs, n)
 	}
 	return fired, busyMax
 }
