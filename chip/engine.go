@@ -136,6 +136,7 @@ type Simulator struct {
 	// multicast: one packet per spike along its group's tree
 	multicast bool
 	board     bool // several chips: count off-chip hops
+	noSkip    bool // tests: update idle cores anyway
 
 	host core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
 	// traffic, when enabled, counts delivered packets per (source, dest)
@@ -804,6 +805,18 @@ func (s *Simulator) computeCore(c *core) {
 	c.in, c.next = c.next, c.in[:0]
 	c.inGraded, c.nxGraded = c.nxGraded, c.inGraded[:0]
 	n := c.n
+	cfg := &s.cfg
+	if len(c.in) == 0 && len(c.inGraded) == 0 && !s.noSkip {
+		// An idle core: nothing arrived and its neurons cannot change on
+		// their own. Skip the update; every neuron is an idle update.
+		if q, ok := c.model.(neuron.Quieter); ok && q.Quiet() {
+			c.synOps, c.macs, c.memBits, c.active = 0, 0, 0, 0
+			c.fired = c.fired[:0]
+			c.spikeStart = uint64(n) * uint64(cfg.NeuronIdleCycles)
+			c.busy = c.spikeStart
+			return
+		}
+	}
 	acc := c.acc[:n]
 	var ops, macs, reads uint64
 	if c.srcRow == nil {
@@ -853,7 +866,6 @@ func (s *Simulator) computeCore(c *core) {
 		}
 	}
 	c.synOps, c.macs = ops, macs
-	cfg := &s.cfg
 	if cfg.SynapseFormat == Sparse { // non-zero entries with their neuron index
 		c.memBits = (ops + macs) * uint64(cfg.WeightBits+cfg.IndexBits())
 	} else { // whole rows (dense) or every connection of the row (convolution), zeros included

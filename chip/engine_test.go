@@ -267,3 +267,30 @@ func TestRowKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleSkipChangesNothing: skipping idle cores gives exactly the result
+// of updating every core every timestep.
+func TestIdleSkipChangesNothing(t *testing.T) {
+	for _, net := range []*Network{denseNet(20, 100, 40, 5), traceNet()} {
+		cfg, _ := Preset("tiny")
+		m, err := Map(net, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [2]Result
+		for i, noSkip := range []bool{false, true} {
+			sim, err := NewSimulator(m, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sim.noSkip = noSkip
+			got[i], err = sim.Run(context.Background(), fixedStim{{0, 1}, {0}, {1}, {}, {0}}, 40)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Errorf("%s: skipping idle cores changed the result:\n%+v\n%+v", net.Name, got[0].Counts, got[1].Counts)
+		}
+	}
+}

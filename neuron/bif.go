@@ -24,6 +24,15 @@ type BIFState struct {
 	params   Params
 	v, count []int32
 	bias     []int32
+	pending  bool // some neuron can fire without input
+}
+
+// Quiet reports whether a Step with no input would change nothing.
+func (s *BIFState) Quiet() bool { return !s.pending }
+
+func (s *BIFState) canFire(ni int) bool {
+	vi, c := s.v[ni], s.count[ni]
+	return (vi >= s.params.Threshold && c < int32(s.params.Levels)) || (vi < 0 && c > 0)
 }
 
 // Len implements Model.
@@ -38,9 +47,11 @@ func (s *BIFState) Counts() []int32 { return s.count }
 // Reset implements Model: v = Threshold/2 + bias, count = 0.
 func (s *BIFState) Reset() {
 	half := s.params.Threshold / 2
+	s.pending = false
 	for ni := range s.v {
 		s.v[ni] = sat(int64(half) + int64(s.bias[ni]))
 		s.count[ni] = 0
+		s.pending = s.pending || s.canFire(ni)
 	}
 }
 
@@ -51,6 +62,7 @@ func (s *BIFState) Step(in, fired []int32) ([]int32, int) {
 	count := s.count[:len(v)]
 	theta, levels := s.params.Threshold, int32(s.params.Levels)
 	active := 0
+	pending := false
 	for ni := range v {
 		x := in[ni]
 		vi := v[ni]
@@ -71,7 +83,9 @@ func (s *BIFState) Step(in, fired []int32) ([]int32, int) {
 			fired = append(fired, ^int32(ni))
 		}
 		v[ni] = vi
+		pending = pending || s.canFire(ni)
 	}
+	s.pending = pending
 	return fired, active
 }
 

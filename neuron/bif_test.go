@@ -90,3 +90,39 @@ func TestBIFParams(t *testing.T) {
 		}
 	}
 }
+
+// TestQuiet: Quiet is true exactly when a step without input would change
+// nothing.
+func TestQuiet(t *testing.T) {
+	m, _ := New(Params{Kind: IFSubtract, Threshold: 10}, 2, nil)
+	q := m.(Quieter)
+	if !q.Quiet() {
+		t.Error("fresh IF not quiet")
+	}
+	m.Step([]int32{25, 3}, nil) // v = {15, 3}: neuron 0 fires and stays above threshold
+	if q.Quiet() {
+		t.Error("IF with v >= threshold reported quiet")
+	}
+	fired, _ := m.Step([]int32{0, 0}, nil) // fires again: v = {5, 3}
+	if len(fired) != 1 || !q.Quiet() {
+		t.Errorf("fired %v, quiet %v", fired, q.Quiet())
+	}
+	biased, _ := New(Params{Kind: IFSubtract, Threshold: 10}, 1, []int32{1})
+	if biased.(Quieter).Quiet() {
+		t.Error("IF with bias reported quiet")
+	}
+	b, _ := New(Params{Kind: BIF, Threshold: 10, Levels: 2}, 1, []int32{20}) // starts at 25: fires twice
+	bq := b.(Quieter)
+	for step := 0; step < 2; step++ {
+		if bq.Quiet() {
+			t.Fatalf("step %d: BIF that can fire reported quiet", step)
+		}
+		b.Step([]int32{0}, nil)
+	}
+	if !bq.Quiet() {
+		t.Error("settled BIF not quiet")
+	}
+	if _, ok := Model(&LIFState{}).(Quieter); ok {
+		t.Error("LIF claims it can skip steps; it leaks every step")
+	}
+}

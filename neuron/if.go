@@ -23,7 +23,12 @@ type IF struct {
 	v       []int32 // membrane potential, state units, in [-IFStateMax, IFStateMax]
 	bias    []int32 // per-neuron bias, state units; all zeros when hasBias is false
 	hasBias bool    // any bias[ni] != 0; selects the bias-free fast loop
+	pending bool    // after the last Step, some neuron has v >= Threshold (it fires again without input)
 }
+
+// Quiet reports whether a Step with no input would change nothing: no
+// bias, and no neuron left at or above threshold by the last Step.
+func (s *IF) Quiet() bool { return !s.hasBias && !s.pending }
 
 // Len returns the number of neurons.
 func (s *IF) Len() int { return len(s.v) }
@@ -35,7 +40,7 @@ func (s *IF) Params() Params { return s.params }
 func (s *IF) V() []int32 { return s.v }
 
 // Reset sets every v to 0.
-func (s *IF) Reset() { clear(s.v) }
+func (s *IF) Reset() { clear(s.v); s.pending = false }
 
 // Step advances every neuron by one timestep; see Model.Step and the IF type
 // comment for the exact update.
@@ -50,6 +55,7 @@ func (s *IF) Step(in, fired []int32) ([]int32, int) {
 	th := s.params.Threshold
 	subtract := s.params.Kind == IFSubtract
 	active := 0
+	pending := false
 	for ni, x := range in {
 		if x == 0 && v[ni] < th {
 			continue // idle: nothing to integrate, cannot fire
@@ -66,7 +72,9 @@ func (s *IF) Step(in, fired []int32) ([]int32, int) {
 			}
 		}
 		v[ni] = int32(nv)
+		pending = pending || nv >= int64(th)
 	}
+	s.pending = pending
 	return fired, active
 }
 

@@ -32,6 +32,14 @@ type Model interface {
 	V() []int32
 }
 
+// Quieter is implemented by models that can tell when a timestep without
+// input would change nothing, so the engine may skip it (counting every
+// neuron as an idle update). IF and BIF implement it; LIF, whose state
+// leaks every step, does not.
+type Quieter interface {
+	Quiet() bool
+}
+
 // New builds a Model for n neurons with params p and per-neuron bias (state
 // units, added every step). bias may be nil (all zeros); otherwise len(bias)
 // must be n. New copies bias. It returns an error for invalid params, n < 0,
