@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/neuron"
@@ -76,6 +77,121 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(float64(packets)/s, "packets/s")
 		})
 	}
+}
+
+// BenchmarkScaling runs networks of four sizes at three input activity
+// levels (0 = silent) and reports wall time per synaptic event and per
+// timestep, so that cost can be compared with events: a silent network and
+// idle cores should cost almost nothing.
+func BenchmarkScaling(b *testing.B) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.MeshWidth, cfg.MeshHeight = 16, 8 // room for the largest
+	for _, sizes := range [][]int{{784, 128, 10}, {784, 512, 512, 10}, {784, 1024, 1024, 10}, {784, 2048, 2048, 10}} {
+		m, err := Map(randomNet(sizes...), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range []float64{0, 0.05, 0.2} {
+			b.Run(fmt.Sprintf("net=%v/p=%g", sizes, p), func(b *testing.B) {
+				sim, err := NewSimulator(m, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				const T = 32
+				var events, packets uint64
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					stim := &bernoulliStim{n: 784, p: p, rng: rand.New(rand.NewPCG(3, uint64(i)))}
+					res, err := sim.Run(context.Background(), stim, T)
+					if err != nil {
+						b.Fatal(err)
+					}
+					events += res.Counts.SynapticOps
+					packets += res.Counts.Packets + res.Counts.HostPackets
+				}
+				s := b.Elapsed().Seconds()
+				b.ReportMetric(float64(len(m.Cores)), "cores")
+				b.ReportMetric(float64(events)/float64(b.N), "synevents/op")
+				b.ReportMetric(float64(packets)/float64(b.N), "packets/op")
+				b.ReportMetric(s*1e9/float64(b.N*T), "ns/timestep")
+				if events > 0 {
+					b.ReportMetric(s*1e9/float64(events), "ns/synevent")
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFullChip fills a Loihi-size chip (117 of 128 cores: a
+// 784-2560-3584-10 network, split by synaptic memory and fan-out limits)
+// and compares 1 and 2 workers.
+func BenchmarkFullChip(b *testing.B) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Map(randomNet(784, 2560, 3584, 10), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			sim, err := NewSimulator(m, workers)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var events uint64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				stim := &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(5, uint64(i)))}
+				res, err := sim.Run(context.Background(), stim, 16)
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += res.Counts.SynapticOps
+			}
+			b.ReportMetric(float64(len(m.Cores)), "cores")
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
+		})
+	}
+}
+
+// BenchmarkMemory reports the heap a built simulator holds per synapse
+// (8-bit weights, one per connection) for a dense network of 10^7 synapses.
+func BenchmarkMemory(b *testing.B) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.MeshWidth, cfg.MeshHeight = 16, 8
+	net := randomNet(784, 4096, 1536, 10)
+	var synapses int
+	for l := range net.Layers {
+		synapses += net.In(l) * net.Layers[l].Size
+	}
+	m, err := Map(net, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var perSyn float64
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		sim, err := NewSimulator(m, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perSyn = float64(after.HeapAlloc-before.HeapAlloc) / float64(synapses)
+		runtime.KeepAlive(sim)
+	}
+	b.ReportMetric(float64(synapses), "synapses")
+	b.ReportMetric(perSyn, "bytes/synapse")
 }
 
 // BenchmarkMapMillion maps a network of just over a million neurons, a

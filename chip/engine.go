@@ -81,6 +81,9 @@ func (r *Result) Prediction() int {
 	return best
 }
 
+// maxMeshes bounds the mesh instances that route timesteps concurrently.
+const maxMeshes = 4
+
 // negSpike marks a negative spike in an event's source id.
 const negSpike = 1 << 31
 
@@ -143,7 +146,10 @@ type Simulator struct {
 	// core pair; source len(cores) is the host.
 	traffic []uint64
 	events  []InputEvent
-	steps   [2]meshStep // double buffer: one being routed, one being filled
+	// meshes route timesteps concurrently (timestep t on meshes[t%M]); each
+	// has its own step buffer. mesh is meshes[0], for geometry queries.
+	meshes  []*router.Mesh
+	steps   [maxMeshes]meshStep
 	grpHops [][2]uint64 // multicast tree hops (x, y) per group id
 	trace   *Trace
 	res     Result
@@ -162,6 +168,14 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	}
 	cfg := m.Config
 	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1}
+	s.meshes = []*router.Mesh{mesh}
+	for len(s.meshes) < min(workers, maxMeshes) {
+		extra, err := router.New(m.Config.RouterConfig())
+		if err != nil {
+			return nil, fmt.Errorf("chip: %w", err)
+		}
+		s.meshes = append(s.meshes, extra)
+	}
 	s.cores = make([]core, len(m.Cores))
 	net := m.Net
 	for ci, cm := range m.Cores {
@@ -337,6 +351,11 @@ func (s *Simulator) buildGroups() error {
 		if err != nil {
 			return 0, fmt.Errorf("chip: multicast routing tables: %w; raise router_table_entries or use delivery: unicast", err)
 		}
+		for _, other := range s.meshes[1:] {
+			if g2, err := other.AddGroup(from, eps); err != nil || g2 != g {
+				return 0, fmt.Errorf("chip: multicast group %d differs between mesh instances (%d, %v)", g, g2, err)
+			}
+		}
 		hx, hy := s.mesh.GroupHops(g)
 		for len(s.grpHops) <= int(g) {
 			s.grpHops = append(s.grpHops, [2]uint64{})
@@ -412,26 +431,32 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	outCounts := make([]int64, len(res.Scores))
 	// The mesh only decides when packets arrive, never what they carry, so
 	// the inject phase delivers every event into its destination's inbox
-	// itself, and the mesh simulates step t's packets on its own goroutine
-	// while the cores compute step t+1 (with more than one worker).
-	var (
-		wg     sync.WaitGroup
-		flight *meshStep // the step whose packets the mesh is simulating
-	)
-	finish := func() error {
-		if flight == nil {
-			return nil
+	// itself, and meshes simulate timesteps' packets on their own
+	// goroutines while the cores compute the next timesteps. Each timestep's
+	// mesh run depends only on its own packets, so with M mesh instances
+	// timestep t runs on mesh t%M while t-1, ..., t-M+1 may still be
+	// running on the others; results are accounted in timestep order.
+	M := len(s.meshes)
+	var wg [maxMeshes]sync.WaitGroup
+	started := 0                     // timesteps dispatched to a mesh
+	done := 0                        // timesteps accounted
+	settle := func(upto int) error { // wait for and account timesteps < upto
+		for ; done < upto; done++ {
+			j := done % M
+			wg[j].Wait()
+			st := &s.steps[j]
+			if st.err != nil {
+				return st.err
+			}
+			s.account(st)
 		}
-		wg.Wait()
-		st := flight
-		flight = nil
-		if st.err != nil {
-			return st.err
-		}
-		s.account(st)
 		return nil
 	}
-	defer wg.Wait()
+	defer func() {
+		for j := range M {
+			wg[j].Wait()
+		}
+	}()
 	for t := 0; t < T; t++ {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
@@ -439,23 +464,25 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		if err := s.compute(); err != nil {
 			return Result{}, err
 		}
-		st := &s.steps[t%2]
+		// Mesh t%M and its buffer are free once timestep t-M is done.
+		if err := settle(t - M + 1); err != nil {
+			return Result{}, err
+		}
+		j := t % M
+		st := &s.steps[j]
 		st.pk, st.t = st.pk[:0], t
 		s.events = stim.Events(t, s.events[:0])
 		fired, busyMax := s.inject(st, outLayer, outCounts)
 		st.busyMax = busyMax
-		if err := finish(); err != nil {
-			return Result{}, err
-		}
-		flight = st
-		if s.workers > 1 {
-			wg.Add(1)
+		started++
+		if M > 1 {
+			wg[j].Add(1)
 			go func() {
-				defer wg.Done()
-				s.routeStep(st)
+				defer wg[j].Done()
+				s.routeStep(s.meshes[j], st)
 			}()
 		} else {
-			s.routeStep(st)
+			s.routeStep(s.meshes[0], st)
 		}
 		res.Timesteps = t + 1
 		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 {
@@ -463,7 +490,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			break
 		}
 	}
-	if err := finish(); err != nil {
+	if err := settle(started); err != nil {
 		return Result{}, err
 	}
 	for ci := range s.cores {
@@ -508,24 +535,24 @@ type meshStep struct {
 
 // routeStep runs one timestep's packets through the mesh and keeps its
 // latency distribution and per-link flit counts in st.
-func (s *Simulator) routeStep(st *meshStep) {
+func (s *Simulator) routeStep(mesh *router.Mesh, st *meshStep) {
 	st.mergeRuns()
 	for _, p := range st.pk {
-		if err := s.mesh.Inject(p); err != nil {
+		if err := mesh.Inject(p); err != nil {
 			st.err = fmt.Errorf("chip: %w", err)
 			return
 		}
 	}
-	st.stats = s.mesh.Run(nil)
+	st.stats = mesh.Run(nil)
 	st.hist.Reset()
-	st.hist.Merge(s.mesh.LatencyHistogram())
-	nr := s.mesh.NumRouters()
+	st.hist.Merge(mesh.LatencyHistogram())
+	nr := mesh.NumRouters()
 	if len(st.links) != nr*router.NumMeshPorts {
 		st.links = make([]uint64, nr*router.NumMeshPorts)
 	}
 	for ri := 0; ri < nr; ri++ {
 		for p := 0; p < router.NumMeshPorts; p++ {
-			st.links[ri*router.NumMeshPorts+p] = s.mesh.LinkFlits(int32(ri), router.Port(p))
+			st.links[ri*router.NumMeshPorts+p] = mesh.LinkFlits(int32(ri), router.Port(p))
 		}
 	}
 }
