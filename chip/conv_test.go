@@ -175,6 +175,7 @@ func TestBIFUntilQuiet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sim.EnableNeuronCounts()
 	// Input pulse x = (3, 2) at t=0: Z_a = (4*3+3*2, -6*3+8*2) = (18, -2)
 	// -> a = clamp(floor((18+5)/10), 0, 3) = 2 and floor((-2+5)/10) = 0.
 	// Z_b = 1*2 + 2*0 + 1 = 3 -> floor((3+2)/4) = 1. Score = 1*4 + v.
@@ -191,6 +192,9 @@ func TestBIFUntilQuiet(t *testing.T) {
 	}
 	if res.Timesteps > 10 {
 		t.Errorf("took %d timesteps", res.Timesteps)
+	}
+	if want := [][]int32{{2, 0}, {1}}; !reflect.DeepEqual(res.NeuronCounts, want) {
+		t.Errorf("neuron counts %v, want %v", res.NeuronCounts, want)
 	}
 }
 

@@ -53,6 +53,10 @@ type Result struct {
 	Latency   *router.Histogram
 	LinkFlits []uint64
 
+	// NeuronCounts (EnableNeuronCounts) is every neuron's net spike count,
+	// per layer: for BIF neurons, the quantized activation it represents.
+	NeuronCounts [][]int32
+
 	LayerSpikes []uint64 // spikes per layer over the sample
 	LayerSynOps []uint64 // synaptic events into each layer (binary and graded)
 	LayerActive []uint64 // active neuron updates per layer
@@ -152,7 +156,10 @@ type Simulator struct {
 	steps   [maxMeshes]meshStep
 	grpHops [][2]uint64 // multicast tree hops (x, y) per group id
 	trace   *Trace
-	res     Result
+	// neuronCounts, when enabled, is every neuron's net spike count
+	// (positive minus negative spikes) per layer.
+	neuronCounts [][]int32
+	res          Result
 }
 
 // NewSimulator builds per-core synaptic memory, neuron state and fan-out
@@ -305,6 +312,15 @@ func buildFanout(s *Simulator, l int) {
 			c.fanDst = append(c.fanDst, lists[c.lo+ni]...)
 			c.fanStart[ni+1] = int32(len(c.fanDst))
 		}
+	}
+}
+
+// EnableNeuronCounts makes every following Result carry each neuron's
+// net spike count (Result.NeuronCounts).
+func (s *Simulator) EnableNeuronCounts() {
+	s.neuronCounts = make([][]int32, len(s.m.Net.Layers))
+	for l, ly := range s.m.Net.Layers {
+		s.neuronCounts[l] = make([]int32, ly.Size)
 	}
 }
 
@@ -513,6 +529,12 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	out.Scores = append([]int64(nil), res.Scores...)
 	out.CoreCounts = append([]energy.Counts(nil), res.CoreCounts...)
 	out.LinkFlits = append([]uint64(nil), res.LinkFlits...)
+	if s.neuronCounts != nil {
+		out.NeuronCounts = make([][]int32, len(s.neuronCounts))
+		for l, nc := range s.neuronCounts {
+			out.NeuronCounts[l] = append([]int32(nil), nc...)
+		}
+	}
 	if s.trace != nil {
 		s.trace.Samples++
 	}
@@ -685,6 +707,16 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		if s.trace != nil {
 			s.trace.addCore(st.t, ci, len(c.fired), c.synOps+c.macs, c.busy)
 		}
+		if s.neuronCounts != nil {
+			nc := s.neuronCounts[c.layer]
+			for _, f := range c.fired {
+				if f < 0 {
+					nc[c.lo+int(^f)]--
+				} else {
+					nc[c.lo+int(f)]++
+				}
+			}
+		}
 		if c.layer == outLayer {
 			for _, f := range c.fired {
 				if f < 0 {
@@ -784,6 +816,9 @@ func (s *Simulator) reset() {
 		c.in, c.next = c.in[:0], c.next[:0]
 		c.inGraded, c.nxGraded = c.inGraded[:0], c.nxGraded[:0]
 		c.counts = energy.Counts{}
+	}
+	for _, nc := range s.neuronCounts {
+		clear(nc)
 	}
 	r := &s.res
 	clear(r.CoreCounts)
