@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/spikemesh/spikemesh/chip"
@@ -17,7 +18,7 @@ import (
 
 // Options select the workload, the chip, the energy model and the run.
 type Options struct {
-	Model  string       // built-in model name (see models.Names)
+	Model  string       // built-in model name (see models.Names) or a model description file (.yaml/.json)
 	Chip   chip.Config  // the chip to map onto
 	Energy energy.Model // per-event costs
 	// TraceDir, if set, receives the per-timestep trace of the first
@@ -29,9 +30,11 @@ type Options struct {
 	Samples        int   // test samples, from the start of the MNIST test set
 	Timesteps      []int // one run per entry
 	Encoder        workloads.Encoder
-	Percentile     float64 // threshold-balancing percentile, (0, 100]
-	Seed           uint64  // seeds every random draw (rate-coded input)
-	Workers        int     // compute workers; <= 0 means GOMAXPROCS; never changes results
+	Method         workloads.Method // rate or exact conversion (exact sets the pulse encoder)
+	PerChannel     bool             // rate conversion: balance thresholds per channel
+	Percentile     float64          // threshold-balancing percentile, (0, 100]
+	Seed           uint64           // seeds every random draw (rate-coded input)
+	Workers        int              // compute workers; <= 0 means GOMAXPROCS; never changes results
 	// Progress, if set, is called after every simulated sample with the
 	// number done and the total (over all timestep counts).
 	Progress func(done, total int)
@@ -67,7 +70,7 @@ func (o *Options) Validate() error {
 // Workload can be shared by any number of concurrent evaluations.
 type Workload struct {
 	Name  string
-	MLP   *ann.MLP
+	Net   *ann.Net
 	Test  *mnist.Set // the MNIST test set
 	Calib *mnist.Set // calibration images for threshold balancing
 }
@@ -75,7 +78,7 @@ type Workload struct {
 // LoadWorkload loads a built-in model, the MNIST test set and the
 // calibration images.
 func LoadWorkload(model string) (*Workload, error) {
-	mlp, err := models.Builtin(model)
+	net, err := models.Resolve(model)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +90,10 @@ func LoadWorkload(model string) (*Workload, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Workload{Name: model, MLP: mlp, Test: test, Calib: calib}, nil
+	if net.Input.Size() != test.Pixels() {
+		return nil, fmt.Errorf("spikemesh: model %s takes %s inputs, MNIST images are 1x%dx%d", model, net.Input, test.Rows, test.Cols)
+	}
+	return &Workload{Name: model, Net: net, Test: test, Calib: calib}, nil
 }
 
 // Prepared is a workload converted for one chip and mapped onto it. It is
@@ -116,10 +122,17 @@ const (
 // bits) and maps it onto the chip.
 func Prepare(w *Workload, c chip.Config, conv workloads.ConvertOptions) (*Prepared, error) {
 	conv.WeightBits = c.WeightBits
-	cv, err := workloads.Convert(w.MLP, w.Calib, conv)
+	cv, err := workloads.ConvertNet(w.Net, w.Calib, conv)
 	if err != nil {
 		return nil, err
 	}
+	return PrepareConverted(w, c, conv, cv)
+}
+
+// PrepareConverted maps an already converted workload onto the chip (and
+// places it, for traffic-aware placements), so one conversion can serve
+// many chip variants with the same weight width.
+func PrepareConverted(w *Workload, c chip.Config, conv workloads.ConvertOptions, cv *workloads.Converted) (*Prepared, error) {
 	mp, err := chip.Map(cv.Net, c)
 	if err != nil {
 		return nil, err
@@ -177,6 +190,7 @@ type Activity struct {
 	Prepared *Prepared
 	Options  SimOptions
 	Trace    *chip.Trace // with SimOptions.Trace: per-timestep activity summed over the samples
+	Exact    *ExactCheck // exact conversion: counts against the quantized ANN
 	agg      aggregate
 }
 
@@ -197,11 +211,29 @@ func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error
 	if o.Trace {
 		a.Trace = sim.EnableTrace(o.Timesteps)
 	}
+	exact := p.Converted.Method == workloads.MethodExact
+	var qa *workloads.QuantizedActs
+	if exact {
+		// Every neuron's net spike count is checked against the integer
+		// forward pass of the quantized ANN.
+		sim.EnableNeuronCounts()
+		qa = workloads.NewQuantizedActs(p.Converted.Net)
+		a.Exact = &ExactCheck{}
+	}
 	for i := 0; i < o.Samples; i++ {
 		stim := p.Conversion.Encoder.NewStimulus(test.Image(i), o.Seed, i)
-		res, err := sim.Run(ctx, stim, o.Timesteps)
+		var res chip.Result
+		if exact {
+			res, err = sim.RunUntilQuiet(ctx, stim, 1, o.Timesteps)
+		} else {
+			res, err = sim.Run(ctx, stim, o.Timesteps)
+		}
 		if err != nil {
 			return nil, err
+		}
+		if exact {
+			workloads.QuantizedForward(p.Converted.Net, test.Image(i), qa)
+			a.Exact.add(&res, qa)
 		}
 		a.agg.add(&res, res.Prediction() == int(test.Labels[i]))
 		if o.Progress != nil {
@@ -209,6 +241,42 @@ func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error
 		}
 	}
 	return a, nil
+}
+
+// ExactCheck compares, in exact conversion, every neuron's net spike count
+// with the quantized ANN's activation, image by image.
+type ExactCheck struct {
+	Images        int // images simulated
+	ImagesExact   int // images on which every neuron matched
+	ImagesQuiet   int // images whose run went quiet within the timestep limit
+	NeuronsWrong  int // neuron mismatches over all images
+	StepsSum      int // timesteps to quiescence, summed
+	StepsMax      int
+	FirstMismatch string // the first mismatch found, if any
+}
+
+func (x *ExactCheck) add(r *chip.Result, qa *workloads.QuantizedActs) {
+	x.Images++
+	x.StepsSum += r.Timesteps
+	x.StepsMax = max(x.StepsMax, r.Timesteps)
+	if r.Quiet {
+		x.ImagesQuiet++
+	}
+	wrong := 0
+	for l, counts := range r.NeuronCounts {
+		for j, c := range counts {
+			if c != qa.Counts[l][j] {
+				if x.FirstMismatch == "" {
+					x.FirstMismatch = fmt.Sprintf("image %d, layer %d, neuron %d: %d spikes, quantized ANN %d", x.Images-1, l, j, c, qa.Counts[l][j])
+				}
+				wrong++
+			}
+		}
+	}
+	x.NeuronsWrong += wrong
+	if wrong == 0 && r.Quiet {
+		x.ImagesExact++
+	}
 }
 
 // Accuracy is the SNN's accuracy over the simulated samples.
@@ -226,7 +294,7 @@ func (a *Activity) Run(e energy.Model) Run {
 		e = r
 	}
 	e.StaticPerChipMW *= float64(c.Chips()) // every chip of a board leaks
-	return a.agg.run(a.Options.Timesteps, a.Prepared.Chip, e, a.Prepared.Mapping, a.Prepared.Converted, a.Prepared.Workload.MLP.MACs())
+	return a.agg.run(a.Options.Timesteps, a.Prepared.Chip, e, a.Prepared.Mapping, a.Prepared.Converted, a.Prepared.Workload.Net.MACs())
 }
 
 // Evaluate converts the model, maps it onto the chip, simulates the test
@@ -242,7 +310,10 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	if o.Samples > w.Test.N {
 		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, w.Test.N)
 	}
-	p, err := Prepare(w, o.Chip, workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder})
+	if o.Method == workloads.MethodExact {
+		o.Encoder = workloads.Pulse // the image is presented once, as graded events
+	}
+	p, err := Prepare(w, o.Chip, workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method, PerChannel: o.PerChannel})
 	if err != nil {
 		return nil, err
 	}
@@ -260,8 +331,11 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		Workload: WorkloadInfo{
 			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: slices.Clone(o.Timesteps),
 			Encoder:    o.Encoder.String(),
-			Conversion: fmt.Sprintf("rate, threshold balancing at the %gth percentile of %d calibration images, IF neurons with reset by subtraction", o.Percentile, w.Calib.N),
-			Seed:       o.Seed, ANNMACs: w.MLP.MACs(),
+			Conversion: conversionText(o, w, p.Converted),
+			Method:     p.Converted.Method.String(),
+			MaxPool:    p.Converted.MaxPoolNote,
+			Seed:       o.Seed, ANNMACs: w.Net.MACs(),
+			Architecture: w.Net.Summary(),
 		},
 		Chip: ChipInfo{
 			Preset: o.Chip.Name, Mesh: fmt.Sprintf("%dx%d", o.Chip.MeshWidth, o.Chip.MeshHeight), Chips: o.Chip.Chips(),
@@ -271,12 +345,24 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			NeuronsCapacity: o.Chip.NeuronsPerCore, SynMemCapacity: o.Chip.SynapseMemoryBytes,
 			Placement: o.Chip.Placement.String(), ProfiledHopsRowMajor: p.ProfiledHopsRowMajor, ProfiledHopsPlaced: p.ProfiledHopsPlaced,
 		},
-		ANNAccuracy: w.MLP.Accuracy(w.Test.Slice(0, o.Samples), 1),
+		ANNAccuracy: w.Net.Accuracy(w.Test.Slice(0, o.Samples), 0),
+	}
+	test := w.Test.Slice(0, o.Samples)
+	if p.Converted.Method == workloads.MethodExact {
+		if r.QuantizedANNAccuracy, err = workloads.QuantizedAccuracy(conv.Net, test, o.Samples, 0); err != nil {
+			return nil, err
+		}
+		r.QuantizedANN = "the integer network the chip runs: a_l = clamp(floor((Z_l + θ/2)/θ), 0, L)"
+	} else if conv.WeightQuantized != nil {
+		r.QuantizedANNAccuracy = conv.WeightQuantized.Accuracy(test, 0)
+		r.QuantizedANN = fmt.Sprintf("the float ANN with the chip's %d-bit weights", o.Chip.WeightBits)
 	}
 	for l, ly := range conv.Net.Layers {
 		r.Workload.Layers = append(r.Workload.Layers, ly.Name)
-		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Neurons: ly.Size, FanIn: conv.Net.In(l),
-			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: conv.Layers[l].Lambda})
+		lc := conv.Layers[l]
+		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Kind: lc.Kind, Neurons: ly.Size, FanIn: conv.Net.In(l),
+			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: lc.Lambda, Levels: lc.Levels,
+			WeightStep: lc.Scale, MaxWeight: lc.MaxWeight, Note: lc.Note})
 	}
 	total := o.Samples * len(o.Timesteps)
 	for k, T := range o.Timesteps {
@@ -295,12 +381,28 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			}
 		}
 		run := act.Run(em)
+		if x := act.Exact; x != nil {
+			run.Exact = &ExactReport{Images: x.Images, ImagesExact: x.ImagesExact, ImagesQuiet: x.ImagesQuiet,
+				NeuronMismatches: x.NeuronsWrong, TimestepsMean: float64(x.StepsSum) / float64(x.Images),
+				TimestepsMax: x.StepsMax, FirstMismatch: x.FirstMismatch}
+		}
 		if o.EnergyOverride != "" {
 			run.Energy.Model += " with " + o.EnergyOverride
 		}
 		r.Runs = append(r.Runs, run)
 	}
 	return r, nil
+}
+
+func conversionText(o Options, w *Workload, cv *workloads.Converted) string {
+	if cv.Method == workloads.MethodExact {
+		return "exact: QCFS activations onto bidirectional IF neurons (count in [0, L], start at θ/2), input presented once, each sample run until quiet"
+	}
+	per := "layer"
+	if o.PerChannel {
+		per = "channel"
+	}
+	return fmt.Sprintf("rate, threshold balancing per %s at the %gth percentile of %d calibration images, IF neurons with reset by subtraction", per, o.Percentile, w.Calib.N)
 }
 
 // aggregate sums per-sample results in sample order, so the totals are the
@@ -400,7 +502,7 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	}
 	var spikes, neuronSteps float64
 	for l, ly := range conv.Net.Layers {
-		ns := float64(ly.Size) * float64(T) // neuron-timesteps per inference
+		ns := float64(ly.Size) * steps / n // neuron-timesteps per inference
 		sp := float64(s.LayerSpikes[l]) / n
 		spikes += sp
 		neuronSteps += ns
@@ -487,7 +589,7 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	var dense, weights, zeros, footprintBits int64
 	for l, ly := range conv.Net.Layers {
 		in := conv.Net.In(l)
-		dense += int64(in) * int64(ly.Size) * int64(T)
+		dense += int64(in) * int64(ly.Size) * int64(math.Round(steps/n))
 		for _, w := range ly.Weights {
 			weights++
 			if w == 0 {

@@ -207,3 +207,45 @@ func TestTraceFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestExactConversion: with exact conversion, every neuron's net spike count
+// on the chip equals the quantized ANN's activation on every image, for the
+// MLP and the CNN, and the SNN's accuracy is the quantized ANN's. (The
+// quantized forward pass is itself checked against an independent
+// reference in package workloads.)
+func TestExactConversion(t *testing.T) {
+	for _, c := range []struct {
+		model   string
+		samples int
+	}{{"mnist-mlp-qcfs", 150}, {"mnist-cnn-qcfs", 40}} {
+		o := testOptions(t, c.samples, 200)
+		o.Model, o.Method, o.Workers = c.model, workloads.MethodExact, 2
+		r, err := Evaluate(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := r.Runs[0].Exact
+		if x == nil || x.Images != c.samples || x.ImagesExact != c.samples || x.NeuronMismatches != 0 || x.ImagesQuiet != c.samples {
+			t.Errorf("%s: exact check %+v", c.model, x)
+			continue
+		}
+		if r.Runs[0].SNNAccuracy != r.QuantizedANNAccuracy {
+			t.Errorf("%s: SNN accuracy %.4f, quantized ANN %.4f", c.model, r.Runs[0].SNNAccuracy, r.QuantizedANNAccuracy)
+		}
+		if x.TimestepsMax >= 200 || x.TimestepsMean <= 1 {
+			t.Errorf("%s: timesteps to quiet mean %.1f max %d", c.model, x.TimestepsMean, x.TimestepsMax)
+		}
+	}
+}
+
+// TestExactCheckDetectsMismatch: the check is not vacuous.
+func TestExactCheckDetectsMismatch(t *testing.T) {
+	var x ExactCheck
+	qa := &workloads.QuantizedActs{Counts: [][]int32{{1, 2}, {3}}}
+	x.add(&chip.Result{Timesteps: 5, Quiet: true, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
+	x.add(&chip.Result{Timesteps: 7, Quiet: true, NeuronCounts: [][]int32{{1, 1}, {3}}}, qa)
+	x.add(&chip.Result{Timesteps: 9, Quiet: false, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
+	if x.Images != 3 || x.ImagesExact != 1 || x.NeuronsWrong != 1 || x.ImagesQuiet != 2 || x.StepsMax != 9 || x.FirstMismatch == "" {
+		t.Errorf("%+v", x)
+	}
+}

@@ -18,20 +18,28 @@ type Report struct {
 	Mapping  []LayerMap   `json:"mapping"`
 	// ANNAccuracy is the float ANN's accuracy on the same samples.
 	ANNAccuracy float64 `json:"ann_accuracy"`
-	Runs        []Run   `json:"runs"` // one per requested timestep count
+	// QuantizedANNAccuracy is the accuracy of the quantized ANN that
+	// QuantizedANN describes (exact: the integer network; rate: the float
+	// ANN with the chip's weights).
+	QuantizedANNAccuracy float64 `json:"quantized_ann_accuracy"`
+	QuantizedANN         string  `json:"quantized_ann"`
+	Runs                 []Run   `json:"runs"` // one per requested timestep count
 }
 
 // WorkloadInfo describes what ran.
 type WorkloadInfo struct {
-	Model      string   `json:"model"`
-	Dataset    string   `json:"dataset"`
-	Samples    int      `json:"samples"`
-	Timesteps  []int    `json:"timesteps"`
-	Encoder    string   `json:"encoder"`
-	Conversion string   `json:"conversion"`
-	Seed       uint64   `json:"seed"`
-	ANNMACs    uint64   `json:"ann_macs_per_inference"`
-	Layers     []string `json:"layers"`
+	Model        string   `json:"model"`
+	Dataset      string   `json:"dataset"`
+	Samples      int      `json:"samples"`
+	Timesteps    []int    `json:"timesteps"`
+	Encoder      string   `json:"encoder"`
+	Conversion   string   `json:"conversion"`
+	Method       string   `json:"conversion_method"`
+	MaxPool      string   `json:"max_pooling_approximation,omitempty"`
+	Architecture string   `json:"architecture"`
+	Seed         uint64   `json:"seed"`
+	ANNMACs      uint64   `json:"ann_macs_per_inference"`
+	Layers       []string `json:"layers"`
 }
 
 // ChipInfo describes the chip and how full it is.
@@ -58,12 +66,17 @@ type ChipInfo struct {
 
 // LayerMap is how one layer was converted and placed.
 type LayerMap struct {
-	Name      string  `json:"name"`
-	Neurons   int     `json:"neurons"`
-	FanIn     int     `json:"fan_in"`
-	Cores     int     `json:"cores"`
-	Threshold int32   `json:"threshold"`
-	Lambda    float64 `json:"lambda"`
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`
+	Levels     int     `json:"levels,omitempty"`
+	WeightStep float64 `json:"weight_step"`
+	MaxWeight  int8    `json:"max_weight"`
+	Note       string  `json:"note,omitempty"`
+	Neurons    int     `json:"neurons"`
+	FanIn      int     `json:"fan_in"`
+	Cores      int     `json:"cores"`
+	Threshold  int32   `json:"threshold"`
+	Lambda     float64 `json:"lambda"`
 }
 
 // Run is the result for one timestep count, averaged per inference.
@@ -94,6 +107,9 @@ type Run struct {
 	Timing              Timing     `json:"timing"`
 	Energy              Energy     `json:"energy"`
 	NeuroBench          NeuroBench `json:"neurobench"`
+	// Exact is set in exact conversion: every neuron's count against the
+	// quantized ANN, and the timesteps each sample took to go quiet.
+	Exact *ExactReport `json:"exact,omitempty"`
 }
 
 // LayerStat is per-layer activity per inference.
@@ -208,7 +224,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "spikemesh report\n\n")
 	fmt.Fprintf(&b, "workload  model %s, dataset %s, %d samples, timesteps %s, encoder %s, seed %d\n",
 		wl.Model, wl.Dataset, wl.Samples, joinInts(wl.Timesteps), wl.Encoder, wl.Seed)
+	fmt.Fprintf(&b, "          %s\n", wl.Architecture)
 	fmt.Fprintf(&b, "          conversion %s\n", wl.Conversion)
+	if wl.MaxPool != "" {
+		fmt.Fprintf(&b, "          max pooling: %s\n", wl.MaxPool)
+	}
 	board := ""
 	if c.Chips > 1 {
 		board = fmt.Sprintf(" x %d chips", c.Chips)
@@ -225,12 +245,19 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "layer\tneurons\tfan-in\tcores\tthreshold\tlambda\n")
+	fmt.Fprintf(tw, "layer\tkind\tneurons\tfan-in\tcores\tthreshold\tlambda\tlevels\tmax |w|\n")
 	for _, l := range r.Mapping {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.4g\n", l.Name, l.Neurons, l.FanIn, l.Cores, l.Threshold, l.Lambda)
+		lv := "-"
+		if l.Levels > 0 {
+			lv = fmt.Sprint(l.Levels)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.4g\t%s\t%d\n", l.Name, l.Kind, l.Neurons, l.FanIn, l.Cores, l.Threshold, l.Lambda, lv, l.MaxWeight)
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "\nANN accuracy %.2f %%  (float model, same %d samples)\n", 100*r.ANNAccuracy, wl.Samples)
+	if r.QuantizedANN != "" {
+		fmt.Fprintf(&b, "quantized ANN accuracy %.2f %%  (%s)\n", 100*r.QuantizedANNAccuracy, r.QuantizedANN)
+	}
 	for _, run := range r.Runs {
 		writeRun(&b, &run)
 	}
@@ -250,7 +277,16 @@ func (r *Report) WriteText(w io.Writer) error {
 
 func writeRun(b *strings.Builder, run *Run) {
 	fmt.Fprintf(b, "\n== %d timesteps ==\n", run.Timesteps)
-	fmt.Fprintf(b, "SNN accuracy %.2f %%\n\n", 100*run.SNNAccuracy)
+	fmt.Fprintf(b, "SNN accuracy %.2f %%\n", 100*run.SNNAccuracy)
+	if x := run.Exact; x != nil {
+		fmt.Fprintf(b, "exact conversion: %d of %d images with every neuron's spike count equal to the quantized ANN (%d mismatching neurons), %d quiet;\n",
+			x.ImagesExact, x.Images, x.NeuronMismatches, x.ImagesQuiet)
+		fmt.Fprintf(b, "  timesteps to quiescence mean %.1f, max %d (limit %d)\n", x.TimestepsMean, x.TimestepsMax, run.Timesteps)
+		if x.FirstMismatch != "" {
+			fmt.Fprintf(b, "  first mismatch: %s\n", x.FirstMismatch)
+		}
+	}
+	fmt.Fprintln(b)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "layer\tneurons\tspikes/inf\tfiring rate\tsparsity\tsynaptic ops/inf\n")
 	for _, l := range run.Layers {
@@ -315,4 +351,15 @@ func joinInts(xs []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ",")
+}
+
+// ExactReport checks exact conversion image by image.
+type ExactReport struct {
+	Images           int     `json:"images"`
+	ImagesExact      int     `json:"images_every_neuron_exact"`
+	ImagesQuiet      int     `json:"images_quiet"`
+	NeuronMismatches int     `json:"neuron_mismatches"`
+	TimestepsMean    float64 `json:"timesteps_to_quiet_mean"`
+	TimestepsMax     int     `json:"timesteps_to_quiet_max"`
+	FirstMismatch    string  `json:"first_mismatch,omitempty"`
 }

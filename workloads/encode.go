@@ -20,9 +20,14 @@ const (
 	// each non-zero pixel sends a graded event carrying its 8-bit value, and
 	// layer-1 cores multiply weight by value (multiply-accumulates).
 	Direct
+	// Pulse delivers the image once: at timestep 0 every non-zero pixel
+	// sends one graded event carrying its 8-bit value, and nothing follows.
+	// Exact conversion (MethodExact) uses it: the first layer integrates
+	// Σ w * pixel once and the network then runs until it is quiet.
+	Pulse
 )
 
-var encoderNames = [...]string{Rate: "rate", Direct: "direct"}
+var encoderNames = [...]string{Rate: "rate", Direct: "direct", Pulse: "pulse"}
 
 func (e Encoder) String() string {
 	if int(e) < len(encoderNames) {
@@ -34,21 +39,24 @@ func (e Encoder) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (e Encoder) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
-// UnmarshalText accepts "rate" (alias "poisson", "bernoulli") or "direct".
+// UnmarshalText accepts "rate" (alias "poisson", "bernoulli"), "direct" or
+// "pulse".
 func (e *Encoder) UnmarshalText(b []byte) error {
 	switch strings.ToLower(string(b)) {
 	case "rate", "poisson", "bernoulli":
 		*e = Rate
 	case "direct":
 		*e = Direct
+	case "pulse":
+		*e = Pulse
 	default:
-		return fmt.Errorf("workloads: unknown encoder %q (valid: rate, direct)", b)
+		return fmt.Errorf("workloads: unknown encoder %q (valid: rate, direct, pulse)", b)
 	}
 	return nil
 }
 
 // Graded reports whether the encoder's events carry a magnitude.
-func (e Encoder) Graded() bool { return e == Direct }
+func (e Encoder) Graded() bool { return e == Direct || e == Pulse }
 
 // NewStimulus returns the host input for one image (pixels 0..255). A rate
 // stimulus draws its spikes from a PCG generator seeded with (seed, sample),
@@ -60,8 +68,11 @@ func (e Encoder) NewStimulus(image []uint8, seed uint64, sample int) chip.Stimul
 			nz = append(nz, int32(i))
 		}
 	}
-	if e == Direct {
+	switch e {
+	case Direct:
 		return &directStim{image: image, nz: nz}
+	case Pulse:
+		return &directStim{image: image, nz: nz, once: true}
 	}
 	thr := make([]uint64, len(nz))
 	for k, i := range nz {
@@ -89,9 +100,13 @@ func (s *rateStim) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
 type directStim struct {
 	image []uint8
 	nz    []int32
+	once  bool // pulse: events at t = 0 only
 }
 
-func (s *directStim) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
+func (s *directStim) Events(t int, dst []chip.InputEvent) []chip.InputEvent {
+	if s.once && t != 0 {
+		return dst
+	}
 	for _, i := range s.nz {
 		dst = append(dst, chip.InputEvent{Channel: i, Magnitude: s.image[i]})
 	}

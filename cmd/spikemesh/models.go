@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -20,19 +19,15 @@ func newModelsCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "name\tlayers\tdescription")
 			for _, n := range models.Names() {
-				m, err := models.Builtin(n)
+				m, err := models.Load(n)
 				if err != nil {
 					return err
-				}
-				sizes := []string{fmt.Sprint(m.Layers[0].In)}
-				for _, l := range m.Layers {
-					sizes = append(sizes, fmt.Sprint(l.Out))
 				}
 				desc, err := models.Description(n)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, strings.Join(sizes, "-"), desc)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, m.Summary(), desc)
 			}
 			return tw.Flush()
 		},

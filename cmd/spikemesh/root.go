@@ -16,6 +16,6 @@ energy per inference.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newChipsCmd(), newEnergyCmd(), newModelsCmd(), newTrainCmd(), newBenchCmd(), newNocCmd())
+	root.AddCommand(newRunCmd(), newChipsCmd(), newEnergyCmd(), newModelsCmd(), newTrainCmd(), newBenchCmd(), newExploreCmd(), newNocCmd())
 	return root
 }

@@ -15,11 +15,13 @@ import (
 	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/workloads"
 )
 
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
+		conversion, dataset                      string
 		o                                        spikemesh.Options
 		asJSON                                   bool
 	)
@@ -45,6 +47,20 @@ report (text, or JSON with --json).`,
 			if err := o.Encoder.UnmarshalText([]byte(encoder)); err != nil {
 				return fmt.Errorf("--encoder: %w", err)
 			}
+			if err := o.Method.UnmarshalText([]byte(conversion)); err != nil {
+				return fmt.Errorf("--conversion: %w", err)
+			}
+			if dataset != "mnist" {
+				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
+			}
+			if o.Method == workloads.MethodExact {
+				if cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
+					return fmt.Errorf("--encoder %s: exact conversion presents the image once (pulse)", o.Encoder)
+				}
+				if !cmd.Flags().Changed("timesteps") {
+					o.Timesteps = []int{exactTimestepLimit}
+				}
+			}
 			o.Progress = newProgress(os.Stderr)
 			rep, err := spikemesh.Evaluate(cmd.Context(), o)
 			if err != nil {
@@ -63,12 +79,15 @@ report (text, or JSON with --json).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see `spikemesh models`)")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see `spikemesh models`) or a model description (.yaml/.json next to its .npz; see docs/import.md)")
+	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
+	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
+	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see `spikemesh chips`)")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see `spikemesh energy list`)")
 	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
-	f.StringVar(&timesteps, "timesteps", "32", "timesteps per inference; a comma-separated list runs each")
-	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes) or direct (graded input current)")
+	f.StringVar(&timesteps, "timesteps", "32", "timesteps per inference; a comma-separated list runs each (exact conversion: the limit, default 200)")
+	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once)")
 	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
@@ -77,6 +96,10 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in `spikemesh energy show`)")
 	return cmd
 }
+
+// exactTimestepLimit caps a sample's run in exact conversion when
+// --timesteps is not given; the built-in QCFS models go quiet within 40.
+const exactTimestepLimit = 200
 
 func parseInts(s string) ([]int, error) {
 	var out []int

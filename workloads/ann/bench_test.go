@@ -44,3 +44,58 @@ func BenchmarkTrainStep(b *testing.B) {
 		})
 	}
 }
+
+// benchCNN is the architecture of the built-in mnist-cnn with random weights.
+func benchCNN(b *testing.B) *Net {
+	n := &Net{Input: Shape{1, 28, 28}, Layers: []Layer{
+		{Kind: KindConv2D, Name: "conv1", Out: 16, Kernel: 5, Stride: 1, Groups: 1}, {Kind: KindReLU},
+		{Kind: KindAvgPool2D, Kernel: 2, Stride: 2},
+		{Kind: KindConv2D, Name: "conv2", Out: 32, Kernel: 5, Stride: 1, Groups: 1}, {Kind: KindReLU},
+		{Kind: KindAvgPool2D, Kernel: 2, Stride: 2},
+		{Kind: KindFlatten},
+		{Kind: KindDense, Name: "fc", Out: 10},
+	}}
+	if err := InitNet(n, 1); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+func BenchmarkNetForwardCNN(b *testing.B) {
+	n := benchCNN(b)
+	const batch = 32
+	ws, err := n.NewWorkspace(batch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := randomSet(batch, 784, 10, 3)
+	x := make([]float32, batch*784)
+	for i := range batch {
+		s.Float(i, x[i*784:(i+1)*784])
+	}
+	for b.Loop() {
+		n.ForwardBatch(x, batch, ws)
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(float64(b.N*batch)*float64(n.MACs())/b.Elapsed().Seconds()/1e9, "GMAC/s")
+}
+
+func BenchmarkTrainNetStepCNN(b *testing.B) {
+	n := benchCNN(b)
+	p, err := newPlan(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 64
+	s := randomSet(batch, 784, 10, 3)
+	t := newNetTrainer(p, batch, 1, 0)
+	idx := make([]int, batch)
+	for i := range idx {
+		idx[i] = i
+	}
+	for b.Loop() {
+		t.gradients(s, idx)
+		t.update(1e-3)
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+}

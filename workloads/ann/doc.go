@@ -1,46 +1,55 @@
 // Package ann describes feed-forward artificial neural networks (the input to
-// ANN-to-SNN conversion), runs them in float32, reads and writes them as
-// NumPy .npz archives, and trains small ReLU MLPs on MNIST.
+// ANN-to-SNN conversion), runs them in float32, reads and writes them, and
+// trains them on MNIST.
 //
-// Model. An MLP is an ordered list of Dense layers y = W x + B, with ReLU
-// after every layer except the last, which yields raw logits; the predicted
-// class is the index of the largest logit. W is stored Out x In row-major,
-// the PyTorch nn.Linear layout, so weights exported from PyTorch load
-// unchanged. Fidelity: float32 weights and activations; every output unit is
-// one float32 dot product (gonum's Sdot, SIMD on amd64), so results match
-// PyTorch to float32 rounding and are bit-identical between runs on one
-// platform.
+// Models. A Net is an input Shape (C, H, W) and an ordered list of Layers:
+// dense, conv2d (square kernel, stride, zero padding, groups), avgpool2d,
+// maxpool2d, flatten, relu, qcfs (the quantization-clip-floor-shift
+// activation of Bu et al., ICLR 2022, with L levels and a scale λ) and add
+// (a residual connection). Activations are channel-major like PyTorch's, and
+// weights use PyTorch's layouts (nn.Linear: Out x In; nn.Conv2d: Out x
+// In/Groups x K x K), so exported weights load unchanged. The MLP type (a
+// stack of Dense layers with ReLU between them) is the older, narrower form;
+// MLP.Net and Net.MLP convert between the two.
+//
+// Fidelity: float32 weights and activations. Dense layers are one gonum
+// Sgemm per batch; conv2d layers are im2col plus one Sgemm per sample and
+// group. Results match PyTorch to float32 rounding (checked against PyTorch
+// outputs in the tests) and are identical from run to run on one platform.
+//
+// Files. A model is a description (ModelFile, YAML or JSON: layers in order,
+// each naming its arrays) plus a .npz archive of float16/32/64 arrays;
+// LoadModel reads and checks both, folding batch norm into the preceding
+// layer, and reports every shape mismatch at once with the layer, the array,
+// the shape found and the shape expected. SaveModel writes the same pair.
+// See docs/import.md. LoadNPZ/SaveNPZ keep the older MLP-only .npz layout.
 //
 // Call order:
 //
-//	m, err := ann.LoadNPZFile("model.npz") // or models.Builtin("mnist-mlp"), or TrainMLP
-//	acts := m.NewActs()                    // once per goroutine
-//	class := m.Forward(x, acts)            // x: pixels in [0, 1], len m.Inputs()
-//	acc := m.Accuracy(testSet, 0)          // whole set, parallel
+//	n, err := ann.LoadModel("model.yaml")   // or models.Load("mnist-cnn"), or InitNet + TrainNet
+//	ws, err := n.NewWorkspace(batch)        // once per goroutine
+//	class := n.Forward(x, ws)               // x: one sample, pixels in [0, 1]; ws.Acts[l] = layer l's output
+//	acc := n.Accuracy(testSet, 0)           // whole set, parallel
 //
-// File format (SaveNPZ / LoadNPZ): "<layer>.weight" float32 (Out, In),
-// "<layer>.bias" float32 (Out,), "layers" (unicode string array of layer
-// names in forward order) and "name" (0-d string). Keys inside the zip carry
-// numpy's ".npy" suffix. LoadNPZ also accepts float64 arrays, Fortran order,
-// missing biases and archives without "layers" (archive order of the weight
-// arrays is then the layer order), and rejects NaN/Inf, unknown arrays and
-// shapes that do not chain, naming the array.
+// Training. TrainMLP trains ReLU MLPs; TrainNet trains any Net without add
+// layers: softmax cross-entropy, Adam (optionally AdamW weight decay),
+// constant or cosine learning rate. InitNet draws He-normal weights from a
+// PCG generator seeded by the caller; TrainNet shuffles with another seeded
+// PCG. QCFS layers learn λ with the straight-through estimator (the floor
+// passes gradients unchanged), and TrainNet can start each λ at a
+// percentile of its inputs on the first batch. Inputs are x/255 with no
+// normalisation, because conversion feeds pixel intensities as input.
 //
-// Training (TrainMLP): softmax cross-entropy, Adam (optionally AdamW weight
-// decay), constant or cosine learning rate, He-normal initialisation and
-// per-epoch shuffling from a math/rand/v2 PCG seeded by TrainConfig.Seed.
-// Inputs are x/255 with no normalisation, because the SNN conversion feeds
-// pixel intensities in [0, 1] as input rates.
-//
-// Index names: l is a layer index, o an output unit of a layer, i an input
-// feature, b a sample within a mini-batch.
+// Index names: l is a layer index, o an output unit or channel, i an input
+// element, b a sample within a batch, g a convolution group, k the kernel
+// size.
 //
 // Determinism and concurrency: the package has no mutable package state.
-// Goroutines exist only inside Accuracy and TrainMLP and end before they
-// return. Work is split into fixed contiguous chunks and each goroutine owns
-// whole output elements (a unit's dot products, a weight row's gradient, a
-// sample's backpropagated error), so every floating-point sum runs in the
-// same order whatever the worker count: TrainMLP returns bit-identical
-// weights for a given seed and data on a given platform, for any Workers.
-// An MLP is safe for concurrent Forward calls with separate acts buffers.
+// Goroutines exist only inside Accuracy, Predict, TrainMLP and TrainNet (and
+// inside gonum's Sgemm, whose blocking depends only on matrix sizes) and
+// end before they return. Each goroutine owns whole output elements, and
+// per-sample gradient contributions are summed in sample order, so
+// training returns bit-identical weights for a given seed and data on a
+// given platform, for any Workers. A Net is safe for concurrent forward
+// passes with separate Workspaces.
 package ann

@@ -1,17 +1,23 @@
 // Package models holds spikemesh's built-in trained networks, embedded in the
-// binary as .npz files in the ann package's format.
+// binary as model descriptions (<name>.yaml) with their .npz weights, the
+// format ann.LoadModel reads (see docs/import.md).
 //
-// Models:
+// Models (all take 28x28 MNIST images scaled to x/255; docs/training.md has
+// the commands, seeds, training times and test accuracies, and this
+// package's tests check the accuracies on the 10,000 test images):
 //
-//   - mnist-mlp: 784-512-512-10 ReLU MLP (layers fc1, fc2, fc3) trained on
-//     the 60,000 MNIST training images with inputs x/255; see
-//     docs/training.md for the exact command, hyperparameters and the test
-//     accuracy it reaches (>= 98 % on the 10,000 test images, checked by
-//     this package's tests).
+//   - mnist-mlp: 784-512-512-10 ReLU MLP (fc1, fc2, fc3), >= 98 %.
+//   - mnist-cnn: conv 5x5x16, ReLU, 2x2 average pool, conv 5x5x32, ReLU,
+//     2x2 average pool, flatten, dense 128, ReLU, dense 10 (conv1, conv2,
+//     fc1, fc2), >= 99 %.
+//   - mnist-mlp-qcfs: mnist-mlp's shape with QCFS activations (L = 8,
+//     learned λ) instead of ReLU, for exact conversion.
+//   - mnist-cnn-qcfs: mnist-cnn's shape with QCFS activations (L = 8).
 //
 // Call order: Names lists the models, Description gives a one-line summary,
-// Builtin decodes one into a fresh *ann.MLP the caller owns (about 2.7 MB
-// for mnist-mlp; decode once and reuse).
+// Load decodes one into a fresh *ann.Net the caller owns (decode once and
+// reuse). Resolve accepts a built-in name or a model description path.
+// Builtin returns an *ann.MLP for the built-ins that are plain ReLU MLPs.
 //
 // Determinism and concurrency: the embedded files are read-only; every call
 // returns a new value, so the package is safe for concurrent use and has no

@@ -4,23 +4,29 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spikemesh/spikemesh/workloads/ann"
 )
 
-//go:embed mnist-mlp.npz
+//go:embed *.yaml *.npz
 var files embed.FS
 
-// builtin describes one embedded model.
+// builtin describes one embedded model: a model description (YAML) and the
+// .npz it names.
 type builtin struct {
-	name, file, description string
+	name, description string
 }
 
 // catalogue lists the built-in models in the order Names returns them.
 func catalogue() []builtin {
 	return []builtin{
-		{"mnist-mlp", "mnist-mlp.npz", "784-512-512-10 ReLU MLP for MNIST digits (fc1, fc2, fc3), inputs x/255, Adam 15 epochs"},
+		{"mnist-mlp", "784-512-512-10 ReLU MLP (fc1, fc2, fc3), inputs x/255, Adam 15 epochs"},
+		{"mnist-cnn", "CNN conv5x5x16-relu-avgpool2-conv5x5x32-relu-avgpool2-dense128-relu-dense10, inputs x/255, Adam 10 epochs"},
+		{"mnist-mlp-qcfs", "784-512-512-10 MLP with QCFS activations (L=8, learned λ) for exact conversion"},
+		{"mnist-cnn-qcfs", "mnist-cnn with QCFS activations (L=8, learned λ) for exact conversion"},
 	}
 }
 
@@ -53,23 +59,62 @@ func Description(name string) (string, error) {
 	return b.description, nil
 }
 
-// Builtin decodes the named model. Each call returns a new *ann.MLP that
-// passes Validate.
+// Load decodes the named built-in model. Each call returns a new *ann.Net
+// that passes Validate.
+func Load(name string) (*ann.Net, error) {
+	if _, err := find(name); err != nil {
+		return nil, err
+	}
+	desc, err := files.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("models: %s: %w", name, err)
+	}
+	mf, err := ann.ParseModelFile(desc)
+	if err != nil {
+		return nil, fmt.Errorf("models: %s: %w", name, err)
+	}
+	data, err := files.ReadFile(mf.Weights)
+	if err != nil {
+		return nil, fmt.Errorf("models: %s: weights: %w", name, err)
+	}
+	n, err := ann.BuildNet(mf, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("models: %s: %w", name, err)
+	}
+	if n.Name == "" {
+		n.Name = name
+	}
+	return n, nil
+}
+
+// Resolve returns a built-in model by name, or reads a model description
+// (a path ending in .yaml, .yml or .json, or any existing file) with
+// ann.LoadModel.
+func Resolve(nameOrPath string) (*ann.Net, error) {
+	if _, err := find(nameOrPath); err == nil {
+		return Load(nameOrPath)
+	}
+	ext := strings.ToLower(filepath.Ext(nameOrPath))
+	if ext == ".yaml" || ext == ".yml" || ext == ".json" {
+		return ann.LoadModel(nameOrPath)
+	}
+	if st, err := os.Stat(nameOrPath); err == nil && !st.IsDir() {
+		return ann.LoadModel(nameOrPath)
+	}
+	_, err := find(nameOrPath)
+	return nil, fmt.Errorf("%w, or a model description file (.yaml, .yml, .json)", err)
+}
+
+// Builtin decodes the named model as an MLP. It fails for built-ins that
+// are not plain ReLU MLPs (use Load for those).
 func Builtin(name string) (*ann.MLP, error) {
-	b, err := find(name)
+	n, err := Load(name)
 	if err != nil {
 		return nil, err
 	}
-	data, err := files.ReadFile(b.file)
+	m, err := n.MLP()
 	if err != nil {
-		return nil, fmt.Errorf("models: %s: %w", name, err)
-	}
-	m, err := ann.LoadNPZ(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, fmt.Errorf("models: %s: %w", name, err)
-	}
-	if m.Name == "" {
-		m.Name = name
+		return nil, fmt.Errorf("models: %s is not a ReLU MLP (use models.Load): %w", name, err)
 	}
 	return m, nil
 }

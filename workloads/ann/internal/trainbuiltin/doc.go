@@ -1,10 +1,17 @@
-// Command trainbuiltin trains the built-in mnist-mlp model and writes it to
-// workloads/models/mnist-mlp.npz. Run it from the module root:
+// Command trainbuiltin trains one of the built-in models and writes it into
+// workloads/models. Run it from the module root:
 //
-//	nice go run ./workloads/ann/internal/trainbuiltin
+//	nice go run ./workloads/ann/internal/trainbuiltin                         # mnist-mlp (.npz)
+//	nice go run ./workloads/ann/internal/trainbuiltin -model mnist-cnn        # .yaml + .npz
+//	nice go run ./workloads/ann/internal/trainbuiltin -model mnist-mlp-qcfs
+//	nice go run ./workloads/ann/internal/trainbuiltin -model mnist-cnn-qcfs
 //
-// The hyperparameters are ann.DefaultTrainConfig (784-512-512-10, Adam,
-// lr 1e-3 cosine, batch 128, 15 epochs, seed 1); flags override a few for
-// quick checks. It prints the per-epoch training loss, the final test
-// accuracy on the 10,000 MNIST test images and the wall time.
+// mnist-mlp uses ann.DefaultTrainConfig and ann.TrainMLP; the others are
+// defined in this file and trained with ann.InitNet and ann.TrainNet
+// (ann.DefaultNetTrainConfig, 15 epochs at batch 128 for mnist-mlp-qcfs).
+// Flags override the epochs, seed, workers and the number of training
+// images for quick checks. It prints the per-epoch training loss (and, for
+// Nets, the test accuracy after each epoch), the final test accuracy on the
+// 10,000 MNIST test images and the wall time. The test accuracy is only
+// reported; it selects nothing.
 package main

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/spikemesh/spikemesh"
+)
+
+func newExploreCmd() *cobra.Command {
+	var (
+		spacePath, out, shard string
+		workers               int
+		example               bool
+	)
+	cmd := &cobra.Command{
+		Use:   "explore",
+		Short: "Sweep chip, conversion, run and energy parameters; write every point, the Pareto front and plots",
+		Long: `explore evaluates the points of a design space (--space, a YAML file; see
+docs/explore.md) and writes into --out:
+
+  points.jsonl   one line per finished point, appended as soon as it finishes
+  points.csv     every point, every metric
+  pareto.csv     the non-dominated points under the objectives and constraints
+  summary.txt    a short summary of the front (also printed)
+  accuracy_vs_energy.png, energy_vs_latency.png
+
+Running the same command again skips the points already in points.jsonl, so
+an interrupted sweep (Ctrl-C, a crash, a power cut) finishes where it
+stopped. --shard i/n evaluates a deterministic share of the points (for job
+arrays); "explore merge" combines the shards' directories.
+
+` + spaceHelp(),
+		Example: `  spikemesh explore --example --out results/
+  spikemesh explore --space examples/space-mnist.yaml --out results/ --workers 2
+  spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := loadSpace(spacePath, example)
+			if err != nil {
+				return err
+			}
+			o := spikemesh.ExploreOptions{Dir: out, Workers: workers, Log: os.Stderr}
+			if shard != "" {
+				if o.Shard, err = spikemesh.ParseShard(shard); err != nil {
+					return trimPkg(err)
+				}
+			}
+			bar := newPointProgress(os.Stderr)
+			o.Progress = bar.update
+			res, err := spikemesh.Explore(cmd.Context(), s, o)
+			bar.finish()
+			if err != nil {
+				if cmd.Context().Err() != nil {
+					return fmt.Errorf("%w; run the same command again to finish the sweep", trimPkg(err))
+				}
+				return trimPkg(err)
+			}
+			stdout := cmd.OutOrStdout()
+			if o.Shard.Count > 0 {
+				fmt.Fprintf(stdout, "shard %s: %d points (%d evaluated, %d already done) in %s\n",
+					o.Shard, len(res.Results), res.Evaluated, res.Reused, filepath.Join(out, spikemesh.PointsFile))
+				fmt.Fprintf(stdout, "%s\nwhen every shard is done: spikemesh explore merge --space SPACE --out DIR SHARD_DIRS...\n", workLine(res))
+				return nil
+			}
+			summary, werr := spikemesh.WriteExploreOutputs(out, s, res.Results)
+			if summary != "" {
+				fmt.Fprint(stdout, summary)
+				fmt.Fprintf(stdout, "\n%s\nwrote %s\n", workLine(res), outputsLine(out))
+			}
+			return trimPkg(werr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&spacePath, "space", "", "design space YAML file (see docs/explore.md)")
+	f.BoolVar(&example, "example", false, "explore the built-in example space (examples/space-mnist.yaml)")
+	f.StringVar(&out, "out", "results", "results directory (created if missing)")
+	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
+	f.StringVar(&shard, "shard", "", "evaluate only shard i of n (i/n, 0 <= i < n), e.g. a job-array index")
+	cmd.AddCommand(newExploreMergeCmd())
+	return cmd
+}
+
+func newExploreMergeCmd() *cobra.Command {
+	var (
+		spacePath, out string
+		example        bool
+	)
+	cmd := &cobra.Command{
+		Use:   "merge SHARD_DIR...",
+		Short: "Combine the results of explore --shard runs; check that no point is missing or duplicated",
+		Long: `merge reads points.jsonl from every shard directory, checks that together
+they hold every point of the space exactly once, and writes the merged
+points.jsonl, points.csv, pareto.csv, summary.txt and plots into --out, as a
+single run would.`,
+		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			s, err := loadSpace(spacePath, example)
+			if err != nil {
+				return err
+			}
+			res, err := spikemesh.MergeShards(s, dirs, out)
+			if err != nil {
+				return trimPkg(err)
+			}
+			summary, werr := spikemesh.WriteExploreOutputs(out, s, res)
+			stdout := cmd.OutOrStdout()
+			if summary != "" {
+				fmt.Fprint(stdout, summary)
+				fmt.Fprintf(stdout, "\nmerged %d points from %d shards\nwrote %s, %s\n", len(res), len(dirs),
+					filepath.Join(out, spikemesh.PointsFile), outputsLine(out))
+			}
+			return trimPkg(werr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&spacePath, "space", "", "the design space YAML file the shards ran")
+	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
+	f.StringVar(&out, "out", "results", "directory for the merged results")
+	return cmd
+}
+
+// spaceHelp lists the parameters a space may vary and the metrics
+// objectives and constraints may name, from the library's tables.
+func spaceHelp() string {
+	var b strings.Builder
+	b.WriteString("Parameters (chip, conversion, run, energy):\n")
+	for _, name := range spikemesh.ParamNames() {
+		group, kind, doc, _ := spikemesh.ParamDoc(name)
+		fmt.Fprintf(&b, "  %-24s %-10s %-7s %s\n", name, group, kind, doc)
+	}
+	b.WriteString("Metrics (objectives: maximize/minimize METRIC; constraints: METRIC >= X):\n")
+	for _, name := range spikemesh.MetricNames() {
+		unit := spikemesh.MetricUnit(name)
+		if unit == "" {
+			unit = "-"
+		}
+		fmt.Fprintf(&b, "  %-24s %s\n", name, unit)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func loadSpace(path string, example bool) (*spikemesh.Space, error) {
+	switch {
+	case example && path != "":
+		return nil, errors.New("explore: give --space or --example, not both")
+	case example:
+		s, err := spikemesh.ParseSpace(spikemesh.ExampleSpace())
+		return s, trimPkg(err)
+	case path == "":
+		return nil, errors.New("explore: no space given: use --space FILE or --example")
+	}
+	s, err := spikemesh.LoadSpaceFile(path)
+	return s, trimPkg(err)
+}
+
+// trimPkg drops the library's "spikemesh: " prefix, which main adds again.
+func trimPkg(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.Replace(err.Error(), "spikemesh: ", "", 1))
+}
+
+func workLine(r *spikemesh.Outcome) string {
+	return fmt.Sprintf("evaluated %d new points in %s (%.1f points/min; %d conversions, %d mappings, %d simulations); %d points reused from %s",
+		r.Evaluated, r.Elapsed.Round(100*time.Millisecond), r.PointsPerMinute(), r.Conversions, r.Mappings, r.Simulations, r.Reused, spikemesh.PointsFile)
+}
+
+func outputsLine(dir string) string {
+	names := []string{spikemesh.PointsCSV, spikemesh.ParetoCSV, spikemesh.SummaryFile, spikemesh.PlotAccVsEnergy, spikemesh.PlotEnergyVsLat}
+	for i, n := range names {
+		names[i] = filepath.Join(dir, n)
+	}
+	return strings.Join(names, ", ")
+}
+
+// pointProgress is a progress bar over points with rate and ETA, drawn only
+// when its file is a terminal.
+type pointProgress struct {
+	f   *os.File
+	on  bool
+	bar *progressbar.ProgressBar
+}
+
+func newPointProgress(f *os.File) *pointProgress {
+	return &pointProgress{f: f, on: term.IsTerminal(int(f.Fd()))}
+}
+
+func (p *pointProgress) update(done, total int) {
+	if !p.on {
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.f),
+			progressbar.OptionSetDescription("exploring"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("points"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+		)
+	}
+	_ = p.bar.Set(done)
+}
+
+func (p *pointProgress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		_ = p.bar.Clear()
+	}
+}

@@ -1,0 +1,127 @@
+package spikemesh
+
+import (
+	"math"
+)
+
+// Metrics are the figures of merit of one evaluated point, per inference
+// where that applies. The JSON names are the metric names of space files.
+type Metrics struct {
+	Accuracy           float64 `json:"accuracy"`                 // SNN accuracy, %
+	ANNAccuracy        float64 `json:"ann_accuracy"`             // float ANN on the same samples, %
+	EnergyUJ           float64 `json:"energy_uj"`                // energy per inference, µJ
+	LatencyUS          float64 `json:"latency_us"`               // latency per inference, µs
+	PowerMW            float64 `json:"power_mw"`                 // average power while inferring, mW
+	CoresUsed          float64 `json:"cores_used"`               // cores the mapping occupies
+	ChipCores          float64 `json:"chip_cores"`               // cores on the chip
+	SynMemKiB          float64 `json:"synaptic_memory_kib"`      // synaptic memory on the chip, KiB
+	SynMemUsedKiB      float64 `json:"synaptic_memory_used_kib"` // synaptic memory the mapping fills, KiB
+	SynapticOps        float64 `json:"synaptic_ops"`             // effective ACs per inference
+	ActivationSparsity float64 `json:"activation_sparsity"`      // fraction of neuron-timesteps without a spike
+	CyclesPerTimestep  float64 `json:"cycles_per_timestep"`      // mean
+}
+
+// metricDef describes one metric: its unit, the range it can take, and for
+// metrics fixed by the configuration alone, how to compute them from it.
+type metricDef struct {
+	name, unit, label string
+	get               func(m *Metrics) float64
+	lo, hi            float64
+	static            func(pc *PointConfig) float64
+}
+
+func chipCores(pc *PointConfig) float64 { return float64(pc.Chip.Cores()) }
+
+func chipSynMemKiB(pc *PointConfig) float64 {
+	return float64(pc.Chip.Cores()) * float64(pc.Chip.SynapseMemoryBytes) / 1024
+}
+
+var inf = math.Inf(1)
+
+// metricTable lists every metric, in the order of CSV columns. Read-only.
+var metricTable = [...]metricDef{
+	{"accuracy", "%", "SNN accuracy", func(m *Metrics) float64 { return m.Accuracy }, 0, 100, nil},
+	{"ann_accuracy", "%", "ANN accuracy", func(m *Metrics) float64 { return m.ANNAccuracy }, 0, 100, nil},
+	{"energy_uj", "µJ", "energy per inference", func(m *Metrics) float64 { return m.EnergyUJ }, 0, inf, nil},
+	{"latency_us", "µs", "latency per inference", func(m *Metrics) float64 { return m.LatencyUS }, 0, inf, nil},
+	{"power_mw", "mW", "average power", func(m *Metrics) float64 { return m.PowerMW }, 0, inf, nil},
+	{"cores_used", "", "cores used", func(m *Metrics) float64 { return m.CoresUsed }, 0, inf, nil},
+	{"chip_cores", "", "cores on the chip", func(m *Metrics) float64 { return m.ChipCores }, 0, inf, chipCores},
+	{"synaptic_memory_kib", "KiB", "synaptic memory on the chip", func(m *Metrics) float64 { return m.SynMemKiB }, 0, inf, chipSynMemKiB},
+	{"synaptic_memory_used_kib", "KiB", "synaptic memory used", func(m *Metrics) float64 { return m.SynMemUsedKiB }, 0, inf, nil},
+	{"synaptic_ops", "", "synaptic ops per inference", func(m *Metrics) float64 { return m.SynapticOps }, 0, inf, nil},
+	{"activation_sparsity", "", "activation sparsity", func(m *Metrics) float64 { return m.ActivationSparsity }, 0, 1, nil},
+	{"cycles_per_timestep", "cycles", "cycles per timestep", func(m *Metrics) float64 { return m.CyclesPerTimestep }, 0, inf, nil},
+}
+
+// MetricNames lists the metrics objectives and constraints may name.
+func MetricNames() []string {
+	names := make([]string, len(metricTable))
+	for i := range metricTable {
+		names[i] = metricTable[i].name
+	}
+	return names
+}
+
+// MetricUnit is the unit of a metric ("" for counts and ratios).
+func MetricUnit(name string) string {
+	if m := findMetric(name); m != nil {
+		return m.unit
+	}
+	return ""
+}
+
+// Metric returns the named metric of m; ok is false for an unknown name.
+func (m *Metrics) Metric(name string) (v float64, ok bool) {
+	d := findMetric(name)
+	if d == nil {
+		return 0, false
+	}
+	return d.get(m), true
+}
+
+func findMetric(name string) *metricDef {
+	for i := range metricTable {
+		if metricTable[i].name == name {
+			return &metricTable[i]
+		}
+	}
+	return nil
+}
+
+func (m *metricDef) unitOrCount() string {
+	if m.unit == "" {
+		return "(a count or ratio)"
+	}
+	return m.unit
+}
+
+// axisLabel is "label (unit)" for plots and tables.
+func (m *metricDef) axisLabel() string {
+	if m.unit == "" {
+		return m.label
+	}
+	return m.label + " (" + m.unit + ")"
+}
+
+// metricsFromRun collects a point's metrics from its priced run.
+func metricsFromRun(r *Run, p *Prepared, pc *PointConfig, annAcc float64) Metrics {
+	var usedBytes int64
+	for _, c := range p.Mapping.Cores {
+		usedBytes += (c.SynMemBits + 7) / 8
+	}
+	return Metrics{
+		Accuracy:           r.SNNAccuracy * 100,
+		ANNAccuracy:        annAcc * 100,
+		EnergyUJ:           r.Energy.TotalUJ,
+		LatencyUS:          r.Timing.LatencyUS,
+		PowerMW:            r.Energy.PowerMW,
+		CoresUsed:          float64(len(p.Mapping.Cores)),
+		ChipCores:          chipCores(pc),
+		SynMemKiB:          chipSynMemKiB(pc),
+		SynMemUsedKiB:      float64(usedBytes) / 1024,
+		SynapticOps:        r.SynapticOps,
+		ActivationSparsity: r.ActivationSparsity,
+		CyclesPerTimestep:  r.Timing.CyclesPerTimestepMean,
+	}
+}
