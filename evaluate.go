@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
@@ -38,6 +39,14 @@ type Options struct {
 	// Progress, if set, is called after every simulated sample with the
 	// number done and the total (over all timestep counts).
 	Progress func(done, total int)
+	// Timings, if set, receives the wall time of each stage. It is kept out
+	// of the Report, which must not depend on the machine.
+	Timings *Timings
+}
+
+// Timings is the wall time Evaluate spent in each stage.
+type Timings struct {
+	Load, Convert, Map, Simulate time.Duration
 }
 
 // Validate reports every invalid option at once.
@@ -303,20 +312,29 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
 	}
+	t0 := time.Now()
 	w, err := LoadWorkload(o.Model)
 	if err != nil {
 		return nil, err
 	}
+	tLoad := time.Now()
 	if o.Samples > w.Test.N {
 		return nil, fmt.Errorf("spikemesh: samples is %d, the MNIST test set has %d", o.Samples, w.Test.N)
 	}
 	if o.Method == workloads.MethodExact {
 		o.Encoder = workloads.Pulse // the image is presented once, as graded events
 	}
-	p, err := Prepare(w, o.Chip, workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method, PerChannel: o.PerChannel})
+	copts := workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method, PerChannel: o.PerChannel, WeightBits: o.Chip.WeightBits}
+	cv, err := workloads.ConvertNet(w.Net, w.Calib, copts)
 	if err != nil {
 		return nil, err
 	}
+	tConv := time.Now()
+	p, err := PrepareConverted(w, o.Chip, copts, cv)
+	if err != nil {
+		return nil, err
+	}
+	tMap := time.Now()
 	mp, conv := p.Mapping, p.Converted
 	em, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
 	if err != nil {
@@ -390,6 +408,9 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			run.Energy.Model += " with " + o.EnergyOverride
 		}
 		r.Runs = append(r.Runs, run)
+	}
+	if o.Timings != nil {
+		*o.Timings = Timings{Load: tLoad.Sub(t0), Convert: tConv.Sub(tLoad), Map: tMap.Sub(tConv), Simulate: time.Since(tMap)}
 	}
 	return r, nil
 }

@@ -231,3 +231,44 @@ func BenchmarkMapMillion(b *testing.B) {
 	b.ReportMetric(float64(neurons), "neurons")
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/map")
 }
+
+// BenchmarkHundredMillion maps and simulates a 10000-10000-10 network
+// (10^8 synapses, 8-bit weights, one per connection) on a Loihi-style chip
+// of 16x16 tiles whose cores accept 16384 axons, and reports the
+// simulator's heap per synapse.
+func BenchmarkHundredMillion(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds 10^8 synapses")
+	}
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.MeshWidth, cfg.MeshHeight, cfg.AxonsPerCore, cfg.FanoutPerCore = 16, 16, 16384, 16384
+	net := randomNet(10000, 10000, 10)
+	m, err := Map(net, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	sim, err := NewSimulator(m, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ResetTimer()
+	var events uint64
+	for i := 0; i < b.N; i++ {
+		res, err := sim.Run(context.Background(), &bernoulliStim{n: 10000, p: 0.05, rng: rand.New(rand.NewPCG(7, uint64(i)))}, 4)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += res.Counts.SynapticOps
+	}
+	b.ReportMetric(float64(len(m.Cores)), "cores")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e8, "bytes/synapse")
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
+}

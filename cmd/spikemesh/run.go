@@ -23,7 +23,7 @@ func newRunCmd() *cobra.Command {
 		chipName, energyName, timesteps, encoder string
 		conversion, dataset                      string
 		o                                        spikemesh.Options
-		asJSON                                   bool
+		asJSON, timings                          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -62,9 +62,19 @@ report (text, or JSON with --json).`,
 				}
 			}
 			o.Progress = newProgress(os.Stderr)
+			var tm spikemesh.Timings
+			if timings {
+				o.Timings = &tm
+			}
 			rep, err := spikemesh.Evaluate(cmd.Context(), o)
 			if err != nil {
 				return err
+			}
+			if timings {
+				total := tm.Load + tm.Convert + tm.Map + tm.Simulate
+				fmt.Fprintf(os.Stderr, "wall time: load %v, conversion %v, mapping and placement %v, simulation %v (%.1f %% of %v)\n",
+					tm.Load.Round(time.Millisecond), tm.Convert.Round(time.Millisecond), tm.Map.Round(time.Millisecond),
+					tm.Simulate.Round(time.Millisecond), 100*tm.Simulate.Seconds()/total.Seconds(), total.Round(time.Millisecond))
 			}
 			w := bufio.NewWriter(os.Stdout)
 			if asJSON {
@@ -92,6 +102,7 @@ report (text, or JSON with --json).`,
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
+	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV) and a link-utilization heatmap (PNG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in `spikemesh energy show`)")
 	return cmd
