@@ -320,7 +320,7 @@ func calibrate(n *ann.Net, st []stage, want []bool, calib *mnist.Set, perChannel
 		return nil, err
 	}
 	chunks := make([][][][]float32, workers) // per worker, per stage, per channel
-	forChunks(calib.N, workers, func(w, lo, hi int) {
+	ann.ForEachChunk(calib.N, workers, func(w, lo, hi int) {
 		ws, _ := n.NewWorkspace(batch) // n is valid: checked above
 		pos := make([][][]float32, len(st))
 		for k, s := range st {
@@ -379,25 +379,6 @@ func chans(s ann.Shape, perChannel bool) int {
 		return s.C
 	}
 	return 1
-}
-
-// forChunks calls f on contiguous chunks of [0, n), concurrently.
-func forChunks(n, workers int, f func(w, lo, hi int)) {
-	workers = max(1, min(workers, n))
-	chunk := (n + workers - 1) / workers
-	done := make(chan struct{}, workers)
-	started := 0
-	for w, lo := 0, 0; lo < n; w, lo = w+1, lo+chunk {
-		hi := min(lo+chunk, n)
-		started++
-		go func() {
-			defer func() { done <- struct{}{} }()
-			f(w, lo, hi)
-		}()
-	}
-	for range started {
-		<-done
-	}
 }
 
 func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (*Converted, error) {

@@ -316,7 +316,7 @@ func QuantizedAccuracy(net *chip.Network, s *mnist.Set, samples, workers int) (f
 		workers = runtime.GOMAXPROCS(0)
 	}
 	correct := make([]int, workers)
-	forChunks(samples, workers, func(w, lo, hi int) {
+	ann.ForEachChunk(samples, workers, func(w, lo, hi int) {
 		qa := NewQuantizedActs(net)
 		for i := lo; i < hi; i++ {
 			if QuantizedForward(net, s.Image(i), qa) == int(s.Labels[i]) {

@@ -167,7 +167,7 @@ func (m *MLP) Accuracy(s *mnist.Set, workers int) float64 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	correct := make([]int, workers)
-	forEachChunk(s.N, workers, func(w, lo, hi int) {
+	ForEachChunk(s.N, workers, func(w, lo, hi int) {
 		acts := m.NewActs()
 		x := make([]float32, s.Pixels())
 		for i := lo; i < hi; i++ {
@@ -214,11 +214,11 @@ func (m *MLP) Params() int {
 	return n
 }
 
-// forEachChunk splits [0, n) into at most `workers` contiguous chunks of
+// ForEachChunk splits [0, n) into at most `workers` contiguous chunks of
 // equal size (the last may be shorter) and calls f(chunkIndex, lo, hi) for
 // each, concurrently when there is more than one chunk. It returns when all
 // calls have returned. Chunk boundaries depend only on n and workers.
-func forEachChunk(n, workers int, f func(w, lo, hi int)) {
+func ForEachChunk(n, workers int, f func(w, lo, hi int)) {
 	workers = max(1, min(workers, n))
 	if workers == 1 {
 		f(0, 0, n)

@@ -128,7 +128,7 @@ func TestForEachChunk(t *testing.T) {
 		t.Run(fmt.Sprintf("n=%d,w=%d", tc.n, tc.workers), func(t *testing.T) {
 			hits := make([]int, tc.n)
 			chunks := make([]int, tc.workers)
-			forEachChunk(tc.n, tc.workers, func(w, lo, hi int) {
+			ForEachChunk(tc.n, tc.workers, func(w, lo, hi int) {
 				chunks[w]++
 				for i := lo; i < hi; i++ {
 					hits[i]++

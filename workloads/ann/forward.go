@@ -135,7 +135,7 @@ func (p *plan) forwardLayer(l int, in, out []float32, nb int, acts, cols [][]flo
 			}
 		}
 	case KindConv2D:
-		forEachChunk(nb, min(workers, len(cols)), func(w, lo, hi int) {
+		ForEachChunk(nb, min(workers, len(cols)), func(w, lo, hi int) {
 			for b := lo; b < hi; b++ {
 				convForward(ly, is, os, in[b*isz:(b+1)*isz], out[b*osz:(b+1)*osz], cols[w])
 			}
@@ -356,7 +356,7 @@ func (n *Net) Predict(s *mnist.Set, workers int) ([]int, error) {
 	}
 	preds := make([]int, s.N)
 	classes := p.out[len(p.out)-1].Size()
-	forEachChunk(s.N, workers, func(_, lo, hi int) {
+	ForEachChunk(s.N, workers, func(_, lo, hi int) {
 		ws := newWorkspace(p, accuracyBatch, 1)
 		x := make([]float32, accuracyBatch*s.Pixels())
 		for b0 := lo; b0 < hi; b0 += accuracyBatch {

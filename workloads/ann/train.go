@@ -275,7 +275,7 @@ func (t *trainer) gradients(s *mnist.Set, idx []int) float64 {
 		d := &t.m.Layers[l]
 		out := t.acts[l][:nb*d.Out]
 		relu := l < last
-		forEachChunk(d.Out, t.workers, func(_, lo, hi int) {
+		ForEachChunk(d.Out, t.workers, func(_, lo, hi int) {
 			for o := lo; o < hi; o++ {
 				w, bias := d.W[o*d.In:(o+1)*d.In], d.B[o]
 				for b := range nb {
@@ -293,25 +293,7 @@ func (t *trainer) gradients(s *mnist.Set, idx []int) float64 {
 	// Softmax cross-entropy; gradient of the batch-mean loss.
 	classes := t.m.Outputs()
 	logits, g := t.acts[last], t.grad[last]
-	scale := 1 / float64(nb)
-	var loss float64
-	for b, i := range idx {
-		z := logits[b*classes : (b+1)*classes]
-		zmax := z[argmax(z)]
-		var sum float64
-		for _, v := range z {
-			sum += math.Exp(float64(v - zmax))
-		}
-		y := int(s.Labels[i])
-		loss += math.Log(sum) - float64(z[y]-zmax)
-		for k, v := range z {
-			p := math.Exp(float64(v-zmax)) / sum
-			if k == y {
-				p--
-			}
-			g[b*classes+k] = float32(p * scale)
-		}
-	}
+	loss := softmaxCrossEntropy(logits, g, classes, s, idx)
 
 	// Backward, last layer first.
 	for l := last; l >= 0; l-- {
@@ -323,7 +305,7 @@ func (t *trainer) gradients(s *mnist.Set, idx []int) float64 {
 		}
 		gW, gB := t.gW[l], t.gB[l]
 		// dW = dZ^T A and dB = column sums of dZ; goroutines own rows o.
-		forEachChunk(d.Out, t.workers, func(_, lo, hi int) {
+		ForEachChunk(d.Out, t.workers, func(_, lo, hi int) {
 			for o := lo; o < hi; o++ {
 				row := gW[o*d.In : (o+1)*d.In]
 				clear(row)
@@ -342,7 +324,7 @@ func (t *trainer) gradients(s *mnist.Set, idx []int) float64 {
 		}
 		// dA = dZ W, masked by ReLU'(Z) of the layer below; goroutines own samples b.
 		ga := t.grad[l-1][:nb*d.In]
-		forEachChunk(nb, t.workers, func(_, lo, hi int) {
+		ForEachChunk(nb, t.workers, func(_, lo, hi int) {
 			clear(ga[lo*d.In : hi*d.In])
 			for o := range d.Out {
 				w := d.W[o*d.In : (o+1)*d.In]
@@ -382,7 +364,7 @@ func (t *trainer) update(lr float64) {
 // estimates, stepSize = lr/(1-beta1^t), invC2 = 1/(1-beta2^t), and decay
 // multiplies p first (1 disables weight decay).
 func adam(p, g, m, v []float32, stepSize, invC2, decay float32, workers int) {
-	forEachChunk(len(p), workers, func(_, lo, hi int) {
+	ForEachChunk(len(p), workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := g[i]
 			m[i] = adamBeta1*m[i] + (1-adamBeta1)*gi
@@ -391,4 +373,30 @@ func adam(p, g, m, v []float32, stepSize, invC2, decay float32, workers int) {
 			p[i] = p[i]*decay - stepSize*m[i]/den
 		}
 	})
+}
+
+// softmaxCrossEntropy returns the summed softmax cross-entropy of a batch
+// of logits (row b is sample idx[b] of s) and writes into g the gradient of
+// the batch-mean loss with respect to the logits.
+func softmaxCrossEntropy(logits, g []float32, classes int, s *mnist.Set, idx []int) float64 {
+	scale := 1 / float64(len(idx))
+	var loss float64
+	for b, i := range idx {
+		z := logits[b*classes : (b+1)*classes]
+		zmax := z[argmax(z)]
+		var sum float64
+		for _, v := range z {
+			sum += math.Exp(float64(v - zmax))
+		}
+		y := int(s.Labels[i])
+		loss += math.Log(sum) - float64(z[y]-zmax)
+		for k, v := range z {
+			p := math.Exp(float64(v-zmax)) / sum
+			if k == y {
+				p--
+			}
+			g[b*classes+k] = float32(p * scale)
+		}
+	}
+	return loss
 }

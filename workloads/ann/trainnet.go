@@ -298,25 +298,7 @@ func (t *netTrainer) gradients(s *mnist.Set, idx []int) float64 {
 	last := len(p.out) - 1
 	classes := p.out[last].Size()
 	logits, g := t.acts[last], t.grad[last]
-	scale := 1 / float64(nb)
-	var loss float64
-	for b, i := range idx {
-		z := logits[b*classes : (b+1)*classes]
-		zmax := z[argmax(z)]
-		var sum float64
-		for _, v := range z {
-			sum += math.Exp(float64(v - zmax))
-		}
-		y := int(s.Labels[i])
-		loss += math.Log(sum) - float64(z[y]-zmax)
-		for k, v := range z {
-			pk := math.Exp(float64(v-zmax)) / sum
-			if k == y {
-				pk--
-			}
-			g[b*classes+k] = float32(pk * scale)
-		}
-	}
+	loss := softmaxCrossEntropy(logits, g, classes, s, idx)
 	for l := last; l >= 0; l-- {
 		t.backwardLayer(l, nb)
 	}
@@ -460,7 +442,7 @@ func (t *netTrainer) convBackward(l, nb int, in, gy, gx []float32) {
 	kk := cpg * k * k
 	nw := len(ly.W)
 	perW, perB := t.perW[l], t.perB[l]
-	forEachChunk(nb, t.workers, func(w, lo, hi int) {
+	ForEachChunk(nb, t.workers, func(w, lo, hi int) {
 		col, gcol := t.cols[w][:is.C*k*k*ohw], t.gcols[w][:is.C*k*k*ohw]
 		for b := lo; b < hi; b++ {
 			im2col(in[b*isz:(b+1)*isz], is, os, k, ly.Stride, ly.Pad, col)
@@ -493,7 +475,7 @@ func (t *netTrainer) convBackward(l, nb int, in, gy, gx []float32) {
 		}
 	})
 	gW, gB := t.gW[l], t.gB[l]
-	forEachChunk(nw, t.workers, func(_, lo, hi int) {
+	ForEachChunk(nw, t.workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var s float32
 			for b := range nb {
