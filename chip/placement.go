@@ -14,11 +14,14 @@ const (
 	// RowMajor places groups in layer order on consecutive cores, router by
 	// router in row-major order.
 	RowMajor Placement = iota
-	// Greedy places the group with the most traffic first, each at the free
-	// core that adds the least packet-hops to what is already placed.
+	// Greedy grows the placement from the host's port: it repeatedly takes
+	// the unplaced group with the most traffic to what is placed and puts
+	// it on the free core that adds the fewest packet-hops. If the result is
+	// no better than row-major, row-major is kept.
 	Greedy
-	// Anneal starts from Greedy and improves it by seeded simulated
-	// annealing over swaps and moves, minimizing total packet-hops.
+	// Anneal starts from Greedy (or row-major, if better) and improves it
+	// by seeded simulated annealing over swaps and moves, minimizing total
+	// packet-hops.
 	Anneal
 )
 
@@ -104,6 +107,14 @@ func Place(m *Mapping, flows []Flow, p Placement, seed uint64) (*Mapping, error)
 		}
 	case Greedy, Anneal:
 		pos = greedyPlace(&out, flows, slots)
+		// Keep the row-major placement when greedy does no better.
+		rowMajor := make([]int, len(pos))
+		for ci := range rowMajor {
+			rowMajor[ci] = ci
+		}
+		if out.flowCost(flows, rowMajor) <= out.flowCost(flows, pos) {
+			pos = rowMajor
+		}
 		if p == Anneal {
 			pos = annealPlace(&out, flows, slots, pos, seed)
 		}
@@ -171,20 +182,18 @@ func (m *Mapping) slotCost(adj adjacency, ci, slot int, pos []int, placed []bool
 func greedyPlace(m *Mapping, flows []Flow, slots int) []int {
 	n := len(m.Cores)
 	adj := buildAdjacency(n, flows)
-	weight := make([]float64, n)
+	// Cluster growth: start from the host's port, then repeatedly take the
+	// unplaced group with the most traffic to what is placed (the host
+	// included; ties: more total traffic, then lower index) and put it on
+	// the free core that adds the fewest packet-hops (ties: lowest core).
+	toPlaced := make([]float64, n) // traffic to placed groups and the host
+	total := make([]float64, n)
 	for ci := range adj {
 		for _, e := range adj[ci] {
-			weight[ci] += e.packets
-		}
-	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	// Heaviest first; ties by index for determinism.
-	for i := 1; i < n; i++ {
-		for j := i; j > 0 && (weight[order[j]] > weight[order[j-1]]); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
+			total[ci] += e.packets
+			if e.other < 0 {
+				toPlaced[ci] += e.packets
+			}
 		}
 	}
 	pos := make([]int, n)
@@ -193,7 +202,16 @@ func greedyPlace(m *Mapping, flows []Flow, slots int) []int {
 	for i := range free {
 		free[i] = true
 	}
-	for _, ci := range order {
+	for range n {
+		ci := -1
+		for c := 0; c < n; c++ {
+			if placed[c] {
+				continue
+			}
+			if ci < 0 || toPlaced[c] > toPlaced[ci] || (toPlaced[c] == toPlaced[ci] && total[c] > total[ci]) {
+				ci = c
+			}
+		}
 		best, bestCost := -1, math.Inf(1)
 		for s := 0; s < slots; s++ {
 			if !free[s] {
@@ -204,6 +222,11 @@ func greedyPlace(m *Mapping, flows []Flow, slots int) []int {
 			}
 		}
 		pos[ci], placed[ci], free[best] = best, true, false
+		for _, e := range adj[ci] {
+			if e.other >= 0 {
+				toPlaced[e.other] += e.packets
+			}
+		}
 	}
 	return pos
 }
