@@ -34,12 +34,19 @@
 // A timestep has three phases. Compute: every core integrates the events
 // delivered to it in the previous timestep (one weight-row read per event),
 // updates its neurons and collects the ones that fired; cores run in
-// parallel on a fixed pool of workers. Inject: the host's input events for
-// this timestep and the fired neurons' packets enter the mesh, one packet
-// per (spike, destination core). Route: the mesh delivers them cycle by
-// cycle, with contention, into the destination cores' inboxes for the next
-// timestep. So each layer adds one timestep of latency, as on synchronous
-// chips and in Brian2's default schedule.
+// parallel on a fixed pool of workers, and idle cores whose neurons cannot
+// change are skipped. Inject: the host's input events for this timestep and
+// the fired neurons' spikes go into the destination cores' inboxes for the
+// next timestep and become packets, one per (spike, destination core) with
+// unicast delivery or one per spike with multicast. Route: the mesh moves
+// them cycle by cycle, with contention, to find when each arrives; it only
+// times delivery, so it runs concurrently with the next timestep's compute
+// (up to four mesh instances, timestep t on instance t mod M). So each
+// layer adds one timestep of latency, as on synchronous chips and in
+// Brian2's default schedule. Dense layers store one weight row per source;
+// convolution layers store, per source that feeds the core, the list of
+// (neuron, weight) connections (Layer.Conv), with shared or per-connection
+// kernel accounting (ConvWeights).
 //
 // A core's busy time in a timestep is SynapseCycles per synaptic event plus
 // NeuronCycles per active and NeuronIdleCycles per idle neuron update; its
@@ -50,8 +57,9 @@
 //
 // # Determinism
 //
-// In the compute phase each core writes only its own state; injection and
-// routing are serial and in core order. Integer accumulation makes the
+// In the compute phase each core writes only its own state; injection is
+// serial and in core order; each timestep's mesh run depends only on its
+// own packets and is accounted in timestep order. Integer accumulation makes the
 // order of events within a core irrelevant. Results are therefore identical
 // for any number of workers.
 //

@@ -416,10 +416,13 @@ func (s *Simulator) Mapping() *Mapping { return s.m }
 // Each timestep has three phases. Compute (parallel over cores): a core
 // integrates the events delivered to it during the previous timestep,
 // updates its neurons and collects the ones that fired. Inject (serial, in
-// core order): the host's input events and every fired neuron's packets
-// (one per destination core) enter the mesh at the cycle their source emits
-// them. Route (serial): the mesh delivers every packet, cycle by cycle, into
-// its destination core's inbox for the next timestep. The timestep lasts
+// core order): the host's input events and every fired neuron's spikes go
+// into their destination cores' inboxes for the next timestep, and become
+// packets (one per destination core, or one per spike with multicast) that
+// enter the mesh at the cycle their source emits them. Route: the mesh
+// moves the packets cycle by cycle to find when each arrives; it runs on
+// its own goroutine while the cores compute the next timestep (with more
+// than one worker), which cannot change any result. The timestep lasts
 // until the slowest core is done and the mesh is drained, plus the barrier.
 func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, error) {
 	if T < 1 {
