@@ -25,9 +25,12 @@
 // Map splits each layer into the fewest, evenly sized groups such that every
 // group fits one core: neurons <= NeuronsPerCore; fan-in <= AxonsPerCore;
 // fan-in x neurons x WeightBits <= synaptic memory bits; neurons x (cores of
-// the next layer) <= FanoutPerCore. Groups are placed in layer order on
-// consecutive cores, router by router in row-major order. A network that
-// cannot fit is rejected with every violated limit named.
+// the next layer) <= FanoutPerCore; convolutions count the union of their
+// receptive fields as axons and their kernels as shared or per-connection
+// memory. Groups are placed in layer order on consecutive cores (chip by
+// chip on a board, router by router in row-major order); Place re-places
+// them by traffic (greedy or simulated annealing). A network that cannot
+// fit is rejected with every violated limit named.
 //
 // # Timestep semantics and timing
 //
