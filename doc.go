@@ -1,9 +1,21 @@
-// Package spikemesh ties a workload, a chip and an energy model into one
-// evaluation: Evaluate converts a built-in ANN to a spiking network, maps it
-// onto the chip, simulates MNIST test samples cycle by cycle and returns a
-// Report with accuracy, per-layer activity, synaptic operations, timing and
-// energy per inference. The spikemesh command and the design-space explorer
-// are thin layers over it.
+// Package spikemesh ties a workload, a chip and an energy model together.
+//
+// Evaluate converts a model (built-in or imported: .yaml + .npz) to a
+// spiking network, by rate conversion with threshold balancing or exact
+// conversion of a QCFS-trained model, maps it onto the chip, simulates
+// MNIST test samples cycle by cycle and returns a Report with accuracy
+// (ANN, quantized ANN, SNN), per-layer activity, synaptic operations,
+// timing, energy per inference by component, layer and core, and the
+// NeuroBench metrics. Its stages are public for reuse: LoadWorkload,
+// Prepare (or PrepareConverted), Prepared.Simulate and Activity.Run, which
+// prices one simulation with any energy model.
+//
+// Explore sweeps a design space (grid, random or NSGA-II) in parallel,
+// caching conversions, mappings and simulations that points share, keeps
+// every finished point on disk so a sweep resumes after interruption, and
+// writes the Pareto front and plots. Bench runs the Brian2 peer benchmark
+// network through the whole chip model. WriteTrace writes per-timestep
+// activity.
 //
 // Reports are deterministic: the same options and seed give byte-identical
 // text and JSON for any number of workers.
