@@ -102,24 +102,7 @@ func (c TrainConfig) Validate() error {
 	if len(c.Names) != 0 && len(c.Names) != len(c.Sizes)-1 {
 		errs = append(errs, fmt.Errorf("names has %d entries, expected %d (one per layer) or none", len(c.Names), len(c.Sizes)-1))
 	}
-	if c.Epochs < 1 {
-		errs = append(errs, fmt.Errorf("epochs = %d, expected >= 1", c.Epochs))
-	}
-	if c.BatchSize < 1 || c.BatchSize > 1<<16 {
-		errs = append(errs, fmt.Errorf("batch_size = %d, expected 1..%d", c.BatchSize, 1<<16))
-	}
-	if !(c.LR > 0 && c.LR <= 1) {
-		errs = append(errs, fmt.Errorf("lr = %v, expected in (0, 1]", c.LR))
-	}
-	if c.Schedule > ScheduleCosine {
-		errs = append(errs, fmt.Errorf("schedule = %d, expected constant or cosine", uint8(c.Schedule)))
-	}
-	if !(c.WeightDecay >= 0 && c.WeightDecay < 1) {
-		errs = append(errs, fmt.Errorf("weight_decay = %v, expected in [0, 1)", c.WeightDecay))
-	}
-	if c.Workers < 0 {
-		errs = append(errs, fmt.Errorf("workers = %d, expected >= 0 (0 = GOMAXPROCS)", c.Workers))
-	}
+	errs = append(errs, optimizerProblems(c.Epochs, c.BatchSize, 1<<16, c.LR, c.Schedule, c.WeightDecay, c.Workers)...)
 	if len(errs) > 0 {
 		return fmt.Errorf("ann: invalid train config: %w", errors.Join(errs...))
 	}
@@ -399,4 +382,28 @@ func softmaxCrossEntropy(logits, g []float32, classes int, s *mnist.Set, idx []i
 		}
 	}
 	return loss
+}
+
+// optimizerProblems checks the settings both trainers share.
+func optimizerProblems(epochs, batch, maxBatch int, lr float64, sched Schedule, wd float64, workers int) []error {
+	var errs []error
+	if epochs < 1 {
+		errs = append(errs, fmt.Errorf("epochs = %d, expected >= 1", epochs))
+	}
+	if batch < 1 || batch > maxBatch {
+		errs = append(errs, fmt.Errorf("batch_size = %d, expected 1..%d", batch, maxBatch))
+	}
+	if !(lr > 0 && lr <= 1) {
+		errs = append(errs, fmt.Errorf("lr = %v, expected in (0, 1]", lr))
+	}
+	if sched > ScheduleCosine {
+		errs = append(errs, fmt.Errorf("schedule = %d, expected constant or cosine", uint8(sched)))
+	}
+	if !(wd >= 0 && wd < 1) {
+		errs = append(errs, fmt.Errorf("weight_decay = %v, expected in [0, 1)", wd))
+	}
+	if workers < 0 {
+		errs = append(errs, fmt.Errorf("workers = %d, expected >= 0 (0 = GOMAXPROCS)", workers))
+	}
+	return errs
 }

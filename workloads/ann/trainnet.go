@@ -38,25 +38,7 @@ func DefaultNetTrainConfig() NetTrainConfig {
 
 // Validate reports every invalid field at once.
 func (c NetTrainConfig) Validate() error {
-	var errs []error
-	if c.Epochs < 1 {
-		errs = append(errs, fmt.Errorf("epochs = %d, expected >= 1", c.Epochs))
-	}
-	if c.BatchSize < 1 || c.BatchSize > 1<<12 {
-		errs = append(errs, fmt.Errorf("batch_size = %d, expected 1..%d", c.BatchSize, 1<<12))
-	}
-	if !(c.LR > 0 && c.LR <= 1) {
-		errs = append(errs, fmt.Errorf("lr = %v, expected in (0, 1]", c.LR))
-	}
-	if c.Schedule > ScheduleCosine {
-		errs = append(errs, fmt.Errorf("schedule = %d, expected constant or cosine", uint8(c.Schedule)))
-	}
-	if !(c.WeightDecay >= 0 && c.WeightDecay < 1) {
-		errs = append(errs, fmt.Errorf("weight_decay = %v, expected in [0, 1)", c.WeightDecay))
-	}
-	if c.Workers < 0 {
-		errs = append(errs, fmt.Errorf("workers = %d, expected >= 0 (0 = GOMAXPROCS)", c.Workers))
-	}
+	errs := optimizerProblems(c.Epochs, c.BatchSize, 1<<12, c.LR, c.Schedule, c.WeightDecay, c.Workers)
 	if !(c.LambdaPercentile >= 0 && c.LambdaPercentile <= 100) {
 		errs = append(errs, fmt.Errorf("lambda_percentile = %v, expected in [0, 100] (0 = keep)", c.LambdaPercentile))
 	}
