@@ -276,7 +276,11 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 func writeRun(b *strings.Builder, run *Run) {
-	fmt.Fprintf(b, "\n== %d timesteps ==\n", run.Timesteps)
+	if run.Exact != nil {
+		fmt.Fprintf(b, "\n== until quiet (limit %d timesteps) ==\n", run.Timesteps)
+	} else {
+		fmt.Fprintf(b, "\n== %d timesteps ==\n", run.Timesteps)
+	}
 	fmt.Fprintf(b, "SNN accuracy %.2f %%\n", 100*run.SNNAccuracy)
 	if x := run.Exact; x != nil {
 		fmt.Fprintf(b, "exact conversion: %d of %d images with every neuron's spike count equal to the quantized ANN (%d mismatching neurons), %d quiet;\n",
