@@ -301,7 +301,7 @@ func writeRun(b *strings.Builder, run *Run) {
 	fmt.Fprintf(b, "events per inference\n")
 	fmt.Fprintf(b, "  synaptic ops (effective ACs)  %.4g\n", run.SynapticOps)
 	if run.EffectiveMACs > 0 {
-		fmt.Fprintf(b, "  effective MACs (direct input) %.4g\n", run.EffectiveMACs)
+		fmt.Fprintf(b, "  effective MACs (graded input) %.4g\n", run.EffectiveMACs)
 	}
 	fmt.Fprintf(b, "  neuron updates                %.4g active, %.4g idle\n", run.NeuronUpdates, run.NeuronIdle)
 	fmt.Fprintf(b, "  spike packets                 %.4g (+ %.4g host input packets)\n", run.SpikePackets, run.HostPackets)
