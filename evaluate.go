@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -515,7 +514,8 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 			sum += f
 			hi = max(hi, f)
 		}
-		links := float64(2 * ((cc.MeshWidth-1)*cc.MeshHeight + (cc.MeshHeight-1)*cc.MeshWidth)) // directed mesh links
+		bw, bh := cc.BoardWidth(), cc.BoardHeight()
+		links := float64(2 * ((bw-1)*bh + (bh-1)*bw)) // directed mesh links of the whole board
 		if links > 0 {
 			run.LinkUtilizationMean = float64(sum) / (links * width * float64(s.Cycles))
 		}
@@ -607,11 +607,16 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	run.Energy.Chip = perInf(chipOnly.Estimate(chipCounts, totalSeconds, 0))
 
 	// NeuroBench metrics (definitions in docs/metrics.md).
-	var dense, weights, zeros, footprintBits int64
+	var weights, zeros, footprintBits int64
+	var dense float64
 	for l, ly := range conv.Net.Layers {
-		in := conv.Net.In(l)
-		dense += int64(in) * int64(ly.Size) * int64(math.Round(steps/n))
-		for _, w := range ly.Weights {
+		// every synapse of the layer at every timestep of the inference
+		dense += float64(conv.Net.Connections(l)) * steps / n
+		ws := ly.Weights
+		if ly.Conv != nil {
+			ws = ly.Conv.Kernel
+		}
+		for _, w := range ws {
 			weights++
 			if w == 0 {
 				zeros++
@@ -629,7 +634,7 @@ func (a *aggregate) run(T int, cc chip.Config, e energy.Model, mp *chip.Mapping,
 	}
 	run.NeuroBench = NeuroBench{
 		ActivationSparsity: run.ActivationSparsity,
-		SynapticOperations: SynOps{Dense: float64(dense), EffectiveMACs: run.EffectiveMACs, EffectiveACs: run.SynapticOps},
+		SynapticOperations: SynOps{Dense: dense, EffectiveMACs: run.EffectiveMACs, EffectiveACs: run.SynapticOps},
 		FootprintBytes:     (footprintBits + 7) / 8,
 		ConnectionSparsity: float64(zeros) / float64(weights),
 		MembraneUpdates:    run.NeuronUpdates,

@@ -249,3 +249,33 @@ func TestExactCheckDetectsMismatch(t *testing.T) {
 		t.Errorf("%+v", x)
 	}
 }
+
+// TestNeuroBenchCNN: dense synaptic operations count a convolution's real
+// connections, not fan-in x neurons.
+func TestNeuroBenchCNN(t *testing.T) {
+	o := testOptions(t, 3, 8)
+	o.Model = "mnist-cnn"
+	r, err := Evaluate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := LoadWorkload("mnist-cnn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Prepare(w, o.Chip, workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns int64
+	for l := range p.Converted.Net.Layers {
+		conns += p.Converted.Net.Connections(l)
+	}
+	// conv1 alone: 16 x 24 x 24 neurons x 25 taps = 230,400 connections.
+	if conns < 230400 || conns > 2000000 {
+		t.Fatalf("%d connections", conns)
+	}
+	if got, want := r.Runs[0].NeuroBench.SynapticOperations.Dense, float64(conns*8); got != want {
+		t.Errorf("dense synaptic ops %g, want %g", got, want)
+	}
+}

@@ -140,9 +140,30 @@ func (c Config) Validate() error {
 	if int(c.SynapseFormat) >= len(formatNames) {
 		errs = append(errs, fmt.Errorf("synapse_format is %d, must be one of %s", c.SynapseFormat, strings.Join(formatNames[:], ", ")))
 	}
-	if !(c.ClockMHz > 0) || c.ClockMHz > 1e6 {
-		errs = append(errs, fmt.Errorf("clock_mhz is %g, must be > 0 and <= 1e6", c.ClockMHz))
+	if !(c.ClockMHz >= 1e-3 && c.ClockMHz <= 1e6) {
+		errs = append(errs, fmt.Errorf("clock_mhz is %g, must be in [0.001, 1e6]", c.ClockMHz))
 	}
+	// Upper bounds keep every cycle count of a run far from overflow.
+	atMost := func(field string, v, hi int) {
+		if v > hi {
+			errs = append(errs, fmt.Errorf("%s is %d, must be <= %d", field, v, hi))
+		}
+	}
+	const maxEventCycles, maxBarrierCycles = 1 << 16, 1 << 24
+	atMost("synapse_event_cycles", c.SynapseCycles, maxEventCycles)
+	atMost("neuron_update_cycles", c.NeuronCycles, maxEventCycles)
+	atMost("neuron_idle_cycles", c.NeuronIdleCycles, maxEventCycles)
+	atMost("spike_cycles", c.SpikeCycles, maxEventCycles)
+	atMost("barrier_base_cycles", c.BarrierBaseCycles, maxBarrierCycles)
+	atMost("barrier_cycles_per_router", c.BarrierPerRouter, maxEventCycles)
+	atMost("neurons_per_core", c.NeuronsPerCore, 1<<16)
+	atMost("axons_per_core", c.AxonsPerCore, 1<<24)
+	atMost("synapse_memory_bytes", c.SynapseMemoryBytes, 1<<30)
+	atMost("fanout_entries_per_core", c.FanoutPerCore, 1<<30)
+	atMost("off_chip_hop_cycles", c.OffChipHopCycles, router.MaxStageCycles)
+	atMost("packet_header_bits", c.HeaderBits, 1<<16)
+	atMost("packet_payload_bits", c.PayloadBits, 1<<16)
+	atMost("flit_bits", c.FlitBits, 1<<16)
 	atLeast("synapse_event_cycles", c.SynapseCycles, 0)
 	atLeast("neuron_update_cycles", c.NeuronCycles, 0)
 	atLeast("neuron_idle_cycles", c.NeuronIdleCycles, 0)

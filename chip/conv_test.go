@@ -261,3 +261,25 @@ func TestMulticastMatchesUnicast(t *testing.T) {
 		t.Errorf("table overflow error %v", err)
 	}
 }
+
+// TestUntilQuietNeedsQuietNeurons: IF neurons with a bias never go quiet,
+// so the run goes to its limit instead of stopping early.
+func TestUntilQuietNeedsQuietNeurons(t *testing.T) {
+	net := traceNet()
+	net.Layers[1].Bias = []int32{1}
+	m, err := Map(net, traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.RunUntilQuiet(context.Background(), fixedStim{{0}}, 1, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Quiet || res.Timesteps != 25 {
+		t.Errorf("quiet %v after %d timesteps; a biased neuron keeps changing", res.Quiet, res.Timesteps)
+	}
+}

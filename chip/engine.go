@@ -433,8 +433,11 @@ func (s *Simulator) Run(ctx context.Context, stim Stimulus, T int) (Result, erro
 
 // RunUntilQuiet simulates one sample until the network is quiet: after the
 // stimulus's first inputSteps timesteps, the first timestep in which no
-// neuron fired and no input arrived ends the run (nothing is then in
-// flight, so no neuron can change again). Result.Timesteps is the number of
+// neuron fired, no input arrived and every core's neurons report that they
+// cannot change on their own (neuron.Quieter) ends the run: nothing is then
+// in flight, so no neuron can change again. Neurons that leak or have a
+// bias (LIF, IF with bias) never report quiet, so such networks run to
+// maxT. Result.Timesteps is the number of
 // timesteps run, Result.Quiet whether quiescence was reached within maxT.
 func (s *Simulator) RunUntilQuiet(ctx context.Context, stim Stimulus, inputSteps, maxT int) (Result, error) {
 	if maxT < 1 || inputSteps < 0 {
@@ -504,7 +507,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			s.routeStep(s.meshes[0], st)
 		}
 		res.Timesteps = t + 1
-		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 {
+		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 && s.allQuiet() {
 			res.Quiet = true
 			break
 		}
@@ -544,6 +547,18 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	return out, nil
 }
 
+// allQuiet reports whether every core's neurons would stay unchanged
+// without input.
+func (s *Simulator) allQuiet() bool {
+	for ci := range s.cores {
+		q, ok := s.cores[ci].model.(neuron.Quieter)
+		if !ok || !q.Quiet() {
+			return false
+		}
+	}
+	return true
+}
+
 // meshStep is one timestep's traffic, simulated by the mesh while the
 // cores go on with the next timestep.
 type meshStep struct {
@@ -565,6 +580,7 @@ func (s *Simulator) routeStep(mesh *router.Mesh, st *meshStep) {
 	for _, p := range st.pk {
 		if err := mesh.Inject(p); err != nil {
 			st.err = fmt.Errorf("chip: %w", err)
+			mesh.Run(nil) // flush what was queued, so the mesh is clean for reuse
 			return
 		}
 	}

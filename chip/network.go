@@ -180,3 +180,18 @@ func (n *Network) Validate(weightBits int) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Connections is the number of synapses of layer l: fan-in x neurons for a
+// dense layer, the non-padding kernel taps of every neuron for a
+// convolution.
+func (n *Network) Connections(l int) int64 {
+	ly := &n.Layers[l]
+	if ly.Conv == nil {
+		return int64(n.In(l)) * int64(ly.Size)
+	}
+	var c int64
+	for j := 0; j < ly.Size; j++ {
+		ly.Conv.Sources(j, func(int, int8) { c++ })
+	}
+	return c
+}
