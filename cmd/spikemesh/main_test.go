@@ -77,6 +77,9 @@ func TestBadInput(t *testing.T) {
 		{"does not fit", []string{"run", "--chip", "tiny"}, "does not fit"},
 		{"unknown show", []string{"chips", "show", "truenorth9"}, "truenorth9"},
 		{"train bad sizes", []string{"train", "--sizes", "784,0,10"}, "--sizes"},
+		{"train negative epochs", []string{"train", "--epochs", "-1"}, "--epochs (-1)"},
+		{"train unknown recipe", []string{"train", "--model", "resnet"}, "no training recipe"},
+		{"train sizes on a CNN", []string{"train", "--model", "mnist-cnn", "--sizes", "10,10"}, "mnist-mlp only"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

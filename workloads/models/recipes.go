@@ -1,0 +1,64 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spikemesh/spikemesh/workloads/ann"
+)
+
+// Recipe is how a built-in model was trained: the MLP trainer's settings
+// for mnist-mlp, or an architecture and the general trainer's settings for
+// the others. `spikemesh train --model NAME` follows it.
+type Recipe struct {
+	Name string
+	// MLP is set for models trained with ann.TrainMLP.
+	MLP *ann.TrainConfig
+	// Net (untrained) and NetConfig are set for models trained with
+	// ann.TrainNet.
+	Net       *ann.Net
+	NetConfig ann.NetTrainConfig
+}
+
+// qcfsLevels is the quantization levels L of the QCFS built-ins.
+const qcfsLevels = 8
+
+// RecipeFor returns the training recipe of a built-in model.
+func RecipeFor(name string) (Recipe, error) {
+	act := func(qcfs bool) ann.Layer {
+		if qcfs {
+			return ann.Layer{Kind: ann.KindQCFS, Levels: qcfsLevels, Lambda: 1}
+		}
+		return ann.Layer{Kind: ann.KindReLU}
+	}
+	cnn := func(qcfs bool) *ann.Net {
+		return &ann.Net{Name: name, Input: ann.Shape{C: 1, H: 28, W: 28}, Layers: []ann.Layer{
+			{Kind: ann.KindConv2D, Name: "conv1", Out: 16, Kernel: 5, Stride: 1, Groups: 1}, act(qcfs),
+			{Kind: ann.KindAvgPool2D, Name: "pool1", Kernel: 2, Stride: 2},
+			{Kind: ann.KindConv2D, Name: "conv2", Out: 32, Kernel: 5, Stride: 1, Groups: 1}, act(qcfs),
+			{Kind: ann.KindAvgPool2D, Name: "pool2", Kernel: 2, Stride: 2},
+			{Kind: ann.KindFlatten},
+			{Kind: ann.KindDense, Name: "fc1", Out: 128}, act(qcfs),
+			{Kind: ann.KindDense, Name: "fc2", Out: 10},
+		}}
+	}
+	cfg := ann.DefaultNetTrainConfig()
+	switch name {
+	case "mnist-mlp":
+		c := ann.DefaultTrainConfig()
+		return Recipe{Name: name, MLP: &c}, nil
+	case "mnist-cnn":
+		return Recipe{Name: name, Net: cnn(false), NetConfig: cfg}, nil
+	case "mnist-cnn-qcfs":
+		return Recipe{Name: name, Net: cnn(true), NetConfig: cfg}, nil
+	case "mnist-mlp-qcfs":
+		cfg.BatchSize = 128
+		cfg.Epochs = 15
+		return Recipe{Name: name, Net: &ann.Net{Name: name, Input: ann.Shape{C: 784, H: 1, W: 1}, Layers: []ann.Layer{
+			{Kind: ann.KindDense, Name: "fc1", Out: 512}, act(true),
+			{Kind: ann.KindDense, Name: "fc2", Out: 512}, act(true),
+			{Kind: ann.KindDense, Name: "fc3", Out: 10},
+		}}, NetConfig: cfg}, nil
+	}
+	return Recipe{}, fmt.Errorf("models: no training recipe for %q (available: %s)", name, strings.Join(Names(), ", "))
+}
