@@ -436,8 +436,6 @@ type aggregate struct {
 	n       int
 	correct int
 	sum     chip.Result
-	latSum  uint64
-	latMax  uint64
 	stepMax uint64
 }
 

@@ -114,7 +114,6 @@ type Mesh struct {
 	stamp      []uint64 // stamp[ri] == epoch: ri is in active this cycle
 	active     []int32
 	nextActive []int32
-	freed      []int32  // buffers popped this cycle; credits return at commit
 	req        []uint64 // per output port: mask of requesting input ports
 	touched    []int32  // routers that injected or granted in the last Run
 	isTouched  []bool
