@@ -90,6 +90,10 @@ func TestConvEqualsDenseTwin(t *testing.T) {
 		if c.LayerSpikes[0] == 0 || c.LayerSpikes[1] == 0 {
 			t.Fatalf("silent network: %v", c.LayerSpikes)
 		}
+		// Per-format counts: the convolution layer's events are conv ops.
+		if c.Counts.SynapticOpsConv != c.LayerSynOps[0] || d.Counts.SynapticOpsConv != 0 {
+			t.Errorf("conv ops %d (layer 0: %d), dense twin %d", c.Counts.SynapticOpsConv, c.LayerSynOps[0], d.Counts.SynapticOpsConv)
+		}
 		// True connectivity sends each input only to the cores that use it.
 		if c.Counts.HostPackets >= d.Counts.HostPackets {
 			t.Errorf("conv host packets %d not below dense %d", c.Counts.HostPackets, d.Counts.HostPackets)

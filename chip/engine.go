@@ -714,6 +714,12 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		busyMax = max(busyMax, c.busy)
 		cc := &c.counts
 		cc.SynapticOps += c.synOps
+		switch { // which row format processed them, for per-format energy
+		case c.srcRow != nil:
+			cc.SynapticOpsConv += c.synOps
+		case s.cfg.SynapseFormat == Sparse:
+			cc.SynapticOpsSparse += c.synOps
+		}
 		cc.SynapticMACs += c.macs
 		cc.SynMemReadBits += c.memBits
 		cc.NeuronUpdates += uint64(c.active)

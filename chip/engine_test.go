@@ -197,8 +197,9 @@ func TestSparseFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts.SynapticOps != 8 || res.Counts.SynMemReadBits != 8*11 {
-		t.Errorf("ops %d, bits read %d; want 8 and 88", res.Counts.SynapticOps, res.Counts.SynMemReadBits)
+	if res.Counts.SynapticOps != 8 || res.Counts.SynMemReadBits != 8*11 || res.Counts.SynapticOpsSparse != 8 || res.Counts.SynapticOpsConv != 0 {
+		t.Errorf("ops %d (sparse %d, conv %d), bits read %d; want 8 (8, 0) and 88", res.Counts.SynapticOps,
+			res.Counts.SynapticOpsSparse, res.Counts.SynapticOpsConv, res.Counts.SynMemReadBits)
 	}
 }
 

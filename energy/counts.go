@@ -17,6 +17,11 @@ type Counts struct {
 	HopsY          uint64 // router-to-router hops north-south
 	OffChipHops    uint64 // hops over a chip-to-chip link (counted here instead of in HopsX/HopsY)
 	Barriers       uint64 // timestep barriers (one per timestep)
+	// Of SynapticOps, those processed on convolution rows (shared or
+	// per-connection kernels) and on sparse-format rows; the rest are dense
+	// rows. Presets that publish one figure charge all three alike.
+	SynapticOpsConv   uint64
+	SynapticOpsSparse uint64
 }
 
 // Add adds o to c, counter by counter.
@@ -33,4 +38,6 @@ func (c *Counts) Add(o Counts) {
 	c.HopsY += o.HopsY
 	c.OffChipHops += o.OffChipHops
 	c.Barriers += o.Barriers
+	c.SynapticOpsConv += o.SynapticOpsConv
+	c.SynapticOpsSparse += o.SynapticOpsSparse
 }

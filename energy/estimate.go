@@ -26,7 +26,7 @@ type Breakdown struct {
 	StaticPJ   float64 // leakage over the simulated time
 	TotalPJ    float64
 
-	SynOpsPJ       float64 // Counts.SynapticOps x Model.SynapticOpPJ
+	SynOpsPJ       float64 // synaptic events, each priced by its row format (dense, conv, sparse)
 	SynMACsPJ      float64 // Counts.SynapticMACs x Model.SynapticMACPJ
 	SynMemPJ       float64 // Counts.SynMemReadBits x Model.SynMemReadBitPJ
 	NeuronActivePJ float64 // Counts.NeuronUpdates x Model.NeuronUpdatePJ
@@ -47,7 +47,9 @@ type Breakdown struct {
 // inputs come from a user).
 func (m Model) Estimate(c Counts, seconds float64, cores int) Breakdown {
 	var b Breakdown
-	b.SynOpsPJ = float64(c.SynapticOps) * m.SynapticOpPJ
+	// Conv and sparse events are a subset of SynapticOps; the rest are dense.
+	dense := c.SynapticOps - min(c.SynapticOps, c.SynapticOpsConv+c.SynapticOpsSparse)
+	b.SynOpsPJ = float64(dense)*m.SynapticOpPJ + float64(c.SynapticOpsConv)*m.SynapticOpConvPJ + float64(c.SynapticOpsSparse)*m.SynapticOpSparsePJ
 	b.SynMACsPJ = float64(c.SynapticMACs) * m.SynapticMACPJ
 	b.SynMemPJ = float64(c.SynMemReadBits) * m.SynMemReadBitPJ
 	b.NeuronActivePJ = float64(c.NeuronUpdates) * m.NeuronUpdatePJ

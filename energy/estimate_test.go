@@ -30,6 +30,8 @@ func TestEstimateComponents(t *testing.T) {
 		get     func(Breakdown) fields
 		want    float64 // pJ
 	}{
+		{"synaptic ops by format: 6 dense x 0.5 + 3 conv x 0.375 + 1 sparse x 0.625", Counts{SynapticOps: 10, SynapticOpsConv: 3, SynapticOpsSparse: 1}, 0, 0,
+			func(b Breakdown) fields { return fields{b.SynOpsPJ, b.SynapticPJ, b.TotalPJ} }, 3 + 1.125 + 0.625},
 		{"synaptic ops: 10 x 0.5", Counts{SynapticOps: 10}, 0, 0,
 			func(b Breakdown) fields { return fields{b.SynOpsPJ, b.SynapticPJ, b.TotalPJ} }, 5},
 		{"synaptic MACs: 20 x 2", Counts{SynapticMACs: 20}, 0, 0,
@@ -129,12 +131,15 @@ func TestBreakdownSumsExactly(t *testing.T) {
 	cost := func() float64 { return rng.Float64() * 100 }
 	for i := range 2000 {
 		m := Model{Name: "random",
-			SynapticOpPJ: cost(), SynapticMACPJ: cost(), SynMemReadBitPJ: cost(),
+			SynapticOpPJ: cost(), SynapticOpConvPJ: cost(), SynapticOpSparsePJ: cost(), SynapticMACPJ: cost(), SynMemReadBitPJ: cost(),
 			NeuronUpdatePJ: cost(), NeuronIdlePJ: cost(), SpikePJ: cost(),
 			PacketPJ: cost(), HostPacketPJ: cost(), HopXPJ: cost(), HopYPJ: cost(), OffChipHopPJ: cost(), BarrierPJ: cost(),
 			StaticPerCoreMW: cost(), StaticPerChipMW: cost()}
 		n := func() uint64 { return rng.Uint64N(1 << 40) }
-		c := Counts{n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n()}
+		c := Counts{n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), n(), 0, 0}
+		// conv and sparse events are a subset of the synaptic ops
+		c.SynapticOpsConv = rng.Uint64N(c.SynapticOps/2 + 1)
+		c.SynapticOpsSparse = rng.Uint64N(c.SynapticOps/2 + 1)
 		seconds, cores := rng.Float64(), rng.IntN(1024)
 		b := m.Estimate(c, seconds, cores)
 
@@ -156,7 +161,9 @@ func TestBreakdownSumsExactly(t *testing.T) {
 			p := new(big.Float).SetPrec(512).SetUint64(count)
 			exact.Add(exact, p.Mul(p, new(big.Float).SetPrec(512).SetFloat64(cost)))
 		}
-		addProd(c.SynapticOps, m.SynapticOpPJ)
+		addProd(c.SynapticOps-c.SynapticOpsConv-c.SynapticOpsSparse, m.SynapticOpPJ)
+		addProd(c.SynapticOpsConv, m.SynapticOpConvPJ)
+		addProd(c.SynapticOpsSparse, m.SynapticOpSparsePJ)
 		addProd(c.SynapticMACs, m.SynapticMACPJ)
 		addProd(c.SynMemReadBits, m.SynMemReadBitPJ)
 		addProd(c.NeuronUpdates, m.NeuronUpdatePJ)
@@ -244,10 +251,10 @@ func TestComponentsMatchFields(t *testing.T) {
 }
 
 func TestCountsAdd(t *testing.T) {
-	a := Counts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
-	b := Counts{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200}
+	a := Counts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}
+	b := Counts{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400}
 	a.Add(b)
-	if want := (Counts{101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212}); a != want {
+	if want := (Counts{101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212, 1313, 1414}); a != want {
 		t.Errorf("Add: got %+v, want %+v", a, want)
 	}
 	// Estimate is linear in the counts: pricing a sum equals summing prices

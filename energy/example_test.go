@@ -49,6 +49,8 @@ func ExampleLoad() {
 	const y = `
 name: my-chip
 synaptic_op: 5 pJ
+synaptic_op_conv: 5 pJ
+synaptic_op_sparse: 5 pJ
 synaptic_mac: 20 pJ
 syn_mem_read_bit: 50 fJ
 neuron_update: 10 pJ
@@ -77,7 +79,7 @@ paper_ac: 0.9 pJ
 	// Output:
 	// 0.05 pJ per bit, 100 pJ per host packet, 0.2 mW per core
 	// energy: invalid model:
-	// line 8: spike: "2" has no unit; expected an energy such as "23.6 pJ" (units: fJ, pJ, nJ, uJ (or µJ), mJ, J)
+	// line 10: spike: "2" has no unit; expected an energy such as "23.6 pJ" (units: fJ, pJ, nJ, uJ (or µJ), mJ, J)
 }
 
 // Resolve the chip-dependent costs of the generic 45 nm model for a core

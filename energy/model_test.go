@@ -13,6 +13,8 @@ import (
 const dyadicYAML = `name: dyadic
 description: test model with exact binary-fraction costs
 synaptic_op: 0.5 pJ
+synaptic_op_conv: 0.375 pJ
+synaptic_op_sparse: 0.625 pJ
 synaptic_mac: 2 pJ
 syn_mem_read_bit: 0.25 pJ
 neuron_update: 4 pJ
@@ -35,7 +37,7 @@ sources:
 func dyadicModel() Model {
 	return Model{
 		Name: "dyadic", Description: "test model with exact binary-fraction costs",
-		SynapticOpPJ: 0.5, SynapticMACPJ: 2, SynMemReadBitPJ: 0.25,
+		SynapticOpPJ: 0.5, SynapticOpConvPJ: 0.375, SynapticOpSparsePJ: 0.625, SynapticMACPJ: 2, SynMemReadBitPJ: 0.25,
 		NeuronUpdatePJ: 4, NeuronIdlePJ: 1.5, SpikePJ: 3,
 		PacketPJ: 0.125, HostPacketPJ: 8, HopXPJ: 0.75, HopYPJ: 1.25, OffChipHopPJ: 32, BarrierPJ: 16,
 		StaticPerCoreMW: 2, StaticPerChipMW: 5,
@@ -90,11 +92,11 @@ func TestLoadErrors(t *testing.T) {
 		want []string // substrings of the error
 	}{
 		{"unknown key", func(t *testing.T) string { return dyadicYAML + "synaptic_opp: 1 pJ\n" },
-			[]string{`line 21: unknown key "synaptic_opp"`, "scaling, synaptic_op, synaptic_mac"}},
+			[]string{`line 23: unknown key "synaptic_opp"`, "scaling, synaptic_op, synaptic_op_conv, synaptic_op_sparse, synaptic_mac"}},
 		{"negative", func(t *testing.T) string { return withLine(t, "hop_y", "hop_y: -1.25 pJ") },
-			[]string{"line 12: hop_y:", "negative", ">= 0"}},
+			[]string{"line 14: hop_y:", "negative", ">= 0"}},
 		{"missing unit", func(t *testing.T) string { return withLine(t, "spike", "spike: 3") },
-			[]string{"line 8: spike:", `"3" has no unit`, "an energy such as"}},
+			[]string{"line 10: spike:", `"3" has no unit`, "an energy such as"}},
 		{"missing unit on power", func(t *testing.T) string { return withLine(t, "static_per_core", "static_per_core: 2") },
 			[]string{"static_per_core:", "has no unit", "a power such as"}},
 		{"bad unit", func(t *testing.T) string { return withLine(t, "barrier", "barrier: 16 pj") },
@@ -114,7 +116,7 @@ func TestLoadErrors(t *testing.T) {
 		{"empty name", func(t *testing.T) string { return withLine(t, "name", `name: ""`) },
 			[]string{"name is empty"}},
 		{"repeated key", func(t *testing.T) string { return dyadicYAML + "spike: 3 pJ\n" },
-			[]string{`key "spike" repeated (first on line 8)`}},
+			[]string{`key "spike" repeated (first on line 10)`}},
 		{"mapping value", func(t *testing.T) string { return withLine(t, "spike", "spike: {value: 3, unit: pJ}") },
 			[]string{"spike: is a mapping", "an energy written as a string"}},
 		{"sources unknown key", func(t *testing.T) string { return dyadicYAML + "  hopx: somewhere\n" },

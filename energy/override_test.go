@@ -59,7 +59,7 @@ func TestOverrideSensitivity(t *testing.T) {
 func TestOverrideErrors(t *testing.T) {
 	tests := []struct{ spec, want string }{
 		{"", "override is empty"},
-		{"synapse=3pJ", `unknown key "synapse"; valid keys: synop (= synaptic_op), synaptic_op, synaptic_mac`},
+		{"synapse=3pJ", `unknown key "synapse"; valid keys: synop (= synaptic_op), synaptic_op, synaptic_op_conv, synaptic_op_sparse, synaptic_mac`},
 		{"synop=30", `"30" has no unit`},
 		{"synop=-1pJ", "is negative"},
 		{"synop=NaN pJ", "not finite"},

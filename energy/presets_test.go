@@ -72,23 +72,24 @@ func TestPresetValues(t *testing.T) {
 		want   Model // Name, Description and Sources are not compared
 	}{
 		{"loihi", Model{
-			SynapticOpPJ: 23.6, NeuronUpdatePJ: 81, NeuronIdlePJ: 52, SpikePJ: 1.7,
+			SynapticOpPJ: 23.6, SynapticOpConvPJ: 23.6, SynapticOpSparsePJ: 23.6, NeuronUpdatePJ: 81, NeuronIdlePJ: 52, SpikePJ: 1.7,
 			HopXPJ: 3.0, HopYPJ: 4.0, StaticPerChipMW: 29, MACPJ: 4.6, ACPJ: 0.9,
 		}},
-		{"paper-45nm", Model{SynapticOpPJ: 0.9, SynapticMACPJ: 4.6, MACPJ: 4.6, ACPJ: 0.9}},
-		// SANA-FE calibrated Loihi: dense synapse 35.5; access 51.2 (+ update 21.6).
+		{"paper-45nm", Model{SynapticOpPJ: 0.9, SynapticOpConvPJ: 0.9, SynapticOpSparsePJ: 0.9, SynapticMACPJ: 4.6, MACPJ: 4.6, ACPJ: 0.9}},
+		// SANA-FE calibrated Loihi: dense synapse 35.5, conv 24.0, sparse 33.6;
+		// access 51.2 (+ update 21.6).
 		{"loihi-calibrated", Model{
-			SynapticOpPJ: 35.5, NeuronUpdatePJ: 72.8, NeuronIdlePJ: 51.2, SpikePJ: 69.3, PacketPJ: 111,
+			SynapticOpPJ: 35.5, SynapticOpConvPJ: 24.0, SynapticOpSparsePJ: 33.6, NeuronUpdatePJ: 72.8, NeuronIdlePJ: 51.2, SpikePJ: 69.3, PacketPJ: 111,
 			HopXPJ: 3.0, HopYPJ: 4.2, MACPJ: 4.6, ACPJ: 0.9,
 		}},
 		// Merolla 2014: 26 pJ per synaptic event, all-in.
-		{"truenorth", Model{SynapticOpPJ: 26, MACPJ: 4.6, ACPJ: 0.9}},
+		{"truenorth", Model{SynapticOpPJ: 26, SynapticOpConvPJ: 26, SynapticOpSparsePJ: 26, MACPJ: 4.6, ACPJ: 0.9}},
 		// Höppner 2019 as quoted: 13.3 nJ / 26 nJ and 450 pJ / 2.19 nJ.
-		{"spinnaker", Model{SynapticOpPJ: 13300, SynapticMACPJ: 13300, NeuronUpdatePJ: 26000, NeuronIdlePJ: 26000, MACPJ: 4.6, ACPJ: 0.9}},
-		{"spinnaker2", Model{SynapticOpPJ: 450, SynapticMACPJ: 450, NeuronUpdatePJ: 2190, NeuronIdlePJ: 2190, MACPJ: 4.6, ACPJ: 0.9}},
+		{"spinnaker", Model{SynapticOpPJ: 13300, SynapticOpConvPJ: 13300, SynapticOpSparsePJ: 13300, SynapticMACPJ: 13300, NeuronUpdatePJ: 26000, NeuronIdlePJ: 26000, MACPJ: 4.6, ACPJ: 0.9}},
+		{"spinnaker2", Model{SynapticOpPJ: 450, SynapticOpConvPJ: 450, SynapticOpSparsePJ: 450, SynapticMACPJ: 450, NeuronUpdatePJ: 2190, NeuronIdlePJ: 2190, MACPJ: 4.6, ACPJ: 0.9}},
 		// Horowitz 2014: int32 add 0.1, int8 mul 0.2 + add, 10 pJ / 64 bits.
 		{"generic-45nm", Model{
-			SynapticOpPJ: 0.1, SynapticMACPJ: 0.3, SynMemReadBitPJ: 0.15625, NeuronUpdatePJ: 0.2, NeuronIdlePJ: 0.1,
+			SynapticOpPJ: 0.1, SynapticOpConvPJ: 0.1, SynapticOpSparsePJ: 0.1, SynapticMACPJ: 0.3, SynMemReadBitPJ: 0.15625, NeuronUpdatePJ: 0.2, NeuronIdlePJ: 0.1,
 			MACPJ: 4.6, ACPJ: 0.9,
 		}},
 	}
