@@ -74,14 +74,7 @@ func TestConvEqualsDenseTwin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sim, err := NewSimulator(m, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got[i], err = sim.Run(context.Background(), &randStim{n: 72, rng: rand.New(rand.NewPCG(9, 9))}, 40)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got[i] = runOn(t, m, 2, &randStim{n: 72, rng: rand.New(rand.NewPCG(9, 9))}, 40, nil)
 		}
 		c, d := got[0], got[1]
 		if !reflect.DeepEqual(c.LayerSpikes, d.LayerSpikes) || !reflect.DeepEqual(c.Scores, d.Scores) || c.Counts.SynapticOps != d.Counts.SynapticOps {
@@ -230,14 +223,7 @@ func TestMulticastMatchesUnicast(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sim, err := NewSimulator(m, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got[i], err = sim.Run(context.Background(), &randStim{n: 72, rng: rand.New(rand.NewPCG(4, 4))}, 30)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got[i] = runOn(t, m, 2, &randStim{n: 72, rng: rand.New(rand.NewPCG(4, 4))}, 30, nil)
 	}
 	u, mc := got[0], got[1]
 	if !reflect.DeepEqual(u.LayerSpikes, mc.LayerSpikes) || !reflect.DeepEqual(u.Scores, mc.Scores) || u.Counts.SynapticOps != mc.Counts.SynapticOps {

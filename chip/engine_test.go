@@ -32,6 +32,24 @@ func traceNet() *Network {
 	}}
 }
 
+// runOn builds a simulator for m with the given workers, lets setup
+// adjust it (nil: nothing), and runs one sample for T timesteps.
+func runOn(t *testing.T, m *Mapping, workers int, stim Stimulus, T int, setup func(*Simulator)) Result {
+	t.Helper()
+	sim, err := NewSimulator(m, workers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(sim)
+	}
+	res, err := sim.Run(context.Background(), stim, T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 type fixedStim [][]int32
 
 func (f fixedStim) Events(t int, dst []InputEvent) []InputEvent {
@@ -280,15 +298,7 @@ func TestIdleSkipChangesNothing(t *testing.T) {
 		}
 		var got [2]Result
 		for i, noSkip := range []bool{false, true} {
-			sim, err := NewSimulator(m, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sim.noSkip = noSkip
-			got[i], err = sim.Run(context.Background(), fixedStim{{0, 1}, {0}, {1}, {}, {0}}, 40)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got[i] = runOn(t, m, 2, fixedStim{{0, 1}, {0}, {1}, {}, {0}}, 40, func(sim *Simulator) { sim.noSkip = noSkip })
 		}
 		if !reflect.DeepEqual(got[0], got[1]) {
 			t.Errorf("%s: skipping idle cores changed the result:\n%+v\n%+v", net.Name, got[0].Counts, got[1].Counts)

@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"context"
 	"reflect"
 	"testing"
 )
@@ -145,15 +144,7 @@ func TestBoard(t *testing.T) {
 	if last := m.Cores[len(m.Cores)-1]; last.X < 2 {
 		t.Errorf("last core at x=%d; chip 1 unused", last.X)
 	}
-	sim, err := NewSimulator(m, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stim := fixedStim{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, {0, 1, 2, 3, 4, 5, 6, 7}}
-	res, err := sim.Run(context.Background(), stim, 30)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runOn(t, m, 2, fixedStim{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, {0, 1, 2, 3, 4, 5, 6, 7}}, 30, nil)
 	if res.Counts.OffChipHops == 0 || res.Counts.OffChipHops != res.Mesh.HopsOffChip {
 		t.Errorf("off-chip hops: counted %d, mesh %d", res.Counts.OffChipHops, res.Mesh.HopsOffChip)
 	}
