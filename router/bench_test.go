@@ -88,3 +88,41 @@ func BenchmarkMulticast(b *testing.B) {
 	}
 	b.ReportMetric(float64(deliveries)/b.Elapsed().Seconds(), "deliveries/s")
 }
+
+// BenchmarkHostBurst is one timestep of the peer benchmark's traffic on the
+// loihi preset's mesh (8x4, five local ports, 8/13-cycle hops, depth 16):
+// 391 input spikes, each sent by the host (router 0, port 4) to the four
+// layer-1 cores on router 0 at cycle 0, then 64 layer-1 spikes to the two
+// layer-2 cores and 61 layer-2 spikes to the output core on router 1.
+func BenchmarkHostBurst(b *testing.B) {
+	cfg := testConfig(8, 4, 5, 16, 8, 13, 0, 0, XY)
+	var pkts []Packet
+	host := Endpoint{Router: 0, Port: 4}
+	for s := range 391 {
+		for k := range 4 {
+			pkts = append(pkts, Packet{Src: host, Dst: Endpoint{Router: 0, Port: int16(k)}, Tag: uint32(s)})
+		}
+	}
+	for s := range 64 {
+		src := Endpoint{Router: 0, Port: int16(s % 4)}
+		for k := range 2 {
+			pkts = append(pkts, Packet{Src: src, Dst: Endpoint{Router: 1, Port: int16(k)}, Inject: uint64(60000 + 40*s)})
+		}
+	}
+	for s := range 61 {
+		src := Endpoint{Router: 1, Port: int16(s % 2)}
+		pkts = append(pkts, Packet{Src: src, Dst: Endpoint{Router: 1, Port: 2}, Inject: uint64(70000 + 100*s)})
+	}
+	m, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.InjectAll(pkts); err != nil {
+			b.Fatal(err)
+		}
+		m.Run(nil)
+	}
+	b.ReportMetric(float64(len(pkts))*float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+}

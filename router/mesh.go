@@ -69,6 +69,7 @@ type Mesh struct {
 
 	// Injection queues, indexed by ei = ri*nl + port; -1 when empty.
 	qhead, qtail []int32
+	qdue         []uint64 // Inject cycle of the queue's head packet
 	qmask        []uint64 // per router: bit l set if queue l is non-empty
 
 	// Input buffers, indexed by bi = ri*np + port. Buffer bi's ring lives
@@ -109,14 +110,17 @@ type Mesh struct {
 	wheel   [][]arrival
 	inWheel int
 
-	// Per-cycle scheduling scratch, reused across cycles and Runs.
-	epoch      uint64
-	stamp      []uint64 // stamp[ri] == epoch: ri is in active this cycle
-	active     []int32
-	nextActive []int32
+	// Per-cycle scheduling: bit ri of cur is set if router ri acts in the
+	// current cycle, of next if it has work in the next one (anyNext: some
+	// bit of next is set). Routers are visited in ascending order by
+	// walking the bits, so no list needs sorting.
+	cur, next1 []uint64
+	anyNext    bool
 	req        []uint64 // per output port: mask of requesting input ports
-	touched    []int32  // routers that injected or granted in the last Run
-	isTouched  []bool
+	// touched has bit ri set if router ri injected or granted in the last
+	// Run: its per-Run state (arbiters, busy links, link counters) must be
+	// reset.
+	touched []uint64
 
 	stats          Stats
 	running        bool
@@ -160,6 +164,7 @@ func New(c Config) (*Mesh, error) {
 		ys:          make([]int32, nr),
 		qhead:       make([]int32, nr*c.LocalPorts),
 		qtail:       make([]int32, nr*c.LocalPorts),
+		qdue:        make([]uint64, nr*c.LocalPorts),
 		qmask:       make([]uint64, nr),
 		buf:         make([]int32, nb*c.BufferDepth),
 		bat:         make([]uint64, nb*c.BufferDepth),
@@ -176,9 +181,10 @@ func New(c Config) (*Mesh, error) {
 		creditWheel: make([][]int32, ser),
 		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
 		hopOff:      uint64(c.OffChipCycles),
-		stamp:       make([]uint64, nr),
+		cur:         make([]uint64, (nr+63)/64),
+		next1:       make([]uint64, (nr+63)/64),
+		touched:     make([]uint64, (nr+63)/64),
 		req:         make([]uint64, np),
-		isTouched:   make([]bool, nr),
 		tableCount:  make([]int32, nr),
 	}
 	for ri := range nr {
@@ -289,6 +295,18 @@ func (m *Mesh) Inject(p Packet) error {
 	if m.running {
 		return fmt.Errorf("router: Inject called during Run")
 	}
+	if err := m.check(p); err != nil {
+		return err
+	}
+	if len(m.pk) == math.MaxInt32 {
+		return fmt.Errorf("router: more than %d packets in one Run", math.MaxInt32)
+	}
+	m.pk = append(m.pk, p)
+	return nil
+}
+
+// check returns why p cannot be injected, or nil.
+func (m *Mesh) check(p Packet) error {
 	if err := m.checkEndpoint("Src", p.Src); err != nil {
 		return err
 	}
@@ -305,10 +323,31 @@ func (m *Mesh) Inject(p Packet) error {
 	if p.Inject > MaxInject {
 		return fmt.Errorf("router: Inject cycle %d exceeds MaxInject (%d)", p.Inject, uint64(MaxInject))
 	}
-	if len(m.pk) == math.MaxInt32 {
+	return nil
+}
+
+// InjectAll queues every packet of ps, in order, as Inject would. It
+// checks them all first: on an error (naming the packet) it queues none.
+func (m *Mesh) InjectAll(ps []Packet) error {
+	if m.running {
+		return fmt.Errorf("router: InjectAll called during Run")
+	}
+	if len(ps) > math.MaxInt32-len(m.pk) {
 		return fmt.Errorf("router: more than %d packets in one Run", math.MaxInt32)
 	}
-	m.pk = append(m.pk, p)
+	for i := range ps {
+		p := &ps[i]
+		// The common case, a unicast packet between valid endpoints, in
+		// one branch; anything else goes through Inject's checks.
+		if p.Group == 0 && uint32(p.Src.Router) < uint32(m.nr) && uint32(p.Dst.Router) < uint32(m.nr) &&
+			uint16(p.Src.Port) < uint16(m.nl) && uint16(p.Dst.Port) < uint16(m.nl) && p.Inject <= MaxInject {
+			continue
+		}
+		if err := m.check(*p); err != nil {
+			return fmt.Errorf("%w (packet %d of %d)", err, i, len(ps))
+		}
+	}
+	m.pk = append(m.pk, ps...)
 	return nil
 }
 
@@ -325,11 +364,13 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 	n := len(m.pk)
 	m.stats = Stats{}
 	m.lat.Reset()
-	for _, ri := range m.touched {
-		clear(m.linkFlits[ri*m.np : (ri+1)*m.np])
-		m.isTouched[ri] = false
+	for w, t := range m.touched {
+		for ; t != 0; t &= t - 1 {
+			ri := int32(w<<6 + bits.TrailingZeros64(t))
+			clear(m.linkFlits[ri*m.np : (ri+1)*m.np])
+		}
+		m.touched[w] = 0
 	}
-	m.touched = m.touched[:0]
 	if n == 0 {
 		return m.stats
 	}
@@ -346,33 +387,21 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 	for {
 		// Phase 1: collect the routers that may act at cycle c, and land
 		// the packets arriving in input buffers at c.
-		m.epoch++
-		act := m.active[:0]
-		for _, ri := range m.nextActive {
-			act = m.mark(act, ri)
-		}
-		m.nextActive = m.nextActive[:0]
+		cur := m.cur
+		m.cur, m.next1 = m.next1, cur
+		cur = m.cur
+		m.anyNext = false
 		for ; wi < n && m.pk[m.order[wi]].Inject <= c; wi++ {
-			act = m.mark(act, m.pk[m.order[wi]].Src.Router)
+			ri := m.pk[m.order[wi]].Src.Router
+			cur[ri>>6] |= 1 << uint(ri&63)
 		}
 		slot := &m.wheel[c%size]
 		for _, a := range *slot {
 			m.push(a.bi, a.ri, a.pi, c)
-			act = m.mark(act, a.ri)
+			cur[a.ri>>6] |= 1 << uint(a.ri&63)
 		}
 		m.inWheel -= len(*slot)
 		*slot = (*slot)[:0]
-		if m.stepEveryCycle {
-			act = act[:0]
-			for ri := range m.nr {
-				if m.visitDescending {
-					ri = m.nr - 1 - ri
-				}
-				act = append(act, ri)
-			}
-		} else {
-			slices.Sort(act)
-		}
 
 		// Phase 2: each router injects and arbitrates. A router writes
 		// only its own buffers, arbiters and output links, the reserved
@@ -380,10 +409,21 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		// later cycles, so visiting order does not change the result;
 		// ascending order makes the delivery order (router, port) within a
 		// cycle.
-		for _, ri := range act {
-			delivered += m.evaluate(ri, c, deliver)
+		if m.stepEveryCycle {
+			for ri := range m.nr {
+				if m.visitDescending {
+					ri = m.nr - 1 - ri
+				}
+				delivered += m.evaluate(ri, c, deliver)
+			}
+		} else {
+			for w, b := range cur {
+				for ; b != 0; b &= b - 1 {
+					delivered += m.evaluate(int32(w<<6+bits.TrailingZeros64(b)), c, deliver)
+				}
+			}
 		}
-		m.active = act
+		clear(cur)
 
 		// Phase 3: credits of packets whose tail left a buffer at c become
 		// visible at c+1.
@@ -397,7 +437,7 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		if delivered == m.expect {
 			break
 		}
-		if len(m.nextActive) > 0 || m.stepEveryCycle {
+		if m.anyNext || m.stepEveryCycle {
 			c++
 			continue
 		}
@@ -470,6 +510,7 @@ func (m *Mesh) prepare() {
 			m.next[t] = pi
 		} else {
 			m.qhead[ei] = pi
+			m.qdue[ei] = p.Inject
 			m.qmask[p.Src.Router] |= 1 << uint(p.Src.Port)
 		}
 		m.qtail[ei] = pi
@@ -485,8 +526,8 @@ func (m *Mesh) byInject(a, b int32) int {
 
 // finish checks that the mesh is empty and resets it for the next Run.
 func (m *Mesh) finish() {
-	if m.inWheel != 0 || len(m.nextActive) != 0 {
-		panic(fmt.Sprintf("router: internal error: %d packets in flight and %d routers busy after the last delivery", m.inWheel, len(m.nextActive)))
+	if m.inWheel != 0 || m.anyNext {
+		panic(fmt.Sprintf("router: internal error: %d packets in flight and routers busy (%v) after the last delivery", m.inWheel, m.anyNext))
 	}
 	// Credits still on their way back after the last delivery.
 	for i, cs := range m.creditWheel {
@@ -496,12 +537,15 @@ func (m *Mesh) finish() {
 		m.creditWheel[i] = cs[:0]
 	}
 	m.inCredit = 0
-	for _, ri := range m.touched {
-		lo, hi := ri*m.np, (ri+1)*m.np
-		clear(m.rr[lo:hi])
-		clear(m.outFree[lo:hi])
-		clear(m.inFree[lo:hi])
-		clear(m.injFree[ri*m.nl : (ri+1)*m.nl])
+	for w, t := range m.touched {
+		for ; t != 0; t &= t - 1 {
+			ri := int32(w<<6 + bits.TrailingZeros64(t))
+			lo, hi := ri*m.np, (ri+1)*m.np
+			clear(m.rr[lo:hi])
+			clear(m.outFree[lo:hi])
+			clear(m.inFree[lo:hi])
+			clear(m.injFree[ri*m.nl : (ri+1)*m.nl])
+		}
 	}
 	m.stats.DrainCycles = m.stats.LastArrival - m.stats.DrainCycles
 	if checkInvariants {
@@ -511,22 +555,10 @@ func (m *Mesh) finish() {
 	m.running = false
 }
 
-// mark appends ri to act unless it is already there this cycle.
-func (m *Mesh) mark(act []int32, ri int32) []int32 {
-	if m.stamp[ri] != m.epoch {
-		m.stamp[ri] = m.epoch
-		act = append(act, ri)
-	}
-	return act
-}
-
 // touch records that router ri changed per-Run state (arbiters, busy
 // links, link counters) that must be reset.
 func (m *Mesh) touch(ri int32) {
-	if !m.isTouched[ri] {
-		m.isTouched[ri] = true
-		m.touched = append(m.touched, ri)
-	}
+	m.touched[ri>>6] |= 1 << uint(ri&63)
 }
 
 // push appends packet pi to input buffer bi of router ri at cycle c.
@@ -581,17 +613,19 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 	for q := m.qmask[ri]; q != 0; q &= q - 1 {
 		l := int32(bits.TrailingZeros64(q))
 		ei := ri*m.nl + l
-		pi := m.qhead[ei]
-		inj := m.pk[pi].Inject
+		inj := m.qdue[ei]
 		bi := base + NumMeshPorts + l
 		if inj > c || m.injFree[ei] > c || m.reserved[bi]+m.flits > depth {
 			continue
 		}
+		pi := m.qhead[ei]
 		nx := m.next[pi]
 		m.qhead[ei] = nx
 		if nx < 0 {
 			m.qtail[ei] = -1
 			m.qmask[ri] &^= 1 << uint(l)
+		} else {
+			m.qdue[ei] = m.pk[nx].Inject
 		}
 		wait := c - inj
 		m.stats.StallCycles += wait
@@ -687,26 +721,30 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 			m.schedule(c+lat+m.rc, pi, nbi, nri)
 			continue
 		}
-		d := Delivery{Packet: m.pk[pi], Arrive: c + m.ser - 1 + m.ejC}
-		d.Packet.Dst = Endpoint{Router: ri, Port: int16(out - NumMeshPorts)}
-		lat := d.Arrive - d.Packet.Inject
+		arrive := c + m.ser - 1 + m.ejC
+		lat := arrive - m.pk[pi].Inject
 		s := &m.stats
 		s.Packets++
 		s.LatencySum += lat
 		s.LatencyMax = max(s.LatencyMax, lat)
-		s.LastArrival = max(s.LastArrival, d.Arrive)
+		s.LastArrival = max(s.LastArrival, arrive)
 		m.lat.Add(lat)
-		if checkInvariants {
-			m.countDelivery(pi, d)
-		}
 		delivered++
-		if deliver != nil {
-			deliver(d)
+		if checkInvariants || deliver != nil {
+			d := Delivery{Packet: m.pk[pi], Arrive: arrive}
+			d.Packet.Dst = Endpoint{Router: ri, Port: int16(out - NumMeshPorts)}
+			if checkInvariants {
+				m.countDelivery(pi, d)
+			}
+			if deliver != nil {
+				deliver(d)
+			}
 		}
 	}
 
 	if m.occ[ri] != 0 || m.queueDue(ri, c+1) {
-		m.nextActive = append(m.nextActive, ri)
+		m.next1[ri>>6] |= 1 << uint(ri&63)
+		m.anyNext = true
 	}
 	return delivered
 }
@@ -751,7 +789,7 @@ func (m *Mesh) LinkUtilization(ri int32, out Port, cycles uint64) float64 {
 func (m *Mesh) queueDue(ri int32, t uint64) bool {
 	for q := m.qmask[ri]; q != 0; q &= q - 1 {
 		l := int32(bits.TrailingZeros64(q))
-		if m.pk[m.qhead[ri*m.nl+l]].Inject <= t {
+		if m.qdue[ri*m.nl+l] <= t {
 			return true
 		}
 	}

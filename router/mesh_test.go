@@ -712,3 +712,56 @@ func TestPickRoundRobin(t *testing.T) {
 		}
 	}
 }
+
+// TestInjectAll checks that InjectAll queues what Inject would, and that a
+// bad packet anywhere in the batch is named and queues nothing.
+func TestInjectAll(t *testing.T) {
+	cfg := withFlits(testConfig(8, 4, 4, 6, 2, 3, 1, 1, XY), 3, 1, 1)
+	one, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	g1 := randomGroups(t, one, rng, 6, 5)
+	rng = rand.New(rand.NewPCG(5, 6))
+	g2 := randomGroups(t, all, rng, 6, 5)
+	if !slices.Equal(g1, g2) {
+		t.Fatal("the two meshes got different groups")
+	}
+	pkts := mixedTraffic(one, 4, g1, 500, 100)
+	want, wantSt := runOn(t, one, pkts)
+	if err := all.InjectAll(pkts); err != nil {
+		t.Fatal(err)
+	}
+	var got []Delivery
+	st := all.Run(func(d Delivery) { got = append(got, d) })
+	if !slices.Equal(got, want) || st != wantSt {
+		t.Errorf("InjectAll then Run differs from Inject one by one (%d vs %d deliveries)", len(got), len(want))
+	}
+
+	ok := ep(5, 1)
+	bad := []struct {
+		p    Packet
+		want string
+	}{
+		{Packet{Src: ep(32, 0), Dst: ok}, "Src.Router 32 outside [0, 32)"},
+		{Packet{Src: ok, Dst: ep(0, 4)}, "Dst.Port 4 outside [0, 4)"},
+		{Packet{Src: ok, Dst: ep(0, -1)}, "Dst.Port -1"},
+		{Packet{Src: ok, Dst: ok, Inject: MaxInject + 1}, "exceeds MaxInject"},
+		{Packet{Src: ok, Group: 99}, "Group 99 is not a multicast group"},
+	}
+	for _, tc := range bad {
+		err := all.InjectAll([]Packet{{Src: ok, Dst: ok}, tc.p})
+		if err == nil || !strings.HasPrefix(err.Error(), "router: ") || !strings.Contains(err.Error(), tc.want) ||
+			!strings.Contains(err.Error(), "packet 1 of 2") {
+			t.Errorf("InjectAll with %+v: error %v, want one naming packet 1 of 2 and %q", tc.p, err, tc.want)
+		}
+		if all.Pending() != 0 {
+			t.Fatalf("InjectAll queued %d packets of a bad batch, want 0", all.Pending())
+		}
+	}
+}
