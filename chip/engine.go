@@ -106,7 +106,8 @@ type core struct {
 	tgt      []uint16
 	nnz      []int32 // non-zero weights per row: effective synaptic ops per event
 	model    neuron.Model
-	acc      []int32 // synaptic input accumulated for this timestep
+	acc      []int32  // synaptic input accumulated for this timestep
+	lanes    []uint64 // scratch of addRowsSWAR, allocated on first use
 
 	// Events are source ids; bit 31 marks a negative spike. Graded events
 	// are source<<8 | magnitude.
@@ -577,12 +578,9 @@ type meshStep struct {
 // latency distribution and per-link flit counts in st.
 func (s *Simulator) routeStep(mesh *router.Mesh, st *meshStep) {
 	st.mergeRuns()
-	for _, p := range st.pk {
-		if err := mesh.Inject(p); err != nil {
-			st.err = fmt.Errorf("chip: %w", err)
-			mesh.Run(nil) // flush what was queued, so the mesh is clean for reuse
-			return
-		}
+	if err := mesh.InjectAll(st.pk); err != nil {
+		st.err = fmt.Errorf("chip: %w", err) // nothing was queued: the mesh stays clean
+		return
 	}
 	st.stats = mesh.Run(nil)
 	st.hist.Reset()
@@ -909,14 +907,25 @@ func (s *Simulator) computeCore(c *core) {
 	if c.srcRow == nil {
 		// Dense rows: one weight row per event; integer adds, so the order
 		// of events is irrelevant.
+		var neg uint32
 		for _, e := range c.in {
-			a := int(e &^ negSpike)
-			if e&negSpike != 0 {
-				subRow(acc, c.w[a*n:a*n+n])
-			} else {
-				addRow(acc, c.w[a*n:a*n+n])
+			neg |= e
+			ops += uint64(c.nnz[e&^negSpike])
+		}
+		if neg&negSpike == 0 && len(c.in) > 1 && n >= 8 {
+			if len(c.lanes) < n/8*2 {
+				c.lanes = make([]uint64, n/8*2)
 			}
-			ops += uint64(c.nnz[a])
+			addRowsSWAR(acc, c.w, n, c.in, c.lanes)
+		} else {
+			for _, e := range c.in {
+				a := int(e &^ negSpike)
+				if e&negSpike != 0 {
+					subRow(acc, c.w[a*n:a*n+n])
+				} else {
+					addRow(acc, c.w[a*n:a*n+n])
+				}
+			}
 		}
 		for _, e := range c.inGraded {
 			a, mag := int(e>>8), int32(e&0xff)
