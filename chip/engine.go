@@ -123,6 +123,9 @@ type core struct {
 	// for a dense next layer, fanGrp per neuron otherwise); 0 = none.
 	grp    router.GroupID
 	fanGrp []router.GroupID
+	// destHops sums the unicast hops (x, y, off-chip) from this core to
+	// every core of dests: what one spike's packets add to the counts.
+	destHops [3]uint64
 
 	// per-timestep outputs of the compute phase
 	synOps, macs, memBits uint64
@@ -224,6 +227,18 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	if cfg.Delivery == Multicast {
 		if err := s.buildGroups(); err != nil {
 			return nil, err
+		}
+	}
+	for ci := -1; ci < len(s.cores); ci++ {
+		c, from := &s.host, s.m.Host
+		if ci >= 0 {
+			c, from = &s.cores[ci], s.cores[ci].ep
+		}
+		for _, di := range c.dests {
+			hx, hy, off := s.packetHops(from, int(di))
+			c.destHops[0] += hx
+			c.destHops[1] += hy
+			c.destHops[2] += off
 		}
 	}
 	L := len(net.Layers)
@@ -697,8 +712,8 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		}
 		for _, di := range dests {
 			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: tag})
-			s.countPacket(host, len(s.cores), int(di), s.m.Host)
 		}
+		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
 		host.HostPackets += uint64(len(dests))
 	}
 	st.runs = append(st.runs[:0], 0, len(st.pk))
@@ -778,8 +793,8 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 			}
 			for _, di := range dests {
 				st.pk = append(st.pk, router.Packet{Src: c.ep, Dst: s.cores[di].ep, Inject: emit, Tag: tag})
-				s.countPacket(cc, ci, int(di), c.ep)
 			}
+			s.countPackets(cc, ci, c, dests, c.ep)
 			cc.Packets += uint64(len(dests))
 		}
 	}
@@ -812,22 +827,41 @@ func (s *Simulator) offChip(a, b int32) (x, y int) {
 	return max(x, -x), max(y, -y)
 }
 
-// countPacket charges a packet's hops to its source (dimension-order
-// routes are minimal, so a unicast packet makes exactly the Manhattan
-// distance) and records it for placement when traffic is tracked.
-func (s *Simulator) countPacket(src *energy.Counts, si, di int, from router.Endpoint) {
+// packetHops returns the mesh hops along X and Y and the chip-to-chip
+// hops of a unicast packet from an endpoint to core di: dimension-order
+// routes are minimal, so it makes exactly the Manhattan distance, and
+// chip-to-chip links are priced as off-chip hops, not mesh hops.
+func (s *Simulator) packetHops(from router.Endpoint, di int) (x, y, off uint64) {
 	to := s.cores[di].ep.Router
 	hx, hy := s.mesh.Hops(from.Router, to)
 	if s.board {
-		// Chip-to-chip links are priced as off-chip hops, not mesh hops.
 		ox, oy := s.offChip(from.Router, to)
-		hx, hy = hx-ox, hy-oy
-		src.OffChipHops += uint64(ox + oy)
+		return uint64(hx - ox), uint64(hy - oy), uint64(ox + oy)
 	}
-	src.HopsX += uint64(hx)
-	src.HopsY += uint64(hy)
+	return uint64(hx), uint64(hy), 0
+}
+
+// countPackets charges the hops of one unicast packet to each core of
+// dests to their source c (core si) and records them for placement when
+// traffic is tracked. Sources with one destination list for every neuron
+// use the sums precomputed in destHops.
+func (s *Simulator) countPackets(src *energy.Counts, si int, c *core, dests []int32, from router.Endpoint) {
+	if c.fanStart == nil {
+		src.HopsX += c.destHops[0]
+		src.HopsY += c.destHops[1]
+		src.OffChipHops += c.destHops[2]
+	} else {
+		for _, di := range dests {
+			hx, hy, off := s.packetHops(from, int(di))
+			src.HopsX += hx
+			src.HopsY += hy
+			src.OffChipHops += off
+		}
+	}
 	if s.traffic != nil {
-		s.traffic[si*len(s.cores)+di]++
+		for _, di := range dests {
+			s.traffic[si*len(s.cores)+int(di)]++
+		}
 	}
 }
 
