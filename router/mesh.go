@@ -94,10 +94,14 @@ type Mesh struct {
 	injFree   []uint64 // per endpoint: first cycle its injection link is free
 	linkFlits []uint64 // per output port: flits sent in the last Run
 
-	// Credits in flight back to upstream senders: buffer indices whose
-	// packet finishes leaving at cycle t sit in creditWheel[t%ser].
-	creditWheel [][]int32
-	inCredit    int
+	// creditAt is, per input buffer, the cycle at which the credits of the
+	// packet that last left it become usable upstream (0: none pending).
+	// A buffer sends at most one packet per SerializationCycles, so at
+	// most one return is pending; it is applied when the buffer's room is
+	// next checked (room), when the buffer next sends, or at the end of
+	// the Run. Nothing waits for a credit without keeping its router
+	// active, so the clock can skip over pending returns.
+	creditAt []uint64
 
 	// Multicast groups (index g-1) and their routing-table entries.
 	groups     []group
@@ -178,7 +182,7 @@ func New(c Config) (*Mesh, error) {
 		outFree:     make([]uint64, nb),
 		injFree:     make([]uint64, nr*c.LocalPorts),
 		linkFlits:   make([]uint64, nb),
-		creditWheel: make([][]int32, ser),
+		creditAt:    make([]uint64, nb),
 		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
 		hopOff:      uint64(c.OffChipCycles),
 		cur:         make([]uint64, (nr+63)/64),
@@ -425,15 +429,6 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		}
 		clear(cur)
 
-		// Phase 3: credits of packets whose tail left a buffer at c become
-		// visible at c+1.
-		cs := &m.creditWheel[c%m.ser]
-		for _, bi := range *cs {
-			m.reserved[bi] -= m.flits
-		}
-		m.inCredit -= len(*cs)
-		*cs = (*cs)[:0]
-
 		if delivered == m.expect {
 			break
 		}
@@ -441,20 +436,11 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 			c++
 			continue
 		}
-		// Nothing is buffered: jump to the next arrival, injection or
-		// credit return.
+		// Nothing is buffered: jump to the next arrival or injection.
 		nc := uint64(math.MaxUint64)
 		if m.inWheel > 0 {
 			for k := uint64(1); k < size; k++ {
 				if len(m.wheel[(c+k)%size]) > 0 {
-					nc = c + k
-					break
-				}
-			}
-		}
-		if m.inCredit > 0 {
-			for k := uint64(1); k < m.ser && c+k < nc; k++ {
-				if len(m.creditWheel[(c+k)%m.ser]) > 0 {
 					nc = c + k
 					break
 				}
@@ -529,14 +515,6 @@ func (m *Mesh) finish() {
 	if m.inWheel != 0 || m.anyNext {
 		panic(fmt.Sprintf("router: internal error: %d packets in flight and routers busy (%v) after the last delivery", m.inWheel, m.anyNext))
 	}
-	// Credits still on their way back after the last delivery.
-	for i, cs := range m.creditWheel {
-		for _, bi := range cs {
-			m.reserved[bi] -= m.flits
-		}
-		m.creditWheel[i] = cs[:0]
-	}
-	m.inCredit = 0
 	for w, t := range m.touched {
 		for ; t != 0; t &= t - 1 {
 			ri := int32(w<<6 + bits.TrailingZeros64(t))
@@ -545,6 +523,13 @@ func (m *Mesh) finish() {
 			clear(m.outFree[lo:hi])
 			clear(m.inFree[lo:hi])
 			clear(m.injFree[ri*m.nl : (ri+1)*m.nl])
+			// Credits still on their way back after the last delivery.
+			for bi := lo; bi < hi; bi++ {
+				if m.creditAt[bi] != 0 {
+					m.reserved[bi] -= m.flits
+					m.creditAt[bi] = 0
+				}
+			}
 		}
 	}
 	m.stats.DrainCycles = m.stats.LastArrival - m.stats.DrainCycles
@@ -615,7 +600,7 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		ei := ri*m.nl + l
 		inj := m.qdue[ei]
 		bi := base + NumMeshPorts + l
-		if inj > c || m.injFree[ei] > c || m.reserved[bi]+m.flits > depth {
+		if inj > c || m.injFree[ei] > c || !m.room(bi, c) {
 			continue
 		}
 		pi := m.qhead[ei]
@@ -675,7 +660,7 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		if out < NumMeshPorts {
 			nri = m.neighbor(ri, out)
 			nbi = nri*m.np + int32(out.Opposite())
-			if m.reserved[nbi]+m.flits > depth {
+			if !m.room(nbi, c) {
 				m.stats.BackPressureStalls += uint64(bits.OnesCount64(reqs))
 				continue // no room downstream: every requester stalls
 			}
@@ -698,9 +683,12 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 			// The tail leaves at c+ser-1; the credits are usable at c+ser.
 			m.pop(bi, ri)
 			m.inFree[bi] = c + m.ser
-			cs := &m.creditWheel[(c+m.ser-1)%m.ser]
-			*cs = append(*cs, bi)
-			m.inCredit++
+			if m.creditAt[bi] != 0 {
+				// The previous packet's credits (due by now: inFree
+				// spaces sends by SerializationCycles) were never asked for.
+				m.reserved[bi] -= m.flits
+			}
+			m.creditAt[bi] = c + m.ser
 		}
 
 		if out < NumMeshPorts {
@@ -747,6 +735,16 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		m.anyNext = true
 	}
 	return delivered
+}
+
+// room reports whether input buffer bi has room for a whole packet at
+// cycle c, after applying its pending credit return if it is due.
+func (m *Mesh) room(bi int32, c uint64) bool {
+	if t := m.creditAt[bi]; t != 0 && t <= c {
+		m.reserved[bi] -= m.flits
+		m.creditAt[bi] = 0
+	}
+	return m.reserved[bi]+m.flits <= m.depth
 }
 
 // pop removes the head of input buffer bi of router ri.
