@@ -36,9 +36,9 @@ func (m *Mesh) checkExactlyOnce() {
 			panic(fmt.Sprintf("router: invariant: packet %d delivered %d times, want %d", pi, m.got[pi], want))
 		}
 	}
-	for bi, r := range m.reserved {
-		if r != 0 || m.bcount[bi] != 0 || m.remain[bi] != 0 {
-			panic(fmt.Sprintf("router: invariant: buffer %d holds %d packets, %d reserved flits, remain %b after Run", bi, m.bcount[bi], r, m.remain[bi]))
+	for bi, b := range m.ins {
+		if b.reserved != 0 || b.count != 0 || b.remain != 0 || b.creditAt != 0 {
+			panic(fmt.Sprintf("router: invariant: buffer %d holds %d packets, %d reserved flits, remain %b, credit due at %d after Run", bi, b.count, b.reserved, b.remain, b.creditAt))
 		}
 	}
 }

@@ -67,41 +67,24 @@ type Mesh struct {
 
 	order []int32 // pi sorted by (Inject, pi): the injection wake-up order
 
-	// Injection queues, indexed by ei = ri*nl + port; -1 when empty.
-	qhead, qtail []int32
-	qdue         []uint64 // Inject cycle of the queue's head packet
-	qmask        []uint64 // per router: bit l set if queue l is non-empty
-
-	// Input buffers, indexed by bi = ri*np + port. Buffer bi's ring lives
-	// in buf[bi*depth : (bi+1)*depth] (a ring of packets, at most depth of
-	// them); bat holds the cycle each entry landed.
-	buf    []int32
-	bat    []uint64
-	bhead  []int32
-	bcount []int32
-	// reserved counts, per input buffer, the flits in it, in flight to it,
-	// and those whose credits have not come back yet. An upstream sender
-	// may send a packet only while reserved + PacketFlits <= depth.
-	reserved []int32
-	occ      []uint64 // per router: bit p set if input buffer p is non-empty
-	// remain is, per input buffer, the output ports its head packet still
-	// has to be sent through (0: not routed yet).
-	remain []uint64
-	inFree []uint64 // per input buffer: first cycle its next head may compete
-
-	rr        []uint8  // round-robin pointer per output port, index oi = ri*np + out
-	outFree   []uint64 // per output port: first cycle it may be granted again
-	injFree   []uint64 // per endpoint: first cycle its injection link is free
-	linkFlits []uint64 // per output port: flits sent in the last Run
-
-	// creditAt is, per input buffer, the cycle at which the credits of the
-	// packet that last left it become usable upstream (0: none pending).
-	// A buffer sends at most one packet per SerializationCycles, so at
-	// most one return is pending; it is applied when the buffer's room is
-	// next checked (room), when the buffer next sends, or at the end of
-	// the Run. Nothing waits for a credit without keeping its router
-	// active, so the clock can skip over pending returns.
-	creditAt []uint64
+	// The state a router reads and writes together sits together: one
+	// record per injection queue, input buffer and output port (the
+	// per-port records of router ri are ri*np ... ri*np+np-1), so a
+	// router's cycle touches a few cache lines and each access costs one
+	// bounds check.
+	queues []injQueue // indexed by ei = ri*nl + port
+	qmask  []uint64   // per router: bit l set if queue l is non-empty
+	// Per router: dueMask has bit l set if queue l's head was due when
+	// last looked at (it stays due); rdue is the earliest due cycle of
+	// the other non-empty queues (MaxUint64: none), when dueMask must be
+	// refreshed. Routers skip queues that are not due at no cost.
+	dueMask []uint64
+	rdue    []uint64
+	ins    []inBuf    // input buffers, indexed by bi = ri*np + port
+	// Buffer bi's ring of packets lives in slots[bi*depth : (bi+1)*depth].
+	slots []slot
+	occ   []uint64  // per router: bit p set if input buffer p is non-empty
+	outs  []outPort // output ports, indexed by oi = ri*np + out
 
 	// Multicast groups (index g-1) and their routing-table entries.
 	groups     []group
@@ -135,6 +118,48 @@ type Mesh struct {
 	visitDescending bool
 }
 
+// injQueue is the injection queue of one endpoint: a list of packets
+// linked through Mesh.next, in order of Inject.
+type injQueue struct {
+	head, tail int32  // first and last packet, -1 when empty
+	due        uint64 // Inject cycle of the head packet
+	free       uint64 // first cycle the injection link is free
+}
+
+// inBuf is one input buffer.
+type inBuf struct {
+	head, count int32 // ring position and length in Mesh.slots
+	// reserved counts the flits in the buffer, in flight to it, and those
+	// whose credits have not come back yet. An upstream sender may send a
+	// packet only while reserved + PacketFlits <= depth.
+	reserved int32
+	// remain is the output ports the head packet still has to be sent
+	// through (0: not routed yet).
+	remain uint64
+	free   uint64 // first cycle the next head may compete
+	// creditAt is the cycle at which the credits of the packet that last
+	// left become usable upstream (0: none pending). A buffer sends at
+	// most one packet per SerializationCycles, so at most one return is
+	// pending; it is applied when the buffer's room is next checked
+	// (room), when the buffer next sends, or at the end of the Run.
+	// Nothing waits for a credit without keeping its router active, so
+	// the clock can skip over pending returns.
+	creditAt uint64
+}
+
+// slot is one entry of an input buffer: a packet and the cycle it landed.
+type slot struct {
+	at uint64
+	pi int32
+}
+
+// outPort is one output port of a router.
+type outPort struct {
+	free  uint64 // first cycle it may be granted again
+	flits uint64 // flits sent in the last Run
+	rr    uint32 // round-robin pointer: the input port that wins ties next
+}
+
 // arrival is a packet in flight to input buffer bi of router ri.
 type arrival struct {
 	pi, bi, ri int32
@@ -166,23 +191,14 @@ func New(c Config) (*Mesh, error) {
 		ser:         uint64(ser),
 		xs:          make([]int32, nr),
 		ys:          make([]int32, nr),
-		qhead:       make([]int32, nr*c.LocalPorts),
-		qtail:       make([]int32, nr*c.LocalPorts),
-		qdue:        make([]uint64, nr*c.LocalPorts),
+		queues:      make([]injQueue, nr*c.LocalPorts),
 		qmask:       make([]uint64, nr),
-		buf:         make([]int32, nb*c.BufferDepth),
-		bat:         make([]uint64, nb*c.BufferDepth),
-		bhead:       make([]int32, nb),
-		bcount:      make([]int32, nb),
-		reserved:    make([]int32, nb),
+		dueMask:     make([]uint64, nr),
+		rdue:        make([]uint64, nr),
+		ins:         make([]inBuf, nb),
+		slots:       make([]slot, nb*c.BufferDepth),
 		occ:         make([]uint64, nr),
-		remain:      make([]uint64, nb),
-		inFree:      make([]uint64, nb),
-		rr:          make([]uint8, nb),
-		outFree:     make([]uint64, nb),
-		injFree:     make([]uint64, nr*c.LocalPorts),
-		linkFlits:   make([]uint64, nb),
-		creditAt:    make([]uint64, nb),
+		outs:        make([]outPort, nb),
 		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
 		hopOff:      uint64(c.OffChipCycles),
 		cur:         make([]uint64, (nr+63)/64),
@@ -195,8 +211,11 @@ func New(c Config) (*Mesh, error) {
 		m.xs[ri] = int32(ri % c.Width)
 		m.ys[ri] = int32(ri / c.Width)
 	}
-	for i := range m.qhead {
-		m.qhead[i], m.qtail[i] = -1, -1
+	for i := range m.queues {
+		m.queues[i].head, m.queues[i].tail = -1, -1
+	}
+	for ri := range m.rdue {
+		m.rdue[ri] = math.MaxUint64
 	}
 	if c.ChipWidth > 0 {
 		m.offchip = make([]bool, nr*NumMeshPorts)
@@ -371,7 +390,9 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 	for w, t := range m.touched {
 		for ; t != 0; t &= t - 1 {
 			ri := int32(w<<6 + bits.TrailingZeros64(t))
-			clear(m.linkFlits[ri*m.np : (ri+1)*m.np])
+			for oi := ri * m.np; oi < (ri+1)*m.np; oi++ {
+				m.outs[oi].flits = 0
+			}
 		}
 		m.touched[w] = 0
 	}
@@ -490,16 +511,16 @@ func (m *Mesh) prepare() {
 	}
 	for _, pi := range m.order {
 		p := &m.pk[pi]
-		ei := p.Src.Router*m.nl + int32(p.Src.Port)
+		q := &m.queues[p.Src.Router*m.nl+int32(p.Src.Port)]
 		m.next[pi] = -1
-		if t := m.qtail[ei]; t >= 0 {
-			m.next[t] = pi
+		if q.tail >= 0 {
+			m.next[q.tail] = pi
 		} else {
-			m.qhead[ei] = pi
-			m.qdue[ei] = p.Inject
+			q.head, q.due = pi, p.Inject
 			m.qmask[p.Src.Router] |= 1 << uint(p.Src.Port)
+			m.rdue[p.Src.Router] = min(m.rdue[p.Src.Router], p.Inject)
 		}
-		m.qtail[ei] = pi
+		q.tail = pi
 	}
 }
 
@@ -518,18 +539,20 @@ func (m *Mesh) finish() {
 	for w, t := range m.touched {
 		for ; t != 0; t &= t - 1 {
 			ri := int32(w<<6 + bits.TrailingZeros64(t))
-			lo, hi := ri*m.np, (ri+1)*m.np
-			clear(m.rr[lo:hi])
-			clear(m.outFree[lo:hi])
-			clear(m.inFree[lo:hi])
-			clear(m.injFree[ri*m.nl : (ri+1)*m.nl])
-			// Credits still on their way back after the last delivery.
-			for bi := lo; bi < hi; bi++ {
-				if m.creditAt[bi] != 0 {
-					m.reserved[bi] -= m.flits
-					m.creditAt[bi] = 0
+			for i := ri * m.np; i < (ri+1)*m.np; i++ {
+				o, b := &m.outs[i], &m.ins[i]
+				o.rr, o.free = 0, 0
+				b.free = 0
+				if b.creditAt != 0 {
+					// Credits still on their way back after the last delivery.
+					b.reserved -= m.flits
+					b.creditAt = 0
 				}
 			}
+			for ei := ri * m.nl; ei < (ri+1)*m.nl; ei++ {
+				m.queues[ei].free = 0
+			}
+			m.dueMask[ri], m.rdue[ri] = 0, math.MaxUint64
 		}
 	}
 	m.stats.DrainCycles = m.stats.LastArrival - m.stats.DrainCycles
@@ -548,17 +571,16 @@ func (m *Mesh) touch(ri int32) {
 
 // push appends packet pi to input buffer bi of router ri at cycle c.
 func (m *Mesh) push(bi, ri, pi int32, c uint64) {
-	n := m.bcount[bi]
-	if n >= m.depth {
+	b := &m.ins[bi]
+	if b.count >= m.depth {
 		panic(fmt.Sprintf("router: internal error: input buffer %d of router %d overflows at cycle %d (credit accounting)", bi-ri*m.np, ri, c))
 	}
-	slot := m.bhead[bi] + n
-	if slot >= m.depth {
-		slot -= m.depth
+	k := b.head + b.count
+	if k >= m.depth {
+		k -= m.depth
 	}
-	m.buf[bi*m.depth+slot] = pi
-	m.bat[bi*m.depth+slot] = c
-	m.bcount[bi] = n + 1
+	m.slots[bi*m.depth+k] = slot{at: c, pi: pi}
+	b.count++
 	m.occ[ri] |= 1 << uint(bi-ri*m.np)
 }
 
@@ -590,57 +612,63 @@ func (m *Mesh) route(ri int32, x, y int, pi int32) uint64 {
 // returns the number of deliveries it made.
 func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 	base := ri * m.np
-	depth := m.depth
+	ins := m.ins[base : base+m.np]
+	outs := m.outs[base : base+m.np]
 
 	// Injection links: the head of each queue moves if it is due, the
 	// link has finished sending the previous packet, and the local input
 	// buffer has room for the whole packet.
-	for q := m.qmask[ri]; q != 0; q &= q - 1 {
+	if m.rdue[ri] <= c {
+		m.refreshDue(ri, c)
+	}
+	for q := m.dueMask[ri]; q != 0; q &= q - 1 {
 		l := int32(bits.TrailingZeros64(q))
-		ei := ri*m.nl + l
-		inj := m.qdue[ei]
-		bi := base + NumMeshPorts + l
-		if inj > c || m.injFree[ei] > c || !m.room(bi, c) {
+		iq := &m.queues[ri*m.nl+l]
+		b := &ins[NumMeshPorts+l]
+		inj := iq.due
+		if iq.free > c || !m.room(b, c) {
 			continue
 		}
-		pi := m.qhead[ei]
+		pi := iq.head
 		nx := m.next[pi]
-		m.qhead[ei] = nx
+		iq.head = nx
 		if nx < 0 {
-			m.qtail[ei] = -1
+			iq.tail = -1
 			m.qmask[ri] &^= 1 << uint(l)
-		} else {
-			m.qdue[ei] = m.pk[nx].Inject
+			m.dueMask[ri] &^= 1 << uint(l)
+		} else if iq.due = m.pk[nx].Inject; iq.due > c {
+			m.dueMask[ri] &^= 1 << uint(l)
+			m.rdue[ri] = min(m.rdue[ri], iq.due)
 		}
 		wait := c - inj
 		m.stats.StallCycles += wait
 		m.stats.InjectStallCycles += wait
-		m.reserved[bi] += m.flits
-		m.injFree[ei] = c + m.ser
+		b.reserved += m.flits
+		iq.free = c + m.ser
 		m.touch(ri)
 		if land := c + m.injC + m.rc; land == c {
-			m.push(bi, ri, pi, c)
+			m.push(base+NumMeshPorts+l, ri, pi, c)
 		} else {
-			m.schedule(land, pi, bi, ri)
+			m.schedule(land, pi, base+NumMeshPorts+l, ri)
 		}
 	}
 
 	// Route computation: the head of every non-empty input buffer whose
 	// previous packet has left requests the output ports it still needs.
-	var outs uint64
+	var want uint64
 	x, y := int(m.xs[ri]), int(m.ys[ri])
 	for o := m.occ[ri]; o != 0; o &= o - 1 {
 		in := int32(bits.TrailingZeros64(o))
-		bi := base + in
-		if m.inFree[bi] > c {
+		b := &ins[in]
+		if b.free > c {
 			continue
 		}
-		mask := m.remain[bi]
+		mask := b.remain
 		if mask == 0 {
-			mask = m.route(ri, x, y, m.buf[bi*depth+m.bhead[bi]])
-			m.remain[bi] = mask
+			mask = m.route(ri, x, y, m.slots[(base+in)*m.depth+b.head].pi)
+			b.remain = mask
 		}
-		outs |= mask
+		want |= mask
 		for r := mask; r != 0; r &= r - 1 {
 			m.req[bits.TrailingZeros64(r)] |= 1 << uint(in)
 		}
@@ -648,51 +676,51 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 
 	// Switch allocation: each requested output grants one input.
 	delivered := 0
-	for ; outs != 0; outs &= outs - 1 {
-		out := Port(bits.TrailingZeros64(outs))
-		oi := base + int32(out)
+	for ; want != 0; want &= want - 1 {
+		out := Port(bits.TrailingZeros64(want))
+		op := &outs[out]
 		reqs := m.req[out]
 		m.req[out] = 0
-		if m.outFree[oi] > c {
+		if op.free > c {
 			continue // the link is still sending the previous packet
 		}
 		var nri, nbi int32
 		if out < NumMeshPorts {
 			nri = m.neighbor(ri, out)
 			nbi = nri*m.np + int32(out.Opposite())
-			if !m.room(nbi, c) {
+			if !m.room(&m.ins[nbi], c) {
 				m.stats.BackPressureStalls += uint64(bits.OnesCount64(reqs))
 				continue // no room downstream: every requester stalls
 			}
 		}
-		win := pickRoundRobin(reqs, uint(m.rr[oi]))
-		nextPtr := win + 1
-		if nextPtr == uint(m.np) {
-			nextPtr = 0
+		win := pickRoundRobin(reqs, uint(op.rr))
+		op.rr = uint32(win + 1)
+		if op.rr == uint32(m.np) {
+			op.rr = 0
 		}
-		m.rr[oi] = uint8(nextPtr)
 		m.touch(ri)
-		m.outFree[oi] = c + m.ser
-		m.linkFlits[oi] += uint64(m.flits)
+		op.free = c + m.ser
+		op.flits += uint64(m.flits)
 
 		bi := base + int32(win)
-		h := bi*depth + m.bhead[bi]
-		pi := m.buf[h]
-		m.stats.StallCycles += c - m.bat[h]
-		if m.remain[bi] &^= 1 << out; m.remain[bi] == 0 {
+		b := &ins[win]
+		sl := m.slots[bi*m.depth+b.head]
+		pi := sl.pi
+		m.stats.StallCycles += c - sl.at
+		if b.remain &^= 1 << out; b.remain == 0 {
 			// The tail leaves at c+ser-1; the credits are usable at c+ser.
 			m.pop(bi, ri)
-			m.inFree[bi] = c + m.ser
-			if m.creditAt[bi] != 0 {
-				// The previous packet's credits (due by now: inFree
-				// spaces sends by SerializationCycles) were never asked for.
-				m.reserved[bi] -= m.flits
+			b.free = c + m.ser
+			if b.creditAt != 0 {
+				// The previous packet's credits (due by now: free spaces
+				// sends by SerializationCycles) were never asked for.
+				b.reserved -= m.flits
 			}
-			m.creditAt[bi] = c + m.ser
+			b.creditAt = c + m.ser
 		}
 
 		if out < NumMeshPorts {
-			m.reserved[nbi] += m.flits
+			m.ins[nbi].reserved += m.flits
 			lat := m.hopY
 			if out.IsX() {
 				lat = m.hopX
@@ -730,32 +758,30 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		}
 	}
 
-	if m.occ[ri] != 0 || m.queueDue(ri, c+1) {
+	if m.occ[ri] != 0 || m.dueMask[ri] != 0 || m.rdue[ri] <= c+1 {
 		m.next1[ri>>6] |= 1 << uint(ri&63)
 		m.anyNext = true
 	}
 	return delivered
 }
 
-// room reports whether input buffer bi has room for a whole packet at
+// room reports whether input buffer b has room for a whole packet at
 // cycle c, after applying its pending credit return if it is due.
-func (m *Mesh) room(bi int32, c uint64) bool {
-	if t := m.creditAt[bi]; t != 0 && t <= c {
-		m.reserved[bi] -= m.flits
-		m.creditAt[bi] = 0
+func (m *Mesh) room(b *inBuf, c uint64) bool {
+	if t := b.creditAt; t != 0 && t <= c {
+		b.reserved -= m.flits
+		b.creditAt = 0
 	}
-	return m.reserved[bi]+m.flits <= m.depth
+	return b.reserved+m.flits <= m.depth
 }
 
 // pop removes the head of input buffer bi of router ri.
 func (m *Mesh) pop(bi, ri int32) {
-	h := m.bhead[bi] + 1
-	if h == m.depth {
-		h = 0
+	b := &m.ins[bi]
+	if b.head++; b.head == m.depth {
+		b.head = 0
 	}
-	m.bhead[bi] = h
-	m.bcount[bi]--
-	if m.bcount[bi] == 0 {
+	if b.count--; b.count == 0 {
 		m.occ[ri] &^= 1 << uint(bi-ri*m.np)
 	}
 }
@@ -770,7 +796,7 @@ func (m *Mesh) LatencyHistogram() *Histogram { return &m.lat }
 // for a local port, over the ejection link to that endpoint. ri and out
 // must be in range.
 func (m *Mesh) LinkFlits(ri int32, out Port) uint64 {
-	return m.linkFlits[ri*m.np+int32(out)]
+	return m.outs[ri*m.np+int32(out)].flits
 }
 
 // LinkUtilization returns LinkFlits(ri, out) / (LinkWidth * cycles): the
@@ -783,15 +809,19 @@ func (m *Mesh) LinkUtilization(ri int32, out Port, cycles uint64) float64 {
 	return float64(m.LinkFlits(ri, out)) / (float64(m.cfg.linkWidth()) * float64(cycles))
 }
 
-// queueDue reports whether some injection queue of ri has a head due by t.
-func (m *Mesh) queueDue(ri int32, t uint64) bool {
-	for q := m.qmask[ri]; q != 0; q &= q - 1 {
-		l := int32(bits.TrailingZeros64(q))
-		if m.qdue[ri*m.nl+l] <= t {
-			return true
+// refreshDue moves the queues of router ri whose heads are due by cycle
+// c into dueMask and recomputes rdue from the rest.
+func (m *Mesh) refreshDue(ri int32, c uint64) {
+	rd := uint64(math.MaxUint64)
+	for q := m.qmask[ri] &^ m.dueMask[ri]; q != 0; q &= q - 1 {
+		l := bits.TrailingZeros64(q)
+		if d := m.queues[ri*m.nl+int32(l)].due; d <= c {
+			m.dueMask[ri] |= 1 << uint(l)
+		} else {
+			rd = min(rd, d)
 		}
 	}
-	return false
+	m.rdue[ri] = rd
 }
 
 // neighbor returns the router adjacent to ri through mesh port p. Routing
