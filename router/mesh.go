@@ -80,7 +80,7 @@ type Mesh struct {
 	// refreshed. Routers skip queues that are not due at no cost.
 	dueMask []uint64
 	rdue    []uint64
-	ins    []inBuf    // input buffers, indexed by bi = ri*np + port
+	ins     []inBuf // input buffers, indexed by bi = ri*np + port
 	// Buffer bi's ring of packets lives in slots[bi*depth : (bi+1)*depth].
 	slots []slot
 	occ   []uint64  // per router: bit p set if input buffer p is non-empty
@@ -176,36 +176,36 @@ func New(c Config) (*Mesh, error) {
 	nb := nr * np
 	ser := c.SerializationCycles()
 	m := &Mesh{
-		cfg:         c,
-		w:           int32(c.Width),
-		nr:          int32(nr),
-		nl:          int32(c.LocalPorts),
-		np:          int32(np),
-		depth:       int32(c.BufferDepth),
-		hopX:        uint64(c.HopCyclesX),
-		hopY:        uint64(c.HopCyclesY),
-		injC:        uint64(c.InjectCycles),
-		ejC:         uint64(c.EjectCycles),
-		rc:          uint64(c.RouterCycles),
-		flits:       int32(c.Flits()),
-		ser:         uint64(ser),
-		xs:          make([]int32, nr),
-		ys:          make([]int32, nr),
-		queues:      make([]injQueue, nr*c.LocalPorts),
-		qmask:       make([]uint64, nr),
-		dueMask:     make([]uint64, nr),
-		rdue:        make([]uint64, nr),
-		ins:         make([]inBuf, nb),
-		slots:       make([]slot, nb*c.BufferDepth),
-		occ:         make([]uint64, nr),
-		outs:        make([]outPort, nb),
-		wheel:       make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
-		hopOff:      uint64(c.OffChipCycles),
-		cur:         make([]uint64, (nr+63)/64),
-		next1:       make([]uint64, (nr+63)/64),
-		touched:     make([]uint64, (nr+63)/64),
-		req:         make([]uint64, np),
-		tableCount:  make([]int32, nr),
+		cfg:        c,
+		w:          int32(c.Width),
+		nr:         int32(nr),
+		nl:         int32(c.LocalPorts),
+		np:         int32(np),
+		depth:      int32(c.BufferDepth),
+		hopX:       uint64(c.HopCyclesX),
+		hopY:       uint64(c.HopCyclesY),
+		injC:       uint64(c.InjectCycles),
+		ejC:        uint64(c.EjectCycles),
+		rc:         uint64(c.RouterCycles),
+		flits:      int32(c.Flits()),
+		ser:        uint64(ser),
+		xs:         make([]int32, nr),
+		ys:         make([]int32, nr),
+		queues:     make([]injQueue, nr*c.LocalPorts),
+		qmask:      make([]uint64, nr),
+		dueMask:    make([]uint64, nr),
+		rdue:       make([]uint64, nr),
+		ins:        make([]inBuf, nb),
+		slots:      make([]slot, nb*c.BufferDepth),
+		occ:        make([]uint64, nr),
+		outs:       make([]outPort, nb),
+		wheel:      make([][]arrival, max(c.HopCyclesX, c.HopCyclesY, c.InjectCycles, c.OffChipCycles)+c.RouterCycles+1),
+		hopOff:     uint64(c.OffChipCycles),
+		cur:        make([]uint64, (nr+63)/64),
+		next1:      make([]uint64, (nr+63)/64),
+		touched:    make([]uint64, (nr+63)/64),
+		req:        make([]uint64, np),
+		tableCount: make([]int32, nr),
 	}
 	for ri := range nr {
 		m.xs[ri] = int32(ri % c.Width)
