@@ -192,8 +192,16 @@ type probStim struct {
 
 func (s *probStim) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
 	n := len(dst)
+	var r uint64
 	for i, t := range s.thr {
-		if s.rng.Uint64()>>32 < t {
+		// Each 64-bit draw gives two 32-bit uniforms: the high half for
+		// an even input, the low half for the next one.
+		if i&1 == 0 {
+			r = s.rng.Uint64()
+		} else {
+			r <<= 32
+		}
+		if r>>32 < t {
 			dst = append(dst, chip.InputEvent{Channel: int32(i), Magnitude: 1})
 		}
 	}

@@ -2,6 +2,7 @@ package spikemesh
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -64,6 +65,20 @@ func TestBench(t *testing.T) {
 		}
 		if r.LayerSpikes[2] == 0 || r.Synapses != 40*30+30*5 {
 			t.Errorf("spikes %v synapses %d", r.LayerSpikes, r.Synapses)
+		}
+		// The input is Bernoulli(p_i) per input and step: its count must
+		// be within 5 standard deviations of the mean.
+		img, _, err := readNPYFloat(filepath.Join(dir, "image.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mean, variance float64
+		for _, p := range img {
+			mean += p * 5 * 30
+			variance += p * (1 - p) * 5 * 30
+		}
+		if d := float64(r.LayerSpikes[0]) - mean; d*d > 25*variance {
+			t.Errorf("%d input spikes, want %.0f +- 5 x %.1f", r.LayerSpikes[0], mean, math.Sqrt(variance))
 		}
 		if first == nil {
 			first = r

@@ -613,9 +613,31 @@ func (s *Simulator) routeStep(mesh *router.Mesh, st *meshStep) {
 
 // mergeRuns sorts st.pk by Inject, stably, by merging its sorted runs
 // pairwise: each source emits its packets in time order, so this costs
-// O(n log runs) and hands the mesh a list it need not sort again.
+// O(n log runs) and hands the mesh a list it need not sort again. Runs
+// already in order with their neighbour are joined first, and a leading
+// run that precedes everything else (the host's input, all at cycle 0)
+// stays where it is.
 func (st *meshStep) mergeRuns() {
 	runs := st.runs
+	k := 1
+	for i := 1; i+1 < len(runs); i++ {
+		if st.pk[runs[i]-1].Inject > st.pk[runs[i]].Inject {
+			runs[k] = runs[i]
+			k++
+		}
+	}
+	runs[k] = runs[len(runs)-1]
+	runs = runs[:k+1]
+	for len(runs) > 2 {
+		first := st.pk[runs[1]].Inject
+		for _, b := range runs[2 : len(runs)-1] {
+			first = min(first, st.pk[b].Inject)
+		}
+		if st.pk[runs[1]-1].Inject > first {
+			break
+		}
+		runs = runs[1:]
+	}
 	for len(runs) > 2 {
 		st.spare = slices.Grow(st.spare[:0], len(st.pk))[:len(st.pk)]
 		merged := runs[:1]
@@ -640,7 +662,8 @@ func (st *meshStep) mergeRuns() {
 			copy(st.spare[out:], st.pk[b:hi])
 			merged = append(merged, hi)
 		}
-		st.pk, st.spare = st.spare, st.pk
+		lo, hi := runs[0], runs[len(runs)-1]
+		copy(st.pk[lo:hi], st.spare[lo:hi])
 		runs = merged
 	}
 }

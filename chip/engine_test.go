@@ -1,8 +1,11 @@
 package chip
 
 import (
+	"cmp"
 	"context"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/energy"
@@ -302,6 +305,51 @@ func TestIdleSkipChangesNothing(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got[0], got[1]) {
 			t.Errorf("%s: skipping idle cores changed the result:\n%+v\n%+v", net.Name, got[0].Counts, got[1].Counts)
+		}
+	}
+}
+
+// TestMergeRuns checks the merge of per-source packet runs against a
+// stable sort, for runs that overlap, touch, come in order or are single.
+func TestMergeRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 300 {
+		var st meshStep
+		st.runs = []int{0}
+		nruns := 1 + rng.IntN(9)
+		base := uint64(0)
+		for r := range nruns {
+			size := 1 + rng.IntN(20)
+			switch trial % 3 {
+			case 0: // overlapping
+				base = uint64(rng.IntN(50))
+			case 1: // in order, sometimes touching
+				if rng.IntN(2) == 0 {
+					base += uint64(rng.IntN(3))
+				}
+			case 2: // the first run at 0, the rest overlapping
+				if r > 0 {
+					base = uint64(rng.IntN(50))
+				}
+			}
+			at := base
+			for range size {
+				st.pk = append(st.pk, router.Packet{Inject: at, Tag: uint32(len(st.pk))})
+				at += uint64(rng.IntN(4))
+				if trial%3 == 2 && r == 0 {
+					at = 0
+				}
+			}
+			if trial%3 == 1 {
+				base = at
+			}
+			st.runs = append(st.runs, len(st.pk))
+		}
+		want := slices.Clone(st.pk)
+		slices.SortStableFunc(want, func(a, b router.Packet) int { return cmp.Compare(a.Inject, b.Inject) })
+		st.mergeRuns()
+		if !slices.Equal(st.pk, want) {
+			t.Fatalf("trial %d: merged\n%v\nwant\n%v", trial, st.pk, want)
 		}
 	}
 }

@@ -98,11 +98,10 @@ type Mesh struct {
 	inWheel int
 
 	// Per-cycle scheduling: bit ri of cur is set if router ri acts in the
-	// current cycle, of next if it has work in the next one (anyNext: some
-	// bit of next is set). Routers are visited in ascending order by
+	// current cycle, of next1 if it has work in the next one. Routers are visited in ascending order by
 	// walking the bits, so no list needs sorting.
 	cur, next1 []uint64
-	anyNext    bool
+	nNext      int      // bits set in next1
 	req        []uint64 // per output port: mask of requesting input ports
 	// touched has bit ri set if router ri injected or granted in the last
 	// Run: its per-Run state (arbiters, busy links, link counters) must be
@@ -415,7 +414,7 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		cur := m.cur
 		m.cur, m.next1 = m.next1, cur
 		cur = m.cur
-		m.anyNext = false
+		m.nNext = 0
 		for ; wi < n && m.pk[m.order[wi]].Inject <= c; wi++ {
 			ri := m.pk[m.order[wi]].Src.Router
 			cur[ri>>6] |= 1 << uint(ri&63)
@@ -453,7 +452,27 @@ func (m *Mesh) Run(deliver func(Delivery)) Stats {
 		if delivered == m.expect {
 			break
 		}
-		if m.anyNext || m.stepEveryCycle {
+		if m.nNext == 1 && m.inWheel == 0 && !m.stepEveryCycle {
+			// One router has work and nothing is in flight: until a
+			// packet's injection wakes another router, no other router
+			// can act, so step this one alone without the per-cycle
+			// bookkeeping above.
+			ri := m.lone()
+			wake := uint64(math.MaxUint64)
+			if wi < n {
+				wake = m.pk[m.order[wi]].Inject
+			}
+			for m.nNext == 1 && m.inWheel == 0 && c+1 < wake && delivered != m.expect {
+				c++
+				m.next1[ri>>6] &^= 1 << uint(ri&63)
+				m.nNext = 0
+				delivered += m.evaluate(ri, c, deliver)
+			}
+			if delivered == m.expect {
+				break
+			}
+		}
+		if m.nNext > 0 || m.stepEveryCycle {
 			c++
 			continue
 		}
@@ -533,8 +552,8 @@ func (m *Mesh) byInject(a, b int32) int {
 
 // finish checks that the mesh is empty and resets it for the next Run.
 func (m *Mesh) finish() {
-	if m.inWheel != 0 || m.anyNext {
-		panic(fmt.Sprintf("router: internal error: %d packets in flight and routers busy (%v) after the last delivery", m.inWheel, m.anyNext))
+	if m.inWheel != 0 || m.nNext != 0 {
+		panic(fmt.Sprintf("router: internal error: %d packets in flight and %d routers busy after the last delivery", m.inWheel, m.nNext))
 	}
 	for w, t := range m.touched {
 		for ; t != 0; t &= t - 1 {
@@ -760,7 +779,7 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 
 	if m.occ[ri] != 0 || m.dueMask[ri] != 0 || m.rdue[ri] <= c+1 {
 		m.next1[ri>>6] |= 1 << uint(ri&63)
-		m.anyNext = true
+		m.nNext++
 	}
 	return delivered
 }
@@ -807,6 +826,16 @@ func (m *Mesh) LinkUtilization(ri int32, out Port, cycles uint64) float64 {
 		return 0
 	}
 	return float64(m.LinkFlits(ri, out)) / (float64(m.cfg.linkWidth()) * float64(cycles))
+}
+
+// lone returns the router whose bit is set in next1 (when nNext is 1).
+func (m *Mesh) lone() int32 {
+	for w, b := range m.next1 {
+		if b != 0 {
+			return int32(w<<6 + bits.TrailingZeros64(b))
+		}
+	}
+	panic("router: internal error: no router active")
 }
 
 // refreshDue moves the queues of router ri whose heads are due by cycle
