@@ -180,7 +180,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	cfg := m.Config
 	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1}
 	s.meshes = []*router.Mesh{mesh}
-	for len(s.meshes) < min(workers, maxMeshes) {
+	for len(s.meshes) < min(2*workers, maxMeshes) && workers > 1 {
 		extra, err := router.New(m.Config.RouterConfig())
 		if err != nil {
 			return nil, fmt.Errorf("chip: %w", err)
@@ -618,16 +618,15 @@ func (s *Simulator) routeStep(mesh *router.Mesh, st *meshStep) {
 // run that precedes everything else (the host's input, all at cycle 0)
 // stays where it is.
 func (st *meshStep) mergeRuns() {
-	runs := st.runs
-	k := 1
-	for i := 1; i+1 < len(runs); i++ {
-		if st.pk[runs[i]-1].Inject > st.pk[runs[i]].Inject {
-			runs[k] = runs[i]
-			k++
+	runs := st.runs[:1]
+	for _, b := range st.runs[1:] { // drop empty runs
+		if b != runs[len(runs)-1] {
+			runs = append(runs, b)
 		}
 	}
-	runs[k] = runs[len(runs)-1]
-	runs = runs[:k+1]
+	if len(runs) <= 2 {
+		return // at most one run: sorted already
+	}
 	for len(runs) > 2 {
 		first := st.pk[runs[1]].Inject
 		for _, b := range runs[2 : len(runs)-1] {
@@ -638,6 +637,15 @@ func (st *meshStep) mergeRuns() {
 		}
 		runs = runs[1:]
 	}
+	k := 1
+	for i := 1; i+1 < len(runs); i++ {
+		if st.pk[runs[i]-1].Inject > st.pk[runs[i]].Inject {
+			runs[k] = runs[i]
+			k++
+		}
+	}
+	runs[k] = runs[len(runs)-1]
+	runs = runs[:k+1]
 	for len(runs) > 2 {
 		st.spare = slices.Grow(st.spare[:0], len(st.pk))[:len(st.pk)]
 		merged := runs[:1]
@@ -702,42 +710,10 @@ func (s *Simulator) account(st *meshStep) {
 func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, uint64) {
 	res := &s.res
 	cfg := &s.cfg
-	graded := s.m.Net.GradedInput
-	host := &res.HostCounts
-	for _, ev := range s.events {
-		tag := uint32(ev.Channel)
-		if graded {
-			tag = tag<<8 | uint32(ev.Magnitude)
-		}
-		dests := s.host.dests
-		if s.host.fanStart != nil {
-			dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
-		}
-		for _, di := range dests {
-			d := &s.cores[di]
-			if graded {
-				d.nxGraded = append(d.nxGraded, tag)
-			} else {
-				d.next = append(d.next, tag)
-			}
-		}
-		if s.multicast {
-			g := s.host.grp
-			if s.host.fanGrp != nil {
-				g = s.host.fanGrp[ev.Channel]
-			}
-			if g != 0 {
-				st.pk = append(st.pk, router.Packet{Src: s.m.Host, Group: g, Tag: tag})
-				s.countGroup(host, len(s.cores), g, dests)
-				host.HostPackets++
-			}
-			continue
-		}
-		for _, di := range dests {
-			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: tag})
-		}
-		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
-		host.HostPackets += uint64(len(dests))
+	if !s.m.Net.GradedInput && !s.multicast && s.host.fanStart == nil {
+		s.injectHostDense(st)
+	} else {
+		s.injectHost(st)
 	}
 	st.runs = append(st.runs[:0], 0, len(st.pk))
 	fired := 0
@@ -825,6 +801,80 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		st.runs = append(st.runs, n)
 	}
 	return fired, busyMax
+}
+
+// injectHost delivers the host's input events and lists their packets.
+func (s *Simulator) injectHost(st *meshStep) {
+	graded := s.m.Net.GradedInput
+	host := &s.res.HostCounts
+	for _, ev := range s.events {
+		tag := uint32(ev.Channel)
+		if graded {
+			tag = tag<<8 | uint32(ev.Magnitude)
+		}
+		dests := s.host.dests
+		if s.host.fanStart != nil {
+			dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
+		}
+		for _, di := range dests {
+			d := &s.cores[di]
+			if graded {
+				d.nxGraded = append(d.nxGraded, tag)
+			} else {
+				d.next = append(d.next, tag)
+			}
+		}
+		if s.multicast {
+			g := s.host.grp
+			if s.host.fanGrp != nil {
+				g = s.host.fanGrp[ev.Channel]
+			}
+			if g != 0 {
+				st.pk = append(st.pk, router.Packet{Src: s.m.Host, Group: g, Tag: tag})
+				s.countGroup(host, len(s.cores), g, dests)
+				host.HostPackets++
+			}
+			continue
+		}
+		for _, di := range dests {
+			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: tag})
+		}
+		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
+		host.HostPackets += uint64(len(dests))
+	}
+}
+
+// injectHostDense is injectHost for unicast, spike-valued input to a dense
+// first layer: every event goes to the same cores, so inboxes fill one
+// core at a time and packets are stamped from one template per core, in
+// the same order as injectHost's.
+func (s *Simulator) injectHostDense(st *meshStep) {
+	dests := s.host.dests
+	ne, nd := len(s.events), len(dests)
+	for _, di := range dests {
+		d := &s.cores[di]
+		for _, ev := range s.events {
+			d.next = append(d.next, uint32(ev.Channel))
+		}
+	}
+	k := len(st.pk)
+	st.pk = slices.Grow(st.pk, ne*nd)[:k+ne*nd]
+	for _, ev := range s.events {
+		for _, di := range dests {
+			st.pk[k] = router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: uint32(ev.Channel)}
+			k++
+		}
+	}
+	host := &s.res.HostCounts
+	host.HopsX += s.host.destHops[0] * uint64(ne)
+	host.HopsY += s.host.destHops[1] * uint64(ne)
+	host.OffChipHops += s.host.destHops[2] * uint64(ne)
+	host.HostPackets += uint64(ne * nd)
+	if s.traffic != nil {
+		for _, di := range dests {
+			s.traffic[len(s.cores)*len(s.cores)+int(di)] += uint64(ne)
+		}
+	}
 }
 
 // countGroup charges a multicast packet's tree hops to its source.
