@@ -591,8 +591,8 @@ func (m *Mesh) touch(ri int32) {
 // push appends packet pi to input buffer bi of router ri at cycle c.
 func (m *Mesh) push(bi, ri, pi int32, c uint64) {
 	b := &m.ins[bi]
-	if b.count >= m.depth {
-		panic(fmt.Sprintf("router: internal error: input buffer %d of router %d overflows at cycle %d (credit accounting)", bi-ri*m.np, ri, c))
+	if checkInvariants && b.count >= m.depth {
+		m.overflow(bi, ri, c)
 	}
 	k := b.head + b.count
 	if k >= m.depth {
@@ -601,6 +601,12 @@ func (m *Mesh) push(bi, ri, pi int32, c uint64) {
 	m.slots[bi*m.depth+k] = slot{at: c, pi: pi}
 	b.count++
 	m.occ[ri] |= 1 << uint(bi-ri*m.np)
+}
+
+// overflow reports a broken credit invariant: a packet landed in a full
+// buffer. Credits make that impossible; the routercheck build tag checks.
+func (m *Mesh) overflow(bi, ri int32, c uint64) {
+	panic(fmt.Sprintf("router: internal error: input buffer %d of router %d overflows at cycle %d (credit accounting)", bi-ri*m.np, ri, c))
 }
 
 // schedule puts packet pi in flight to buffer bi of router ri, landing at
@@ -613,13 +619,13 @@ func (m *Mesh) schedule(t uint64, pi, bi, ri int32) {
 
 // route returns the output ports packet pi, at the head of a buffer of
 // router ri at (x, y), must be sent through.
-func (m *Mesh) route(ri int32, x, y int, pi int32) uint64 {
+func (m *Mesh) route(ri int32, pi int32) uint64 {
 	p := &m.pk[pi]
 	if p.Group != 0 {
 		return m.tableMask(p.Group, ri)
 	}
 	dst := p.Dst
-	out := NextPort(m.cfg.Routing, x, y, int(m.xs[dst.Router]), int(m.ys[dst.Router]))
+	out := NextPort(m.cfg.Routing, int(m.xs[ri]), int(m.ys[ri]), int(m.xs[dst.Router]), int(m.ys[dst.Router]))
 	if out == Local {
 		out += Port(dst.Port)
 	}
@@ -675,7 +681,6 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 	// Route computation: the head of every non-empty input buffer whose
 	// previous packet has left requests the output ports it still needs.
 	var want uint64
-	x, y := int(m.xs[ri]), int(m.ys[ri])
 	for o := m.occ[ri]; o != 0; o &= o - 1 {
 		in := int32(bits.TrailingZeros64(o))
 		b := &ins[in]
@@ -684,7 +689,12 @@ func (m *Mesh) evaluate(ri int32, c uint64, deliver func(Delivery)) int {
 		}
 		mask := b.remain
 		if mask == 0 {
-			mask = m.route(ri, x, y, m.slots[(base+in)*m.depth+b.head].pi)
+			pi := m.slots[(base+in)*m.depth+b.head].pi
+			if p := &m.pk[pi]; p.Group == 0 && p.Dst.Router == ri {
+				mask = 1 << (NumMeshPorts + uint(p.Dst.Port)) // at its destination
+			} else {
+				mask = m.route(ri, pi)
+			}
 			b.remain = mask
 		}
 		want |= mask
