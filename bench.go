@@ -136,18 +136,25 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	var counts energy.Counts
 	var cycles uint64
 	start := time.Now()
-	for i := 0; i < o.Samples; i++ {
-		stim := &probStim{thr: thr, rng: rand.New(rand.NewPCG(o.Seed, uint64(i)))}
-		res, err := sim.Run(ctx, stim, o.Steps)
-		if err != nil {
-			return nil, err
-		}
-		r.LayerSpikes[0] += stim.spikes
-		for l := 0; l < L; l++ {
-			r.LayerSpikes[l+1] += res.LayerSpikes[l]
-		}
-		counts.Add(res.Counts)
-		cycles += res.Cycles
+	// Samples are independent (each starts from v = 0), so with several
+	// workers each simulates whole samples on its own replica of the chip.
+	stims := make([]*probStim, o.Samples)
+	err = sim.RunSamples(ctx, chip.Samples{N: o.Samples, Timesteps: o.Steps,
+		Stimulus: func(i int) chip.Stimulus {
+			stims[i] = &probStim{thr: thr, rng: rand.New(rand.NewPCG(o.Seed, uint64(i)))}
+			return stims[i]
+		},
+		Each: func(i int, res chip.Result) error {
+			r.LayerSpikes[0] += stims[i].spikes
+			for l := 0; l < L; l++ {
+				r.LayerSpikes[l+1] += res.LayerSpikes[l]
+			}
+			counts.Add(res.Counts)
+			cycles += res.Cycles
+			return nil
+		}})
+	if err != nil {
+		return nil, err
 	}
 	r.RunSeconds = time.Since(start).Seconds()
 	r.BuildSeconds = build.Seconds()

@@ -228,25 +228,23 @@ func (p *Prepared) Simulate(ctx context.Context, o SimOptions) (*Activity, error
 		qa = workloads.NewQuantizedActs(p.Converted.Net)
 		a.Exact = &ExactCheck{}
 	}
-	for i := 0; i < o.Samples; i++ {
-		stim := p.Conversion.Encoder.NewStimulus(test.Image(i), o.Seed, i)
-		var res chip.Result
-		if exact {
-			res, err = sim.RunUntilQuiet(ctx, stim, 1, o.Timesteps)
-		} else {
-			res, err = sim.Run(ctx, stim, o.Timesteps)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if exact {
-			workloads.QuantizedForward(p.Converted.Net, test.Image(i), qa)
-			a.Exact.add(&res, qa)
-		}
-		a.agg.add(&res, res.Prediction() == int(test.Labels[i]))
-		if o.Progress != nil {
-			o.Progress(i + 1)
-		}
+	// Samples are independent: with several workers each simulates whole
+	// samples on its own replica of the chip; results arrive in order.
+	err = sim.RunSamples(ctx, chip.Samples{N: o.Samples, Timesteps: o.Timesteps, UntilQuiet: exact, InputSteps: 1,
+		Stimulus: func(i int) chip.Stimulus { return p.Conversion.Encoder.NewStimulus(test.Image(i), o.Seed, i) },
+		Each: func(i int, res chip.Result) error {
+			if exact {
+				workloads.QuantizedForward(p.Converted.Net, test.Image(i), qa)
+				a.Exact.add(&res, qa)
+			}
+			a.agg.add(&res, res.Prediction() == int(test.Labels[i]))
+			if o.Progress != nil {
+				o.Progress(i + 1)
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
 	}
 	return a, nil
 }

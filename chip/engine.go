@@ -169,6 +169,7 @@ type Simulator struct {
 	// (positive minus negative spikes) per layer.
 	neuronCounts [][]int32
 	res          Result
+	replicas     []*Simulator // RunSamples' workers, built on first use
 }
 
 // NewSimulator builds per-core synaptic memory, neuron state and fan-out
@@ -215,13 +216,8 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 				}
 			}
 		}
-		var bias []int32
-		if ly.Bias != nil {
-			bias = ly.Bias[cm.Lo:cm.Hi]
-		}
-		c.model, err = neuron.New(ly.Neuron, n, bias)
-		if err != nil {
-			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
+		if c.model, err = s.newModel(ci); err != nil {
+			return nil, err
 		}
 		c.acc = make([]int32, n)
 	}
@@ -246,13 +242,165 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 			c.destHops[2] += off
 		}
 	}
-	L := len(net.Layers)
+	s.initResult()
+	return s, nil
+}
+
+// newModel builds the neuron state of core ci.
+func (s *Simulator) newModel(ci int) (neuron.Model, error) {
+	cm := &s.m.Cores[ci]
+	ly := &s.m.Net.Layers[cm.Layer]
+	var bias []int32
+	if ly.Bias != nil {
+		bias = ly.Bias[cm.Lo:cm.Hi]
+	}
+	model, err := neuron.New(ly.Neuron, cm.Neurons(), bias)
+	if err != nil {
+		return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
+	}
+	return model, nil
+}
+
+func (s *Simulator) initResult() {
+	L := len(s.m.Net.Layers)
 	s.res.LayerSpikes = make([]uint64, L)
 	s.res.LayerSynOps = make([]uint64, L)
 	s.res.LayerActive = make([]uint64, L)
-	s.res.Scores = make([]int64, net.Layers[L-1].Size)
+	s.res.Scores = make([]int64, s.m.Net.Layers[L-1].Size)
 	s.res.CoreCounts = make([]energy.Counts, len(s.cores))
-	return s, nil
+}
+
+// replica returns a one-worker simulator that shares s's read-only tables
+// (synaptic memory, fan-out, multicast groups) and has its own neuron
+// state, inboxes, mesh and result, to simulate other samples at the same
+// time as s.
+func (s *Simulator) replica() (*Simulator, error) {
+	mesh, err := s.mesh.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("chip: %w", err)
+	}
+	r := &Simulator{m: s.m, cfg: s.cfg, mesh: mesh, meshes: []*router.Mesh{mesh}, workers: 1, barrier: s.barrier,
+		multicast: s.multicast, board: s.board, noSkip: s.noSkip, host: s.host, grpHops: s.grpHops}
+	r.cores = make([]core, len(s.cores))
+	for ci := range s.cores {
+		c := s.cores[ci] // shares w, srcRow, rowStart, tgt, nnz and the fan-out
+		if c.model, err = s.newModel(ci); err != nil {
+			return nil, err
+		}
+		c.acc = make([]int32, c.n)
+		c.lanes, c.in, c.next, c.inGraded, c.nxGraded, c.fired = nil, nil, nil, nil, nil, nil
+		c.counts = energy.Counts{}
+		r.cores[ci] = c
+	}
+	if s.neuronCounts != nil {
+		r.EnableNeuronCounts()
+	}
+	r.initResult()
+	return r, nil
+}
+
+// Samples is a batch of independent samples for RunSamples.
+type Samples struct {
+	N         int // samples 0, ..., N-1
+	Timesteps int // timesteps per sample; with UntilQuiet, the most
+	// UntilQuiet, if true, ends a sample once the network is quiet after
+	// its first InputSteps timesteps, as RunUntilQuiet does.
+	UntilQuiet bool
+	InputSteps int
+	// Stimulus returns the input of sample i. RunSamples may call it from
+	// several goroutines at once, each time for a different i.
+	Stimulus func(i int) Stimulus
+	// Each receives the result of sample i, for i = 0, 1, ..., N-1 in
+	// order, on the goroutine that called RunSamples. An error stops the
+	// run and is returned.
+	Each func(i int, r Result) error
+}
+
+// RunSamples simulates a batch of samples, each from the reset state, and
+// hands their results to b.Each in sample order. With several workers and
+// several samples, each worker simulates whole samples on its own replica
+// of the chip (one replica is s; the others share its synaptic memory and
+// tables), which scales with workers without synchronising inside a
+// sample; a single sample, or a simulator with a trace or traffic counts
+// enabled, runs samples one at a time with the workers inside each
+// sample. Either way every result equals the one Run (or RunUntilQuiet)
+// gives for that sample.
+func (s *Simulator) RunSamples(ctx context.Context, b Samples) error {
+	if b.Timesteps < 1 || b.N < 0 || b.InputSteps < 0 {
+		return fmt.Errorf("chip: run samples: %d samples of %d timesteps (input steps %d): want samples >= 0, timesteps >= 1, input steps >= 0", b.N, b.Timesteps, b.InputSteps)
+	}
+	quietAfter := -1
+	if b.UntilQuiet {
+		quietAfter = b.InputSteps
+	}
+	w := min(s.workers, b.N)
+	if w <= 1 || s.trace != nil || s.traffic != nil {
+		for i := range b.N {
+			r, err := s.run(ctx, b.Stimulus(i), b.Timesteps, quietAfter)
+			if err != nil {
+				return err
+			}
+			if err := b.Each(i, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for len(s.replicas) < w {
+		r, err := s.replica()
+		if err != nil {
+			return err
+		}
+		s.replicas = append(s.replicas, r)
+	}
+	// Workers take samples in order of i; at most `window` samples are
+	// being simulated or waiting for Each, so sample i's result slot,
+	// slots[i%window], is free when i starts.
+	window := 2 * w
+	type out struct {
+		r   Result
+		err error
+	}
+	slots := make([]chan out, window)
+	for i := range slots {
+		slots[i] = make(chan out, 1)
+	}
+	tokens := make(chan struct{}, window)
+	ctx, cancel := context.WithCancel(ctx)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, rep := range s.replicas[:w] {
+		wg.Go(func() {
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				r, err := rep.run(ctx, b.Stimulus(i), b.Timesteps, quietAfter)
+				slots[i%window] <- out{r, err}
+			}
+		})
+	}
+	defer func() {
+		cancel() // on an early return, workers waiting for a token stop
+		wg.Wait()
+	}()
+	for i := range b.N {
+		o := <-slots[i%window]
+		if o.err != nil {
+			return o.err
+		}
+		if err := b.Each(i, o.r); err != nil {
+			return err
+		}
+		<-tokens
+	}
+	return nil
 }
 
 // buildConvRows lays out a convolution core's synapses as one row per
@@ -339,6 +487,7 @@ func buildFanout(s *Simulator, l int) {
 // EnableNeuronCounts makes every following Result carry each neuron's
 // net spike count (Result.NeuronCounts).
 func (s *Simulator) EnableNeuronCounts() {
+	s.replicas = nil // rebuilt with counts on next use
 	s.neuronCounts = make([][]int32, len(s.m.Net.Layers))
 	for l, ly := range s.m.Net.Layers {
 		s.neuronCounts[l] = make([]int32, ly.Size)

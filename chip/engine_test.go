@@ -3,6 +3,7 @@ package chip
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -350,6 +351,75 @@ func TestMergeRuns(t *testing.T) {
 		st.mergeRuns()
 		if !slices.Equal(st.pk, want) {
 			t.Fatalf("trial %d: merged\n%v\nwant\n%v", trial, st.pk, want)
+		}
+	}
+}
+
+// TestRunSamples checks that a batch run gives every sample the result Run
+// gives it, in order, for any number of workers, with unicast and
+// multicast delivery, and that an error from Each stops the batch.
+func TestRunSamples(t *testing.T) {
+	for _, delivery := range []Delivery{Unicast, Multicast} {
+		cfg, err := Preset("loihi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Delivery = delivery
+		m, err := Map(randomNet(64, 48, 10), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stim := func(i int) Stimulus {
+			return &bernoulliStim{n: 64, p: 0.2, rng: rand.New(rand.NewPCG(5, uint64(i)))}
+		}
+		one, err := NewSimulator(m, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const N = 13
+		var want []Result
+		for i := range N {
+			r, err := one.Run(context.Background(), stim(i), 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, r)
+		}
+		for _, workers := range []int{1, 2, 3, 8} {
+			sim, err := NewSimulator(m, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // replicas are reused
+				got := 0
+				err := sim.RunSamples(context.Background(), Samples{N: N, Timesteps: 12, Stimulus: stim,
+					Each: func(i int, r Result) error {
+						if i != got {
+							t.Fatalf("%s, %d workers: sample %d delivered as number %d", delivery, workers, i, got)
+						}
+						if !reflect.DeepEqual(r, want[i]) {
+							t.Errorf("%s, %d workers: sample %d differs from Run", delivery, workers, i)
+						}
+						got++
+						return nil
+					}})
+				if err != nil || got != N {
+					t.Fatalf("%s, %d workers: %d samples, error %v", delivery, workers, got, err)
+				}
+			}
+			stop := errors.New("stop")
+			calls := 0
+			err = sim.RunSamples(context.Background(), Samples{N: N, Timesteps: 12, Stimulus: stim,
+				Each: func(i int, r Result) error {
+					calls++
+					if i == 4 {
+						return stop
+					}
+					return nil
+				}})
+			if !errors.Is(err, stop) || calls != 5 {
+				t.Errorf("%s, %d workers: Each error: got %v after %d calls, want stop after 5", delivery, workers, err, calls)
+			}
 		}
 	}
 }

@@ -191,3 +191,20 @@ func (m *Mesh) tableMask(g GroupID, ri int32) uint64 {
 	}
 	return e[i].mask
 }
+
+// Clone returns a new, empty mesh with m's configuration and multicast
+// groups (same GroupIDs), for simulating other traffic at the same time
+// as m on another goroutine.
+func (m *Mesh) Clone() (*Mesh, error) {
+	c, err := New(m.cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.groups {
+		g := &m.groups[i]
+		if id, err := c.AddGroup(g.src, g.dsts); err != nil || id != GroupID(i+1) {
+			return nil, fmt.Errorf("router: clone: group %d: %v", i+1, err)
+		}
+	}
+	return c, nil
+}

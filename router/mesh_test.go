@@ -765,3 +765,36 @@ func TestInjectAll(t *testing.T) {
 		}
 	}
 }
+
+// TestClone checks that a clone routes unicast and multicast traffic
+// exactly as the original, and that both are independent.
+func TestClone(t *testing.T) {
+	cfg := withFlits(testConfig(8, 4, 4, 6, 2, 3, 1, 1, XY), 2, 1, 1)
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := randomGroups(t, m, rand.New(rand.NewPCG(9, 9)), 8, 6)
+	c, err := m.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NumGroups() != m.NumGroups() {
+		t.Fatalf("clone has %d groups, want %d", c.NumGroups(), m.NumGroups())
+	}
+	pkts := mixedTraffic(m, 3, groups, 400, 80)
+	for _, p := range pkts[:10] { // pending on the original only
+		if err := m.Inject(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Pending() != 0 {
+		t.Fatalf("clone shares pending packets: %d", c.Pending())
+	}
+	m.Run(nil)
+	want, wantSt := runOn(t, m, pkts)
+	got, st := runOn(t, c, pkts)
+	if !slices.Equal(got, want) || st != wantSt {
+		t.Errorf("clone routes differently: %d vs %d deliveries, stats %+v vs %+v", len(got), len(want), st, wantSt)
+	}
+}
