@@ -159,6 +159,44 @@ func BenchmarkFullChip(b *testing.B) {
 	}
 }
 
+// BenchmarkFullChipSamples runs the chip-filling network of
+// BenchmarkFullChip on batches of 4 independent samples with RunSamples,
+// where each worker simulates whole samples on its own replica.
+func BenchmarkFullChipSamples(b *testing.B) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Map(randomNet(784, 2560, 3584, 10), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			sim, err := NewSimulator(m, workers)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var events uint64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				err := sim.RunSamples(context.Background(), Samples{N: 4, Timesteps: 16,
+					Stimulus: func(k int) Stimulus {
+						return &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(5, uint64(4*i+k)))}
+					},
+					Each: func(_ int, r Result) error {
+						events += r.Counts.SynapticOps
+						return nil
+					}})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
+		})
+	}
+}
+
 // BenchmarkMemory reports the heap a built simulator holds per synapse
 // (8-bit weights, one per connection) for a dense network of 10^7 synapses.
 func BenchmarkMemory(b *testing.B) {
