@@ -798,3 +798,74 @@ func TestClone(t *testing.T) {
 		t.Errorf("clone routes differently: %d vs %d deliveries, stats %+v vs %+v", len(got), len(want), st, wantSt)
 	}
 }
+
+// TestLocalBursts checks the lone-router fast path (evalLocal) against
+// stepping every router every cycle, which never takes it: bursts from
+// one endpoint to the other endpoints of its own router, as host input
+// into co-located cores, mixed with remote and multicast packets, on
+// meshes where the fast path applies (one cycle per link, no injection or
+// router delay), with shallow and deep buffers and ejection delays.
+func TestLocalBursts(t *testing.T) {
+	configs := []Config{
+		testConfig(8, 4, 5, 16, 8, 13, 0, 0, XY), // the loihi preset's mesh
+		testConfig(3, 2, 4, 1, 1, 2, 0, 0, XY),
+		testConfig(2, 2, 3, 2, 2, 1, 0, 3, YX),
+		withFlits(testConfig(4, 2, 3, 4, 1, 1, 0, 0, XY), 1, 1, 0),
+	}
+	var fast uint64
+	for ci, cfg := range configs {
+		for seed := range uint64(6) {
+			rng := rand.New(rand.NewPCG(seed, uint64(ci)))
+			nr := int32(cfg.Width * cfg.Height)
+			var pkts []Packet
+			for range 1 + rng.IntN(4) { // bursts
+				src := Endpoint{Router: rng.Int32N(nr), Port: int16(rng.IntN(cfg.LocalPorts))}
+				at := rng.Uint64N(300)
+				for k := range 20 + rng.IntN(200) {
+					dst := Endpoint{Router: src.Router, Port: int16(rng.IntN(cfg.LocalPorts))}
+					if rng.IntN(10) == 0 { // now and then a packet elsewhere
+						dst.Router = rng.Int32N(nr)
+					}
+					pkts = append(pkts, Packet{Src: src, Dst: dst, Inject: at + uint64(k/8*rng.IntN(3)), Tag: uint32(len(pkts))})
+				}
+			}
+			pkts = append(pkts, randomTraffic(seed, cfg, 30, 400, 0, 0)...)
+			// After a burst from port 0 to port 2 of router 0, ports 0 and 1
+			// send to port 2 at once: the arbiter state the burst left
+			// decides who goes first.
+			for range 12 {
+				pkts = append(pkts, Packet{Src: Endpoint{Router: 0, Port: 0}, Dst: Endpoint{Router: 0, Port: 2}, Inject: 1000})
+			}
+			for p := range int16(2) {
+				pkts = append(pkts, Packet{Src: Endpoint{Router: 0, Port: p}, Dst: Endpoint{Router: 0, Port: 2}, Inject: 1100, Tag: uint32(p)})
+			}
+			m, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !m.fastLocal {
+				t.Fatalf("config %d: fast path does not apply", ci)
+			}
+			groups := randomGroups(t, m, rand.New(rand.NewPCG(seed, 7)), 3, 4)
+			for i := 0; i < len(pkts); i += 17 {
+				g := groups[i%len(groups)]
+				pkts[i].Group, pkts[i].Src = g, m.groups[g-1].src
+			}
+			step, err := m.Clone()
+			if err != nil {
+				t.Fatal(err)
+			}
+			step.stepEveryCycle = true
+			want, wantSt := runOn(t, step, pkts)
+			got, st := runOn(t, m, pkts)
+			if !slices.Equal(got, want) || st != wantSt {
+				t.Errorf("config %d seed %d: %d deliveries, stats %+v; stepping every cycle: %d, %+v", ci, seed, len(got), st, len(want), wantSt)
+			}
+			fast += m.localCycles
+		}
+	}
+	if fast == 0 {
+		t.Error("the fast path never ran")
+	}
+	t.Logf("%d router cycles on the fast path", fast)
+}
