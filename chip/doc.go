@@ -44,7 +44,11 @@
 // unicast delivery or one per spike with multicast. Route: the mesh moves
 // them cycle by cycle, with contention, to find when each arrives; it only
 // times delivery, so it runs concurrently with the next timestep's compute
-// (up to four mesh instances, timestep t on instance t mod M). So each
+// (up to four mesh instances, timestep t on instance t mod M).
+// Simulator.RunSamples runs a batch of independent samples with each
+// worker simulating whole samples on its own replica of the chip, which
+// shares the synaptic memory and tables; results arrive in sample order
+// and equal Run's. So each
 // layer adds one timestep of latency, as on synchronous chips and in
 // Brian2's default schedule. Dense layers store one weight row per source;
 // convolution layers store, per source that feeds the core, the list of
