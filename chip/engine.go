@@ -319,7 +319,7 @@ type Samples struct {
 // RunSamples simulates a batch of samples, each from the reset state, and
 // hands their results to b.Each in sample order. With several workers and
 // several samples, each worker simulates whole samples on its own replica
-// of the chip (one replica is s; the others share its synaptic memory and
+// of the chip (built on first use; replicas share s's synaptic memory and
 // tables), which scales with workers without synchronising inside a
 // sample; a single sample, or a simulator with a trace or traffic counts
 // enabled, runs samples one at a time with the workers inside each
@@ -391,7 +391,12 @@ func (s *Simulator) RunSamples(ctx context.Context, b Samples) error {
 		wg.Wait()
 	}()
 	for i := range b.N {
-		o := <-slots[i%window]
+		var o out
+		select {
+		case o = <-slots[i%window]:
+		case <-ctx.Done(): // workers stop taking samples once cancelled
+			return ctx.Err()
+		}
 		if o.err != nil {
 			return o.err
 		}
@@ -735,6 +740,7 @@ type meshStep struct {
 	pk      []router.Packet
 	runs    []int           // boundaries of runs of pk sorted by Inject (host, then each core)
 	spare   []router.Packet // merge buffer
+	sufMin  []uint64        // mergeRuns scratch
 	busyMax uint64
 	stats   router.Stats
 	t       int              // the timestep
@@ -781,15 +787,22 @@ func (st *meshStep) mergeRuns() {
 	if len(runs) <= 2 {
 		return // at most one run: sorted already
 	}
-	for len(runs) > 2 {
-		first := st.pk[runs[1]].Inject
-		for _, b := range runs[2 : len(runs)-1] {
-			first = min(first, st.pk[b].Inject)
-		}
-		if st.pk[runs[1]-1].Inject > first {
-			break
-		}
-		runs = runs[1:]
+	// A leading run stays in place if its last packet is no later than the
+	// first packet of every later run: sufMin[j] is the earliest first
+	// packet of runs j, j+1, ...
+	R := len(runs) - 1
+	st.sufMin = slices.Grow(st.sufMin[:0], R)[:R]
+	st.sufMin[R-1] = st.pk[runs[R-1]].Inject
+	for j := R - 2; j >= 0; j-- {
+		st.sufMin[j] = min(st.sufMin[j+1], st.pk[runs[j]].Inject)
+	}
+	j := 0
+	for j+1 < R && st.pk[runs[j+1]-1].Inject <= st.sufMin[j+1] {
+		j++
+	}
+	runs = runs[j:]
+	if len(runs) <= 2 {
+		return
 	}
 	k := 1
 	for i := 1; i+1 < len(runs); i++ {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/neuron"
@@ -421,5 +422,54 @@ func TestRunSamples(t *testing.T) {
 				t.Errorf("%s, %d workers: Each error: got %v after %d calls, want stop after 5", delivery, workers, err, calls)
 			}
 		}
+	}
+}
+
+// TestRunSamplesCancel: a cancelled context ends a batch with its error,
+// whether it was cancelled before the start or while Each was slow and
+// every worker waited for room.
+func TestRunSamplesCancel(t *testing.T) {
+	cfg, err := Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(randomNet(64, 48, 10), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim := func(i int) Stimulus {
+		return &bernoulliStim{n: 64, p: 0.2, rng: rand.New(rand.NewPCG(5, uint64(i)))}
+	}
+	for trial := range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		slow := trial%2 == 1
+		if !slow {
+			cancel()
+		}
+		done := make(chan error, 1)
+		go func() {
+			done <- sim.RunSamples(ctx, Samples{N: 50, Timesteps: 8, Stimulus: stim,
+				Each: func(i int, r Result) error {
+					if slow && i == 1 {
+						time.Sleep(20 * time.Millisecond) // the window fills up
+						cancel()
+						time.Sleep(20 * time.Millisecond)
+					}
+					return nil
+				}})
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("trial %d: error %v, want context.Canceled", trial, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("trial %d: RunSamples did not return after cancellation", trial)
+		}
+		cancel()
 	}
 }

@@ -60,9 +60,9 @@ func macRow(acc []int32, row []int8, mag int32) {
 // Dense rows are also added in SWAR form (SIMD within a register): eight
 // 8-bit weights are loaded as one uint64, offset by 128 to make them
 // unsigned (w+128 in [0, 255]) and spread into two uint64s of four 16-bit
-// lanes each, which add in one instruction. A lane holds at most
-// swarFlush*255 < 65536, so lanes are folded back into the int32
-// accumulators (minus 128 per added row) every swarFlush rows.
+// lanes each, which add in one instruction. Lanes are folded back into the
+// int32 accumulators (minus 128 per added row) before they hold swarFlush
+// rows (after 252 in practice), so a lane never exceeds 256*255 < 65536.
 const (
 	swarSign  = 0x8080808080808080 // xor: two's complement int8 -> w+128
 	swarLanes = 0x00FF00FF00FF00FF // the even bytes, as 16-bit lanes
