@@ -185,14 +185,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	}
 	cfg := m.Config
 	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1}
-	s.meshes = []*router.Mesh{mesh}
-	for len(s.meshes) < min(2*workers, maxMeshes) && workers > 1 {
-		extra, err := router.New(m.Config.RouterConfig())
-		if err != nil {
-			return nil, fmt.Errorf("chip: %w", err)
-		}
-		s.meshes = append(s.meshes, extra)
-	}
+	s.meshes = []*router.Mesh{mesh} // more are cloned by the first run that routes concurrently
 	s.cores = make([]core, len(m.Cores))
 	net := m.Net
 	for ci, cm := range m.Cores {
@@ -542,11 +535,6 @@ func (s *Simulator) buildGroups() error {
 		if err != nil {
 			return 0, fmt.Errorf("chip: multicast routing tables: %w; raise router_table_entries or use delivery: unicast", err)
 		}
-		for _, other := range s.meshes[1:] {
-			if g2, err := other.AddGroup(from, eps); err != nil || g2 != g {
-				return 0, fmt.Errorf("chip: multicast group %d differs between mesh instances (%d, %v)", g, g2, err)
-			}
-		}
 		hx, hy := s.mesh.GroupHops(g)
 		for len(s.grpHops) <= int(g) {
 			s.grpHops = append(s.grpHops, [2]uint64{})
@@ -633,6 +621,15 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	// mesh run depends only on its own packets, so with M mesh instances
 	// timestep t runs on mesh t%M while t-1, ..., t-M+1 may still be
 	// running on the others; results are accounted in timestep order.
+	// Up to two mesh instances per worker route timesteps concurrently;
+	// they are clones of the first (same multicast groups), made once.
+	for len(s.meshes) < min(2*s.workers, maxMeshes) && s.workers > 1 {
+		extra, err := s.mesh.Clone()
+		if err != nil {
+			return Result{}, fmt.Errorf("chip: %w", err)
+		}
+		s.meshes = append(s.meshes, extra)
+	}
 	M := len(s.meshes)
 	var wg [maxMeshes]sync.WaitGroup
 	started := 0                     // timesteps dispatched to a mesh
