@@ -127,7 +127,9 @@ func BenchmarkScaling(b *testing.B) {
 
 // BenchmarkFullChip fills a Loihi-size chip (117 of 128 cores: a
 // 784-2560-3584-10 network, split by synaptic memory and fan-out limits)
-// and compares 1 and 2 workers.
+// and compares 1 and 2 workers, within one sample (mode=run: cores in
+// parallel, mesh overlapped) and over batches of 4 samples (mode=samples:
+// RunSamples, each worker on its own replica of the chip).
 func BenchmarkFullChip(b *testing.B) {
 	cfg, err := Preset("loihi")
 	if err != nil {
@@ -137,63 +139,41 @@ func BenchmarkFullChip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, workers := range []int{1, 2} {
-		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			sim, err := NewSimulator(m, workers)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var events uint64
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				stim := &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(5, uint64(i)))}
-				res, err := sim.Run(context.Background(), stim, 16)
+	stim := func(seed int) Stimulus {
+		return &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(5, uint64(seed)))}
+	}
+	for _, mode := range []string{"run", "samples"} {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("mode=%s/workers=%d", mode, workers), func(b *testing.B) {
+				sim, err := NewSimulator(m, workers)
 				if err != nil {
 					b.Fatal(err)
 				}
-				events += res.Counts.SynapticOps
-			}
-			b.ReportMetric(float64(len(m.Cores)), "cores")
-			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
-		})
-	}
-}
-
-// BenchmarkFullChipSamples runs the chip-filling network of
-// BenchmarkFullChip on batches of 4 independent samples with RunSamples,
-// where each worker simulates whole samples on its own replica.
-func BenchmarkFullChipSamples(b *testing.B) {
-	cfg, err := Preset("loihi")
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := Map(randomNet(784, 2560, 3584, 10), cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, workers := range []int{1, 2} {
-		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			sim, err := NewSimulator(m, workers)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var events uint64
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				err := sim.RunSamples(context.Background(), Samples{N: 4, Timesteps: 16,
-					Stimulus: func(k int) Stimulus {
-						return &bernoulliStim{n: 784, p: 0.13, rng: rand.New(rand.NewPCG(5, uint64(4*i+k)))}
-					},
-					Each: func(_ int, r Result) error {
-						events += r.Counts.SynapticOps
-						return nil
-					}})
-				if err != nil {
-					b.Fatal(err)
+				var events uint64
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if mode == "run" {
+						res, err := sim.Run(context.Background(), stim(i), 16)
+						if err != nil {
+							b.Fatal(err)
+						}
+						events += res.Counts.SynapticOps
+						continue
+					}
+					err := sim.RunSamples(context.Background(), Samples{N: 4, Timesteps: 16,
+						Stimulus: func(k int) Stimulus { return stim(4*i + k) },
+						Each: func(_ int, r Result) error {
+							events += r.Counts.SynapticOps
+							return nil
+						}})
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
-		})
+				b.ReportMetric(float64(len(m.Cores)), "cores")
+				b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "synevents/s")
+			})
+		}
 	}
 }
 

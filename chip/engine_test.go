@@ -212,14 +212,7 @@ func TestSparseFormat(t *testing.T) {
 	if a, b := m.Cores[0].SynMemBits, m.Cores[1].SynMemBits; a != 33 || b != 22 {
 		t.Errorf("synaptic memory %d and %d bits, want 33 and 22", a, b)
 	}
-	sim, err := NewSimulator(m, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := sim.Run(context.Background(), fixedStim{{0, 1}, {0}}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runOn(t, m, 1, fixedStim{{0, 1}, {0}}, 4, nil)
 	if res.Counts.SynapticOps != 8 || res.Counts.SynMemReadBits != 8*11 || res.Counts.SynapticOpsSparse != 8 || res.Counts.SynapticOpsConv != 0 {
 		t.Errorf("ops %d (sparse %d, conv %d), bits read %d; want 8 (8, 0) and 88", res.Counts.SynapticOps,
 			res.Counts.SynapticOpsSparse, res.Counts.SynapticOpsConv, res.Counts.SynMemReadBits)
@@ -356,23 +349,30 @@ func TestMergeRuns(t *testing.T) {
 	}
 }
 
+// smallBatch maps a random 64-48-10 network onto the loihi preset with
+// the given delivery, and gives each sample its own Bernoulli input.
+func smallBatch(t *testing.T, d Delivery) (*Mapping, func(int) Stimulus) {
+	t.Helper()
+	cfg, err := Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Delivery = d
+	m, err := Map(randomNet(64, 48, 10), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, func(i int) Stimulus {
+		return &bernoulliStim{n: 64, p: 0.2, rng: rand.New(rand.NewPCG(5, uint64(i)))}
+	}
+}
+
 // TestRunSamples checks that a batch run gives every sample the result Run
 // gives it, in order, for any number of workers, with unicast and
 // multicast delivery, and that an error from Each stops the batch.
 func TestRunSamples(t *testing.T) {
 	for _, delivery := range []Delivery{Unicast, Multicast} {
-		cfg, err := Preset("loihi")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Delivery = delivery
-		m, err := Map(randomNet(64, 48, 10), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stim := func(i int) Stimulus {
-			return &bernoulliStim{n: 64, p: 0.2, rng: rand.New(rand.NewPCG(5, uint64(i)))}
-		}
+		m, stim := smallBatch(t, delivery)
 		one, err := NewSimulator(m, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -429,20 +429,10 @@ func TestRunSamples(t *testing.T) {
 // whether it was cancelled before the start or while Each was slow and
 // every worker waited for room.
 func TestRunSamplesCancel(t *testing.T) {
-	cfg, err := Preset("loihi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Map(randomNet(64, 48, 10), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, stim := smallBatch(t, Unicast)
 	sim, err := NewSimulator(m, 2)
 	if err != nil {
 		t.Fatal(err)
-	}
-	stim := func(i int) Stimulus {
-		return &bernoulliStim{n: 64, p: 0.2, rng: rand.New(rand.NewPCG(5, uint64(i)))}
 	}
 	for trial := range 20 {
 		ctx, cancel := context.WithCancel(context.Background())
