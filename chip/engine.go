@@ -874,11 +874,7 @@ func (s *Simulator) account(st *meshStep) {
 func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, uint64) {
 	res := &s.res
 	cfg := &s.cfg
-	if !s.m.Net.GradedInput && !s.multicast && s.host.fanStart == nil {
-		s.injectHostDense(st)
-	} else {
-		s.injectHost(st)
-	}
+	s.injectHost(st)
 	st.runs = append(st.runs[:0], 0, len(st.pk))
 	fired := 0
 	var busyMax uint64
@@ -967,25 +963,41 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 	return fired, busyMax
 }
 
-// injectHost delivers the host's input events and lists their packets.
+// injectHost delivers the host's input events into their destination
+// cores' inboxes and lists their packets. Into a dense first layer every
+// event goes to the same cores, so inboxes fill one core at a time.
 func (s *Simulator) injectHost(st *meshStep) {
 	graded := s.m.Net.GradedInput
 	host := &s.res.HostCounts
-	for _, ev := range s.events {
-		tag := uint32(ev.Channel)
+	tagOf := func(ev InputEvent) uint32 {
 		if graded {
-			tag = tag<<8 | uint32(ev.Magnitude)
+			return uint32(ev.Channel)<<8 | uint32(ev.Magnitude)
 		}
+		return uint32(ev.Channel)
+	}
+	deliver := func(di int32, tag uint32) {
+		d := &s.cores[di]
+		if graded {
+			d.nxGraded = append(d.nxGraded, tag)
+		} else {
+			d.next = append(d.next, tag)
+		}
+	}
+	dense := s.host.fanStart == nil
+	if dense {
+		for _, di := range s.host.dests {
+			for _, ev := range s.events {
+				deliver(di, tagOf(ev))
+			}
+		}
+	}
+	for _, ev := range s.events {
+		tag := tagOf(ev)
 		dests := s.host.dests
-		if s.host.fanStart != nil {
+		if !dense {
 			dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
-		}
-		for _, di := range dests {
-			d := &s.cores[di]
-			if graded {
-				d.nxGraded = append(d.nxGraded, tag)
-			} else {
-				d.next = append(d.next, tag)
+			for _, di := range dests {
+				deliver(di, tag)
 			}
 		}
 		if s.multicast {
@@ -1005,39 +1017,6 @@ func (s *Simulator) injectHost(st *meshStep) {
 		}
 		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
 		host.HostPackets += uint64(len(dests))
-	}
-}
-
-// injectHostDense is injectHost for unicast, spike-valued input to a dense
-// first layer: every event goes to the same cores, so inboxes fill one
-// core at a time and packets are stamped from one template per core, in
-// the same order as injectHost's.
-func (s *Simulator) injectHostDense(st *meshStep) {
-	dests := s.host.dests
-	ne, nd := len(s.events), len(dests)
-	for _, di := range dests {
-		d := &s.cores[di]
-		for _, ev := range s.events {
-			d.next = append(d.next, uint32(ev.Channel))
-		}
-	}
-	k := len(st.pk)
-	st.pk = slices.Grow(st.pk, ne*nd)[:k+ne*nd]
-	for _, ev := range s.events {
-		for _, di := range dests {
-			st.pk[k] = router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: uint32(ev.Channel)}
-			k++
-		}
-	}
-	host := &s.res.HostCounts
-	host.HopsX += s.host.destHops[0] * uint64(ne)
-	host.HopsY += s.host.destHops[1] * uint64(ne)
-	host.OffChipHops += s.host.destHops[2] * uint64(ne)
-	host.HostPackets += uint64(ne * nd)
-	if s.traffic != nil {
-		for _, di := range dests {
-			s.traffic[len(s.cores)*len(s.cores)+int(di)] += uint64(ne)
-		}
 	}
 }
 
