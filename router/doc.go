@@ -157,9 +157,12 @@
 // Run costs O(packet-hops + stall cycles + injection sort), not O(cycles x
 // routers): only routers holding a packet, receiving one, or having a due
 // injection are visited, and the clock jumps over cycles in which nothing
-// is buffered to the next arrival, injection or credit return. Tests
-// check that this gives exactly the deliveries and Stats of visiting every
-// router every cycle, for every feature. All buffers are reused across
+// is buffered to the next arrival or injection (a credit return that
+// nothing waits for is applied when its buffer is next asked for room). A
+// lone active router is stepped without the per-cycle bookkeeping, through
+// a short path when it only passes packets between its own endpoints.
+// Tests check that this gives exactly the deliveries and Stats of visiting
+// every router every cycle, for every feature. All buffers are reused across
 // Runs, so a steady-state Run does not allocate. There is no randomness
 // (RunTraffic's generator is seeded), no goroutine, no map and no global
 // state: the output is a function of the Config, the groups and the
