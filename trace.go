@@ -1,6 +1,8 @@
 package spikemesh
 
 import (
+	"github.com/spikemesh/spikemesh/internal/atomicfile"
+
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -57,7 +59,7 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		if err := npy.Write(&buf, grid(a.data, a.cols)); err != nil {
 			return fmt.Errorf("spikemesh: trace %s: %w", a.name, err)
 		}
-		if err := writeAtomic(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
+		if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -73,7 +75,7 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		}
 	}
 	w.Flush()
-	if err := writeAtomic(filepath.Join(dir, "cores.csv"), cores.Bytes()); err != nil {
+	if err := writeFile(filepath.Join(dir, "cores.csv"), cores.Bytes()); err != nil {
 		return err
 	}
 	var links bytes.Buffer
@@ -91,7 +93,7 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		}
 	}
 	w.Flush()
-	if err := writeAtomic(filepath.Join(dir, "links.csv"), links.Bytes()); err != nil {
+	if err := writeFile(filepath.Join(dir, "links.csv"), links.Bytes()); err != nil {
 		return err
 	}
 	return writeHeatmap(filepath.Join(dir, "link_utilization.png"), tr, m, cycles)
@@ -177,7 +179,7 @@ func writeHeatmap(name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) e
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return fmt.Errorf("spikemesh: heatmap: %w", err)
 	}
-	return writeAtomic(name, buf.Bytes())
+	return writeFile(name, buf.Bytes())
 }
 
 // intTicks labels every router coordinate (every k-th on big meshes).
@@ -192,26 +194,11 @@ func (intTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// writeAtomic writes data to name through a temporary file in the same
-// directory and a rename.
-func writeAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
-	if err != nil {
+// writeFile writes a trace file atomically, so that an interrupted run never
+// leaves a half-written one.
+func writeFile(name string, data []byte) error {
+	if err := atomicfile.WriteFile(name, data, 0o644); err != nil {
 		return fmt.Errorf("spikemesh: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("spikemesh: writing %s: %w", name, err)
 	}
 	return nil
 }

@@ -201,16 +201,10 @@ func (p *pointProgress) update(done, total int) {
 		return
 	}
 	if p.bar == nil {
-		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(p.f),
-			progressbar.OptionSetDescription("exploring"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("points"),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionThrottle(100*time.Millisecond),
-		)
+		p.bar = newProgressBar(p.f, total, "exploring", "points")
+		if p.bar == nil {
+			return
+		}
 	}
 	_ = p.bar.Set(done)
 }

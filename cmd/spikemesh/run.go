@@ -141,16 +141,10 @@ func newProgress(f *os.File) func(done, total int) {
 			if time.Since(start) < 2*time.Second {
 				return
 			}
-			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(f),
-				progressbar.OptionSetDescription("simulating"),
-				progressbar.OptionShowCount(),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("samples"),
-				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionClearOnFinish(),
-				progressbar.OptionThrottle(100*time.Millisecond),
-			)
+			bar = newProgressBar(f, total, "simulating", "samples")
+			if bar == nil {
+				return
+			}
 		}
 		_ = bar.Set(done)
 		if done == total {
