@@ -208,3 +208,26 @@ func (h *Histogram) Quantile(q float64) uint64 {
 	}
 	return h.max
 }
+
+// LatencyHistogram returns the distribution of Arrive - Inject over the
+// deliveries of the last Run. It is owned by the mesh and overwritten by
+// the next Run; Merge it into a Histogram of your own to keep it.
+func (m *Mesh) LatencyHistogram() *Histogram { return &m.lat }
+
+// LinkFlits returns the flits router ri sent through output port out
+// during the last Run: for a mesh port, over the link to the neighbour;
+// for a local port, over the ejection link to that endpoint. ri and out
+// must be in range.
+func (m *Mesh) LinkFlits(ri int32, out Port) uint64 {
+	return m.outs[ri*m.np+int32(out)].flits
+}
+
+// LinkUtilization returns LinkFlits(ri, out) / (LinkWidth * cycles): the
+// fraction of the link's flit slots used over a window of cycles (for
+// example Stats.LastArrival+1). It is 0 when cycles is 0.
+func (m *Mesh) LinkUtilization(ri int32, out Port, cycles uint64) float64 {
+	if cycles == 0 {
+		return 0
+	}
+	return float64(m.LinkFlits(ri, out)) / (float64(m.cfg.linkWidth()) * float64(cycles))
+}
