@@ -55,13 +55,13 @@ type Config struct {
 
 	// Network-on-chip details; zero values give single-flit packets, one
 	// flit per link per cycle, no extra router pipeline and no table limit.
-	RouterCycles       int      `yaml:"router_cycles,omitempty" json:"router_cycles,omitempty"`               // pipeline delay per router visited
-	HeaderBits         int      `yaml:"packet_header_bits,omitempty" json:"packet_header_bits,omitempty"`     // spike packet header
-	PayloadBits        int      `yaml:"packet_payload_bits,omitempty" json:"packet_payload_bits,omitempty"`   // spike packet payload
-	FlitBits           int      `yaml:"flit_bits,omitempty" json:"flit_bits,omitempty"`                       // 0: a packet is one flit
-	LinkWidthFlits     int      `yaml:"link_width_flits,omitempty" json:"link_width_flits,omitempty"`         // flits per link per cycle (0 = 1)
-	Delivery           Delivery `yaml:"delivery,omitempty" json:"delivery,omitempty"`                         // unicast or multicast
-	RouterTableEntries int      `yaml:"router_table_entries,omitempty" json:"router_table_entries,omitempty"` // multicast entries per router (0 = unlimited)
+	RouterCycles       int          `yaml:"router_cycles,omitempty" json:"router_cycles,omitempty"`               // pipeline delay per router visited
+	HeaderBits         int          `yaml:"packet_header_bits,omitempty" json:"packet_header_bits,omitempty"`     // spike packet header
+	PayloadBits        int          `yaml:"packet_payload_bits,omitempty" json:"packet_payload_bits,omitempty"`   // spike packet payload
+	FlitBits           int          `yaml:"flit_bits,omitempty" json:"flit_bits,omitempty"`                       // 0: a packet is one flit
+	LinkWidthFlits     int          `yaml:"link_width_flits,omitempty" json:"link_width_flits,omitempty"`         // flits per link per cycle (0 = 1)
+	Delivery           DeliveryMode `yaml:"delivery,omitempty" json:"delivery,omitempty"`                         // unicast or multicast
+	RouterTableEntries int          `yaml:"router_table_entries,omitempty" json:"router_table_entries,omitempty"` // multicast entries per router (0 = unlimited)
 
 	// A board of BoardX x BoardY identical chips (0 or 1: a single chip).
 	// Their meshes join into one; a hop between chips takes

@@ -217,7 +217,7 @@ func TestMulticastMatchesUnicast(t *testing.T) {
 	}
 	cfg.NeuronsPerCore, cfg.MeshWidth = 18, 4
 	var got [2]Result
-	for i, d := range []Delivery{Unicast, Multicast} {
+	for i, d := range []DeliveryMode{Unicast, Multicast} {
 		cfg.Delivery = d
 		m, err := Map(conv, cfg)
 		if err != nil {

@@ -351,7 +351,7 @@ func TestMergeRuns(t *testing.T) {
 
 // smallBatch maps a random 64-48-10 network onto the loihi preset with
 // the given delivery, and gives each sample its own Bernoulli input.
-func smallBatch(t *testing.T, d Delivery) (*Mapping, func(int) Stimulus) {
+func smallBatch(t *testing.T, d DeliveryMode) (*Mapping, func(int) Stimulus) {
 	t.Helper()
 	cfg, err := Preset("loihi")
 	if err != nil {
@@ -371,7 +371,7 @@ func smallBatch(t *testing.T, d Delivery) (*Mapping, func(int) Stimulus) {
 // gives it, in order, for any number of workers, with unicast and
 // multicast delivery, and that an error from Each stops the batch.
 func TestRunSamples(t *testing.T) {
-	for _, delivery := range []Delivery{Unicast, Multicast} {
+	for _, delivery := range []DeliveryMode{Unicast, Multicast} {
 		m, stim := smallBatch(t, delivery)
 		one, err := NewSimulator(m, 1)
 		if err != nil {

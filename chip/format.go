@@ -98,12 +98,12 @@ func (c *ConvWeights) UnmarshalText(b []byte) error {
 	return fmt.Errorf("chip: unknown conv_weights %q (valid: %s)", b, strings.Join(convNames[:], ", "))
 }
 
-// Delivery is how a spike reaches several destination cores.
-type Delivery uint8
+// DeliveryMode is how a spike reaches several destination cores.
+type DeliveryMode uint8
 
 const (
 	// Unicast sends one packet per destination core (Loihi, TrueNorth).
-	Unicast Delivery = iota
+	Unicast DeliveryMode = iota
 	// Multicast sends one packet per spike along a dimension-order tree,
 	// copied at branch routers by routing-table entries (SpiNNaker).
 	Multicast
@@ -111,15 +111,15 @@ const (
 
 var deliveryNames = [...]string{Unicast: "unicast", Multicast: "multicast"}
 
-func (d Delivery) String() string {
+func (d DeliveryMode) String() string {
 	if int(d) < len(deliveryNames) {
 		return deliveryNames[d]
 	}
-	return fmt.Sprintf("Delivery(%d)", d)
+	return fmt.Sprintf("DeliveryMode(%d)", d)
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (d Delivery) MarshalText() ([]byte, error) {
+func (d DeliveryMode) MarshalText() ([]byte, error) {
 	if int(d) >= len(deliveryNames) {
 		return nil, fmt.Errorf("chip: invalid delivery %d", d)
 	}
@@ -127,10 +127,10 @@ func (d Delivery) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText accepts "unicast" or "multicast".
-func (d *Delivery) UnmarshalText(b []byte) error {
+func (d *DeliveryMode) UnmarshalText(b []byte) error {
 	for i, n := range deliveryNames {
 		if strings.EqualFold(string(b), n) {
-			*d = Delivery(i)
+			*d = DeliveryMode(i)
 			return nil
 		}
 	}

@@ -18,7 +18,7 @@ import "fmt"
 // cannot change or fire; it is skipped and not counted as active. (For
 // IFZero v < Threshold always holds after a step; for IFSubtract it may not,
 // which is why v is part of the test.)
-type IF struct {
+type IFState struct {
 	params  Params
 	v       []int32 // membrane potential, state units, in [-IFStateMax, IFStateMax]
 	bias    []int32 // per-neuron bias, state units; all zeros when hasBias is false
@@ -28,25 +28,25 @@ type IF struct {
 
 // Quiet reports whether a Step with no input would change nothing: no
 // bias, and no neuron left at or above threshold by the last Step.
-func (s *IF) Quiet() bool { return !s.hasBias && !s.pending }
+func (s *IFState) Quiet() bool { return !s.hasBias && !s.pending }
 
 // Len returns the number of neurons.
-func (s *IF) Len() int { return len(s.v) }
+func (s *IFState) Len() int { return len(s.v) }
 
 // Params returns the population parameters.
-func (s *IF) Params() Params { return s.params }
+func (s *IFState) Params() Params { return s.params }
 
 // V returns the membrane potentials (read-only view).
-func (s *IF) V() []int32 { return s.v }
+func (s *IFState) V() []int32 { return s.v }
 
 // Reset sets every v to 0.
-func (s *IF) Reset() { clear(s.v); s.pending = false }
+func (s *IFState) Reset() { clear(s.v); s.pending = false }
 
 // Step advances every neuron by one timestep; see Model.Step and the IF type
 // comment for the exact update.
-func (s *IF) Step(in, fired []int32) ([]int32, int) {
+func (s *IFState) Step(in, fired []int32) ([]int32, int) {
 	if len(in) != len(s.v) {
-		panic(fmt.Sprintf("neuron: IF.Step: len(in) = %d, want %d", len(in), len(s.v)))
+		panic(fmt.Sprintf("neuron: IFState.Step: len(in) = %d, want %d", len(in), len(s.v)))
 	}
 	if s.hasBias {
 		return s.stepBias(in, fired)
@@ -79,7 +79,7 @@ func (s *IF) Step(in, fired []int32) ([]int32, int) {
 }
 
 // stepBias is Step for populations with at least one nonzero bias.
-func (s *IF) stepBias(in, fired []int32) ([]int32, int) {
+func (s *IFState) stepBias(in, fired []int32) ([]int32, int) {
 	v := s.v[:len(in)]
 	bias := s.bias[:len(in)]
 	th := s.params.Threshold

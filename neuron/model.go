@@ -6,7 +6,7 @@ import (
 
 // Model is what the chip engine drives. One Model value holds the state of n
 // neurons (one core's slice of a layer), indexed by ni in [0, Len()).
-// Implementations: *IF (both IF kinds) and *LIFState. A Model is not safe
+// Implementations: *IFState (both IF kinds), *LIFState and *BIFState. A Model is not safe
 // for concurrent use; distinct Models share nothing and may be stepped in
 // parallel.
 type Model interface {
@@ -81,7 +81,7 @@ func New(p Params, n int, bias []int32) (Model, error) {
 		m.Reset()
 		return m, nil
 	}
-	return &IF{params: p, v: make([]int32, n), bias: b, hasBias: hasBias}, nil
+	return &IFState{params: p, v: make([]int32, n), bias: b, hasBias: hasBias}, nil
 }
 
 // StateHash returns a 64-bit FNV-1a hash of m's dynamic state (every state
@@ -92,7 +92,7 @@ func New(p Params, n int, bias []int32) (Model, error) {
 func StateHash(m Model) uint64 {
 	h := uint64(fnvOffset)
 	switch s := m.(type) {
-	case *IF:
+	case *IFState:
 		h = hashInt32s(h, s.v)
 	case *BIFState:
 		h = hashInt32s(h, s.v)

@@ -209,9 +209,9 @@ func TestNew(t *testing.T) {
 				t.Errorf("Len() = %d, len(V()) = %d, want %d", m.Len(), len(m.V()), tc.n)
 			}
 			switch m.(type) {
-			case *IF:
+			case *IFState:
 				if tc.p.Kind == LIF {
-					t.Errorf("New(%v) returned *IF", tc.p.Kind)
+					t.Errorf("New(%v) returned *IFState", tc.p.Kind)
 				}
 			case *LIFState:
 				if tc.p.Kind != LIF {
