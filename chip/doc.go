@@ -36,24 +36,27 @@
 //
 // A timestep has three phases. Compute: every core integrates the events
 // delivered to it in the previous timestep (one weight-row read per event),
-// updates its neurons and collects the ones that fired; cores run in
-// parallel on a fixed pool of workers, and idle cores whose neurons cannot
-// change are skipped. Inject: the host's input events for this timestep and
-// the fired neurons' spikes go into the destination cores' inboxes for the
-// next timestep and become packets, one per (spike, destination core) with
-// unicast delivery or one per spike with multicast. Route: the mesh moves
-// them cycle by cycle, with contention, to find when each arrives; it only
-// times delivery, so it runs concurrently with the next timestep's compute
-// (up to four mesh instances, timestep t on instance t mod M).
-// Simulator.RunSamples runs a batch of independent samples with each
-// worker simulating whole samples on its own replica of the chip, which
-// shares the synaptic memory and tables; results arrive in sample order
-// and equal Run's. So each
-// layer adds one timestep of latency, as on synchronous chips and in
-// Brian2's default schedule. Dense layers store one weight row per source;
-// convolution layers store, per source that feeds the core, the list of
-// (neuron, weight) connections (Layer.Conv), with shared or per-connection
-// kernel accounting (ConvWeights).
+// updates its neurons and collects the ones that fired; cores are handed
+// out one at a time to up to `workers` goroutines that live only for that
+// phase (below about 80,000 synaptic events and neuron updates the phase
+// runs on one goroutine, which is cheaper), and idle cores whose neurons
+// cannot change are skipped. Inject: the host's input events for this
+// timestep and the fired neurons' spikes go into the destination cores'
+// inboxes for the next timestep and become packets, one per (spike,
+// destination core) with unicast delivery or one per spike with multicast.
+// Route: the mesh moves them cycle by cycle, with contention, to find when
+// each arrives; it only times delivery, so it runs concurrently with the
+// next timestep's compute (up to four mesh instances, timestep t on
+// instance t mod M). So each layer adds one timestep of latency, as on
+// synchronous chips and in Brian2's default schedule. Dense layers store
+// one weight row per source; convolution layers store, per source that
+// feeds the core, the list of (neuron, weight) connections (Layer.Conv),
+// with shared or per-connection kernel accounting (ConvWeights).
+//
+// Simulator.RunSamples runs a batch of independent samples. With several
+// workers and samples, each worker simulates whole samples on its own
+// replica of the chip, which shares the synaptic memory and tables; results
+// arrive in sample order and equal Run's.
 //
 // A core's busy time in a timestep is SynapseCycles per synaptic event plus
 // NeuronCycles per active and NeuronIdleCycles per idle neuron update; its

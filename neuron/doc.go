@@ -3,7 +3,7 @@
 //
 // # What is modelled
 //
-// Three models, selected by Kind in Params:
+// Four models, selected by Kind in Params:
 //
 //   - IFSubtract: integrate-and-fire with reset by subtraction. Each step
 //     v += in + bias; if v >= Threshold the neuron fires once and
@@ -16,6 +16,11 @@
 //     constants applied with rounding toward zero, 24-bit u that wraps and
 //     24-bit v that saturates, spike when v > Threshold (strictly), reset v
 //     to 0, optional refractory period.
+//   - BIF: the bidirectional integrate-and-fire neuron of exact ANN->SNN
+//     conversion (SpikeZIP-TF's ST-BIF). It starts a sample half charged,
+//     fires positive spikes when v >= Threshold and negative spikes when
+//     v < 0, and keeps its net spike count in [0, Levels], so once input
+//     stops the count is the quantized activation of a QCFS ANN neuron.
 //
 // The fidelity is bit-exact for the arithmetic stated below; it is a model
 // of the neuron equations, not of Loihi's microcode or its timing. Loihi's
@@ -54,11 +59,18 @@
 // leak; 4096 means the state is cleared every step. Refractory = r holds v
 // at 0 for the r steps after a spike while u keeps decaying and integrating.
 //
+// BIF, per neuron and step (v saturates like IF; at most one spike):
+//
+//	at Reset: v = Threshold/2 + bias, count = 0        // bias is an initial charge
+//	v = clamp(v + in, -IFStateMax, IFStateMax)
+//	if v >= Threshold and count < Levels { +1 spike; v -= Threshold; count++ }
+//	else if v < 0 and count > 0          { -1 spike; v += Threshold; count-- }
+//
 // # Main types and call order
 //
 // Params (shared by a population; Validate reports every problem at once)
-// -> New(params, n, bias) returns a Model: *IF for the IF kinds, *LIFState
-// for LIF. The engine then calls, per sample:
+// -> New(params, n, bias) returns a Model: *IFState for the IF kinds,
+// *LIFState for LIF, *BIFState for BIF. The engine then calls, per sample:
 //
 //	m.Reset()
 //	for each timestep {
@@ -69,15 +81,19 @@
 //
 // Step's active count is the number of neurons whose state was updated;
 // neurons that provably cannot change (no input, no bias, and for IF
-// v < Threshold; for LIF u = v = 0 and not refractory) are skipped cheaply
-// and not counted. The energy model prices active updates; skipping never
+// v < Threshold; for LIF u = v = 0 and not refractory; for BIF a state that
+// can fire neither way) are skipped cheaply and not counted. IFState and
+// BIFState also implement Quieter, so the engine can skip a whole idle
+// population and end a run once the network is quiet. The energy model prices active updates; skipping never
 // changes results (tests compare against an unskipped reference).
 //
 // # Index names
 //
 // ni is the index of a neuron within its Model (one core's slice of a
-// layer), 0 <= ni < Len(). Every state slice is indexed by ni. Fired indices
-// are ni values in increasing order.
+// layer), 0 <= ni < Len(). Every state slice is indexed by ni. Step reports
+// fired neurons in increasing order of ni, a positive spike as ni and (BIF
+// only) a negative spike as ^ni (= -ni-1), so the entries themselves are not
+// sorted when both signs occur.
 //
 // # Determinism and concurrency
 //

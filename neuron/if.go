@@ -2,7 +2,7 @@ package neuron
 
 import "fmt"
 
-// IF is a population of integrate-and-fire neurons (kinds IFSubtract and
+// IFState is a population of integrate-and-fire neurons (kinds IFSubtract and
 // IFZero) in struct-of-arrays form: v[ni] and bias[ni] for neuron ni.
 //
 // One step of neuron ni (all arithmetic exact in int64, then saturated):

@@ -7,7 +7,7 @@ import (
 
 // Kind selects a neuron model. The zero value is IFSubtract. Kind implements
 // encoding.TextMarshaler and encoding.TextUnmarshaler, so it reads and writes
-// as its name in YAML and JSON ("if-subtract", "if-zero", "lif").
+// as its name in YAML and JSON ("if-subtract", "if-zero", "lif", "bif").
 type Kind uint8
 
 const (

@@ -12,19 +12,23 @@ import (
 type Model interface {
 	// Len returns the number of neurons.
 	Len() int
-	// Reset restores the initial state (v = 0, u = 0, refractory counters 0)
-	// before a new sample. Parameters and biases are kept.
+	// Reset restores the initial state before a new sample (v = 0, u = 0,
+	// refractory counters 0; BIF: v = Threshold/2 + bias, count 0).
+	// Parameters and biases are kept.
 	Reset()
 	// Step advances every neuron by one timestep. in[ni] is the summed
 	// synaptic input that arrived for neuron ni; len(in) must equal Len()
 	// (a mismatch is a programmer error and panics). Step reads in and sets
 	// every element to 0, so the caller can reuse the buffer. Per-neuron
-	// bias is added every step. Indices of neurons that fired are appended to
-	// fired in increasing order, and the extended slice is returned (no
+	// bias is added every step (BIF: the bias is an initial charge set by
+	// Reset instead). Neurons that fired are appended to fired in
+	// increasing order of index, ni for a positive spike and ^ni for a
+	// negative one (BIF only), and the extended slice is returned (no
 	// allocation when cap(fired) suffices). The int result is the number of
 	// active updates: neurons whose state was read and written this step.
 	// Neurons that provably cannot change are skipped and not counted (see
-	// the type docs of IF and LIFState for the exact idle rules).
+	// the type docs of IFState, LIFState and BIFState for the exact idle
+	// rules).
 	Step(in []int32, fired []int32) ([]int32, int)
 	// V returns the membrane potentials (state units, length Len()). The
 	// slice aliases internal state: read it, do not modify it, and do not
@@ -44,7 +48,7 @@ type Quieter interface {
 // units, added every step). bias may be nil (all zeros); otherwise len(bias)
 // must be n. New copies bias. It returns an error for invalid params, n < 0,
 // a bias length mismatch, or a bias outside the model's state range
-// (|bias| <= IFStateMax for IF kinds, <= LIFStateMax for LIF).
+// (|bias| <= IFStateMax for the IF kinds and BIF, <= LIFStateMax for LIF).
 func New(p Params, n int, bias []int32) (Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("neuron: invalid params:\n%w", err)
@@ -85,10 +89,10 @@ func New(p Params, n int, bias []int32) (Model, error) {
 }
 
 // StateHash returns a 64-bit FNV-1a hash of m's dynamic state (every state
-// slice in neuron-index order; for LIF: u, v, refractory counters). Two
-// Models with the same hash are, for all practical purposes, in the same
-// state; the engine uses it to check determinism across worker counts. It
-// does not allocate.
+// slice in neuron-index order: v for IF; v and count for BIF; u, v and
+// refractory counters for LIF). Two Models with the same hash are, for all
+// practical purposes, in the same state; the engine uses it to check
+// determinism across worker counts. It does not allocate.
 func StateHash(m Model) uint64 {
 	h := uint64(fnvOffset)
 	switch s := m.(type) {

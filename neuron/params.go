@@ -28,11 +28,12 @@ const (
 
 // Params are shared by all neurons of one population (one layer's slice on
 // one core). The zero Params is not valid (Threshold must be >= 1). Decay and
-// refractory fields apply to LIF only and must be zero for the IF kinds, so a
-// misplaced setting is reported rather than ignored.
+// refractory fields apply to LIF only and must be zero for the other kinds,
+// and Levels applies to BIF only (where it is required, with an even
+// Threshold), so a misplaced setting is reported rather than ignored.
 type Params struct {
 	Kind       Kind   `yaml:"model" json:"model"`
-	Threshold  int32  `yaml:"threshold" json:"threshold"`               // state units; >= 1. IF fires when v >= Threshold, LIF when v > Threshold
+	Threshold  int32  `yaml:"threshold" json:"threshold"`               // state units; >= 1. IF and BIF fire when v >= Threshold, LIF when v > Threshold
 	DecayU     uint16 `yaml:"decay_u" json:"decay_u"`                   // LIF only: fraction of u removed per step, in 1/4096 units, 0..4096
 	DecayV     uint16 `yaml:"decay_v" json:"decay_v"`                   // LIF only: fraction of v removed per step, in 1/4096 units, 0..4096
 	Refractory uint16 `yaml:"refractory" json:"refractory"`             // LIF only: steps v is held at 0 after a spike (0 = none)
