@@ -16,7 +16,9 @@ type InputEvent struct {
 
 // Stimulus produces the host input of one sample, one timestep at a time.
 // Implementations must be deterministic for a given construction (seed and
-// sample), since the engine calls Events once per timestep in order.
+// sample), since the engine calls Events once per timestep in order. A
+// frame sent at timestep t is integrated by the first layer at t+1, so a
+// run of T timesteps asks for frames t = 0, ..., T-2 only.
 type Stimulus interface {
 	// Events appends the input events of timestep t to dst and returns it.
 	Events(t int, dst []InputEvent) []InputEvent

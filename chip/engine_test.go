@@ -463,3 +463,40 @@ func TestRunSamplesCancel(t *testing.T) {
 		cancel()
 	}
 }
+
+// everyStep sends the same channels at every timestep.
+type everyStep []int32
+
+func (e everyStep) Events(_ int, dst []InputEvent) []InputEvent {
+	for _, ch := range e {
+		dst = append(dst, InputEvent{Channel: ch, Magnitude: 1})
+	}
+	return dst
+}
+
+// TestEveryInputFrameIsIntegrated: the first layer integrates an input
+// frame one timestep after the host sends it, so a run of T timesteps
+// sends frames 0..T-2 only, and every host packet sent becomes synaptic
+// events in the first layer: no frame is routed and counted but unused.
+func TestEveryInputFrameIsIntegrated(t *testing.T) {
+	net := denseNet(20, 100, 40, 5)
+	cfg, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim := everyStep{0, 3, 7, 19}
+	const T = 6
+	res := runOn(t, m, 1, stim, T, nil)
+	cores0 := uint64(len(m.LayerCores[0]))
+	frames := res.Counts.HostPackets / (cores0 * uint64(len(stim)))
+	if got, want := res.LayerSynOps[0], frames*uint64(len(stim))*uint64(net.Layers[0].Size); got != want {
+		t.Errorf("layer 0 integrated %d synaptic events; the %d host packets (%d frames) carry %d", got, res.Counts.HostPackets, frames, want)
+	}
+	if frames != T-1 {
+		t.Errorf("host sent %d frames in %d timesteps, want %d (the last timestep's frame could not be integrated)", frames, T, T-1)
+	}
+}

@@ -102,7 +102,13 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		j := t % M
 		st := &s.steps[j]
 		st.pk, st.t = st.pk[:0], t
-		s.events = stim.Events(t, s.events[:0])
+		// Input frame t reaches the first layer's inboxes now and is
+		// integrated at timestep t+1, so the last timestep sends none: no
+		// layer could integrate it before the run ends.
+		s.events = s.events[:0]
+		if t+1 < T {
+			s.events = stim.Events(t, s.events)
+		}
 		fired, busyMax := s.inject(st, outLayer, outCounts)
 		st.busyMax = busyMax
 		started++
