@@ -40,6 +40,7 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		res.LayerActive[c.layer] += uint64(c.active)
 		if s.trace != nil {
 			s.trace.addCore(st.t, ci, len(c.fired), c.synOps+c.macs, c.busy)
+			s.trace.addFired(st.t, c.layer, c.lo, c.fired)
 		}
 		if s.neuronCounts != nil {
 			nc := s.neuronCounts[c.layer]

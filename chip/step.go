@@ -157,7 +157,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		}
 	}
 	if s.trace != nil {
-		s.trace.Samples++
+		s.trace.endSample()
 	}
 	return out, nil
 }
