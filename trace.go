@@ -1,8 +1,6 @@
 package spikemesh
 
 import (
-	"github.com/spikemesh/spikemesh/internal/atomicfile"
-
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -10,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/plot"
@@ -17,22 +16,35 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/internal/atomicfile"
 	"github.com/spikemesh/spikemesh/router"
 )
 
-// WriteTrace writes a run's per-timestep trace into dir (created if
-// needed): as .npy arrays (timesteps x cores, timesteps x links, unsigned
-// 64-bit, summed over the traced samples), as two CSV files, and as a PNG
-// heatmap of mesh link utilization. Each file is written to a temporary
-// name and renamed, so no half-written file is left behind.
+// WriteTrace writes a run's trace into dir (created if needed): the
+// per-timestep activity of cores and links as .npy arrays (timesteps x
+// cores, timesteps x links, unsigned 64-bit, summed over the traced
+// samples) and as two CSV files; every neuron's activity sample by sample
+// as one .npy array per layer (population); and a heatmap of mesh link
+// utilization as PNG and SVG. Each file is written to a temporary name and
+// renamed, so no half-written file is left behind.
 //
 //	core_spikes.npy, core_synaptic_ops.npy, core_busy_cycles.npy   [T][cores]
 //	link_flits.npy                                                 [T][links], link = router*4 + port (N, E, S, W)
 //	cores.csv   timestep,core,layer,x,y,spikes,synaptic_ops,busy_cycles
 //	links.csv   timestep,router,x,y,port,flits
-//	link_utilization.png  per router: flits it sent on its mesh links / (links x width x cycles)
+//	neuron_counts_L<l>_<layer>.npy  int32 [samples][neurons]: net spike count (positive minus negative spikes)
+//	neuron_raster_L<l>_<layer>.npy  int8 [samples][T][neurons]: +1 spike, -1 negative spike, 0 none
+//	link_utilization.png, .svg      per router: flits it sent on its mesh links / (links x width x cycles)
+//
+// Per-neuron arrays cover the first samples only while they fit
+// chip.MaxTraceCounts (counts) and chip.MaxTraceRaster (rasters) entries
+// over all layers; their first dimension says how many (no file when not
+// even one sample fits). A layer name is
+// kept in file names as letters, digits, '-' and '_' (others become '_').
 func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("spikemesh: trace: %w", err)
@@ -96,7 +108,57 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 	if err := writeFile(filepath.Join(dir, "links.csv"), links.Bytes()); err != nil {
 		return err
 	}
-	return writeHeatmap(filepath.Join(dir, "link_utilization.png"), tr, m, cycles)
+	if err := writeNeurons(dir, tr, m); err != nil {
+		return err
+	}
+	return writeHeatmap(filepath.Join(dir, "link_utilization"), tr, m, cycles)
+}
+
+// writeNeurons writes each layer's per-neuron counts and rasters.
+func writeNeurons(dir string, tr *chip.Trace, m *chip.Mapping) error {
+	for l, n := range tr.Sizes {
+		base := fmt.Sprintf("L%d_%s.npy", l, fileSafe(m.Net.Layers[l].Name))
+		counts := make([][]int32, tr.CountSamples)
+		for s := range counts {
+			counts[s] = tr.NeuronCounts[l][s*n : (s+1)*n]
+		}
+		raster := make([][][]int8, tr.RasterSamples)
+		for s := range raster {
+			raster[s] = make([][]int8, tr.T)
+			for t := range raster[s] {
+				i := (s*tr.T + t) * n
+				raster[s][t] = tr.Raster[l][i : i+n]
+			}
+		}
+		for _, a := range []struct {
+			name    string
+			samples int
+			data    any
+		}{{"neuron_counts_" + base, tr.CountSamples, counts}, {"neuron_raster_" + base, tr.RasterSamples, raster}} {
+			if a.samples == 0 {
+				continue // not even one sample fits the bound
+			}
+			var buf bytes.Buffer
+			if err := npy.Write(&buf, a.data); err != nil {
+				return fmt.Errorf("spikemesh: trace %s: %w", a.name, err)
+			}
+			if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fileSafe keeps letters, digits, '-' and '_' of a layer name and
+// replaces every other rune with '_'.
+func fileSafe(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, name)
 }
 
 // utilGrid is the per-router link utilization, for plotter.HeatMap.
@@ -144,16 +206,16 @@ func writeHeatmap(name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) e
 	}
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(0)
-	pal.SetMax(max(hi, 1e-12))
+	pal.SetMax(max(hi, 1e-12)) // a colour map needs max > min, even for an idle mesh
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Mesh link utilization (max %.2e flits per link-cycle)", hi)
-	p.X.Label.Text = "router x"
-	p.Y.Label.Text = "router y"
+	p.Title.Text = "Mesh link utilization"
+	p.X.Label.Text = "router x (column)"
+	p.Y.Label.Text = "router y (row)"
 	p.X.Tick.Marker = intTicks{}
 	p.Y.Tick.Marker = intTicks{}
 	p.Legend.Top = true
-	hm := plotter.NewHeatMap(g, pal.Palette(64))
-	p.Add(hm)
+	p.Legend.Left = true
+	p.Add(plotter.NewHeatMap(g, pal.Palette(64)))
 	// Mark routers that hold used cores.
 	var used plotter.XYs
 	seen := map[int]bool{}
@@ -171,15 +233,32 @@ func writeHeatmap(name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) e
 		p.Add(sc)
 		p.Legend.Add("router with used cores", sc)
 	}
-	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
-	if err != nil {
-		return fmt.Errorf("spikemesh: heatmap: %w", err)
+	// The colour bar is a plot of its own beside the map, sharing its
+	// colour map, with the scale on its axis.
+	bar := plot.New()
+	bar.HideX()
+	bar.Y.Label.Text = "flits per link per cycle"
+	bar.Add(&plotter.ColorBar{ColorMap: pal, Vertical: true})
+	const w, h, barW = 7 * vg.Inch, 4 * vg.Inch, 1.4 * vg.Inch
+	for _, out := range []struct {
+		ext string
+		c   vg.CanvasWriterTo
+	}{
+		{".png", vgimg.PngCanvas{Canvas: vgimg.New(w, h)}},
+		{".svg", vgsvg.New(w, h)},
+	} {
+		dc := draw.New(out.c)
+		p.Draw(draw.Crop(dc, 0, -barW, 0, 0))
+		bar.Draw(draw.Crop(dc, w-barW, -vg.Points(8), 0, -vg.Points(14))) // below the title, clear of the edge
+		var buf bytes.Buffer
+		if _, err := out.c.WriteTo(&buf); err != nil {
+			return fmt.Errorf("spikemesh: heatmap: %w", err)
+		}
+		if err := writeFile(name+out.ext, buf.Bytes()); err != nil {
+			return err
+		}
 	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return fmt.Errorf("spikemesh: heatmap: %w", err)
-	}
-	return writeFile(name, buf.Bytes())
+	return nil
 }
 
 // intTicks labels every router coordinate (every k-th on big meshes).
