@@ -19,6 +19,7 @@
 //	m, err := chip.Map(net, cfg)            // partition + place; every limit checked
 //	sim, _ := chip.NewSimulator(m, workers) // per-core memory, state, fan-out tables
 //	res, _ := sim.Run(ctx, stimulus, T)     // one sample; call again for the next
+//	sim.RunSamples(ctx, chip.Samples{...})  // or a batch, results in sample order
 //
 // # Mapping
 //
@@ -48,10 +49,18 @@
 // each arrives; it only times delivery, so it runs concurrently with the
 // next timestep's compute (up to four mesh instances, timestep t on
 // instance t mod M). So each layer adds one timestep of latency, as on
-// synchronous chips and in Brian2's default schedule. Dense layers store
-// one weight row per source; convolution layers store, per source that
-// feeds the core, the list of (neuron, weight) connections (Layer.Conv),
-// with shared or per-connection kernel accounting (ConvWeights).
+// synchronous chips and in Brian2's default schedule. Host input does too:
+// the first layer integrates the frame of timestep t at t+1, so a run of T
+// timesteps sends the frames of timesteps 0..T-2 and none at the last,
+// which no layer could integrate. Dense layers store one weight row per
+// source; convolution layers store, per source that feeds the core, the
+// list of (neuron, weight) connections (Layer.Conv), with shared or
+// per-connection kernel accounting (ConvWeights).
+//
+// EnableTrace records activity per timestep (per core and per mesh
+// link, summed over samples) and every neuron's spike count and raster
+// sample by sample, within the bounds MaxTraceCounts and MaxTraceRaster.
+// Traced runs take samples one at a time; untraced runs pay nothing for it.
 //
 // Simulator.RunSamples runs a batch of independent samples. With several
 // workers and samples, each worker simulates whole samples on its own
@@ -69,8 +78,8 @@
 //
 // In the compute phase each core writes only its own state; injection is
 // serial and in core order; each timestep's mesh run depends only on its
-// own packets and is accounted in timestep order. Integer accumulation makes the
-// order of events within a core irrelevant. Results are therefore identical
+// own packets and is accounted in timestep order. Integer accumulation makes
+// the order of events within a core irrelevant. Results are therefore identical
 // for any number of workers.
 //
 // Index names: ci is a core index in Mapping.Cores, ni a neuron within a

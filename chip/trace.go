@@ -9,7 +9,7 @@ import "github.com/spikemesh/spikemesh/router"
 // into the per-core and per-link arrays, but get no per-neuron record.
 // (Chosen, not measured: large enough for every MNIST test image of the
 // built-in MLP, 1,034 neurons, and for its first 507 rasters at 32
-// timesteps; see docs/design.md, "Tracing".)
+// timesteps; see docs/mapping.md, "Traces".)
 const (
 	MaxTraceCounts = 1 << 24
 	MaxTraceRaster = 1 << 24
