@@ -144,7 +144,9 @@
 //
 //	m, err := router.New(cfg)           // once
 //	g, err := m.AddGroup(src, dsts)     // optional, before Runs
+//	m2, err := m.Clone()                // optional: an independent mesh with the same groups
 //	m.Inject(p) ...                     // every packet of the timestep, any order
+//	                                    // (or m.InjectAll(ps); sorted by Inject is cheapest)
 //	st := m.Run(deliver)                // simulate to completion; m is reset
 //	total.Add(st)
 //
