@@ -43,23 +43,10 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 			s.trace.addFired(st.t, c.layer, c.lo, c.fired)
 		}
 		if s.neuronCounts != nil {
-			nc := s.neuronCounts[c.layer]
-			for _, f := range c.fired {
-				if f < 0 {
-					nc[c.lo+int(^f)]--
-				} else {
-					nc[c.lo+int(f)]++
-				}
-			}
+			countFired(s.neuronCounts[c.layer], c.lo, c.fired)
 		}
 		if c.layer == outLayer {
-			for _, f := range c.fired {
-				if f < 0 {
-					outCounts[c.lo+int(^f)]--
-				} else {
-					outCounts[c.lo+int(f)]++
-				}
-			}
+			countFired(outCounts, c.lo, c.fired)
 			continue
 		}
 		for k, f := range c.fired {
@@ -155,5 +142,17 @@ func (s *Simulator) injectHost(st *meshStep) {
 		}
 		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
 		host.HostPackets += uint64(len(dests))
+	}
+}
+
+// countFired adds the spikes of a core holding neurons lo, ... to their
+// net counts: +1 at dst[lo+ni] for fired entry ni, -1 for ^ni.
+func countFired[N int32 | int64](dst []N, lo int, fired []int32) {
+	for _, f := range fired {
+		if f < 0 {
+			dst[lo+int(^f)]--
+		} else {
+			dst[lo+int(f)]++
+		}
 	}
 }
