@@ -8,10 +8,14 @@
 // CoresPerRouter cores on each (Loihi groups 4 cores per tile). A core holds
 // up to NeuronsPerCore neurons (package neuron, struct-of-arrays state), a
 // synaptic memory of SynapseMemoryBytes storing one WeightBits-bit weight per
-// (input axon, neuron) pair of a dense projection, up to AxonsPerCore input
-// axons and FanoutPerCore (neuron, destination core) fan-out entries. The
+// (input axon, neuron) pair of a dense projection (or, with SynapseFormat
+// Sparse, only the non-zero weights with their neuron index), up to
+// AxonsPerCore input axons and FanoutPerCore (neuron, destination core)
+// fan-out entries. Spikes travel as one packet per destination core or,
+// with Delivery Multicast, one per spike along a routing-table tree. The
 // host feeds input events into the mesh at a host port on router
-// (HostRouterX, HostRouterY).
+// (HostRouterX, HostRouterY). Several chips (BoardX x BoardY)
+// form a board whose chip-to-chip links are timed and counted apart.
 //
 // # Call order
 //
