@@ -63,10 +63,16 @@ func (s *Simulator) EnableTrace(maxT int) *Trace {
 	tr.Sizes = make([]int, L)
 	tr.NeuronCounts, tr.Raster = make([][]int32, L), make([][]int8, L)
 	tr.count, tr.raster = make([][]int32, L), make([][]int8, L)
+	neurons := 0
 	for l, ly := range s.m.Net.Layers {
 		tr.Sizes[l] = ly.Size
 		tr.count[l] = make([]int32, ly.Size)
-		tr.raster[l] = make([]int8, maxT*ly.Size)
+		neurons += ly.Size
+	}
+	if maxT*neurons <= tr.maxRaster { // else not even one raster is kept
+		for l, n := range tr.Sizes {
+			tr.raster[l] = make([]int8, maxT*n)
+		}
 	}
 	s.trace = tr
 	return tr
@@ -87,7 +93,7 @@ func (tr *Trace) addCore(t, ci, spikes int, ops, busy uint64) {
 func (tr *Trace) addFired(t, l, lo int, fired []int32) {
 	count := tr.count[l]
 	var row []int8
-	if t < tr.T {
+	if t < tr.T && tr.raster[l] != nil {
 		row = tr.raster[l][t*tr.Sizes[l]:]
 	}
 	for _, f := range fired {
@@ -110,7 +116,7 @@ func (tr *Trace) endSample() {
 		neurons += n
 	}
 	keepCounts := tr.CountSamples == tr.Samples && (tr.CountSamples+1)*neurons <= tr.maxCounts
-	keepRaster := tr.RasterSamples == tr.Samples && (tr.RasterSamples+1)*tr.T*neurons <= tr.maxRaster
+	keepRaster := tr.RasterSamples == tr.Samples && (tr.RasterSamples+1)*tr.T*neurons <= tr.maxRaster && tr.raster[0] != nil
 	for l := range tr.Sizes {
 		if keepCounts {
 			tr.NeuronCounts[l] = append(tr.NeuronCounts[l], tr.count[l]...)
