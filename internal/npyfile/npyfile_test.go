@@ -99,7 +99,7 @@ func TestDecodeMalformed(t *testing.T) {
 		{"unknown key", "header", raw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'secret': 1}\n", six)},
 		{"duplicate key", "header", raw(1, "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", six)},
 		{"negative shape", "shape", raw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 3), }\n", six)},
-		{"huge dimension", "shape", raw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + huge + ",), }\n", six)},
+		{"huge dimension", "shape", raw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': ("+huge+",), }\n", six)},
 		{"huge declared shape", "shape", raw(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647), }\n", six)},
 		{"one-tuple without comma", "shape", raw(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (6), }\n", six)},
 		{"short data", "data", raw(1, ok, six[:20])},
