@@ -2,7 +2,6 @@ package npyfile
 
 import (
 	"archive/zip"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -76,26 +75,17 @@ func (a *Archive) Header(key string) (Header, error) {
 		return Header{}, a.errorf(f, err)
 	}
 	defer rc.Close()
-	n := min(int64(f.UncompressedSize64), 12+MaxHeaderBytes)
-	b, err := io.ReadAll(io.LimitReader(rc, n))
-	if err != nil {
-		return Header{}, a.errorf(f, err)
-	}
-	h, off, err := decodeHeader(b)
-	if errors.Is(err, errShort) {
-		err = errors.New("header: truncated (the entry ends inside it)")
-	}
-	if err == nil {
-		err = checkSize(h, int64(f.UncompressedSize64)-int64(off))
-	}
+	h, _, err := readHeader(rc, int64(f.UncompressedSize64))
 	if err != nil {
 		return Header{}, a.errorf(f, err)
 	}
 	return h, nil
 }
 
-// Read reads and decodes array key, reading at most the archive's entry
-// limit whatever the entry declares.
+// Read reads and decodes array key. The entry's declared size is checked
+// against the archive's limit and the header before any data is read, and
+// no more than the declared size (plus one byte, to detect a longer entry)
+// is ever decompressed.
 func (a *Archive) Read(key string) (*Array, error) {
 	f, err := a.entry(key)
 	if err != nil {
@@ -106,14 +96,8 @@ func (a *Archive) Read(key string) (*Array, error) {
 		return nil, a.errorf(f, err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, a.limit+1))
-	if err != nil {
-		return nil, a.errorf(f, err)
-	}
-	if int64(len(b)) > a.limit {
-		return nil, a.errorf(f, fmt.Errorf("holds more than the limit of %d bytes", a.limit))
-	}
-	arr, err := decode(b)
+	size := int64(f.UncompressedSize64)
+	arr, err := readStream(io.LimitReader(rc, size+1), size)
 	if err != nil {
 		return nil, a.errorf(f, err)
 	}

@@ -98,8 +98,8 @@ func (h Header) Len() int {
 	return n
 }
 
-// dataBytes is Len()*DType.Size(), or -1 if that exceeds limit (which also
-// guards the multiplication against overflow).
+// dataBytes is Len()*DType.Size(), or -1 if that exceeds limit (checked
+// step by step, so the product cannot overflow).
 func (h Header) dataBytes(limit int64) int64 {
 	n := int64(h.DType.Size())
 	for _, d := range h.Shape {

@@ -1,6 +1,7 @@
 package npyfile
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ type Array struct {
 }
 
 // ReadFile reads the .npy file at path, refusing files larger than
-// maxBytes before reading them.
+// maxBytes before reading them. The data streams from the file into the
+// result, so memory use is the array plus a small buffer.
 func ReadFile(path string, maxBytes int64) (*Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -36,34 +38,70 @@ func ReadFile(path string, maxBytes int64) (*Array, error) {
 	if st.Size() > maxBytes {
 		return nil, fmt.Errorf("npyfile: %s: file is %d bytes, limit is %d", path, st.Size(), maxBytes)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	a, err := readStream(io.LimitReader(f, st.Size()+1), st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("npyfile: %s: %w", path, err)
 	}
-	if int64(len(b)) > maxBytes {
-		return nil, fmt.Errorf("npyfile: %s: file grew past the limit of %d bytes while being read", path, maxBytes)
-	}
-	return Decode(path, b)
+	return a, nil
 }
 
 // Decode decodes a whole .npy file held in b; name is used in errors.
 func Decode(name string, b []byte) (*Array, error) {
-	a, err := decode(b)
+	a, err := readStream(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("npyfile: %s: %w", name, err)
 	}
 	return a, nil
 }
 
-// decodeHeader validates the header at the start of b (which may be a
-// prefix of the file) and returns it with the offset of the data.
-func decodeHeader(b []byte) (Header, int, error) {
-	dict, off, err := parsePrefix(b)
+// readHeader reads and validates the header from r, whose total size is
+// size bytes, and checks the declared data size against the rest. It
+// returns the header and the data bytes it read past the header.
+func readHeader(r io.Reader, size int64) (Header, []byte, error) {
+	prefix := make([]byte, min(size, 12+MaxHeaderBytes)) // bounded by a constant
+	n, err := io.ReadFull(r, prefix)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return Header{}, nil, fmt.Errorf("header: %w", err)
+	}
+	prefix = prefix[:n]
+	dict, off, err := parsePrefix(prefix)
+	if errors.Is(err, errShort) {
+		return Header{}, nil, errors.New("header: truncated (the input ends inside it)")
+	}
 	if err != nil {
-		return Header{}, 0, err
+		return Header{}, nil, err
 	}
 	h, err := parseDict(dict)
-	return h, off, err
+	if err != nil {
+		return Header{}, nil, err
+	}
+	if err := checkSize(h, size-int64(off)); err != nil {
+		return Header{}, nil, err
+	}
+	return h, prefix[off:], nil
+}
+
+// readStream reads a whole .npy from r, whose size is claimed to be size
+// bytes: the header is validated against size before anything else is
+// allocated, and r must end exactly after the data.
+func readStream(r io.Reader, size int64) (*Array, error) {
+	h, head, err := readHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	data := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), r), 64<<10)
+	v, err := decodeData(h, data)
+	if err != nil {
+		return nil, err
+	}
+	var one [1]byte
+	switch k, err := io.ReadFull(data, one[:]); {
+	case k > 0:
+		return nil, errors.New("data: more bytes than the header declares")
+	case err != nil && !errors.Is(err, io.EOF):
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	return &Array{Header: h, Data: v}, nil
 }
 
 // checkSize checks that the header's data size equals n, the bytes after
@@ -79,29 +117,62 @@ func checkSize(h Header, n int64) error {
 	return nil
 }
 
-func decode(b []byte) (*Array, error) {
-	h, off, err := decodeHeader(b)
-	if errors.Is(err, errShort) {
-		return nil, errors.New("header: truncated (the file ends inside it)")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSize(h, int64(len(b)-off)); err != nil {
-		return nil, err
-	}
-	// The header is valid and the data has exactly the declared size, so
-	// npyio decodes the elements from a canonical header it can parse
-	// (its own parser needs numpy's key order and version 1 or 2).
+// decodeData has npyio decode the elements of h from data. The header is
+// already validated and the data size checked, so npyio is handed a
+// canonical header it can parse (its parser needs numpy's key order and
+// version 1 or 2).
+func decodeData(h Header, data io.Reader) (any, error) {
 	var canon bytes.Buffer
 	writeHeader(&canon, h)
-	r, err := npy.NewReader(io.MultiReader(&canon, bytes.NewReader(b[off:])))
+	r, err := npy.NewReader(io.MultiReader(&canon, data))
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	var arr npy.Array
-	if err := r.Read(&arr); err != nil {
+	var v any
+	// Typed slices stream element by element; npy.Array would first copy
+	// all the data into one buffer. float16 has no typed path in npyio.
+	switch h.DType {
+	case Bool:
+		v, err = readAs[bool](r)
+	case Int8:
+		v, err = readAs[int8](r)
+	case Int16:
+		v, err = readAs[int16](r)
+	case Int32:
+		v, err = readAs[int32](r)
+	case Int64:
+		v, err = readAs[int64](r)
+	case Uint8:
+		v, err = readAs[uint8](r)
+	case Uint16:
+		v, err = readAs[uint16](r)
+	case Uint32:
+		v, err = readAs[uint32](r)
+	case Uint64:
+		v, err = readAs[uint64](r)
+	case Float32:
+		v, err = readAs[float32](r)
+	case Float64:
+		v, err = readAs[float64](r)
+	case Float16:
+		var arr npy.Array
+		err = r.Read(&arr)
+		v = arr.Data()
+	}
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, errors.New("data: truncated (the input ends inside it)")
+		}
 		return nil, fmt.Errorf("data: %w", err)
 	}
-	return &Array{Header: h, Data: arr.Data()}, nil
+	return v, nil
+}
+
+func readAs[T any](r *npy.Reader) ([]T, error) {
+	var x []T
+	err := r.Read(&x)
+	if x == nil {
+		x = []T{}
+	}
+	return x, err
 }

@@ -1,7 +1,9 @@
-package spikemesh
+package bench
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -9,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio/npy"
-
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/npyfile"
 )
 
 // writePeerFiles writes a small network in the peer's export format.
@@ -20,30 +21,26 @@ func writePeerFiles(t *testing.T, sizes []int) string {
 	t.Helper()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(1, 1))
-	write := func(name string, v any) {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
+	write := func(name string, shape []int, v any) {
+		var b bytes.Buffer
+		if err := npyfile.Write(&b, shape, v); err != nil {
 			t.Fatal(err)
 		}
-		if err := npy.Write(f, v); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		f.Close()
 	}
 	img := make([]float64, sizes[0])
 	for i := range img {
 		img[i] = rng.Float64()
 	}
-	write("image.npy", img)
+	write("image.npy", []int{sizes[0]}, img)
 	for l := 0; l+1 < len(sizes); l++ {
-		w := make([][]float64, sizes[l])
+		w := make([]float64, sizes[l]*sizes[l+1])
 		for i := range w {
-			w[i] = make([]float64, sizes[l+1])
-			for j := range w[i] {
-				w[i][j] = (rng.NormFloat64()*0.2 + 0.5) / float64(sizes[l])
-			}
+			w[i] = (rng.NormFloat64()*0.2 + 0.5) / float64(sizes[l])
 		}
-		write("w"+string(rune('0'+l))+".npy", w)
+		write(fmt.Sprintf("w%d.npy", l), []int{sizes[l], sizes[l+1]}, w)
 	}
 	return dir
 }
@@ -54,9 +51,9 @@ func TestBench(t *testing.T) {
 	dir := writePeerFiles(t, []int{40, 30, 5})
 	c, _ := chip.Preset("loihi")
 	e, _ := energy.Preset("loihi")
-	var first *BenchResult
+	var first *Result
 	for _, w := range []int{1, 2} {
-		r, err := Bench(context.Background(), BenchOptions{Dir: dir, Samples: 5, Steps: 30, Seed: 3, Workers: w, Chip: c, Energy: e})
+		r, err := Run(context.Background(), Options{Dir: dir, Samples: 5, Steps: 30, Seed: 3, Workers: w, Chip: c, Energy: e})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +65,7 @@ func TestBench(t *testing.T) {
 		}
 		// The input is Bernoulli(p_i) per input and step: its count must
 		// be within 5 standard deviations of the mean.
-		img, _, err := readNPYFloat(filepath.Join(dir, "image.npy"))
+		img, _, err := readFloats(filepath.Join(dir, "image.npy"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +83,7 @@ func TestBench(t *testing.T) {
 			t.Errorf("workers=%d changed results", w)
 		}
 	}
-	if _, err := Bench(context.Background(), BenchOptions{Dir: t.TempDir(), Samples: 1, Steps: 1, Chip: c, Energy: e}); err == nil || !strings.Contains(err.Error(), "image.npy") {
+	if _, err := Run(context.Background(), Options{Dir: t.TempDir(), Samples: 1, Steps: 1, Chip: c, Energy: e}); err == nil || !strings.Contains(err.Error(), "image.npy") {
 		t.Errorf("missing files: %v", err)
 	}
 }
