@@ -2,6 +2,7 @@ package spikemesh
 
 import (
 	"github.com/spikemesh/spikemesh/internal/atomicfile"
+	"github.com/spikemesh/spikemesh/internal/npyfile"
 
 	"bytes"
 	"encoding/csv"
@@ -11,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
@@ -38,13 +38,6 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		return fmt.Errorf("spikemesh: trace: %w", err)
 	}
 	T := tr.T
-	grid := func(xs []uint64, cols int) [][]uint64 {
-		g := make([][]uint64, T)
-		for t := range g {
-			g[t] = xs[t*cols : (t+1)*cols]
-		}
-		return g
-	}
 	for _, a := range []struct {
 		name string
 		data []uint64
@@ -56,7 +49,7 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		{"link_flits.npy", tr.LinkFlits, tr.Links},
 	} {
 		var buf bytes.Buffer
-		if err := npy.Write(&buf, grid(a.data, a.cols)); err != nil {
+		if err := npyfile.Write(&buf, []int{T, a.cols}, a.data); err != nil {
 			return fmt.Errorf("spikemesh: trace %s: %w", a.name, err)
 		}
 		if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
