@@ -87,3 +87,40 @@ func TestBench(t *testing.T) {
 		t.Errorf("missing files: %v", err)
 	}
 }
+
+// TestBenchBadFiles: each malformed export is a one-line error naming the
+// file at fault.
+func TestBenchBadFiles(t *testing.T) {
+	c, _ := chip.Preset("loihi")
+	e, _ := energy.Preset("loihi")
+	put := func(dir, name string, shape []int, v any) {
+		var b bytes.Buffer
+		if err := npyfile.Write(&b, shape, v); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(dir string)
+		want string
+	}{
+		{"short image", func(d string) { os.Truncate(filepath.Join(d, "image.npy"), 128+39*8) }, "image.npy: data: 312 bytes after the header, shape [40] of <f8 needs 320"},
+		{"int weights", func(d string) { put(d, "w0.npy", []int{40, 30}, make([]int32, 1200)) }, "w0.npy has dtype <i4, want float64 or float32"},
+		{"wrong fan-in", func(d string) { put(d, "w1.npy", []int{29, 5}, make([]float64, 145)) }, "w1.npy has shape [29 5], want (30, fan_out)"},
+		{"all zeros", func(d string) { put(d, "w1.npy", []int{30, 5}, make([]float32, 150)) }, "w1.npy is all zeros"},
+		{"probability", func(d string) { put(d, "image.npy", []int{40}, append([]float64{2}, make([]float64, 39)...)) }, "image.npy[0] = 2, want a probability in [0, 1]"},
+		{"not npy", func(d string) { os.WriteFile(filepath.Join(d, "w0.npy"), []byte("hello"), 0o644) }, "w0.npy: header: truncated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writePeerFiles(t, []int{40, 30, 5})
+			tc.edit(dir)
+			_, err := Run(context.Background(), Options{Dir: dir, Samples: 1, Steps: 1, Chip: c, Energy: e})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %v, want one line containing %q", err, tc.want)
+			}
+		})
+	}
+}
