@@ -20,10 +20,15 @@
 //     caller's limit, and the bytes actually read through an
 //     io.LimitReader.
 //
-// Nothing is allocated from a size the file declares: data buffers are
-// sized by the bytes actually present, which are bounded by the caller's
-// limit. Errors name the file, the archive entry and the header field at
-// fault; they never echo file contents.
+// The array is allocated only after the size its header declares has been
+// found equal to the bytes that follow (the file's size, or the entry's
+// declared size, itself within the caller's limit); data then streams into
+// it and must end exactly there. Errors name the file, the archive entry
+// and the header field at fault; they never echo file contents.
+//
+// There is no recover: npyio panics only on dtypes outside the whitelist
+// (object, structured, unknown kinds), which never reach it, and FuzzRead
+// checks that nothing else does.
 //
 // Writing produces version 1.0 little-endian C-order files laid out as
 // numpy.save lays them out (header padded to a multiple of 64 bytes).
