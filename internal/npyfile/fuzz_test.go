@@ -1,6 +1,7 @@
 package npyfile
 
 import (
+	"archive/zip"
 	"bytes"
 	"reflect"
 	"testing"
@@ -29,6 +30,29 @@ func FuzzRead(f *testing.F) {
 		}
 		if !reflect.DeepEqual(back.Header, a.Header) || !reflect.DeepEqual(back.Data, a.Data) && a.Len() > 0 {
 			t.Fatalf("round trip changed %+v into %+v", a.Header, back.Header)
+		}
+	})
+}
+
+// FuzzArchive: opening and reading any archive never panics and never
+// returns more than the entry limit.
+func FuzzArchive(f *testing.F) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("a.npy")
+	Write(w, []int{2}, []float32{1, 2})
+	zw.Close()
+	f.Add(b.Bytes())
+	f.Fuzz(func(t *testing.T, z []byte) {
+		a, err := OpenArchive("fuzz.npz", bytes.NewReader(z), int64(len(z)), 1<<16)
+		if err != nil {
+			return
+		}
+		for _, k := range a.Keys() {
+			a.Header(k)
+			if arr, err := a.Read(k); err == nil && arr.Len()*arr.DType.Size() > 1<<16 {
+				t.Fatalf("entry %s: %d elements of %s exceed the limit", k, arr.Len(), arr.DType)
+			}
 		}
 	})
 }
