@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/internal/atomicfile"
+	"github.com/spikemesh/spikemesh/internal/npyfile"
 	"github.com/spikemesh/spikemesh/router"
 )
 
@@ -50,13 +50,6 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		return fmt.Errorf("spikemesh: trace: %w", err)
 	}
 	T := tr.T
-	grid := func(xs []uint64, cols int) [][]uint64 {
-		g := make([][]uint64, T)
-		for t := range g {
-			g[t] = xs[t*cols : (t+1)*cols]
-		}
-		return g
-	}
 	for _, a := range []struct {
 		name string
 		data []uint64
@@ -68,7 +61,7 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 		{"link_flits.npy", tr.LinkFlits, tr.Links},
 	} {
 		var buf bytes.Buffer
-		if err := npy.Write(&buf, grid(a.data, a.cols)); err != nil {
+		if err := npyfile.Write(&buf, []int{T, a.cols}, a.data); err != nil {
 			return fmt.Errorf("spikemesh: trace %s: %w", a.name, err)
 		}
 		if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
@@ -118,28 +111,20 @@ func WriteTrace(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) erro
 func writeNeurons(dir string, tr *chip.Trace, m *chip.Mapping) error {
 	for l, n := range tr.Sizes {
 		base := fmt.Sprintf("L%d_%s.npy", l, fileSafe(m.Net.Layers[l].Name))
-		counts := make([][]int32, tr.CountSamples)
-		for s := range counts {
-			counts[s] = tr.NeuronCounts[l][s*n : (s+1)*n]
-		}
-		raster := make([][][]int8, tr.RasterSamples)
-		for s := range raster {
-			raster[s] = make([][]int8, tr.T)
-			for t := range raster[s] {
-				i := (s*tr.T + t) * n
-				raster[s][t] = tr.Raster[l][i : i+n]
-			}
-		}
 		for _, a := range []struct {
 			name    string
 			samples int
+			shape   []int
 			data    any
-		}{{"neuron_counts_" + base, tr.CountSamples, counts}, {"neuron_raster_" + base, tr.RasterSamples, raster}} {
+		}{
+			{"neuron_counts_" + base, tr.CountSamples, []int{tr.CountSamples, n}, tr.NeuronCounts[l][:tr.CountSamples*n]},
+			{"neuron_raster_" + base, tr.RasterSamples, []int{tr.RasterSamples, tr.T, n}, tr.Raster[l][:tr.RasterSamples*tr.T*n]},
+		} {
 			if a.samples == 0 {
 				continue // not even one sample fits the bound
 			}
 			var buf bytes.Buffer
-			if err := npy.Write(&buf, a.data); err != nil {
+			if err := npyfile.Write(&buf, a.shape, a.data); err != nil {
 				return fmt.Errorf("spikemesh: trace %s: %w", a.name, err)
 			}
 			if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {

@@ -7,14 +7,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/bench"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 )
 
 func newBenchCmd() *cobra.Command {
 	var (
-		o                    spikemesh.BenchOptions
+		o                    bench.Options
 		chipName, energyName string
 		asJSON               bool
 	)
@@ -43,7 +43,7 @@ See docs/performance.md.`,
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
 				return err
 			}
-			r, err := spikemesh.Bench(cmd.Context(), o)
+			r, err := bench.Run(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

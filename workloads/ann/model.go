@@ -3,7 +3,6 @@ package ann
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -13,10 +12,10 @@ import (
 	"slices"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npy/float16"
-	"codeberg.org/sbinet/npyio/npz"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/internal/npyfile"
 )
 
 // ModelFile is the model description: the layer list of a Net, with the
@@ -99,28 +98,18 @@ func ParseModelFile(desc []byte) (*ModelFile, error) {
 	return &mf, nil
 }
 
-// arrays reads named arrays from an archive, remembering which were used.
-type arrays struct {
-	z    *npz.Reader
-	keys map[string]string // name without ".npy" -> key
-}
-
-func (a *arrays) has(name string) bool { _, ok := a.keys[name]; return ok }
-
-func (a *arrays) shape(name string) []int {
-	return a.z.Header(a.keys[name]).Descr.Shape
-}
+// MaxArrayBytes bounds each array of a weights archive (uncompressed).
+// The largest committed model (workloads/models/mnist-mlp-qcfs.npz) has a
+// 1.6 MB array; 1 GiB admits 268 million float32 weights per array, far
+// beyond what a chip preset maps, while refusing zip bombs up front.
+const MaxArrayBytes = 1 << 30
 
 // BuildNet builds a Net from a parsed description and the .npz archive r of
 // the given size (see LoadModel).
 func BuildNet(mf *ModelFile, r io.ReaderAt, size int64) (*Net, error) {
-	z, err := npz.NewReader(r, size)
+	a, err := npyfile.OpenArchive(mf.Weights, r, size, MaxArrayBytes)
 	if err != nil {
-		return nil, fmt.Errorf("reading npz: %w", err)
-	}
-	a := &arrays{z: z, keys: map[string]string{}}
-	for _, k := range z.Keys() {
-		a.keys[strings.TrimSuffix(k, ".npy")] = k
+		return nil, err
 	}
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -147,18 +136,22 @@ func BuildNet(mf *ModelFile, r io.ReaderAt, size int64) (*Net, error) {
 		// array reads the named array, checks its shape and values. def
 		// marks a defaulted name, which may be absent when optional.
 		array := func(field, name string, def, optional bool, want ...int) []float32 {
-			if !a.has(name) {
+			if !a.Has(name) {
 				if !(def && optional) {
 					lerr("%s array %q is missing from the archive", field, name)
 				}
 				return nil
 			}
-			got := a.shape(name)
-			if !slices.Equal(got, want) {
+			h, err := a.Header(name)
+			if err != nil {
+				lerr("%s array %q: %v", field, name, err)
+				return nil
+			}
+			if got := h.Shape; !slices.Equal(got, want) {
 				lerr("%s array %q has shape %s, expected %s", field, name, shapeStr(got), shapeStr(want))
 				return nil
 			}
-			v, err := readFloats(a.z, a.keys[name])
+			v, err := readFloats(a, name)
 			if err != nil {
 				lerr("%s array %q: %v", field, name, err)
 				return nil
@@ -410,14 +403,14 @@ func shapeStr(s []int) string {
 
 // readFloats reads a float16, float32 or float64 array (C or Fortran order)
 // as float32 in C order and rejects NaN and ±Inf, naming the element.
-func readFloats(z *npz.Reader, key string) ([]float32, error) {
-	var arr npy.Array
-	if err := z.Read(key, &arr); err != nil {
+func readFloats(z *npyfile.Archive, key string) ([]float32, error) {
+	arr, err := z.Read(key)
+	if err != nil {
 		return nil, err
 	}
-	shape := arr.Shape()
+	shape := arr.Shape
 	var out []float32
-	switch v := arr.Data().(type) {
+	switch v := arr.Data.(type) {
 	case []float16.Num:
 		out = make([]float32, len(v))
 		for i, h := range v {
@@ -434,9 +427,9 @@ func readFloats(z *npz.Reader, key string) ([]float32, error) {
 			out[i] = float32(x)
 		}
 	default:
-		return nil, fmt.Errorf("dtype %s is not a float (expected float16, float32 or float64)", dtype(z, key))
+		return nil, fmt.Errorf("dtype %s is not a float (expected float16, float32 or float64)", arr.DType)
 	}
-	if arr.Fortran() && len(shape) > 1 {
+	if arr.Fortran && len(shape) > 1 {
 		out = fortranToC(out, shape)
 	}
 	for i, v := range out {
@@ -483,7 +476,10 @@ func fortranToC(x []float32, shape []int) []float32 {
 }
 
 // HalfToFloat32 converts IEEE 754 binary16 bits to float32 exactly
-// (subnormals, infinities and NaN included).
+// (subnormals, infinities and NaN included). npyio decodes float16 arrays
+// into its float16.Num, but Num.Float32 (npyio v0.14.0) maps half-precision
+// subnormals to float32 subnormals 2^112 times too small, so the
+// conversion stays hand-written (TestHalfToFloat32 pins the difference).
 func HalfToFloat32(h uint16) float32 {
 	sign := uint32(h>>15) << 31
 	exp := uint32(h>>10) & 0x1f
@@ -526,7 +522,7 @@ func SaveModel(path string, n *Net) error {
 		if err != nil {
 			return fmt.Errorf("ann: %w", err)
 		}
-		if err := writeNPYFloat32(w, a.shape, a.data); err != nil {
+		if err := npyfile.Write(w, a.shape, a.data); err != nil {
 			return fmt.Errorf("ann: %w", err)
 		}
 	}
@@ -619,37 +615,4 @@ func describe(n *Net, weights string) (*ModelFile, []namedArray) {
 		in = out
 	}
 	return mf, arrs
-}
-
-// writeNPYFloat32 writes a little-endian float32 C-order .npy (format 1.0).
-func writeNPYFloat32(w io.Writer, shape []int, data []float32) error {
-	return writeNPY(w, "<f4", shape, func(b []byte) []byte {
-		for _, v := range data {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
-		}
-		return b
-	})
-}
-
-// writeNPY writes a .npy header for dtype descr and the given shape, then
-// the bytes appended by body.
-func writeNPY(w io.Writer, descr string, shape []int, body func([]byte) []byte) error {
-	sh := shapeStr(shape)
-	if len(shape) == 0 {
-		sh = "()"
-	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, sh)
-	// magic(6) + version(2) + len(2) + dict + padding + '\n' is a multiple of 64.
-	total := 10 + len(dict) + 1
-	pad := (64 - total%64) % 64
-	hdr := make([]byte, 0, total+pad)
-	hdr = append(hdr, "\x93NUMPY\x01\x00"...)
-	hdr = binary.LittleEndian.AppendUint16(hdr, uint16(len(dict)+pad+1))
-	hdr = append(hdr, dict...)
-	hdr = append(hdr, bytes.Repeat([]byte{' '}, pad)...)
-	hdr = append(hdr, '\n')
-	if _, err := w.Write(body(hdr)); err != nil {
-		return err
-	}
-	return nil
 }

@@ -58,6 +58,16 @@ func LoadFiles(imagesPath, labelsPath string) (*Set, error) {
 	return s, nil
 }
 
+// parseIDX is hand-written although the GoMNIST dependency parses the same
+// files: its ReadImageFile and ReadLabelFile (GoMNIST
+// v0.0.0-20150320212226-2fbe10d0fa63, mnist.go) take only a file name and
+// require gzip, so they cannot read the embedded test and calibration sets
+// from an embed.FS or raw idx files; they allocate from the header's count
+// before checking it (a negative count panics in make, a huge one exhausts
+// memory); they accept a label file whose count differs from the image
+// file's and ignore bytes after the last item; and they report every
+// problem as os.ErrInvalid without saying which. This parser bounds every
+// allocation by the bytes actually read and names the file and field.
 func parseIDX(images, labels io.Reader) (*Set, error) {
 	ir, err := maybeGunzip(images)
 	if err != nil {

