@@ -184,8 +184,12 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 // chip, how each layer was converted and mapped, and the ANN accuracies.
 func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 	w, conv, mp, c := p.Workload, p.Converted, p.Mapping, &o.Chip
+	em, err := plan.Energy.JSON()
+	if err != nil {
+		return nil, err
+	}
 	r := &Report{
-		Provenance: Provenance{ChipConfig: *c, EnergyConfig: plan.Energy},
+		Provenance: Provenance{ChipConfig: *c, EnergyConfig: em},
 		Workload: WorkloadInfo{
 			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: plan.Timesteps,
 			Encoder: plan.Conversion.Encoder.String(), Conversion: conversionText(o, w, conv), Method: conv.Method.String(),
@@ -203,7 +207,8 @@ func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 	test := w.Test.Slice(0, o.Samples)
 	r.ANNAccuracyPct = 100 * w.Net.Accuracy(test, 0)
 	if conv.Method == workloads.MethodExact {
-		acc, err := workloads.QuantizedAccuracy(conv.Net, test, o.Samples, 0)
+		var acc float64
+		acc, err = workloads.QuantizedAccuracy(conv.Net, test, o.Samples, 0)
 		if err != nil {
 			return nil, err
 		}

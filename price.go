@@ -58,21 +58,10 @@ func (a *aggregate) add(r *chip.Result, correct bool) {
 	a.stepMax = max(a.stepMax, r.StepCyclesMax)
 }
 
-// pricing is what turning the sums into a per-inference Run needs besides
-// the sums: the prepared chip and workload, and an energy model resolved
-// for the chip.
-type pricing struct {
-	chip   chip.Config
-	energy energy.Model
-	mp     *chip.Mapping
-	conv   *workloads.Converted
-	macs   uint64 // the float ANN's MACs per inference
-}
-
 // run is the per-inference report of the sums: events, links, timing,
 // energy and the NeuroBench metrics, in that order (each part reads only
 // the parts before it).
-func (a *aggregate) run(T int, p pricing) Run {
+func (a *aggregate) run(T int, p *Prepared, e energy.Model) Run {
 	n := float64(a.n)
 	c := a.sum.Counts
 	run := Run{
@@ -87,11 +76,11 @@ func (a *aggregate) run(T int, p pricing) Run {
 		PacketHops:       float64(c.HopsX+c.HopsY) / n,
 		PacketLatencyMax: a.sum.Mesh.LatencyMax,
 	}
-	a.layerActivity(&run, p.conv)
-	a.linkTraffic(&run, p.chip)
-	a.timing(&run, p.chip, p.mp)
-	a.energy(&run, p)
-	a.neuroBench(&run, p.conv, p.mp)
+	a.layerActivity(&run, p.Converted)
+	a.linkTraffic(&run, p.Chip)
+	a.timing(&run, p.Chip, p.Mapping)
+	a.energy(&run, p, e)
+	a.neuroBench(&run, p.Converted, p.Mapping)
 	return run
 }
 
@@ -167,14 +156,14 @@ func (a *aggregate) timing(run *Run, cc chip.Config, mp *chip.Mapping) {
 // pJ2uJ converts picojoules to microjoules.
 const pJ2uJ = 1e-6
 
-// energy prices the sums with p.energy: the total by group and component,
-// per layer, per core and chip-wide, power, throughput and the paper-style
-// figures. It needs run.Timing.
-func (a *aggregate) energy(run *Run, p pricing) {
-	n, c, e, mp := float64(a.n), a.sum.Counts, p.energy, p.mp
-	e.StaticPerChipMW *= float64(p.chip.Chips()) // every chip of a board leaks
+// energy prices the sums with e, resolved for the chip: the total by group
+// and component, per layer, per core and chip-wide, power, throughput and
+// the paper-style figures. It needs run.Timing.
+func (a *aggregate) energy(run *Run, p *Prepared, e energy.Model) {
+	n, c, mp, annMACs := float64(a.n), a.sum.Counts, p.Mapping, p.Workload.Net.MACs()
+	e.StaticPerChipMW *= float64(p.Chip.Chips()) // every chip of a board leaks
 	seconds := run.Timing.LatencyUS * 1e-6       // simulated time per inference
-	totalSeconds := float64(a.sum.Cycles) / p.chip.ClockMHz * 1e-6
+	totalSeconds := float64(a.sum.Cycles) / p.Chip.ClockMHz * 1e-6
 	perInf := func(b energy.Breakdown) EnergyParts {
 		return EnergyParts{TotalUJ: b.TotalPJ / n * pJ2uJ, SynapticUJ: b.SynapticPJ / n * pJ2uJ,
 			NeuronUJ: b.NeuronPJ / n * pJ2uJ, SpikeUJ: b.SpikePJ / n * pJ2uJ,
@@ -183,17 +172,17 @@ func (a *aggregate) energy(run *Run, p pricing) {
 	// The model is linear in the counts, so pricing the sums and dividing by
 	// the number of inferences gives the mean energy per inference.
 	bd := e.Estimate(c, totalSeconds, len(mp.Cores))
-	macs := float64(p.macs)
+	macs := float64(annMACs)
 	en := Energy{
 		Model:       e.Name,
 		EnergyParts: perInf(bd),
-		ANNPaperUJ:  e.ANNEnergyPJ(p.macs) * pJ2uJ,
+		ANNPaperUJ:  e.ANNEnergyPJ(annMACs) * pJ2uJ,
 		SNNPaperUJ:  e.SNNPaperEnergyPJ(c.SynapticOps, c.SynapticMACs) / n * pJ2uJ,
 		PaperEMACPJ: e.MACPJ,
 		PaperEACPJ:  e.ACPJ,
 		// The same ANN on the same technology: one E_MAC per MAC plus reading
 		// each weight (weight_bits wide) from synaptic memory once per MAC.
-		ANNSameTechUJ: (macs*e.MACPJ + macs*float64(p.chip.WeightBits)*e.SynMemReadBitPJ) * pJ2uJ,
+		ANNSameTechUJ: (macs*e.MACPJ + macs*float64(p.Chip.WeightBits)*e.SynMemReadBitPJ) * pJ2uJ,
 	}
 	for _, comp := range bd.Components() {
 		en.Components = append(en.Components, EnergyComponent{Group: comp.Group, Name: comp.Name, UJ: comp.PJ / n * pJ2uJ})
@@ -212,7 +201,7 @@ func (a *aggregate) energy(run *Run, p pricing) {
 	coreOnly, chipOnly := e, e
 	coreOnly.StaticPerChipMW = 0
 	chipOnly.StaticPerCoreMW = 0
-	for l, ly := range p.conv.Net.Layers {
+	for l, ly := range p.Converted.Net.Layers {
 		var lc energy.Counts
 		for _, ci := range mp.LayerCores[l] {
 			lc.Add(a.cores[ci])
@@ -222,7 +211,7 @@ func (a *aggregate) energy(run *Run, p pricing) {
 	}
 	for ci, cm := range mp.Cores {
 		cb := coreOnly.Estimate(a.cores[ci], totalSeconds, 1)
-		en.Cores = append(en.Cores, CoreEnergy{Core: cm.Core, Layer: p.conv.Net.Layers[cm.Layer].Name, X: cm.X, Y: cm.Y, TotalUJ: cb.TotalPJ / n * pJ2uJ})
+		en.Cores = append(en.Cores, CoreEnergy{Core: cm.Core, Layer: p.Converted.Net.Layers[cm.Layer].Name, X: cm.X, Y: cm.Y, TotalUJ: cb.TotalPJ / n * pJ2uJ})
 	}
 	chipCounts := a.host
 	chipCounts.Barriers = c.Barriers

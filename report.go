@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spikemesh/spikemesh/chip"
-	"github.com/spikemesh/spikemesh/energy"
 )
 
 // Report is the result of one evaluation. Field names are stable and carry
@@ -38,23 +37,9 @@ type Provenance struct {
 	CommandLine []string `json:"command_line"`
 	// ChipConfig is the chip as used: the fields spikemesh chips show prints.
 	ChipConfig chip.Config `json:"chip_config"`
-	// EnergyConfig is the energy model resolved for the chip with overrides
-	// applied; JSON has the fields spikemesh energy show prints.
-	EnergyConfig energy.Model `json:"-"`
-}
-
-// MarshalJSON writes EnergyConfig as energy_config, with the keys of its
-// YAML form in the same order (energy.Model.JSON).
-func (p Provenance) MarshalJSON() ([]byte, error) {
-	em, err := p.EnergyConfig.JSON()
-	if err != nil {
-		return nil, err
-	}
-	type plain Provenance // without this method
-	return json.Marshal(struct {
-		plain
-		EnergyConfig json.RawMessage `json:"energy_config"`
-	}{plain(p), em})
+	// EnergyConfig is Plan.Energy (resolved for the chip, overrides applied)
+	// as energy.Model.JSON writes it: the fields spikemesh energy show prints.
+	EnergyConfig json.RawMessage `json:"energy_config"`
 }
 
 // WorkloadInfo describes what ran.

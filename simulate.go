@@ -127,8 +127,7 @@ func (a *Activity) Run(e energy.Model) Run {
 
 // price is Run for a model already resolved for the chip.
 func (a *Activity) price(e energy.Model) Run {
-	p := a.Prepared
-	run := a.agg.run(a.Options.Timesteps, pricing{chip: p.Chip, energy: e, mp: p.Mapping, conv: p.Converted, macs: p.Workload.Net.MACs()})
+	run := a.agg.run(a.Options.Timesteps, a.Prepared, e)
 	if a.Exact != nil {
 		x := *a.Exact
 		run.Exact = &x
