@@ -223,7 +223,7 @@ func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 		lc := conv.Layers[l]
 		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Kind: lc.Kind, Neurons: ly.Size, FanIn: conv.Net.In(l),
 			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: lc.Lambda, Levels: lc.Levels,
-			WeightStep: lc.Scale, MaxWeight: lc.MaxWeight, Note: lc.Note})
+			WeightStep: lc.Scale, MaxWeight: lc.MaxWeight, Clipped: lc.Clipped, Note: lc.Note})
 	}
 	return r, nil
 }

@@ -88,6 +88,7 @@ type LayerMap struct {
 	Levels     int     `json:"levels,omitempty"`
 	WeightStep float64 `json:"weight_step"`
 	MaxWeight  int8    `json:"max_weight"`
+	Clipped    int     `json:"clipped_weights,omitempty"` // exact: weights clipped to the range (threshold raised to 2)
 	Note       string  `json:"note,omitempty"`
 	Neurons    int     `json:"neurons"`
 	FanIn      int     `json:"fan_in"`
