@@ -46,11 +46,12 @@ type Timings struct {
 	Load, Convert, Map, Simulate time.Duration
 }
 
-// Default timestep counts when Options.Timesteps is empty. Rate conversion:
-// 32, where the built-in MLP's SNN accuracy is within 0.5 points of the ANN
-// (README, "Results"). Exact conversion: the limit per sample, which every
-// run stops well before: the built-in QCFS models go quiet within 14 (MLP)
-// and 40 (CNN) timesteps on all 10,000 test images (README, "Results").
+// Default timestep counts when Options.Timesteps is empty (README,
+// "Sample output", full test set). Rate conversion: 32, where the built-in
+// MLP's SNN scores 98.61 % against the float ANN's 98.58 % (97.62 % at 8,
+// 98.55 % at 16). Exact conversion: the limit per sample, far above what
+// any run needs: the built-in QCFS models go quiet within 14 (MLP) and 40
+// (CNN) timesteps on all 10,000 test images.
 const (
 	defaultRateTimesteps  = 32
 	defaultExactTimesteps = 200
