@@ -4,17 +4,21 @@
 // spiking network, by rate conversion with threshold balancing or exact
 // conversion of a QCFS-trained model, maps it onto the chip, simulates
 // MNIST test samples cycle by cycle and returns a Report with accuracy
-// (ANN, quantized ANN, SNN), per-layer activity, synaptic operations,
-// timing, energy per inference by component, layer and core, and the
-// NeuroBench metrics. Its stages are public for reuse: LoadWorkload,
-// Prepare (or PrepareConverted), Prepared.Simulate and Activity.Run, which
-// prices one simulation with any energy model.
+// (ANN, quantized ANN, SNN; in percent), per-layer activity, synaptic
+// operations, timing, energy per inference by component, layer and core,
+// the NeuroBench metrics and the configuration that produced it.
 //
-// Explore sweeps a design space (grid, random or NSGA-II) in parallel,
-// caching conversions, mappings and simulations that points share, keeps
-// every finished point on disk so a sweep resumes after interruption, and
-// writes the Pareto front and plots. WriteTrace writes per-timestep
-// activity. (The peer benchmarks live in package bench.)
+// Evaluate takes one path: Options.Plan makes every policy decision once
+// (conversion options, the encoder exact conversion needs, default
+// timesteps, the energy model resolved for the chip) and records in
+// Plan.Notes what the report must state; LoadWorkload and
+// Workload.CheckSamples load and bound the data; Prepare (or
+// PrepareConverted) converts and maps; Prepared.Simulate runs the samples;
+// Activity.Run prices one simulation with any energy model. Each stage is
+// public, so that sweeps can share conversions, mappings and simulations.
+// WriteTrace writes per-timestep activity of cores and links and every
+// neuron's spike counts and rasters. Design-space sweeps live in package
+// explore and the peer benchmarks in package bench; both build on this one.
 //
 // Reports are deterministic: the same options and seed give byte-identical
 // text and JSON for any number of workers.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npy"
@@ -85,12 +87,12 @@ func TestBuiltinWorkload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.ANNAccuracy < 0.97 {
-		t.Errorf("ANN accuracy %.3f on %d samples, want >= 0.97", r.ANNAccuracy, samples)
+	if r.ANNAccuracyPct < 97 {
+		t.Errorf("ANN accuracy %.1f %% on %d samples, want >= 97 %%", r.ANNAccuracyPct, samples)
 	}
 	run := r.Runs[0]
-	if run.SNNAccuracy < r.ANNAccuracy-0.04 {
-		t.Errorf("SNN accuracy %.3f vs ANN %.3f at T=32", run.SNNAccuracy, r.ANNAccuracy)
+	if run.SNNAccuracyPct < r.ANNAccuracyPct-4 {
+		t.Errorf("SNN accuracy %.1f %% vs ANN %.1f %% at T=32", run.SNNAccuracyPct, r.ANNAccuracyPct)
 	}
 	// Loihi's 128 KiB per core forces every hidden layer onto several cores.
 	for _, l := range r.Mapping[:2] {
@@ -229,8 +231,8 @@ func TestExactConversion(t *testing.T) {
 			t.Errorf("%s: exact check %+v", c.model, x)
 			continue
 		}
-		if r.Runs[0].SNNAccuracy != r.QuantizedANNAccuracy {
-			t.Errorf("%s: SNN accuracy %.4f, quantized ANN %.4f", c.model, r.Runs[0].SNNAccuracy, r.QuantizedANNAccuracy)
+		if r.Runs[0].SNNAccuracyPct != r.QuantizedANNAccuracyPct {
+			t.Errorf("%s: SNN accuracy %.2f %%, quantized ANN %.2f %%", c.model, r.Runs[0].SNNAccuracyPct, r.QuantizedANNAccuracyPct)
 		}
 		if x.TimestepsMax >= 200 || x.TimestepsMean <= 1 {
 			t.Errorf("%s: timesteps to quiet mean %.1f max %d", c.model, x.TimestepsMean, x.TimestepsMax)
@@ -240,12 +242,12 @@ func TestExactConversion(t *testing.T) {
 
 // TestExactCheckDetectsMismatch: the check is not vacuous.
 func TestExactCheckDetectsMismatch(t *testing.T) {
-	var x ExactCheck
+	var x ExactReport
 	qa := &workloads.QuantizedActs{Counts: [][]int32{{1, 2}, {3}}}
 	x.add(&chip.Result{Timesteps: 5, Quiet: true, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
 	x.add(&chip.Result{Timesteps: 7, Quiet: true, NeuronCounts: [][]int32{{1, 1}, {3}}}, qa)
 	x.add(&chip.Result{Timesteps: 9, Quiet: false, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
-	if x.Images != 3 || x.ImagesExact != 1 || x.NeuronsWrong != 1 || x.ImagesQuiet != 2 || x.StepsMax != 9 || x.FirstMismatch == "" {
+	if x.Images != 3 || x.ImagesExact != 1 || x.NeuronMismatches != 1 || x.ImagesQuiet != 2 || x.TimestepsMax != 9 || x.TimestepsMean != 7 || x.FirstMismatch == "" {
 		t.Errorf("%+v", x)
 	}
 }
@@ -277,5 +279,40 @@ func TestNeuroBenchCNN(t *testing.T) {
 	}
 	if got, want := r.Runs[0].NeuroBench.SynapticOperations.Dense, float64(conns*8); got != want {
 		t.Errorf("dense synaptic ops %g, want %g", got, want)
+	}
+}
+
+// TestPlan: the policy decisions Evaluate makes, all in Options.Plan.
+func TestPlan(t *testing.T) {
+	o := testOptions(t, 5)
+	o.Chip.WeightBits = 6
+	o.EnergyOverride = "synop=30pJ"
+	p, err := o.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Conversion.WeightBits != 6 || p.Conversion.Encoder != workloads.Rate || len(p.Notes) != 0 ||
+		!slices.Equal(p.Timesteps, []int{DefaultTimesteps(workloads.MethodRate)}) {
+		t.Errorf("rate plan %+v", p)
+	}
+	if p.Energy.SynapticOpPJ != 30 || p.Energy.Name != "loihi with synop=30pJ" {
+		t.Errorf("energy %s: synaptic op %g pJ", p.Energy.Name, p.Energy.SynapticOpPJ)
+	}
+	o = testOptions(t, 5)
+	o.Method = workloads.MethodExact
+	if p, err = o.Plan(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Conversion.Encoder != workloads.Pulse || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "not rate") ||
+		!slices.Equal(p.Timesteps, []int{DefaultTimesteps(workloads.MethodExact)}) {
+		t.Errorf("exact plan %+v", p)
+	}
+	o.Encoder = workloads.Pulse
+	if p, err = o.Plan(); err != nil || len(p.Notes) != 0 {
+		t.Errorf("exact with pulse: notes %v, err %v", p.Notes, err)
+	}
+	o.PerChannel = true
+	if _, err = o.Plan(); err == nil || !strings.Contains(err.Error(), "per-channel") {
+		t.Errorf("exact with per-channel scales: %v", err)
 	}
 }

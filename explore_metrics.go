@@ -111,7 +111,7 @@ func metricsFromRun(r *Run, p *Prepared, pc *PointConfig, annAcc float64) Metric
 		usedBytes += (c.SynMemBits + 7) / 8
 	}
 	return Metrics{
-		Accuracy:           r.SNNAccuracy * 100,
+		Accuracy:           r.SNNAccuracyPct,
 		ANNAccuracy:        annAcc * 100,
 		EnergyUJ:           r.Energy.TotalUJ,
 		LatencyUS:          r.Timing.LatencyUS,

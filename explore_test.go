@@ -259,9 +259,9 @@ func TestExploreResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := act.Run(r.Config.Energy)
-	if r.Metrics.EnergyUJ != run.Energy.TotalUJ || r.Metrics.Accuracy != run.SNNAccuracy*100 || r.Metrics.LatencyUS != run.Timing.LatencyUS {
+	if r.Metrics.EnergyUJ != run.Energy.TotalUJ || r.Metrics.Accuracy != run.SNNAccuracyPct || r.Metrics.LatencyUS != run.Timing.LatencyUS {
 		t.Errorf("point 15: energy %g, accuracy %g, latency %g; direct run %g, %g, %g",
-			r.Metrics.EnergyUJ, r.Metrics.Accuracy, r.Metrics.LatencyUS, run.Energy.TotalUJ, run.SNNAccuracy*100, run.Timing.LatencyUS)
+			r.Metrics.EnergyUJ, r.Metrics.Accuracy, r.Metrics.LatencyUS, run.Energy.TotalUJ, run.SNNAccuracyPct, run.Timing.LatencyUS)
 	}
 	if r.Config.Energy.Name != "paper-45nm" || r.Config.Timesteps != 6 || r.Config.Chip.MeshHeight != 4 {
 		t.Errorf("point 15 config: %s, T %d, height %d", r.Config.Energy.Name, r.Config.Timesteps, r.Config.Chip.MeshHeight)

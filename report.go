@@ -12,18 +12,34 @@ import (
 
 // Report is the result of one evaluation. Field names are stable and carry
 // their units; every number is computed from the simulation.
+// Accuracies are in percent, with _pct in their JSON names.
 type Report struct {
-	Workload WorkloadInfo `json:"workload"`
-	Chip     ChipInfo     `json:"chip"`
-	Mapping  []LayerMap   `json:"mapping"`
-	// ANNAccuracy is the float ANN's accuracy on the same samples.
-	ANNAccuracy float64 `json:"ann_accuracy"`
-	// QuantizedANNAccuracy is the accuracy of the quantized ANN that
+	Provenance Provenance   `json:"provenance"`
+	Workload   WorkloadInfo `json:"workload"`
+	Chip       ChipInfo     `json:"chip"`
+	Mapping    []LayerMap   `json:"mapping"`
+	// ANNAccuracyPct is the float ANN's accuracy on the same samples, %.
+	ANNAccuracyPct float64 `json:"ann_accuracy_pct"`
+	// QuantizedANNAccuracyPct is the accuracy (%) of the quantized ANN that
 	// QuantizedANN describes (exact: the integer network; rate: the float
 	// ANN with the chip's weights).
-	QuantizedANNAccuracy float64 `json:"quantized_ann_accuracy"`
-	QuantizedANN         string  `json:"quantized_ann"`
-	Runs                 []Run   `json:"runs"` // one per requested timestep count
+	QuantizedANNAccuracyPct float64 `json:"quantized_ann_accuracy_pct"`
+	QuantizedANN            string  `json:"quantized_ann"`
+	Runs                    []Run   `json:"runs"` // one per requested timestep count
+}
+
+// Provenance records what produced a report, so that it can be reproduced
+// and compared (the seed is in WorkloadInfo). Evaluate fills the
+// configurations; the caller fills Version and CommandLine (spikemesh run
+// does), which Evaluate cannot know.
+type Provenance struct {
+	Version     string   `json:"version"`
+	CommandLine []string `json:"command_line"`
+	// ChipConfig is the chip as used: the fields spikemesh chips show prints.
+	ChipConfig chip.Config `json:"chip_config"`
+	// EnergyConfig is Plan.Energy (resolved for the chip, overrides applied)
+	// as energy.Model.JSON writes it: the fields spikemesh energy show prints.
+	EnergyConfig json.RawMessage `json:"energy_config"`
 }
 
 // WorkloadInfo describes what ran.
@@ -35,6 +51,7 @@ type WorkloadInfo struct {
 	Encoder      string   `json:"encoder"`
 	Conversion   string   `json:"conversion"`
 	Method       string   `json:"conversion_method"`
+	Notes        []string `json:"notes,omitempty"` // policy decisions (Plan.Notes)
 	MaxPool      string   `json:"max_pooling_approximation,omitempty"`
 	Architecture string   `json:"architecture"`
 	Seed         uint64   `json:"seed"`
@@ -71,6 +88,7 @@ type LayerMap struct {
 	Levels     int     `json:"levels,omitempty"`
 	WeightStep float64 `json:"weight_step"`
 	MaxWeight  int8    `json:"max_weight"`
+	Clipped    int     `json:"clipped_weights,omitempty"` // exact: weights clipped to the range (threshold raised to 2)
 	Note       string  `json:"note,omitempty"`
 	Neurons    int     `json:"neurons"`
 	FanIn      int     `json:"fan_in"`
@@ -81,9 +99,9 @@ type LayerMap struct {
 
 // Run is the result for one timestep count, averaged per inference.
 type Run struct {
-	Timesteps   int         `json:"timesteps"`
-	SNNAccuracy float64     `json:"snn_accuracy"`
-	Layers      []LayerStat `json:"layers"`
+	Timesteps      int         `json:"timesteps"`
+	SNNAccuracyPct float64     `json:"snn_accuracy_pct"`
+	Layers         []LayerStat `json:"layers"`
 	// ActivationSparsity is the fraction of neuron-timesteps without a spike
 	// over all layers (NeuroBench "activation sparsity").
 	ActivationSparsity float64 `json:"activation_sparsity"`
@@ -226,6 +244,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		wl.Model, wl.Dataset, wl.Samples, joinInts(wl.Timesteps), wl.Encoder, wl.Seed)
 	fmt.Fprintf(&b, "          %s\n", wl.Architecture)
 	fmt.Fprintf(&b, "          conversion %s\n", wl.Conversion)
+	for _, n := range wl.Notes {
+		fmt.Fprintf(&b, "          note: %s\n", n)
+	}
 	if wl.MaxPool != "" {
 		fmt.Fprintf(&b, "          max pooling: %s\n", wl.MaxPool)
 	}
@@ -254,9 +275,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%.4g\t%s\t%d\n", l.Name, l.Kind, l.Neurons, l.FanIn, l.Cores, l.Threshold, l.Lambda, lv, l.MaxWeight)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "\nANN accuracy %.2f %%  (float model, same %d samples)\n", 100*r.ANNAccuracy, wl.Samples)
+	fmt.Fprintf(&b, "\nANN accuracy %.2f %%  (float model, same %d samples)\n", r.ANNAccuracyPct, wl.Samples)
 	if r.QuantizedANN != "" {
-		fmt.Fprintf(&b, "quantized ANN accuracy %.2f %%  (%s)\n", 100*r.QuantizedANNAccuracy, r.QuantizedANN)
+		fmt.Fprintf(&b, "quantized ANN accuracy %.2f %%  (%s)\n", r.QuantizedANNAccuracyPct, r.QuantizedANN)
 	}
 	for _, run := range r.Runs {
 		writeRun(&b, &run)
@@ -266,7 +287,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "timesteps\tSNN acc %%\tANN acc %%\tenergy µJ\tlatency µs\tsynaptic ops\n")
 		for _, run := range r.Runs {
-			fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.4g\t%.4g\t%.4g\n", run.Timesteps, 100*run.SNNAccuracy, 100*r.ANNAccuracy,
+			fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.4g\t%.4g\t%.4g\n", run.Timesteps, run.SNNAccuracyPct, r.ANNAccuracyPct,
 				run.Energy.TotalUJ, run.Timing.LatencyUS, run.SynapticOps)
 		}
 		tw.Flush()
@@ -281,7 +302,7 @@ func writeRun(b *strings.Builder, run *Run) {
 	} else {
 		fmt.Fprintf(b, "\n== %d timesteps ==\n", run.Timesteps)
 	}
-	fmt.Fprintf(b, "SNN accuracy %.2f %%\n", 100*run.SNNAccuracy)
+	fmt.Fprintf(b, "SNN accuracy %.2f %%\n", run.SNNAccuracyPct)
 	if x := run.Exact; x != nil {
 		fmt.Fprintf(b, "exact conversion: %d of %d images with every neuron's spike count equal to the quantized ANN (%d mismatching neurons), %d quiet;\n",
 			x.ImagesExact, x.Images, x.NeuronMismatches, x.ImagesQuiet)
@@ -366,4 +387,5 @@ type ExactReport struct {
 	TimestepsMean    float64 `json:"timesteps_to_quiet_mean"`
 	TimestepsMax     int     `json:"timesteps_to_quiet_max"`
 	FirstMismatch    string  `json:"first_mismatch,omitempty"`
+	stepsSum         int     // timesteps to quiescence, summed over the images
 }

@@ -24,7 +24,8 @@
 //     from [Preset] (embedded YAML files, listed by [PresetNames] and printed
 //     by [PresetYAML]) or from [Load] (strict YAML: every cost is a string
 //     with a unit, unknown keys are errors). [Model.Validate] checks a model
-//     built in Go; [Model.YAML] writes one back out.
+//     built in Go; [Model.YAML] writes one back out and [Model.JSON] writes
+//     the same keys and values as one JSON object (for reports).
 //   - [Model.Estimate] turns Counts, simulated seconds and powered cores into
 //     a [Breakdown] in pJ with five groups (synaptic, neuron, spike, mesh,
 //     static) and their finer parts. [Model.EstimateChecked] does the same

@@ -275,7 +275,8 @@ func stages(n *ann.Net, shapes []ann.Shape) ([]stage, error) {
 // or conv2d layer but the last, and the Pulse encoder. Activations are
 // integers: a_0 = pixels (unit 1/255), a_l in [0, L_l] with unit λ_l/L_l.
 // Each weighted layer gets an even threshold θ_l (the largest that keeps
-// the weights in range), step s_l = λ_l/(L_l θ_l), integer weights
+// the weights in range, judged on the real weights before rounding), step
+// s_l = λ_l/(L_l θ_l), integer weights
 // round(W u_{l-1}/s_l) and bias round(b/s_l), and BIF neurons with Levels
 // L_l, so the integer network of QuantizedForward computes
 // a_l = clamp(floor((Z_l + θ_l/2)/θ_l), 0, L_l). Average pooling becomes

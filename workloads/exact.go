@@ -75,7 +75,9 @@ func convertExact(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) 
 		if s.act >= 0 {
 			q := &n.Layers[s.act]
 			L, lambda = q.Levels, float64(q.Lambda)
-			// Largest even θ with max|W u|/s <= qmax, where s = λ/(L θ).
+			// Largest even θ with max|W u|/s <= qmax, where s = λ/(L θ). The
+			// rule bounds the weights before rounding; round keeps them within
+			// the integer qmax. Only θ raised to 2 below can clip weights.
 			theta = 2 * int(math.Floor(lambda*float64(qmax)/(float64(L)*wmax)/2))
 			theta = min(max(theta, 2), maxExactThreshold)
 			step = lambda / (float64(L) * float64(theta))

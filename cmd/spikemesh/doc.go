@@ -2,8 +2,12 @@
 // onto a simulated many-core neuromorphic chip, simulates them cycle by
 // cycle and reports accuracy, activity, latency and energy.
 //
-// Subcommands: run (the main job), chips and energy (presets), models
-// (built-in models), explore (design-space sweeps), noc (network-on-chip
-// load curves), bench (the Brian2 peer benchmark), train (retrain the
-// built-in MLP). Every subcommand has --help.
+// Subcommands: run (the main job; --json for a report that also records
+// the version, the command line and the resolved chip and energy
+// configuration), chips and energy (presets), models (built-in models),
+// explore (design-space sweeps), noc (network-on-chip load curves), bench
+// (the Brian2 peer benchmark), train (retrain a built-in model's recipe;
+// writes a model description .yaml and its weights .npz, which run --model
+// reads). spikemesh --version prints the build. Every subcommand has
+// --help.
 package main

@@ -141,3 +141,40 @@ func TestChipShowRoundTrip(t *testing.T) {
 		t.Errorf("unexpected report: %+v", rep)
 	}
 }
+
+// TestVersion: --version prints the build on one line.
+func TestVersion(t *testing.T) {
+	out, stderr, code := run(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "spikemesh ") || strings.Count(out, "\n") != 1 || !strings.Contains(out, " go1.") {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+// TestExactEncoderNote: exact conversion replaces another encoder by pulse
+// and the report says so, in text and JSON.
+func TestExactEncoderNote(t *testing.T) {
+	args := []string{"run", "--model", "mnist-mlp-qcfs", "--conversion", "exact", "--encoder", "direct", "--samples", "2"}
+	out, stderr, code := run(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "encoder pulse, seed") || !strings.Contains(out, "note: encoder pulse, not direct: exact conversion") {
+		t.Errorf("text report does not state the encoder policy:\n%s", out)
+	}
+	js, stderr, code := run(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Workload struct {
+			Encoder string   `json:"encoder"`
+			Notes   []string `json:"notes"`
+		} `json:"workload"`
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Workload.Encoder != "pulse" || len(rep.Workload.Notes) != 1 || !strings.HasPrefix(rep.Workload.Notes[0], "encoder pulse, not direct") {
+		t.Errorf("JSON workload %+v", rep.Workload)
+	}
+}

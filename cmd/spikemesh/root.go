@@ -13,9 +13,11 @@ simulated many-core neuromorphic chip (cores with bounded neuron and synaptic
 memory, spikes routed as packets over a 2-D mesh), simulates it cycle by cycle
 and reports accuracy, per-layer activity, synaptic operations, latency and
 energy per inference.`,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("spikemesh {{.Version}}\n")
 	root.AddCommand(newRunCmd(), newChipsCmd(), newEnergyCmd(), newModelsCmd(), newTrainCmd(), newBenchCmd(), newExploreCmd(), newNocCmd())
 	return root
 }

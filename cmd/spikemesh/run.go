@@ -41,8 +41,10 @@ report (text, or JSON with --json).`,
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
 				return err
 			}
-			if o.Timesteps, err = parseInts(timesteps); err != nil {
-				return fmt.Errorf("--timesteps: %w", err)
+			if timesteps != "" {
+				if o.Timesteps, err = parseInts(timesteps); err != nil {
+					return fmt.Errorf("--timesteps: %w", err)
+				}
 			}
 			if err := o.Encoder.UnmarshalText([]byte(encoder)); err != nil {
 				return fmt.Errorf("--encoder: %w", err)
@@ -53,14 +55,6 @@ report (text, or JSON with --json).`,
 			if dataset != "mnist" {
 				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
 			}
-			if o.Method == workloads.MethodExact {
-				if cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
-					return fmt.Errorf("--encoder %s: exact conversion presents the image once (pulse)", o.Encoder)
-				}
-				if !cmd.Flags().Changed("timesteps") {
-					o.Timesteps = []int{exactTimestepLimit}
-				}
-			}
 			o.Progress = newProgress(os.Stderr)
 			var tm spikemesh.Timings
 			if timings {
@@ -70,6 +64,7 @@ report (text, or JSON with --json).`,
 			if err != nil {
 				return err
 			}
+			rep.Provenance.Version, rep.Provenance.CommandLine = version(), os.Args
 			if timings {
 				total := tm.Load + tm.Convert + tm.Map + tm.Simulate
 				fmt.Fprintf(os.Stderr, "wall time: load %v, conversion %v, mapping and placement %v, simulation %v (%.1f %% of %v)\n",
@@ -96,8 +91,9 @@ report (text, or JSON with --json).`,
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
 	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
-	f.StringVar(&timesteps, "timesteps", "32", "timesteps per inference; a comma-separated list runs each (exact conversion: the limit, default 200)")
-	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once)")
+	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
+		spikemesh.DefaultTimesteps(workloads.MethodRate), spikemesh.DefaultTimesteps(workloads.MethodExact)))
+	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion always uses pulse")
 	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
@@ -107,10 +103,6 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	return cmd
 }
-
-// exactTimestepLimit caps a sample's run in exact conversion when
-// --timesteps is not given; the built-in QCFS models go quiet within 40.
-const exactTimestepLimit = 200
 
 func parseInts(s string) ([]int, error) {
 	var out []int
