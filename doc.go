@@ -10,12 +10,9 @@
 // Prepare (or PrepareConverted), Prepared.Simulate and Activity.Run, which
 // prices one simulation with any energy model.
 //
-// Explore sweeps a design space (grid, random or NSGA-II) in parallel,
-// caching conversions, mappings and simulations that points share, keeps
-// every finished point on disk so a sweep resumes after interruption, and
-// writes the Pareto front and plots. Bench runs the Brian2 peer benchmark
-// network through the whole chip model. WriteTrace writes per-timestep
-// activity.
+// The design-space explorer (package explore) builds on these stages.
+// Bench runs the Brian2 peer benchmark network through the whole chip
+// model. WriteTrace writes per-timestep activity.
 //
 // Reports are deterministic: the same options and seed give byte-identical
 // text and JSON for any number of workers.

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/workloads"
 )
 
@@ -46,7 +47,7 @@ constraints:
 
 // testWorkload is loaded once and shared by the tests, read-only, as
 // Explore shares it between its workers.
-var testWorkload = sync.OnceValues(func() (*Workload, error) { return LoadWorkload("mnist-mlp") })
+var testWorkload = sync.OnceValues(func() (*spikemesh.Workload, error) { return spikemesh.LoadWorkload("mnist-mlp") })
 
 func mustSpace(t testing.TB, text string) *Space {
 	t.Helper()
@@ -57,10 +58,10 @@ func mustSpace(t testing.TB, text string) *Space {
 	return s
 }
 
-// outputs runs WriteExploreOutputs and returns the deterministic files.
+// outputs runs WriteOutputs and returns the deterministic files.
 func outputs(t *testing.T, dir string, s *Space, res []Result) map[string][]byte {
 	t.Helper()
-	if _, err := WriteExploreOutputs(dir, s, res); err != nil {
+	if _, err := WriteOutputs(dir, s, res); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{}
@@ -83,14 +84,14 @@ func sameOutputs(t *testing.T, what string, want, got map[string][]byte) {
 	}
 }
 
-func explore(t *testing.T, s *Space, o ExploreOptions) *Outcome {
+func sweep(t *testing.T, s *Space, o Options) *Outcome {
 	t.Helper()
 	w, err := testWorkload()
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.Workload = w
-	out, err := Explore(context.Background(), s, o)
+	out, err := Sweep(context.Background(), s, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func TestShardParse(t *testing.T) {
 // Simulate and Run called directly.
 func TestExploreResults(t *testing.T) {
 	s := mustSpace(t, testSpace)
-	out := explore(t, s, ExploreOptions{Dir: t.TempDir(), Workers: 2})
+	out := sweep(t, s, Options{Dir: t.TempDir(), Workers: 2})
 	if len(out.Results) != 16 {
 		t.Fatalf("%d results, want 16", len(out.Results))
 	}
@@ -250,11 +251,11 @@ func TestExploreResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Prepare(w, r.Config.Chip, workloads.ConvertOptions{Percentile: r.Config.Percentile, Encoder: r.Config.Encoder})
+	p, err := spikemesh.Prepare(w, r.Config.Chip, workloads.ConvertOptions{Percentile: r.Config.Percentile, Encoder: r.Config.Encoder})
 	if err != nil {
 		t.Fatal(err)
 	}
-	act, err := p.Simulate(context.Background(), SimOptions{Samples: 10, Timesteps: 6, Seed: 1, Workers: 1})
+	act, err := p.Simulate(context.Background(), spikemesh.SimOptions{Samples: 10, Timesteps: 6, Seed: 1, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +275,7 @@ func TestExploreResults(t *testing.T) {
 func TestResume(t *testing.T) {
 	s := mustSpace(t, testSpace)
 	fullDir := t.TempDir()
-	full := explore(t, s, ExploreOptions{Dir: fullDir, Workers: 1})
+	full := sweep(t, s, Options{Dir: fullDir, Workers: 1})
 	want := outputs(t, fullDir, s, full.Results)
 
 	for _, k := range []int{1, 5} {
@@ -283,12 +284,12 @@ func TestResume(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			w, _ := testWorkload()
-			o := ExploreOptions{Dir: dir, Workers: 3, Workload: w, Progress: func(done, total int) {
+			o := Options{Dir: dir, Workers: 3, Workload: w, Progress: func(done, total int) {
 				if done == k {
 					cancel()
 				}
 			}}
-			_, err := Explore(ctx, s, o)
+			_, err := Sweep(ctx, s, o)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("interrupted run: error %v, want context.Canceled", err)
 			}
@@ -297,7 +298,7 @@ func TestResume(t *testing.T) {
 			if saved < k || saved >= 16 {
 				t.Fatalf("%d points saved after cancelling at %d", saved, k)
 			}
-			again := explore(t, s, ExploreOptions{Dir: dir, Workers: 2})
+			again := sweep(t, s, Options{Dir: dir, Workers: 2})
 			if again.Reused != saved || again.Evaluated != 16-saved {
 				t.Errorf("resumed run reused %d and evaluated %d, want %d and %d", again.Reused, again.Evaluated, saved, 16-saved)
 			}
@@ -316,7 +317,7 @@ func TestResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		var log bytes.Buffer
-		again := explore(t, s, ExploreOptions{Dir: dir, Workers: 2, Log: &log})
+		again := sweep(t, s, Options{Dir: dir, Workers: 2, Log: &log})
 		if again.Evaluated != 1 || again.Reused != 15 {
 			t.Errorf("evaluated %d, reused %d; want 1 and 15", again.Evaluated, again.Reused)
 		}
@@ -338,7 +339,7 @@ func TestResume(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, PointsFile), bytes.Join(lines, nil), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Explore(context.Background(), s, ExploreOptions{Dir: dir})
+		_, err := Sweep(context.Background(), s, Options{Dir: dir})
 		if err == nil || !strings.Contains(err.Error(), "line 4 is corrupt") {
 			t.Errorf("error %v, want line 4 is corrupt", err)
 		}
@@ -350,7 +351,7 @@ func TestResume(t *testing.T) {
 func TestShardsMerge(t *testing.T) {
 	s := mustSpace(t, testSpace)
 	fullDir := t.TempDir()
-	full := explore(t, s, ExploreOptions{Dir: fullDir, Workers: 2})
+	full := sweep(t, s, Options{Dir: fullDir, Workers: 2})
 	want := outputs(t, fullDir, s, full.Results)
 
 	root := t.TempDir()
@@ -358,7 +359,7 @@ func TestShardsMerge(t *testing.T) {
 	total := 0
 	for i := range 3 {
 		d := filepath.Join(root, fmt.Sprint("shard-", i))
-		out := explore(t, s, ExploreOptions{Dir: d, Workers: 2, Shard: Shard{i, 3}})
+		out := sweep(t, s, Options{Dir: d, Workers: 2, Shard: Shard{i, 3}})
 		if len(out.Results) == 0 {
 			t.Errorf("shard %d/3 is empty", i)
 		}
@@ -381,7 +382,7 @@ func TestShardsMerge(t *testing.T) {
 	if _, err := MergeShards(s, append(dirs, dirs[0]), filepath.Join(root, "m3")); err == nil || !strings.Contains(err.Error(), "duplicated") {
 		t.Errorf("merge with a shard twice: error %v, want duplicated points", err)
 	}
-	if _, err := Explore(context.Background(), mustSpace(t, testSpace+"strategy: {kind: nsga2}\n"), ExploreOptions{Dir: root, Shard: Shard{0, 2}}); err == nil {
+	if _, err := Sweep(context.Background(), mustSpace(t, testSpace+"strategy: {kind: nsga2}\n"), Options{Dir: root, Shard: Shard{0, 2}}); err == nil {
 		t.Error("nsga2 with a shard: no error")
 	}
 }
@@ -392,7 +393,7 @@ func TestExploreDeterministicAcrossWorkers(t *testing.T) {
 	var want map[string][]byte
 	for _, w := range []int{1, 4} {
 		dir := t.TempDir()
-		out := explore(t, s, ExploreOptions{Dir: dir, Workers: w})
+		out := sweep(t, s, Options{Dir: dir, Workers: w})
 		got := outputs(t, dir, s, out.Results)
 		if want == nil {
 			want = got
@@ -437,19 +438,19 @@ func TestNSGA2Deterministic(t *testing.T) {
 	text := testSpace + "strategy: {kind: nsga2, population: 4, generations: 2, seed: 7}\n"
 	s := mustSpace(t, text)
 	dirA := t.TempDir()
-	a := explore(t, s, ExploreOptions{Dir: dirA, Workers: 1})
+	a := sweep(t, s, Options{Dir: dirA, Workers: 1})
 	want := outputs(t, dirA, s, a.Results)
 	if len(a.Results) < 4 || len(a.Results) > 12 {
 		t.Errorf("%d points evaluated, want 4..12", len(a.Results))
 	}
 	dirB := t.TempDir()
-	b := explore(t, s, ExploreOptions{Dir: dirB, Workers: 3})
+	b := sweep(t, s, Options{Dir: dirB, Workers: 3})
 	sameOutputs(t, "nsga2, 3 workers", want, outputs(t, dirB, s, b.Results))
 
 	dirC := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	w, _ := testWorkload()
-	_, err := Explore(ctx, s, ExploreOptions{Dir: dirC, Workers: 2, Workload: w, Progress: func(done, _ int) {
+	_, err := Sweep(ctx, s, Options{Dir: dirC, Workers: 2, Workload: w, Progress: func(done, _ int) {
 		if done == 5 {
 			cancel()
 		}
@@ -458,7 +459,7 @@ func TestNSGA2Deterministic(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted nsga2: %v", err)
 	}
-	c := explore(t, s, ExploreOptions{Dir: dirC, Workers: 2})
+	c := sweep(t, s, Options{Dir: dirC, Workers: 2})
 	sameOutputs(t, "nsga2 resumed", want, outputs(t, dirC, s, c.Results))
 }
 
@@ -570,8 +571,8 @@ func TestParetoFrontBruteForce(t *testing.T) {
 func TestNoPointMeetsConstraints(t *testing.T) {
 	s := mustSpace(t, strings.Replace(testSpace, "accuracy >= 50 %", "accuracy >= 99.99 %", 1))
 	dir := t.TempDir()
-	out := explore(t, s, ExploreOptions{Dir: dir, Workers: 2})
-	summary, err := WriteExploreOutputs(dir, s, out.Results)
+	out := sweep(t, s, Options{Dir: dir, Workers: 2})
+	summary, err := WriteOutputs(dir, s, out.Results)
 	if !errors.Is(err, ErrNoPointMeetsConstraints) {
 		t.Fatalf("error %v, want ErrNoPointMeetsConstraints", err)
 	}
@@ -593,19 +594,12 @@ func TestExampleSpace(t *testing.T) {
 	if n := s.Size(); n < 12 || n > 48 || s.Base.Samples > 500 {
 		t.Errorf("example: %d points of %d samples; keep it a few minutes on 2 cores", n, s.Base.Samples)
 	}
-	file, err := LoadSpaceFile("examples/space-mnist.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if file.Size() != s.Size() {
-		t.Error("the embedded example differs from examples/space-mnist.yaml")
-	}
 }
 
 // TestExploreDocs: docs/explore.md lists every parameter and metric, its
 // YAML blocks parse, and its space file example is a valid space.
 func TestExploreDocs(t *testing.T) {
-	doc, err := os.ReadFile("docs/explore.md")
+	doc, err := os.ReadFile("../docs/explore.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -678,7 +672,7 @@ func BenchmarkExplore(b *testing.B) {
 	var points atomic.Int64
 	var sims int
 	for b.Loop() {
-		out, err := Explore(context.Background(), s, ExploreOptions{Dir: b.TempDir(), Workload: w})
+		out, err := Sweep(context.Background(), s, Options{Dir: b.TempDir(), Workload: w})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -701,7 +695,7 @@ func TestPrepareConvertedMatchesPrepare(t *testing.T) {
 		s := mustSpace(t, "objectives: [maximize accuracy]\nparameters: {placement: ["+placement+"], weight_bits: 6}\n")
 		pc := s.PointAt(0).Config
 		opt := convertOptions(&pc)
-		want, err := Prepare(w, pc.Chip, workloads.ConvertOptions{Method: pc.Method, Percentile: pc.Percentile, Encoder: pc.Encoder})
+		want, err := spikemesh.Prepare(w, pc.Chip, workloads.ConvertOptions{Method: pc.Method, Percentile: pc.Percentile, Encoder: pc.Encoder})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -709,7 +703,7 @@ func TestPrepareConvertedMatchesPrepare(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := PrepareConverted(w, pc.Chip, opt, cv)
+		got, err := spikemesh.PrepareConverted(w, pc.Chip, opt, cv)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func writePlots(dir string, s *Space, results []Result, onFront []bool) error {
 	for _, pr := range pairs {
 		data, err := scatterPlot(s, results, onFront, pr.x, pr.y)
 		if err != nil {
-			return fmt.Errorf("spikemesh: plot %s: %w", pr.file, err)
+			return fmt.Errorf("explore: plot %s: %w", pr.file, err)
 		}
 		if err := writeFileAtomic(filepath.Join(dir, pr.file), data); err != nil {
 			return err

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 )
 
-// Files WriteExploreOutputs writes into the results directory.
+// Files WriteOutputs writes into the results directory.
 const (
 	PointsCSV       = "points.csv"
 	ParetoCSV       = "pareto.csv"
@@ -23,17 +23,17 @@ const (
 )
 
 // ErrNoPointMeetsConstraints is returned (wrapped, with the details) by
-// WriteExploreOutputs when no evaluated point meets every constraint.
+// WriteOutputs when no evaluated point meets every constraint.
 var ErrNoPointMeetsConstraints = errors.New("no point meets the constraints")
 
-// WriteExploreOutputs writes points.csv (every point, every metric),
+// WriteOutputs writes points.csv (every point, every metric),
 // pareto.csv (the front), summary.txt and the two plots into dir, and
 // returns the summary text. results must be sorted by index (as Explore
 // and MergeShards return them); every file depends only on them, the
 // space's parameters, objectives and constraints. When no point meets the
 // constraints, the files are still written and the error wraps
 // ErrNoPointMeetsConstraints.
-func WriteExploreOutputs(dir string, s *Space, results []Result) (string, error) {
+func WriteOutputs(dir string, s *Space, results []Result) (string, error) {
 	front := ParetoFront(results, s.Objectives, s.Constraints)
 	onFront := make([]bool, len(results))
 	for _, i := range front {
@@ -129,7 +129,7 @@ func summarize(s *Space, results []Result, front []int) (string, error) {
 	if len(front) == 0 {
 		msg := noFrontReason(s, results, feasible)
 		fmt.Fprintf(&b, "\nno Pareto front: %s\n", msg)
-		err = fmt.Errorf("spikemesh: %w: %s", ErrNoPointMeetsConstraints, msg)
+		err = fmt.Errorf("explore: %w: %s", ErrNoPointMeetsConstraints, msg)
 		return b.String(), err
 	}
 	fmt.Fprintf(&b, "\nPareto front: %d points\n\n", len(front))

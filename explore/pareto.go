@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"cmp"

@@ -1,7 +1,9 @@
-package spikemesh
+package explore
 
 import (
 	"math"
+
+	"github.com/spikemesh/spikemesh"
 )
 
 // Metrics are the figures of merit of one evaluated point, per inference
@@ -105,7 +107,7 @@ func (m *metricDef) axisLabel() string {
 }
 
 // metricsFromRun collects a point's metrics from its priced run.
-func metricsFromRun(r *Run, p *Prepared, pc *PointConfig, annAcc float64) Metrics {
+func metricsFromRun(r *spikemesh.Run, p *spikemesh.Prepared, pc *PointConfig, annAcc float64) Metrics {
 	var usedBytes int64
 	for _, c := range p.Mapping.Cores {
 		usedBytes += (c.SynMemBits + 7) / 8
