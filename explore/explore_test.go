@@ -150,6 +150,39 @@ func TestParseSpaceErrors(t *testing.T) {
 	}
 }
 
+// TestEnumText: the typed strategy kinds and constraint operators read and
+// write the words of space files, and a bad word names every good one.
+func TestEnumText(t *testing.T) {
+	for k := StrategyGrid; k <= StrategyNSGA2; k++ {
+		b, err := k.MarshalText()
+		var back StrategyKind
+		if err != nil || back.UnmarshalText(b) != nil || back != k {
+			t.Errorf("strategy kind %d: text %q (%v) reads back as %v", k, b, err, back)
+		}
+	}
+	for op := AtLeast; op <= Below; op++ {
+		b, err := op.MarshalText()
+		var back Op
+		if err != nil || back.UnmarshalText(b) != nil || back != op {
+			t.Errorf("op %d: text %q (%v) reads back as %v", op, b, err, back)
+		}
+	}
+	var k StrategyKind
+	if err := k.UnmarshalText([]byte("anneal")); err == nil || !strings.Contains(err.Error(), "grid, random, nsga2") {
+		t.Errorf("bad kind: error %v, want the known kinds listed", err)
+	}
+	var op Op
+	if err := op.UnmarshalText([]byte("=>")); err == nil || !strings.Contains(err.Error(), ">=, <=, >, <") {
+		t.Errorf("bad op: error %v, want the known operators listed", err)
+	}
+	if _, err := (StrategyNSGA2 + 1).MarshalText(); err == nil {
+		t.Error("an out-of-range strategy kind marshalled")
+	}
+	if _, err := (Below + 1).MarshalText(); err == nil {
+		t.Error("an out-of-range op marshalled")
+	}
+}
+
 func TestParseValues(t *testing.T) {
 	cases := []struct {
 		param, spec string
@@ -523,7 +556,7 @@ func TestParetoFrontBruteForce(t *testing.T) {
 		}
 		var cons []Constraint
 		if rng.IntN(2) == 0 {
-			cons = append(cons, Constraint{Metric: "accuracy", Op: ">=", Bound: 93})
+			cons = append(cons, Constraint{Metric: "accuracy", Op: AtLeast, Bound: 93})
 		}
 		got := ParetoFront(res, objs, cons)
 

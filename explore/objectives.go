@@ -22,10 +22,57 @@ func (o Objective) String() string {
 	return "minimize " + o.Metric
 }
 
-// Constraint is "Metric Op Bound", Op one of >=, <=, >, <.
+// Op is the comparison of a constraint. Its text form is the operator as a
+// space file writes it: >=, <=, > or <.
+type Op uint8
+
+const (
+	AtLeast Op = iota // >=
+	AtMost            // <=
+	Above             // >
+	Below             // <
+)
+
+// opText lists every Op's text, indexed by Op; two-character operators
+// come first so that parsing finds ">=" before ">".
+var opText = [...]string{AtLeast: ">=", AtMost: "<=", Above: ">", Below: "<"}
+
+func (o Op) String() string {
+	if int(o) < len(opText) {
+		return opText[o]
+	}
+	return fmt.Sprintf("Op(%d)", uint8(o))
+}
+
+// MarshalText writes the operator (>=, <=, >, <).
+func (o Op) MarshalText() ([]byte, error) {
+	if int(o) >= len(opText) {
+		return nil, fmt.Errorf("explore: constraint operator %d is not one of %s", uint8(o), strings.Join(opText[:], ", "))
+	}
+	return []byte(opText[o]), nil
+}
+
+// UnmarshalText reads >=, <=, > or <, and names them all otherwise.
+func (o *Op) UnmarshalText(b []byte) error {
+	for i, t := range opText {
+		if string(b) == t {
+			*o = Op(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("constraint operator %q: want one of %s", b, strings.Join(opText[:], ", "))
+}
+
+// lowerBound reports whether the constraint keeps values above its bound.
+func (o Op) lowerBound() bool { return o == AtLeast || o == Above }
+
+// strict reports whether the bound itself fails the constraint.
+func (o Op) strict() bool { return o == Above || o == Below }
+
+// Constraint is "Metric Op Bound", e.g. accuracy_pct >= 97.
 type Constraint struct {
 	Metric string
-	Op     string
+	Op     Op
 	Bound  float64
 }
 
@@ -40,11 +87,11 @@ func (c Constraint) String() string {
 // Holds reports whether value v satisfies the constraint.
 func (c Constraint) Holds(v float64) bool {
 	switch c.Op {
-	case ">=":
+	case AtLeast:
 		return v >= c.Bound
-	case "<=":
+	case AtMost:
 		return v <= c.Bound
-	case ">":
+	case Above:
 		return v > c.Bound
 	default:
 		return v < c.Bound
@@ -74,15 +121,16 @@ func parseObjective(s string) (Objective, error) {
 func parseConstraint(s string) (Constraint, error) {
 	t := strings.TrimSpace(s)
 	var c Constraint
-	for _, op := range []string{">=", "<=", ">", "<"} { // two-character operators first
-		if i := strings.Index(t, op); i > 0 {
-			c.Metric, c.Op = strings.TrimSpace(t[:i]), op
-			t = strings.TrimSpace(t[i+len(op):])
+	found := false
+	for op, text := range opText { // two-character operators first
+		if i := strings.Index(t, text); i > 0 {
+			c.Metric, c.Op, found = strings.TrimSpace(t[:i]), Op(op), true
+			t = strings.TrimSpace(t[i+len(text):])
 			break
 		}
 	}
-	if c.Op == "" {
-		return c, fmt.Errorf("constraint %q: write \"<metric> <op> <number>\" with op one of >=, <=, >, <", s)
+	if !found {
+		return c, fmt.Errorf("constraint %q: write \"<metric> <op> <number>\" with op one of %s", s, strings.Join(opText[:], ", "))
 	}
 	m := findMetric(c.Metric)
 	if m == nil {
@@ -131,14 +179,13 @@ func (s *Space) checkConstraintsSatisfiable() error {
 			ivs[c.Metric] = iv
 			order = append(order, c.Metric)
 		}
-		switch c.Op {
-		case ">=", ">":
-			if c.Bound > iv.lo || (c.Bound == iv.lo && c.Op == ">") {
-				iv.lo, iv.loOpen = c.Bound, c.Op == ">"
+		if c.Op.lowerBound() {
+			if c.Bound > iv.lo || (c.Bound == iv.lo && c.Op.strict()) {
+				iv.lo, iv.loOpen = c.Bound, c.Op.strict()
 			}
-		default:
-			if c.Bound < iv.hi || (c.Bound == iv.hi && c.Op == "<") {
-				iv.hi, iv.hiOpen = c.Bound, c.Op == "<"
+		} else {
+			if c.Bound < iv.hi || (c.Bound == iv.hi && c.Op.strict()) {
+				iv.hi, iv.hiOpen = c.Bound, c.Op.strict()
 			}
 		}
 		iv.cons = append(iv.cons, c.String())

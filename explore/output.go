@@ -194,7 +194,7 @@ func noFrontReason(s *Space, results []Result, feasible int) string {
 			if c.Holds(v) {
 				met++
 			}
-			if math.IsNaN(best) || (strings.HasPrefix(c.Op, ">") && v > best) || (strings.HasPrefix(c.Op, "<") && v < best) {
+			if math.IsNaN(best) || (c.Op.lowerBound() && v > best) || (!c.Op.lowerBound() && v < best) {
 				best = v
 			}
 		}

@@ -4,18 +4,50 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"strings"
 )
 
-// Strategy kinds.
+// StrategyKind is how a sweep picks its points. Its text form, in space
+// files, is grid, random or nsga2.
+type StrategyKind uint8
+
 const (
-	StrategyGrid   = "grid"
-	StrategyRandom = "random"
-	StrategyNSGA2  = "nsga2"
+	StrategyGrid   StrategyKind = iota // every point of the grid
+	StrategyRandom                     // Points distinct points drawn uniformly
+	StrategyNSGA2                      // an NSGA-II search (nsga2.go)
 )
+
+var strategyText = [...]string{StrategyGrid: "grid", StrategyRandom: "random", StrategyNSGA2: "nsga2"}
+
+func (k StrategyKind) String() string {
+	if int(k) < len(strategyText) {
+		return strategyText[k]
+	}
+	return fmt.Sprintf("StrategyKind(%d)", uint8(k))
+}
+
+// MarshalText writes grid, random or nsga2.
+func (k StrategyKind) MarshalText() ([]byte, error) {
+	if int(k) >= len(strategyText) {
+		return nil, fmt.Errorf("explore: strategy kind %d is not one of %s", uint8(k), strings.Join(strategyText[:], ", "))
+	}
+	return []byte(strategyText[k]), nil
+}
+
+// UnmarshalText reads grid, random or nsga2, and names them all otherwise.
+func (k *StrategyKind) UnmarshalText(b []byte) error {
+	for i, t := range strategyText {
+		if string(b) == t {
+			*k = StrategyKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown kind %q (known: %s)", b, strings.Join(strategyText[:], ", "))
+}
 
 // Strategy says which points of the space to evaluate.
 type Strategy struct {
-	Kind        string  // grid, random or nsga2
+	Kind        StrategyKind
 	Seed        uint64  // random and nsga2 draws
 	Points      int     // random: points to draw (without repeats)
 	Population  int     // nsga2: population size
@@ -25,16 +57,18 @@ type Strategy struct {
 }
 
 func parseStrategy(f *strategyFile, s *Space) error {
-	st := Strategy{Kind: f.Kind, Seed: 1, Points: f.Points, Population: f.Population,
+	st := Strategy{Seed: 1, Points: f.Points, Population: f.Population,
 		Generations: f.Generations, Crossover: f.Crossover, Mutation: f.Mutation}
 	if f.Seed != nil {
 		st.Seed = *f.Seed
 	}
-	if st.Kind == "" {
-		st.Kind = StrategyGrid
-	}
 	var errs []error
 	size, sizeErr := s.size()
+	if f.Kind != "" { // no kind: grid
+		if err := st.Kind.UnmarshalText([]byte(f.Kind)); err != nil {
+			return errors.Join(fmt.Errorf("strategy: %w", err), sizeErr)
+		}
+	}
 	switch st.Kind {
 	case StrategyGrid:
 		if sizeErr == nil && size > maxGridPoints {
@@ -66,8 +100,6 @@ func parseStrategy(f *strategyFile, s *Space) error {
 		if !(st.Mutation >= 0 && st.Mutation <= 1) {
 			errs = append(errs, fmt.Errorf("strategy nsga2: mutation is %g, must be in [0, 1]", st.Mutation))
 		}
-	default:
-		errs = append(errs, fmt.Errorf("strategy: unknown kind %q (known: grid, random, nsga2)", st.Kind))
 	}
 	if st.Kind != StrategyRandom && f.Points != 0 {
 		errs = append(errs, fmt.Errorf("strategy %s: points applies only to kind random", st.Kind))
