@@ -3,6 +3,7 @@ package explore
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -38,11 +39,11 @@ parameters:
   mesh_width: 2
   energy: [loihi, paper-45nm]
 objectives:
-  - maximize accuracy
+  - maximize accuracy_pct
   - minimize energy_uj
   - minimize cores_used
 constraints:
-  - accuracy >= 50 %
+  - accuracy_pct >= 50 %
 `
 
 // testWorkload is loaded once and shared by the tests, read-only, as
@@ -99,7 +100,7 @@ func sweep(t *testing.T, s *Space, o Options) *Outcome {
 }
 
 func TestParseSpaceErrors(t *testing.T) {
-	base := "objectives: [maximize accuracy]\n"
+	base := "objectives: [maximize accuracy_pct]\n"
 	cases := []struct {
 		name, text string
 		want       []string // substrings of the error
@@ -120,13 +121,15 @@ func TestParseSpaceErrors(t *testing.T) {
 		{"unknown energy preset", base + "parameters: {energy: [loihi, nosuchchip]}", []string{`unknown preset "nosuchchip"`}},
 		{"range of names", base + "parameters: {routing: {from: 1, to: 2}}", []string{"takes names"}},
 		{"unknown top-level key", base + "sample: 10", []string{"field sample not found"}},
-		{"unknown metric", "objectives: [maximize acuracy]", []string{`unknown metric "acuracy"`, "known: accuracy"}},
+		{"unknown metric", "objectives: [maximize acuracy]", []string{`unknown metric "acuracy"`, "known: accuracy_pct"}},
+		{"old metric name", "objectives: [maximize accuracy]\nconstraints: [\"ann_accuracy > 90\"]",
+			[]string{`metric "accuracy" is now accuracy_pct`, `metric "ann_accuracy" is now ann_accuracy_pct`}},
 		{"no objectives", "parameters: {timesteps: [4]}", []string{"objectives: none given"}},
 		{"percent on a non-percentage", base + "constraints: [\"energy_uj <= 5 %\"]", []string{"energy_uj is in µJ, not %"}},
-		{"impossible bound", base + "constraints: [\"accuracy >= 101 %\"]",
-			[]string{"no point can meet accuracy >= 101 % (accuracy is always in [0, 100] %)"}},
-		{"contradictory bounds", base + "constraints: [\"accuracy >= 98\", \"accuracy < 90\"]",
-			[]string{"no point can meet accuracy >= 98 % and accuracy < 90 %"}},
+		{"impossible bound", base + "constraints: [\"accuracy_pct >= 101 %\"]",
+			[]string{"no point can meet accuracy_pct >= 101 % (accuracy_pct is always in [0, 100] %)"}},
+		{"contradictory bounds", base + "constraints: [\"accuracy_pct >= 98\", \"accuracy_pct < 90\"]",
+			[]string{"no point can meet accuracy_pct >= 98 % and accuracy_pct < 90 %"}},
 		{"static metric out of reach", base + "parameters: {mesh_width: [2, 4]}\nconstraints: [\"chip_cores <= 8\"]",
 			[]string{"no point can meet chip_cores <= 8 (chip_cores is in [32, 64] over this space)"}},
 		{"unknown strategy", base + "strategy: {kind: annealing}", []string{`unknown kind "annealing"`}},
@@ -183,6 +186,25 @@ func TestEnumText(t *testing.T) {
 	}
 }
 
+// TestLegacyMetricNames: a points.jsonl line written before the _pct
+// rename is read with its accuracies, and written back under the new names.
+func TestLegacyMetricNames(t *testing.T) {
+	r, err := decodeResult([]byte(`{"key":"k","index":3,"feasible":true,"metrics":{"accuracy":97.5,"ann_accuracy":98.25,"energy_uj":1.5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Metrics.AccuracyPct != 97.5 || r.Metrics.ANNAccuracyPct != 98.25 || r.Metrics.EnergyUJ != 1.5 {
+		t.Errorf("decoded %+v", r.Metrics)
+	}
+	b, err := json.Marshal(&r.Metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"accuracy_pct":97.5,"ann_accuracy_pct":98.25`)) || bytes.Contains(b, []byte(`"accuracy":`)) {
+		t.Errorf("encoded %s", b)
+	}
+}
+
 func TestParseValues(t *testing.T) {
 	cases := []struct {
 		param, spec string
@@ -201,7 +223,7 @@ func TestParseValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.param+" "+c.spec, func(t *testing.T) {
-			s := mustSpace(t, fmt.Sprintf("objectives: [maximize accuracy]\nparameters: {%s: %s}\n", c.param, c.spec))
+			s := mustSpace(t, fmt.Sprintf("objectives: [maximize accuracy_pct]\nparameters: {%s: %s}\n", c.param, c.spec))
 			var got []string
 			for i := range s.Params[0].Values {
 				got = append(got, s.Params[0].Format(i))
@@ -293,9 +315,9 @@ func TestExploreResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := act.Run(r.Config.Energy)
-	if r.Metrics.EnergyUJ != run.Energy.TotalUJ || r.Metrics.Accuracy != run.SNNAccuracy*100 || r.Metrics.LatencyUS != run.Timing.LatencyUS {
+	if r.Metrics.EnergyUJ != run.Energy.TotalUJ || r.Metrics.AccuracyPct != run.SNNAccuracy*100 || r.Metrics.LatencyUS != run.Timing.LatencyUS {
 		t.Errorf("point 15: energy %g, accuracy %g, latency %g; direct run %g, %g, %g",
-			r.Metrics.EnergyUJ, r.Metrics.Accuracy, r.Metrics.LatencyUS, run.Energy.TotalUJ, run.SNNAccuracy*100, run.Timing.LatencyUS)
+			r.Metrics.EnergyUJ, r.Metrics.AccuracyPct, r.Metrics.LatencyUS, run.Energy.TotalUJ, run.SNNAccuracy*100, run.Timing.LatencyUS)
 	}
 	if r.Config.Energy.Name != "paper-45nm" || r.Config.Timesteps != 6 || r.Config.Chip.MeshHeight != 4 {
 		t.Errorf("point 15 config: %s, T %d, height %d", r.Config.Energy.Name, r.Config.Timesteps, r.Config.Chip.MeshHeight)
@@ -540,34 +562,34 @@ func TestRankAndCrowd(t *testing.T) {
 // every pair on random points with many ties.
 func TestParetoFrontBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	metrics := []string{"accuracy", "energy_uj", "latency_us", "cores_used"}
+	metrics := []string{"accuracy_pct", "energy_uj", "latency_us", "cores_used"}
 	for trial := range 300 {
 		n := 1 + rng.IntN(60)
 		res := make([]Result, n)
 		for i := range res {
 			res[i] = Result{Index: int64(i), Feasible: rng.IntN(8) != 0, Metrics: Metrics{
-				Accuracy: float64(90 + rng.IntN(10)), EnergyUJ: float64(rng.IntN(8)),
+				AccuracyPct: float64(90 + rng.IntN(10)), EnergyUJ: float64(rng.IntN(8)),
 				LatencyUS: float64(rng.IntN(8)), CoresUsed: float64(1 + rng.IntN(5)),
 			}}
 		}
 		var objs []Objective
 		for _, m := range metrics[:1+rng.IntN(len(metrics))] {
-			objs = append(objs, Objective{Metric: m, Maximize: m == "accuracy"})
+			objs = append(objs, Objective{Metric: m, Maximize: m == "accuracy_pct"})
 		}
 		var cons []Constraint
 		if rng.IntN(2) == 0 {
-			cons = append(cons, Constraint{Metric: "accuracy", Op: AtLeast, Bound: 93})
+			cons = append(cons, Constraint{Metric: "accuracy_pct", Op: AtLeast, Bound: 93})
 		}
 		got := ParetoFront(res, objs, cons)
 
 		var want []int
 		for i := range res {
-			if !res[i].Feasible || (len(cons) > 0 && res[i].Metrics.Accuracy < 93) {
+			if !res[i].Feasible || (len(cons) > 0 && res[i].Metrics.AccuracyPct < 93) {
 				continue
 			}
 			dominated := false
 			for j := range res {
-				if j == i || !res[j].Feasible || (len(cons) > 0 && res[j].Metrics.Accuracy < 93) {
+				if j == i || !res[j].Feasible || (len(cons) > 0 && res[j].Metrics.AccuracyPct < 93) {
 					continue
 				}
 				noWorse, better := true, false
@@ -602,14 +624,14 @@ func TestParetoFrontBruteForce(t *testing.T) {
 // TestNoPointMeetsConstraints: the sweep finishes, the outputs are
 // written, and the error says which constraint failed and the best value.
 func TestNoPointMeetsConstraints(t *testing.T) {
-	s := mustSpace(t, strings.Replace(testSpace, "accuracy >= 50 %", "accuracy >= 99.99 %", 1))
+	s := mustSpace(t, strings.Replace(testSpace, "accuracy_pct >= 50 %", "accuracy_pct >= 99.99 %", 1))
 	dir := t.TempDir()
 	out := sweep(t, s, Options{Dir: dir, Workers: 2})
 	summary, err := WriteOutputs(dir, s, out.Results)
 	if !errors.Is(err, ErrNoPointMeetsConstraints) {
 		t.Fatalf("error %v, want ErrNoPointMeetsConstraints", err)
 	}
-	for _, w := range []string{"accuracy >= 99.99 % is met by 0 of 8 feasible points", "best accuracy"} {
+	for _, w := range []string{"accuracy_pct >= 99.99 % is met by 0 of 8 feasible points", "best accuracy_pct"} {
 		if !strings.Contains(err.Error(), w) || !strings.Contains(summary, w) {
 			t.Errorf("error %q / summary %q lacks %q", err, summary, w)
 		}
@@ -667,8 +689,8 @@ parameters:
   timesteps: {from: 8, to: 32, factor: 2}
   weight_bits: [4, 8]
   energy: [loihi, paper-45nm]
-objectives: [maximize accuracy, minimize energy_uj]
-constraints: ["accuracy >= 97 %"]
+objectives: [maximize accuracy_pct, minimize energy_uj]
+constraints: ["accuracy_pct >= 97 %"]
 `))
 	if err != nil {
 		fmt.Println(err)
@@ -691,7 +713,7 @@ constraints: ["accuracy >= 97 %"]
 	// weight_bits: 4, 8
 	// energy: loihi, paper-45nm
 	// point 5: 16 timesteps, 4 bits, paper-45nm
-	// maximize accuracy, minimize energy_uj | accuracy >= 97 %
+	// maximize accuracy_pct, minimize energy_uj | accuracy_pct >= 97 %
 }
 
 // BenchmarkExplore reports the throughput of a fresh sweep of testSpace
@@ -725,7 +747,7 @@ func TestPrepareConvertedMatchesPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, placement := range []string{"row-major", "greedy"} {
-		s := mustSpace(t, "objectives: [maximize accuracy]\nparameters: {placement: ["+placement+"], weight_bits: 6}\n")
+		s := mustSpace(t, "objectives: [maximize accuracy_pct]\nparameters: {placement: ["+placement+"], weight_bits: 6}\n")
 		pc := s.PointAt(0).Config
 		opt := convertOptions(&pc)
 		want, err := spikemesh.Prepare(w, pc.Chip, workloads.ConvertOptions{Method: pc.Method, Percentile: pc.Percentile, Encoder: pc.Encoder})

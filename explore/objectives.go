@@ -113,7 +113,7 @@ func parseObjective(s string) (Objective, error) {
 		return Objective{}, fmt.Errorf("objective %q: write \"maximize <metric>\" or \"minimize <metric>\"", s)
 	}
 	if findMetric(f[1]) == nil {
-		return Objective{}, fmt.Errorf("objective %q: unknown metric %q (known: %s)", s, f[1], strings.Join(MetricNames(), ", "))
+		return Objective{}, fmt.Errorf("objective %q: %s", s, unknownMetric(f[1]))
 	}
 	return Objective{Metric: f[1], Maximize: f[0] == "maximize"}, nil
 }
@@ -134,7 +134,7 @@ func parseConstraint(s string) (Constraint, error) {
 	}
 	m := findMetric(c.Metric)
 	if m == nil {
-		return c, fmt.Errorf("constraint %q: unknown metric %q (known: %s)", s, c.Metric, strings.Join(MetricNames(), ", "))
+		return c, fmt.Errorf("constraint %q: %s", s, unknownMetric(c.Metric))
 	}
 	if num, ok := strings.CutSuffix(t, "%"); ok {
 		if m.unit != "%" {

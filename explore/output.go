@@ -151,7 +151,7 @@ func summarize(s *Space, results []Result, front []int) (string, error) {
 	}
 	for _, m := range metrics {
 		h := m
-		if u := MetricUnit(m); u != "" && !strings.HasSuffix(m, "_"+strings.ToLower(strings.ReplaceAll(u, "µ", "u"))) {
+		if u := MetricUnit(m); u != "" && !strings.HasSuffix(m, "_"+unitSuffix(u)) {
 			h += " (" + u + ")"
 		}
 		head = append(head, h)
@@ -201,6 +201,15 @@ func noFrontReason(s *Space, results []Result, feasible int) string {
 		parts = append(parts, fmt.Sprintf("%s is met by %d of %d feasible points (best %s %s)", c, met, feasible, c.Metric, formatMetric(best)))
 	}
 	return "no point meets the constraints: " + strings.Join(parts, "; ")
+}
+
+// unitSuffix is how a metric name ends when it already carries its unit:
+// energy_uj for µJ, accuracy_pct for %.
+func unitSuffix(unit string) string {
+	if unit == "%" {
+		return "pct"
+	}
+	return strings.ToLower(strings.ReplaceAll(unit, "µ", "u"))
 }
 
 func formatMetric(v float64) string {

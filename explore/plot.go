@@ -25,7 +25,7 @@ var (
 // writePlots draws accuracy vs energy and energy vs latency.
 func writePlots(dir string, s *Space, results []Result, onFront []bool) error {
 	pairs := []struct{ file, x, y string }{
-		{PlotAccVsEnergy, "energy_uj", "accuracy"},
+		{PlotAccVsEnergy, "energy_uj", "accuracy_pct"},
 		{PlotEnergyVsLat, "latency_us", "energy_uj"},
 	}
 	for _, pr := range pairs {

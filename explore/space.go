@@ -198,7 +198,7 @@ func ParseSpace(data []byte) (*Space, error) {
 		s.Objectives = append(s.Objectives, obj)
 	}
 	if len(f.Objectives) == 0 {
-		fail("objectives: none given; e.g. [\"maximize accuracy\", \"minimize energy_uj\"] (metrics: %s)", strings.Join(MetricNames(), ", "))
+		fail("objectives: none given; e.g. [\"maximize accuracy_pct\", \"minimize energy_uj\"] (metrics: %s)", strings.Join(MetricNames(), ", "))
 	}
 	for _, c := range f.Constraints {
 		con, err := parseConstraint(c)
