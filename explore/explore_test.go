@@ -66,7 +66,7 @@ func outputs(t *testing.T, dir string, s *Space, res []Result) map[string][]byte
 		t.Fatal(err)
 	}
 	files := map[string][]byte{}
-	for _, f := range []string{PointsCSV, ParetoCSV, SummaryFile, PlotAccVsEnergy, PlotEnergyVsLat} {
+	for _, f := range []string{PointsCSV, ParetoCSV, SummaryFile, PlotAccVsEnergy, PlotEnergyVsLat, PlotAccVsEnergySVG, PlotEnergyVsLatSVG} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)

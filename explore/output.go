@@ -20,6 +20,9 @@ const (
 	SummaryFile     = "summary.txt"
 	PlotAccVsEnergy = "accuracy_vs_energy.png"
 	PlotEnergyVsLat = "energy_vs_latency.png"
+	// The same plots as SVG, for papers and for zooming.
+	PlotAccVsEnergySVG = "accuracy_vs_energy.svg"
+	PlotEnergyVsLatSVG = "energy_vs_latency.svg"
 )
 
 // ErrNoPointMeetsConstraints is returned (wrapped, with the details) by
@@ -27,7 +30,7 @@ const (
 var ErrNoPointMeetsConstraints = errors.New("no point meets the constraints")
 
 // WriteOutputs writes points.csv (every point, every metric),
-// pareto.csv (the front), summary.txt and the two plots into dir, and
+// pareto.csv (the front), summary.txt and the two plots (PNG and SVG) into dir, and
 // returns the summary text. results must be sorted by index (as Explore
 // and MergeShards return them); every file depends only on them, the
 // space's parameters, objectives and constraints. When no point meets the

@@ -31,7 +31,7 @@ docs/explore.md) and writes into --out:
   points.csv     every point, every metric
   pareto.csv     the non-dominated points under the objectives and constraints
   summary.txt    a short summary of the front (also printed)
-  accuracy_vs_energy.png, energy_vs_latency.png
+  accuracy_vs_energy.png, energy_vs_latency.png (and .svg)
 
 Running the same command again skips the points already in points.jsonl, so
 an interrupted sweep (Ctrl-C, a crash, a power cut) finishes where it
@@ -182,7 +182,8 @@ func workLine(r *explore.Outcome) string {
 }
 
 func outputsLine(dir string) string {
-	names := []string{explore.PointsCSV, explore.ParetoCSV, explore.SummaryFile, explore.PlotAccVsEnergy, explore.PlotEnergyVsLat}
+	names := []string{explore.PointsCSV, explore.ParetoCSV, explore.SummaryFile, explore.PlotAccVsEnergy, explore.PlotEnergyVsLat,
+		explore.PlotAccVsEnergySVG, explore.PlotEnergyVsLatSVG}
 	for i, n := range names {
 		names[i] = filepath.Join(dir, n)
 	}

@@ -68,7 +68,7 @@ func TestExploreShardsAndMerge(t *testing.T) {
 	if _, stderr, code := run(t, "explore", "merge", "--space", space, "--out", merged, filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1")); code != 0 {
 		t.Fatalf("merge: %s", stderr)
 	}
-	for _, f := range []string{"points.csv", "pareto.csv", "summary.txt", "accuracy_vs_energy.png", "energy_vs_latency.png"} {
+	for _, f := range []string{"points.csv", "pareto.csv", "summary.txt", "accuracy_vs_energy.png", "energy_vs_latency.png", "accuracy_vs_energy.svg", "energy_vs_latency.svg"} {
 		a, errA := os.ReadFile(filepath.Join(full, f))
 		b, errB := os.ReadFile(filepath.Join(merged, f))
 		if errA != nil || errB != nil || string(a) != string(b) {
