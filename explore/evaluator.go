@@ -134,6 +134,10 @@ func (e *evaluator) prepare(pc *PointConfig) (*spikemesh.Prepared, error) {
 	})
 }
 
+// golang.org/x/sync/singleflight shares a call only while it runs and then
+// forgets its result; conversions, mappings and simulations must be kept
+// for the points that come later, so memo keeps them.
+//
 // memo computes each key's value once, however many goroutines ask for
 // it at the same time; later calls get the stored value (or error). A
 // computation that failed because its context was cancelled is forgotten,

@@ -110,6 +110,9 @@ func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x5eed_0000_0000_0000^stream))
 }
 
+// math/rand/v2 has Perm, which needs memory for all n indices; grid spaces
+// reach 2^62 points, so sparse draws use rejection instead.
+//
 // sampleIndices draws k distinct indices from [0, n) uniformly and
 // returns them sorted; all of them when k >= n.
 func sampleIndices(n int64, k int, rng *rand.Rand) []int64 {

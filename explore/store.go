@@ -19,6 +19,13 @@ import (
 // one JSON Result per line.
 const PointsFile = "points.jsonl"
 
+// The store is hand-written on purpose: what a sweep needs is a text file a
+// user can read, grep and merge by hand, appended one point at a time and
+// synced, repaired when a crash cut its last line short, and checked against
+// the key of each configuration. Embedded databases (bolt, SQLite) would add
+// a dependency and make results opaque without buying any of that. Whole
+// files (merged points, CSVs, plots) are replaced through internal/atomicfile.
+//
 // store is points.jsonl opened for appending, with the results it held
 // when opened. append is safe for concurrent use.
 type store struct {
