@@ -169,11 +169,13 @@ func trimPkg(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg, ok := strings.CutPrefix(err.Error(), "explore: ")
-	if !ok {
-		msg = strings.Replace(msg, "spikemesh: ", "", 1)
+	msg := err.Error()
+	for _, prefix := range []string{"explore: ", "spikemesh: "} {
+		if strings.Contains(msg, prefix) {
+			return errors.New(strings.Replace(msg, prefix, "", 1))
+		}
 	}
-	return errors.New(msg)
+	return err
 }
 
 func workLine(r *explore.Outcome) string {

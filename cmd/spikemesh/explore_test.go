@@ -32,6 +32,8 @@ func TestExploreBadInput(t *testing.T) {
 			"empty range"},
 		{"impossible constraint", []string{"explore", "--space", writeFile(t, "c.yaml", "objectives: [maximize accuracy_pct]\nconstraints: [\"accuracy_pct > 100\"]\n")},
 			"no point can meet accuracy_pct > 100 %"},
+		{"old metric name", []string{"explore", "--space", writeFile(t, "o.yaml", "objectives: [maximize accuracy]\n")},
+			`metric "accuracy" is now accuracy_pct`},
 		{"bad shard", []string{"explore", "--space", space, "--shard", "2/2"}, "0 <= i < n"},
 		{"merge nothing", []string{"explore", "merge", "--space", space, t.TempDir()}, "points.jsonl"},
 	}
