@@ -17,7 +17,8 @@
 // interrupted sweep resumes where it stopped; --shard runs share a sweep
 // between machines and MergeShards joins them. WriteOutputs turns the
 // results into points.csv, pareto.csv, a summary and plots (output.go,
-// plot.go, ticks.go); Metrics (metrics.go) are the figures of merit of one point.
+// plot.go, ticks.go); Metrics (metrics.go) are the figures of merit of one
+// point.
 //
 // Determinism: a point's result depends only on its PointConfig, the points
 // picked depend only on the space and its seed, and every output is ordered
