@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/explore"
 )
 
 func newExploreCmd() *cobra.Command {
@@ -31,7 +31,7 @@ docs/explore.md) and writes into --out:
   points.csv     every point, every metric
   pareto.csv     the non-dominated points under the objectives and constraints
   summary.txt    a short summary of the front (also printed)
-  accuracy_vs_energy.png, energy_vs_latency.png
+  accuracy_vs_energy.png, energy_vs_latency.png (and .svg)
 
 Running the same command again skips the points already in points.jsonl, so
 an interrupted sweep (Ctrl-C, a crash, a power cut) finishes where it
@@ -40,7 +40,7 @@ arrays); "explore merge" combines the shards' directories.
 
 ` + spaceHelp(),
 		Example: `  spikemesh explore --example --out results/
-  spikemesh explore --space examples/space-mnist.yaml --out results/ --workers 2
+  spikemesh explore --space explore/spaces/mnist.yaml --out results/ --workers 2
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -48,15 +48,15 @@ arrays); "explore merge" combines the shards' directories.
 			if err != nil {
 				return err
 			}
-			o := spikemesh.ExploreOptions{Dir: out, Workers: workers, Log: os.Stderr}
+			o := explore.Options{Dir: out, Workers: workers, Log: os.Stderr}
 			if shard != "" {
-				if o.Shard, err = spikemesh.ParseShard(shard); err != nil {
+				if o.Shard, err = explore.ParseShard(shard); err != nil {
 					return trimPkg(err)
 				}
 			}
 			bar := newPointProgress(os.Stderr)
 			o.Progress = bar.update
-			res, err := spikemesh.Explore(cmd.Context(), s, o)
+			res, err := explore.Sweep(cmd.Context(), s, o)
 			bar.finish()
 			if err != nil {
 				if cmd.Context().Err() != nil {
@@ -67,11 +67,11 @@ arrays); "explore merge" combines the shards' directories.
 			stdout := cmd.OutOrStdout()
 			if o.Shard.Count > 0 {
 				fmt.Fprintf(stdout, "shard %s: %d points (%d evaluated, %d already done) in %s\n",
-					o.Shard, len(res.Results), res.Evaluated, res.Reused, filepath.Join(out, spikemesh.PointsFile))
+					o.Shard, len(res.Results), res.Evaluated, res.Reused, filepath.Join(out, explore.PointsFile))
 				fmt.Fprintf(stdout, "%s\nwhen every shard is done: spikemesh explore merge --space SPACE --out DIR SHARD_DIRS...\n", workLine(res))
 				return nil
 			}
-			summary, werr := spikemesh.WriteExploreOutputs(out, s, res.Results)
+			summary, werr := explore.WriteOutputs(out, s, res.Results)
 			if summary != "" {
 				fmt.Fprint(stdout, summary)
 				fmt.Fprintf(stdout, "\n%s\nwrote %s\n", workLine(res), outputsLine(out))
@@ -81,7 +81,7 @@ arrays); "explore merge" combines the shards' directories.
 	}
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "design space YAML file (see docs/explore.md)")
-	f.BoolVar(&example, "example", false, "explore the built-in example space (examples/space-mnist.yaml)")
+	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	f.StringVar(&shard, "shard", "", "evaluate only shard i of n (i/n, 0 <= i < n), e.g. a job-array index")
@@ -108,16 +108,16 @@ single run would.`,
 			if err != nil {
 				return err
 			}
-			res, err := spikemesh.MergeShards(s, dirs, out)
+			res, err := explore.MergeShards(s, dirs, out)
 			if err != nil {
 				return trimPkg(err)
 			}
-			summary, werr := spikemesh.WriteExploreOutputs(out, s, res)
+			summary, werr := explore.WriteOutputs(out, s, res)
 			stdout := cmd.OutOrStdout()
 			if summary != "" {
 				fmt.Fprint(stdout, summary)
 				fmt.Fprintf(stdout, "\nmerged %d points from %d shards\nwrote %s, %s\n", len(res), len(dirs),
-					filepath.Join(out, spikemesh.PointsFile), outputsLine(out))
+					filepath.Join(out, explore.PointsFile), outputsLine(out))
 			}
 			return trimPkg(werr)
 		},
@@ -134,13 +134,13 @@ single run would.`,
 func spaceHelp() string {
 	var b strings.Builder
 	b.WriteString("Parameters (chip, conversion, run, energy):\n")
-	for _, name := range spikemesh.ParamNames() {
-		group, kind, doc, _ := spikemesh.ParamDoc(name)
+	for _, name := range explore.ParamNames() {
+		group, kind, doc, _ := explore.ParamDoc(name)
 		fmt.Fprintf(&b, "  %-24s %-10s %-7s %s\n", name, group, kind, doc)
 	}
 	b.WriteString("Metrics (objectives: maximize/minimize METRIC; constraints: METRIC >= X):\n")
-	for _, name := range spikemesh.MetricNames() {
-		unit := spikemesh.MetricUnit(name)
+	for _, name := range explore.MetricNames() {
+		unit := explore.MetricUnit(name)
 		if unit == "" {
 			unit = "-"
 		}
@@ -149,35 +149,43 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example bool) (*spikemesh.Space, error) {
+func loadSpace(path string, example bool) (*explore.Space, error) {
 	switch {
 	case example && path != "":
 		return nil, errors.New("explore: give --space or --example, not both")
 	case example:
-		s, err := spikemesh.ParseSpace(spikemesh.ExampleSpace())
+		s, err := explore.ParseSpace(explore.ExampleSpace())
 		return s, trimPkg(err)
 	case path == "":
 		return nil, errors.New("explore: no space given: use --space FILE or --example")
 	}
-	s, err := spikemesh.LoadSpaceFile(path)
+	s, err := explore.LoadSpaceFile(path)
 	return s, trimPkg(err)
 }
 
-// trimPkg drops the library's "spikemesh: " prefix, which main adds again.
+// trimPkg drops the libraries' "explore: " or "spikemesh: " prefix, which
+// main replaces with its own "spikemesh: ".
 func trimPkg(err error) error {
 	if err == nil {
 		return nil
 	}
-	return errors.New(strings.Replace(err.Error(), "spikemesh: ", "", 1))
+	msg := err.Error()
+	for _, prefix := range []string{"explore: ", "spikemesh: "} {
+		if strings.Contains(msg, prefix) {
+			return errors.New(strings.Replace(msg, prefix, "", 1))
+		}
+	}
+	return err
 }
 
-func workLine(r *spikemesh.Outcome) string {
+func workLine(r *explore.Outcome) string {
 	return fmt.Sprintf("evaluated %d new points in %s (%.1f points/min; %d conversions, %d mappings, %d simulations); %d points reused from %s",
-		r.Evaluated, r.Elapsed.Round(100*time.Millisecond), r.PointsPerMinute(), r.Conversions, r.Mappings, r.Simulations, r.Reused, spikemesh.PointsFile)
+		r.Evaluated, r.Elapsed.Round(100*time.Millisecond), r.PointsPerMinute(), r.Conversions, r.Mappings, r.Simulations, r.Reused, explore.PointsFile)
 }
 
 func outputsLine(dir string) string {
-	names := []string{spikemesh.PointsCSV, spikemesh.ParetoCSV, spikemesh.SummaryFile, spikemesh.PlotAccVsEnergy, spikemesh.PlotEnergyVsLat}
+	names := []string{explore.PointsCSV, explore.ParetoCSV, explore.SummaryFile, explore.PlotAccVsEnergy, explore.PlotEnergyVsLat,
+		explore.PlotAccVsEnergySVG, explore.PlotEnergyVsLatSVG}
 	for i, n := range names {
 		names[i] = filepath.Join(dir, n)
 	}

@@ -12,8 +12,8 @@ samples: 5
 parameters:
   timesteps: [4, 6]
   energy: [loihi, paper-45nm]
-objectives: [maximize accuracy, minimize energy_uj]
-constraints: ["accuracy >= 20 %"]
+objectives: [maximize accuracy_pct, minimize energy_uj]
+constraints: ["accuracy_pct >= 20 %"]
 `
 
 func TestExploreBadInput(t *testing.T) {
@@ -26,12 +26,14 @@ func TestExploreBadInput(t *testing.T) {
 		{"no space", []string{"explore"}, "no space given: use --space FILE or --example"},
 		{"space and example", []string{"explore", "--example", "--space", space}, "not both"},
 		{"missing file", []string{"explore", "--space", "/no/such/space.yaml"}, "/no/such/space.yaml"},
-		{"unknown parameter", []string{"explore", "--space", writeFile(t, "u.yaml", "objectives: [maximize accuracy]\nparameters: {cores: [1]}\n")},
+		{"unknown parameter", []string{"explore", "--space", writeFile(t, "u.yaml", "objectives: [maximize accuracy_pct]\nparameters: {cores: [1]}\n")},
 			`unknown parameter "cores" (known: mesh_width`},
-		{"empty range", []string{"explore", "--space", writeFile(t, "e.yaml", "objectives: [maximize accuracy]\nparameters: {timesteps: {from: 9, to: 3}}\n")},
+		{"empty range", []string{"explore", "--space", writeFile(t, "e.yaml", "objectives: [maximize accuracy_pct]\nparameters: {timesteps: {from: 9, to: 3}}\n")},
 			"empty range"},
-		{"impossible constraint", []string{"explore", "--space", writeFile(t, "c.yaml", "objectives: [maximize accuracy]\nconstraints: [\"accuracy > 100\"]\n")},
-			"no point can meet accuracy > 100 %"},
+		{"impossible constraint", []string{"explore", "--space", writeFile(t, "c.yaml", "objectives: [maximize accuracy_pct]\nconstraints: [\"accuracy_pct > 100\"]\n")},
+			"no point can meet accuracy_pct > 100 %"},
+		{"old metric name", []string{"explore", "--space", writeFile(t, "o.yaml", "objectives: [maximize accuracy]\n")},
+			`metric "accuracy" is now accuracy_pct`},
 		{"bad shard", []string{"explore", "--space", space, "--shard", "2/2"}, "0 <= i < n"},
 		{"merge nothing", []string{"explore", "merge", "--space", space, t.TempDir()}, "points.jsonl"},
 	}
@@ -68,7 +70,7 @@ func TestExploreShardsAndMerge(t *testing.T) {
 	if _, stderr, code := run(t, "explore", "merge", "--space", space, "--out", merged, filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1")); code != 0 {
 		t.Fatalf("merge: %s", stderr)
 	}
-	for _, f := range []string{"points.csv", "pareto.csv", "summary.txt", "accuracy_vs_energy.png", "energy_vs_latency.png"} {
+	for _, f := range []string{"points.csv", "pareto.csv", "summary.txt", "accuracy_vs_energy.png", "energy_vs_latency.png", "accuracy_vs_energy.svg", "energy_vs_latency.svg"} {
 		a, errA := os.ReadFile(filepath.Join(full, f))
 		b, errB := os.ReadFile(filepath.Join(merged, f))
 		if errA != nil || errB != nil || string(a) != string(b) {

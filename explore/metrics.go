@@ -1,14 +1,19 @@
-package spikemesh
+package explore
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
+	"strings"
+
+	"github.com/spikemesh/spikemesh"
 )
 
 // Metrics are the figures of merit of one evaluated point, per inference
 // where that applies. The JSON names are the metric names of space files.
 type Metrics struct {
-	Accuracy           float64 `json:"accuracy"`                 // SNN accuracy, %
-	ANNAccuracy        float64 `json:"ann_accuracy"`             // float ANN on the same samples, %
+	AccuracyPct        float64 `json:"accuracy_pct"`             // SNN accuracy, %
+	ANNAccuracyPct     float64 `json:"ann_accuracy_pct"`         // float ANN on the same samples, %
 	EnergyUJ           float64 `json:"energy_uj"`                // energy per inference, µJ
 	LatencyUS          float64 `json:"latency_us"`               // latency per inference, µs
 	PowerMW            float64 `json:"power_mw"`                 // average power while inferring, mW
@@ -19,6 +24,30 @@ type Metrics struct {
 	SynapticOps        float64 `json:"synaptic_ops"`             // effective ACs per inference
 	ActivationSparsity float64 `json:"activation_sparsity"`      // fraction of neuron-timesteps without a spike
 	CyclesPerTimestep  float64 `json:"cycles_per_timestep"`      // mean
+}
+
+// UnmarshalJSON reads a Metrics object, including points.jsonl lines
+// written before accuracy was renamed accuracy_pct: their "accuracy" and
+// "ann_accuracy" were already in percent, so those points are reused as
+// they are rather than computed again.
+func (m *Metrics) UnmarshalJSON(b []byte) error {
+	type fields Metrics // the same fields without this method
+	var v struct {
+		fields
+		OldAccuracy    *float64 `json:"accuracy"`
+		OldANNAccuracy *float64 `json:"ann_accuracy"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*m = Metrics(v.fields)
+	if v.OldAccuracy != nil {
+		m.AccuracyPct = *v.OldAccuracy
+	}
+	if v.OldANNAccuracy != nil {
+		m.ANNAccuracyPct = *v.OldANNAccuracy
+	}
+	return nil
 }
 
 // metricDef describes one metric: its unit, the range it can take, and for
@@ -40,8 +69,8 @@ var inf = math.Inf(1)
 
 // metricTable lists every metric, in the order of CSV columns. Read-only.
 var metricTable = [...]metricDef{
-	{"accuracy", "%", "SNN accuracy", func(m *Metrics) float64 { return m.Accuracy }, 0, 100, nil},
-	{"ann_accuracy", "%", "ANN accuracy", func(m *Metrics) float64 { return m.ANNAccuracy }, 0, 100, nil},
+	{"accuracy_pct", "%", "SNN accuracy", func(m *Metrics) float64 { return m.AccuracyPct }, 0, 100, nil},
+	{"ann_accuracy_pct", "%", "ANN accuracy", func(m *Metrics) float64 { return m.ANNAccuracyPct }, 0, 100, nil},
 	{"energy_uj", "µJ", "energy per inference", func(m *Metrics) float64 { return m.EnergyUJ }, 0, inf, nil},
 	{"latency_us", "µs", "latency per inference", func(m *Metrics) float64 { return m.LatencyUS }, 0, inf, nil},
 	{"power_mw", "mW", "average power", func(m *Metrics) float64 { return m.PowerMW }, 0, inf, nil},
@@ -80,6 +109,16 @@ func (m *Metrics) Metric(name string) (v float64, ok bool) {
 	return d.get(m), true
 }
 
+// unknownMetric explains a metric name that is not in metricTable; names
+// renamed since earlier releases get their new name.
+func unknownMetric(name string) string {
+	switch name {
+	case "accuracy", "ann_accuracy":
+		return fmt.Sprintf("metric %q is now %s_pct (accuracy is in percent, and the name says so)", name, name)
+	}
+	return fmt.Sprintf("unknown metric %q (known: %s)", name, strings.Join(MetricNames(), ", "))
+}
+
 func findMetric(name string) *metricDef {
 	for i := range metricTable {
 		if metricTable[i].name == name {
@@ -105,14 +144,14 @@ func (m *metricDef) axisLabel() string {
 }
 
 // metricsFromRun collects a point's metrics from its priced run.
-func metricsFromRun(r *Run, p *Prepared, pc *PointConfig, annAcc float64) Metrics {
+func metricsFromRun(r *spikemesh.Run, p *spikemesh.Prepared, pc *PointConfig, annAcc float64) Metrics {
 	var usedBytes int64
 	for _, c := range p.Mapping.Cores {
 		usedBytes += (c.SynMemBits + 7) / 8
 	}
 	return Metrics{
-		Accuracy:           r.SNNAccuracyPct,
-		ANNAccuracy:        annAcc * 100,
+		AccuracyPct:        r.SNNAccuracyPct,
+		ANNAccuracyPct:     annAcc * 100,
 		EnergyUJ:           r.Energy.TotalUJ,
 		LatencyUS:          r.Timing.LatencyUS,
 		PowerMW:            r.Energy.PowerMW,

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"github.com/spikemesh/spikemesh/internal/atomicfile"
@@ -19,6 +19,13 @@ import (
 // one JSON Result per line.
 const PointsFile = "points.jsonl"
 
+// The store is hand-written on purpose: what a sweep needs is a text file a
+// user can read, grep and merge by hand, appended one point at a time and
+// synced, repaired when a crash cut its last line short, and checked against
+// the key of each configuration. Embedded databases (bolt, SQLite) would add
+// a dependency and make results opaque without buying any of that. Whole
+// files (merged points, CSVs, plots) are replaced through internal/atomicfile.
+//
 // store is points.jsonl opened for appending, with the results it held
 // when opened. append is safe for concurrent use.
 type store struct {
@@ -84,42 +91,42 @@ func decodeResult(b []byte) (Result, error) {
 // produced by an interrupted append.
 func openStore(dir string, log io.Writer) (*store, error) {
 	if dir == "" {
-		return nil, errors.New("spikemesh: no results directory given")
+		return nil, errors.New("explore: no results directory given")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("spikemesh: %w", err)
+		return nil, fmt.Errorf("explore: %w", err)
 	}
 	path := filepath.Join(dir, PointsFile)
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("spikemesh: %w", err)
+		return nil, fmt.Errorf("explore: %w", err)
 	}
 	recs, goodEnd, bad, stale := readPoints(data)
 	if len(bad) > 0 {
 		last := bytes.Count(data[:goodEnd], []byte{'\n'}) // good lines, terminated
 		if bad[0] <= last {
-			return nil, fmt.Errorf("spikemesh: %s line %d is corrupt and is followed by good lines; delete that line and run again", path, bad[0])
+			return nil, fmt.Errorf("explore: %s line %d is corrupt and is followed by good lines; delete that line and run again", path, bad[0])
 		}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("spikemesh: %w", err)
+		return nil, fmt.Errorf("explore: %w", err)
 	}
 	if goodEnd < len(data) {
 		if err := f.Truncate(int64(goodEnd)); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("spikemesh: repairing %s: %w", path, err)
+			return nil, fmt.Errorf("explore: repairing %s: %w", path, err)
 		}
 		note(log, "%s: removed a corrupt last line (a write cut short); its point will be redone", path)
 	}
 	if _, err := f.Seek(0, io.SeekEnd); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("spikemesh: %w", err)
+		return nil, fmt.Errorf("explore: %w", err)
 	}
 	if goodEnd > 0 && data[goodEnd-1] != '\n' { // last good line lost only its newline
 		if _, err := f.Write([]byte{'\n'}); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("spikemesh: %w", err)
+			return nil, fmt.Errorf("explore: %w", err)
 		}
 	}
 	if stale > 0 {
@@ -152,16 +159,16 @@ func (s *store) get(key string) (Result, bool) {
 func (s *store) append(r *Result) error {
 	b, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("spikemesh: encoding point %d: %w", r.Index, err)
+		return fmt.Errorf("explore: encoding point %d: %w", r.Index, err)
 	}
 	b = append(b, '\n')
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.f.Write(b); err != nil {
-		return fmt.Errorf("spikemesh: %s: %w", s.path, err)
+		return fmt.Errorf("explore: %s: %w", s.path, err)
 	}
 	if err := s.f.Sync(); err != nil {
-		return fmt.Errorf("spikemesh: %s: %w", s.path, err)
+		return fmt.Errorf("explore: %s: %w", s.path, err)
 	}
 	s.done[r.Key] = *r
 	return nil
@@ -177,10 +184,10 @@ func (s *store) close() error { return s.f.Close() }
 // returns them.
 func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 	if s.Strategy.Kind == StrategyNSGA2 {
-		return nil, errors.New("spikemesh: merge needs strategy grid or random: NSGA-II sweeps cannot be sharded")
+		return nil, errors.New("explore: merge needs strategy grid or random: NSGA-II sweeps cannot be sharded")
 	}
 	if len(dirs) == 0 {
-		return nil, errors.New("spikemesh: merge: no shard directories given")
+		return nil, errors.New("explore: merge: no shard directories given")
 	}
 	plan := s.plan()
 	byKey := make(map[string]int, len(plan))
@@ -231,7 +238,7 @@ func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 		errs = append(errs, fmt.Errorf("%d of %d points are missing (indices %s%s); rerun the shards that hold them", len(missing), len(plan), strings.Join(shown, ", "), more))
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("spikemesh: merge failed:\n%w", errors.Join(errs...))
+		return nil, fmt.Errorf("explore: merge failed:\n%w", errors.Join(errs...))
 	}
 	// Read the results again keyed by point; every check passed, so each
 	// key occurs exactly once.
@@ -259,7 +266,7 @@ func WritePoints(path string, results []Result) error {
 	for i := range results {
 		b, err := json.Marshal(&results[i])
 		if err != nil {
-			return fmt.Errorf("spikemesh: encoding point %d: %w", results[i].Index, err)
+			return fmt.Errorf("explore: encoding point %d: %w", results[i].Index, err)
 		}
 		buf.Write(b)
 		buf.WriteByte('\n')
@@ -269,7 +276,7 @@ func WritePoints(path string, results []Result) error {
 
 func writeFileAtomic(path string, data []byte) error {
 	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("spikemesh: %w", err)
+		return fmt.Errorf("explore: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"bytes"
@@ -13,27 +13,30 @@ import (
 	"text/tabwriter"
 )
 
-// Files WriteExploreOutputs writes into the results directory.
+// Files WriteOutputs writes into the results directory.
 const (
 	PointsCSV       = "points.csv"
 	ParetoCSV       = "pareto.csv"
 	SummaryFile     = "summary.txt"
 	PlotAccVsEnergy = "accuracy_vs_energy.png"
 	PlotEnergyVsLat = "energy_vs_latency.png"
+	// The same plots as SVG, for papers and for zooming.
+	PlotAccVsEnergySVG = "accuracy_vs_energy.svg"
+	PlotEnergyVsLatSVG = "energy_vs_latency.svg"
 )
 
 // ErrNoPointMeetsConstraints is returned (wrapped, with the details) by
-// WriteExploreOutputs when no evaluated point meets every constraint.
+// WriteOutputs when no evaluated point meets every constraint.
 var ErrNoPointMeetsConstraints = errors.New("no point meets the constraints")
 
-// WriteExploreOutputs writes points.csv (every point, every metric),
-// pareto.csv (the front), summary.txt and the two plots into dir, and
+// WriteOutputs writes points.csv (every point, every metric),
+// pareto.csv (the front), summary.txt and the two plots (PNG and SVG) into dir, and
 // returns the summary text. results must be sorted by index (as Explore
 // and MergeShards return them); every file depends only on them, the
 // space's parameters, objectives and constraints. When no point meets the
 // constraints, the files are still written and the error wraps
 // ErrNoPointMeetsConstraints.
-func WriteExploreOutputs(dir string, s *Space, results []Result) (string, error) {
+func WriteOutputs(dir string, s *Space, results []Result) (string, error) {
 	front := ParetoFront(results, s.Objectives, s.Constraints)
 	onFront := make([]bool, len(results))
 	for _, i := range front {
@@ -129,7 +132,7 @@ func summarize(s *Space, results []Result, front []int) (string, error) {
 	if len(front) == 0 {
 		msg := noFrontReason(s, results, feasible)
 		fmt.Fprintf(&b, "\nno Pareto front: %s\n", msg)
-		err = fmt.Errorf("spikemesh: %w: %s", ErrNoPointMeetsConstraints, msg)
+		err = fmt.Errorf("explore: %w: %s", ErrNoPointMeetsConstraints, msg)
 		return b.String(), err
 	}
 	fmt.Fprintf(&b, "\nPareto front: %d points\n\n", len(front))
@@ -151,7 +154,7 @@ func summarize(s *Space, results []Result, front []int) (string, error) {
 	}
 	for _, m := range metrics {
 		h := m
-		if u := MetricUnit(m); u != "" && !strings.HasSuffix(m, "_"+strings.ToLower(strings.ReplaceAll(u, "µ", "u"))) {
+		if u := MetricUnit(m); u != "" && !strings.HasSuffix(m, "_"+unitSuffix(u)) {
 			h += " (" + u + ")"
 		}
 		head = append(head, h)
@@ -194,13 +197,22 @@ func noFrontReason(s *Space, results []Result, feasible int) string {
 			if c.Holds(v) {
 				met++
 			}
-			if math.IsNaN(best) || (strings.HasPrefix(c.Op, ">") && v > best) || (strings.HasPrefix(c.Op, "<") && v < best) {
+			if math.IsNaN(best) || (c.Op.lowerBound() && v > best) || (!c.Op.lowerBound() && v < best) {
 				best = v
 			}
 		}
 		parts = append(parts, fmt.Sprintf("%s is met by %d of %d feasible points (best %s %s)", c, met, feasible, c.Metric, formatMetric(best)))
 	}
 	return "no point meets the constraints: " + strings.Join(parts, "; ")
+}
+
+// unitSuffix is how a metric name ends when it already carries its unit:
+// energy_uj for µJ, accuracy_pct for %.
+func unitSuffix(unit string) string {
+	if unit == "%" {
+		return "pct"
+	}
+	return strings.ToLower(strings.ReplaceAll(unit, "µ", "u"))
 }
 
 func formatMetric(v float64) string {

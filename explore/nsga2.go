@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"cmp"
@@ -18,6 +18,13 @@ type individual struct {
 	crowd float64   // crowding distance within its front
 }
 
+// Hand-written on purpose: no kept Go library implements NSGA-II (gonum's
+// optimize package minimizes one continuous objective), and the search here
+// needs what a general one would not give: genes that are indices into each
+// parameter's list of values, Deb's constraint rule with infeasible points,
+// no point evaluated twice, and draws from one seeded stream in a fixed
+// order, so that a resumed sweep replays the stored points to the same state.
+//
 // nsga2 runs the NSGA-II search of Deb et al. (2002) over the grid of
 // parameter-value indices: binary tournaments on (rank, crowding
 // distance), uniform crossover, per-gene mutation (a step to a neighbour

@@ -1,4 +1,4 @@
-package spikemesh
+package explore
 
 import (
 	"cmp"
@@ -48,6 +48,9 @@ func dominates(a, b []float64) bool {
 	return better
 }
 
+// Hand-written: gonum has no multi-objective dominance; the sort-then-scan
+// below is a dozen lines, checked against brute force in the tests.
+//
 // ParetoFront returns the positions in results of the Pareto front: the
 // points that are feasible, meet every constraint, and are dominated by no
 // other such point under the objectives. Points with equal objective

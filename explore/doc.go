@@ -1,0 +1,27 @@
+// Package explore sweeps a design space of chips, conversions, runs and
+// energy models for one workload, and finds the Pareto front.
+//
+// A Space (space.go; parameters in params.go, objectives and constraints in
+// objectives.go, the strategy in strategy.go) names a workload, a base chip
+// and energy model, the parameters to vary, the objectives and the
+// constraints. ParseSpace reads it from YAML (docs/explore.md); the example
+// space of `spikemesh explore --example` is embedded from spaces/mnist.yaml.
+//
+// Sweep evaluates the points the strategy picks (grid, random, or NSGA-II in
+// nsga2.go), in parallel, through the facade of the root package
+// (spikemesh.Prepare, Prepared.Simulate, Activity.Run). Work several points
+// share is done once (evaluator.go): a conversion serves every chip
+// variant, a mapping every run on that chip, and a simulation every energy
+// model (pricing is free). Each finished point is appended to points.jsonl
+// at once (store.go), and points already stored there are skipped, so an
+// interrupted sweep resumes where it stopped; --shard runs share a sweep
+// between machines and MergeShards joins them. WriteOutputs turns the
+// results into points.csv, pareto.csv, a summary and plots (output.go,
+// plot.go, ticks.go); Metrics (metrics.go) are the figures of merit of one
+// point.
+//
+// Determinism: a point's result depends only on its PointConfig, the points
+// picked depend only on the space and its seed, and every output is ordered
+// by point index, so outputs are identical for any worker count, any
+// interruption and any shard split.
+package explore

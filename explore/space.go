@@ -1,0 +1,271 @@
+package explore
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/models"
+)
+
+// exploreFormat is part of every point's key. Raise it when a change to the
+// simulator makes stored results stale, so that resumed sweeps redo them.
+const exploreFormat = 1
+
+// Limits on the size of a space, to turn typing mistakes into messages
+// instead of runs that never end.
+const (
+	maxValuesPerParam = 100_000
+	maxGridPoints     = 100_000 // for the grid strategy; larger spaces need random or nsga2
+	maxSpacePoints    = 1 << 62
+)
+
+// exampleSpace is the space `spikemesh explore --example` runs, embedded
+// from this package's directory so that the binary needs no file beside it.
+//
+//go:embed spaces/mnist.yaml
+var exampleSpace []byte
+
+// ExampleSpace returns the text of the built-in example space
+// (explore/spaces/mnist.yaml): a small sweep of the built-in MNIST MLP.
+func ExampleSpace() []byte { return bytes.Clone(exampleSpace) }
+
+// PointConfig is everything that determines the result of one point: the
+// workload, the chip, the conversion, the run and the energy model. A
+// point's key is a hash of it, so two points with the same PointConfig are
+// the same point whatever space they came from.
+type PointConfig struct {
+	Format     int               `json:"format"`
+	Workload   string            `json:"workload"`
+	Samples    int               `json:"samples"`
+	Chip       chip.Config       `json:"chip"`
+	Method     workloads.Method  `json:"method"`
+	Percentile float64           `json:"percentile"`
+	Encoder    workloads.Encoder `json:"encoder"`
+	Timesteps  int               `json:"timesteps"`
+	Seed       uint64            `json:"seed"`
+	Energy     energy.Model      `json:"energy"`
+}
+
+// Validate reports every invalid field at once.
+func (pc *PointConfig) Validate() error {
+	var errs []error
+	if err := pc.Chip.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("chip: %w", err))
+	}
+	if !(pc.Percentile > 0 && pc.Percentile <= 100) {
+		errs = append(errs, fmt.Errorf("percentile is %g, must be in (0, 100]", pc.Percentile))
+	}
+	if pc.Timesteps < 1 {
+		errs = append(errs, fmt.Errorf("timesteps is %d, must be >= 1", pc.Timesteps))
+	}
+	if pc.Samples < 1 {
+		errs = append(errs, fmt.Errorf("samples is %d, must be >= 1", pc.Samples))
+	}
+	if err := pc.Energy.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("energy: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Space is a design space: a base configuration, the parameters to vary,
+// the objectives and constraints, and the strategy. Load it with
+// ParseSpace or LoadSpaceFile; it is read-only afterwards.
+type Space struct {
+	Base        PointConfig // the configuration every point starts from
+	ChipName    string      // base chip preset or file
+	EnergyName  string      // base energy preset or file
+	Params      []Param     // in file order; the first varies slowest in the grid
+	Objectives  []Objective
+	Constraints []Constraint
+	Strategy    Strategy
+}
+
+type spaceFile struct {
+	Workload    string       `yaml:"workload"`
+	Samples     int          `yaml:"samples"`
+	Chip        string       `yaml:"chip"`
+	Energy      string       `yaml:"energy"`
+	Parameters  yaml.Node    `yaml:"parameters"`
+	Objectives  []string     `yaml:"objectives"`
+	Constraints []string     `yaml:"constraints"`
+	Strategy    strategyFile `yaml:"strategy"`
+}
+
+type strategyFile struct {
+	Kind        string  `yaml:"kind"`
+	Seed        *uint64 `yaml:"seed"`
+	Points      int     `yaml:"points"`
+	Population  int     `yaml:"population"`
+	Generations int     `yaml:"generations"`
+	Crossover   float64 `yaml:"crossover"`
+	Mutation    float64 `yaml:"mutation"`
+}
+
+// LoadSpaceFile reads a space file. Chip and energy files it names are
+// relative to the current directory, as on the command line.
+func LoadSpaceFile(name string) (*Space, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("explore: %w", err)
+	}
+	s, err := ParseSpace(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+// ParseSpace parses and checks a space file (see docs/explore.md). It
+// reports every problem it finds: unknown keys and parameters, values out
+// of range, empty ranges, duplicated values, unknown metrics and
+// constraints that no point can meet.
+func ParseSpace(data []byte) (*Space, error) {
+	var f spaceFile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("explore: space file is empty")
+		}
+		return nil, fmt.Errorf("explore: space file: %w", err)
+	}
+	var errs []error
+	fail := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+
+	s := &Space{ChipName: f.Chip, EnergyName: f.Energy}
+	if s.ChipName == "" {
+		s.ChipName = "loihi"
+	}
+	if s.EnergyName == "" {
+		s.EnergyName = "loihi"
+	}
+	s.Base = PointConfig{Format: exploreFormat, Workload: f.Workload, Samples: f.Samples,
+		Percentile: 99.9, Encoder: workloads.Rate, Timesteps: 32, Seed: 1}
+	if s.Base.Workload == "" {
+		s.Base.Workload = "mnist-mlp"
+	}
+	if !slices.Contains(models.Names(), s.Base.Workload) {
+		fail("workload %q is not a built-in model (available: %s)", s.Base.Workload, strings.Join(models.Names(), ", "))
+	}
+	if s.Base.Samples == 0 {
+		s.Base.Samples = 300
+	}
+	if s.Base.Samples < 1 {
+		fail("samples is %d, must be >= 1", s.Base.Samples)
+	}
+	baseOK := true
+	if c, err := chip.Resolve(s.ChipName); err != nil {
+		fail("chip: %w", err)
+		baseOK = false
+	} else {
+		c.Description = ""
+		s.Base.Chip = c
+	}
+	if m, err := energy.Resolve(s.EnergyName); err != nil {
+		fail("energy: %w", err)
+		baseOK = false
+	} else {
+		s.Base.Energy = stripEnergy(m)
+	}
+
+	params, err := parseParams(&f.Parameters, s.Base, baseOK)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s.Params = params
+
+	for _, o := range f.Objectives {
+		obj, err := parseObjective(o)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if slices.ContainsFunc(s.Objectives, func(x Objective) bool { return x.Metric == obj.Metric }) {
+			fail("objectives: %s is listed twice", obj.Metric)
+			continue
+		}
+		s.Objectives = append(s.Objectives, obj)
+	}
+	if len(f.Objectives) == 0 {
+		fail("objectives: none given; e.g. [\"maximize accuracy_pct\", \"minimize energy_uj\"] (metrics: %s)", strings.Join(MetricNames(), ", "))
+	}
+	for _, c := range f.Constraints {
+		con, err := parseConstraint(c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.Constraints = append(s.Constraints, con)
+	}
+	if err := parseStrategy(&f.Strategy, s); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) == 0 {
+		if err := s.checkConstraintsSatisfiable(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("explore: invalid space:\n%w", errors.Join(errs...))
+	}
+	return s, nil
+}
+
+// size is the number of points in the full grid.
+func (s *Space) size() (int64, error) {
+	n := int64(1)
+	for _, p := range s.Params {
+		if n > maxSpacePoints/int64(len(p.Values)) {
+			return 0, fmt.Errorf("the space has more than 2^62 points")
+		}
+		n *= int64(len(p.Values))
+	}
+	return n, nil
+}
+
+// Size is the number of points in the full grid of the space.
+func (s *Space) Size() int64 {
+	n, _ := s.size() // ParseSpace rejected spaces that overflow
+	return n
+}
+
+// staticRange is the smallest and largest value of a metric fixed by the
+// configuration, over every point of the space. Such metrics are products
+// of positive parameters, so the extremes are at the parameters' extremes.
+func (s *Space) staticRange(m *metricDef) (lo, hi float64) {
+	pick := func(largest bool) PointConfig {
+		pc := s.Base
+		for _, p := range s.Params {
+			if p.Kind == NameParam {
+				continue
+			}
+			best := p.Values[0]
+			for _, v := range p.Values[1:] {
+				if (v.Num > best.Num) == largest {
+					best = v
+				}
+			}
+			_ = p.def.set(&pc, best) // every value was checked by parseParams
+		}
+		return pc
+	}
+	lp, hp := pick(false), pick(true)
+	return m.static(&lp), m.static(&hp)
+}
+
+// oneLine joins a multi-line error into one line.
+func oneLine(err error) string {
+	s := strings.ReplaceAll(err.Error(), ":\n", ": ")
+	return strings.ReplaceAll(s, "\n", "; ")
+}
