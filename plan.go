@@ -105,17 +105,10 @@ func (o *Options) Plan() (*Plan, error) {
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
 	}
-	p := &Plan{
-		Conversion: workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method,
-			PerChannel: o.PerChannel, WeightBits: o.Chip.WeightBits},
-		Timesteps: slices.Clone(o.Timesteps),
-	}
+	conv, notes := o.ConvertOptions()
+	p := &Plan{Conversion: conv, Notes: notes, Timesteps: slices.Clone(o.Timesteps)}
 	if len(p.Timesteps) == 0 {
 		p.Timesteps = []int{DefaultTimesteps(o.Method)}
-	}
-	if o.Method == workloads.MethodExact && o.Encoder != workloads.Pulse {
-		p.Conversion.Encoder = workloads.Pulse
-		p.Notes = append(p.Notes, fmt.Sprintf("encoder pulse, not %s: exact conversion presents the image once, as graded events", o.Encoder))
 	}
 	if err := p.Conversion.Validate(); err != nil {
 		return nil, fmt.Errorf("spikemesh: invalid options:\n%w", err)
@@ -134,4 +127,20 @@ func (o *Options) Plan() (*Plan, error) {
 	}
 	p.Energy = em
 	return p, nil
+}
+
+// ConvertOptions returns the conversion options o asks for: the one place
+// the conversion policy lives (Plan and the explorer both use it). Weights
+// are quantized to the chip's weight bits; exact conversion presents the
+// image once, so it always uses workloads.Pulse, and the returned notes say
+// so when o.Encoder is another encoder.
+func (o *Options) ConvertOptions() (workloads.ConvertOptions, []string) {
+	c := workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method,
+		PerChannel: o.PerChannel, WeightBits: o.Chip.WeightBits}
+	var notes []string
+	if o.Method == workloads.MethodExact && o.Encoder != workloads.Pulse {
+		c.Encoder = workloads.Pulse
+		notes = append(notes, fmt.Sprintf("encoder pulse, not %s: exact conversion presents the image once, as graded events", o.Encoder))
+	}
+	return c, notes
 }

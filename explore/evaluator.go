@@ -20,10 +20,13 @@ func groupKey(pt *Point) string {
 	return activityKey(&pt.Config)
 }
 
-// convertOptions are the conversion options of a point, as Prepare
-// completes them (weights quantized to the chip's width).
+// convertOptions are the conversion options of a point, by the same policy
+// as spikemesh.Evaluate (Options.ConvertOptions): weights quantized to the
+// chip's width, the encoder the method needs.
 func convertOptions(pc *PointConfig) workloads.ConvertOptions {
-	return workloads.ConvertOptions{Method: pc.Method, Percentile: pc.Percentile, Encoder: pc.Encoder, WeightBits: pc.Chip.WeightBits}
+	o := spikemesh.Options{Chip: pc.Chip, Method: pc.Method, Encoder: pc.Encoder, Percentile: pc.Percentile}
+	c, _ := o.ConvertOptions()
+	return c
 }
 
 func conversionKey(pc *PointConfig) string {
