@@ -69,6 +69,7 @@ func TestBadInput(t *testing.T) {
 		{"negative samples", []string{"run", "--samples", "-5"}, "samples is -5"},
 		{"too many samples", []string{"run", "--samples", "20000"}, "test set has 10000"},
 		{"bad encoder", []string{"run", "--encoder", "latency"}, "unknown encoder"},
+		{"exact with another encoder", []string{"run", "--model", "mnist-mlp-qcfs", "--conversion", "exact", "--encoder", "direct"}, "needs --encoder pulse"},
 		{"unknown model", []string{"run", "--model", "resnet"}, "resnet"},
 		{"missing chip file", []string{"run", "--chip", "/no/such/chip.yaml"}, "/no/such/chip.yaml"},
 		{"corrupt chip file", []string{"run", "--chip", writeFile(t, "c.yaml", "{{{ not yaml")}, "c.yaml"},
@@ -150,15 +151,16 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// TestExactEncoderNote: exact conversion replaces another encoder by pulse
-// and the report says so, in text and JSON.
+// TestExactEncoderNote: exact conversion replaces the default (rate)
+// encoder by pulse and the report says so, in text and JSON. (An encoder
+// asked for by name is refused instead: TestBadInput.)
 func TestExactEncoderNote(t *testing.T) {
-	args := []string{"run", "--model", "mnist-mlp-qcfs", "--conversion", "exact", "--encoder", "direct", "--samples", "2"}
+	args := []string{"run", "--model", "mnist-mlp-qcfs", "--conversion", "exact", "--samples", "2"}
 	out, stderr, code := run(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "encoder pulse, seed") || !strings.Contains(out, "note: encoder pulse, not direct: exact conversion") {
+	if !strings.Contains(out, "encoder pulse, seed") || !strings.Contains(out, "note: encoder pulse, not rate: exact conversion") {
 		t.Errorf("text report does not state the encoder policy:\n%s", out)
 	}
 	js, stderr, code := run(t, append(args, "--json")...)
@@ -174,7 +176,7 @@ func TestExactEncoderNote(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Workload.Encoder != "pulse" || len(rep.Workload.Notes) != 1 || !strings.HasPrefix(rep.Workload.Notes[0], "encoder pulse, not direct") {
+	if rep.Workload.Encoder != "pulse" || len(rep.Workload.Notes) != 1 || !strings.HasPrefix(rep.Workload.Notes[0], "encoder pulse, not rate") {
 		t.Errorf("JSON workload %+v", rep.Workload)
 	}
 }

@@ -52,6 +52,11 @@ report (text, or JSON with --json).`,
 			if err := o.Method.UnmarshalText([]byte(conversion)); err != nil {
 				return fmt.Errorf("--conversion: %w", err)
 			}
+			if o.Method == workloads.MethodExact && cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
+				// Left at its default, the encoder follows the method (the
+				// report says so); asked for by name, it is not overridden.
+				return fmt.Errorf("--encoder %s: exact conversion presents the image once and needs --encoder pulse", o.Encoder)
+			}
 			if dataset != "mnist" {
 				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
 			}
