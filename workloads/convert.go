@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/workloads/ann"
@@ -182,14 +184,6 @@ func inChannel(ly *ann.Layer, s stage, o, i int) int {
 
 // MaxPoolApproximation is the sentence Converted.MaxPoolNote carries.
 const MaxPoolApproximation = "max pooling is approximated by a gated OR: an IF neuron with reset to zero, threshold 1 and weight 1 from every input of its window fires in a step when any of them spiked, so its rate is at least the largest input rate and at most their sum"
-
-// Convert converts a ReLU MLP; it is ConvertNet(m.Net(), calib, opt).
-func Convert(m *ann.MLP, calib *mnist.Set, opt ConvertOptions) (*Converted, error) {
-	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("workloads: %w", err)
-	}
-	return ConvertNet(m.Net(), calib, opt)
-}
 
 // stage is one spiking layer: a weighted ANN layer with the activation
 // after it, or a pooling layer. Flatten layers are free (the chip orders
@@ -599,11 +593,15 @@ func poolConv(ly *ann.Layer, s stage, w int8) *chip.Conv {
 		KH: k, KW: k, Stride: ly.Stride, Pad: ly.Pad, Groups: s.in.C, Kernel: kern}
 }
 
-// percentile returns the p-th percentile (0 < p <= 100) of xs by the
-// nearest-rank method; xs is reordered.
+// percentile returns the p-th percentile (0 < p <= 100) of the non-empty,
+// NaN-free xs by the nearest-rank method: the element of rank ceil(p/100·n)
+// in increasing order. gonum's stat.Quantile with the Empirical kind is that
+// rule exactly (it returns the first sorted x whose rank i+1 >= p/100·n).
 func percentile(xs []float32, p float64) float64 {
-	slices.Sort(xs)
-	rank := int(math.Ceil(p / 100 * float64(len(xs))))
-	rank = min(max(rank, 1), len(xs))
-	return float64(xs[rank-1])
+	sorted := make([]float64, len(xs))
+	for i, v := range xs {
+		sorted[i] = float64(v)
+	}
+	slices.Sort(sorted)
+	return stat.Quantile(p/100, stat.Empirical, sorted, nil)
 }
