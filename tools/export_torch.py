@@ -384,7 +384,8 @@ def main():
     p.add_argument("--out", required=True, help="output prefix: writes OUT.yaml and OUT.npz")
     p.add_argument("--name", help="model name in the description (default: basename of --out)")
     p.add_argument("--dtype", choices=["float16", "float32", "float64"], default="float32", help="array dtype in the .npz")
-    p.add_argument("--check", action="store_true", help="compare spikemesh's forward pass with torch's on random inputs")
+    p.add_argument("--check", action="store_true", help="compare spikemesh's forward pass with torch's on random inputs "
+                   "(tolerance 1e-4; float16 arrays round the weights beyond it)")
     p.add_argument("--demo-images", type=int, default=10000, help="--demo: training images (default 10000, one epoch)")
     a = p.parse_args()
     input_shape = tuple(int(v) for v in a.input.split(","))
