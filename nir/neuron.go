@@ -28,11 +28,11 @@ func readNeuron(f *fields, kind Kind) Params {
 		return filled(like, 0), true
 	}
 	// wIn reads w_in, which NIR defaults to 1.
-	wIn := func(like Tensor) Tensor {
+	wIn := func(like Tensor) (t Tensor, missing bool) {
 		if _, ok := f.m.datasets["w_in"]; ok {
-			return get("w_in")
+			return get("w_in"), false
 		}
-		return filled(like, 1)
+		return filled(like, 1), true
 	}
 	switch kind {
 	case KindLIF:
@@ -42,11 +42,11 @@ func readNeuron(f *fields, kind Kind) Params {
 	case KindCubaLIF:
 		p := &CubaLIFParams{TauSyn: get("tau_syn"), TauMem: get("tau_mem"), R: get("r"), VLeak: get("v_leak"), VThreshold: get("v_threshold")}
 		p.VReset, p.VResetMissing = vReset(p.VThreshold)
-		p.WIn = wIn(p.VThreshold)
+		p.WIn, p.WInMissing = wIn(p.VThreshold)
 		return p
 	case KindCubaLI:
 		p := &CubaLIParams{TauSyn: get("tau_syn"), TauMem: get("tau_mem"), R: get("r"), VLeak: get("v_leak")}
-		p.WIn = wIn(p.VLeak)
+		p.WIn, p.WInMissing = wIn(p.VLeak)
 		return p
 	case KindLI:
 		return &LIParams{Tau: get("tau"), R: get("r"), VLeak: get("v_leak")}

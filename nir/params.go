@@ -87,15 +87,16 @@ type LIFParams struct {
 }
 
 // CubaLIFParams: τ_syn I' = −I + w_in S; τ_mem v' = (v_leak − v) + R I;
-// spike and reset as LIF. WIn defaults to ones when absent.
+// spike and reset as LIF. WIn is ones when the file has none (WInMissing).
 type CubaLIFParams struct {
 	TauSyn, TauMem, R, VLeak, VThreshold, VReset, WIn Tensor
-	VResetMissing                                     bool
+	VResetMissing, WInMissing                         bool
 }
 
 // CubaLIParams: CubaLIF without spiking.
 type CubaLIParams struct {
 	TauSyn, TauMem, R, VLeak, WIn Tensor
+	WInMissing                    bool
 }
 
 // LIParams: τ v' = (v_leak − v) + R I, no spiking.
