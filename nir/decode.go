@@ -18,6 +18,9 @@ type fields struct {
 // tensor reads the numeric dataset name. A missing required field, or any
 // NaN or ±Inf value, is a problem.
 func (f *fields) tensor(name string, required bool) (Tensor, bool) {
+	if f.h.refused {
+		return Tensor{}, false
+	}
 	ds, ok := f.m.datasets[name]
 	if !ok {
 		if required {

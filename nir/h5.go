@@ -22,6 +22,9 @@ import (
 type h5file struct {
 	f      *hdf5.File
 	budget int64 // bytes still allowed for array data
+	// refused is set once a dataset was refused for the budget; reading
+	// stops there, so that one refusal does not cascade into many problems.
+	refused bool
 }
 
 // h5group is a group's members by name.
@@ -164,7 +167,8 @@ func (h *h5file) readTensor(ds *hdf5.Dataset) (Tensor, error) {
 	per := int64(di.elemSize + 8)
 	n, ok := elements(di.shape, h.budget/per)
 	if !ok {
-		return Tensor{}, fmt.Errorf("declared array %s of %s needs more than the %d bytes left in the read budget (Options.MaxBytes)", di.shape, dt, h.budget)
+		h.refused = true
+		return Tensor{}, fmt.Errorf("declared array %s of %s exceeds the read budget (%d bytes left of Options.MaxBytes); reading stopped", di.shape, dt, h.budget)
 	}
 	h.budget -= n * per
 	data, err := ds.Read()
@@ -195,10 +199,13 @@ func (h *h5file) readStrings(ds *hdf5.Dataset) ([]string, Shape, error) {
 	if di.class != classVLen {
 		return nil, nil, fmt.Errorf("not a variable-length string")
 	}
-	per := int64(di.elemSize + maxStringBytes)
+	// Before reading, only the per-element descriptors are known (the
+	// strings' lengths are in the heap); the string bytes are charged after.
+	per := int64(di.elemSize)
 	n, ok := elements(di.shape, h.budget/per)
 	if !ok {
-		return nil, nil, fmt.Errorf("declared string array %s needs more than the %d bytes left in the read budget (Options.MaxBytes)", di.shape, h.budget)
+		h.refused = true
+		return nil, nil, fmt.Errorf("declared string array %s exceeds the read budget (%d bytes left of Options.MaxBytes); reading stopped", di.shape, h.budget)
 	}
 	raw, err := ds.ReadVLenBytes()
 	if err != nil {
@@ -213,7 +220,11 @@ func (h *h5file) readStrings(ds *hdf5.Dataset) ([]string, Shape, error) {
 			return nil, nil, fmt.Errorf("string %d is longer than %d bytes", i, maxStringBytes)
 		}
 		out[i] = string(b)
+		h.budget -= per + 2*int64(len(b)) // descriptor, library copy, Go string
 	}
-	h.budget -= int64(len(raw)) * per
+	if h.budget < 0 {
+		h.refused = true
+		return nil, nil, fmt.Errorf("strings exceed the read budget (Options.MaxBytes); reading stopped")
+	}
 	return out, di.shape, nil
 }

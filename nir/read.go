@@ -89,9 +89,12 @@ func readFile(h *h5file, ps *problems, opts Options) *Graph {
 	}
 	if ds, ok := root.datasets["version"]; ok {
 		s, shape, err := h.readStrings(ds)
-		if err != nil || len(shape) != 0 {
-			ps.add("", "version", "must be a scalar string")
-		} else {
+		switch {
+		case err != nil:
+			ps.add("", "version", "%v", err)
+		case len(shape) != 0:
+			ps.add("", "version", "must be a scalar string, has shape %s", shape)
+		default:
 			g.Version = s[0]
 		}
 	}
@@ -119,6 +122,9 @@ func readGraph(h *h5file, ps *problems, opts Options, grp *hdf5.Group, path stri
 	}
 	nm := members(nodes)
 	for _, name := range nm.sortedGroupNames() {
+		if h.refused {
+			return nil
+		}
 		n := readNode(h, ps, opts, nm.groups[name], name, join(path, name), depth)
 		if n != nil {
 			g.Nodes = append(g.Nodes, n)
@@ -128,6 +134,9 @@ func readGraph(h *h5file, ps *problems, opts Options, grp *hdf5.Group, path stri
 		ps.add(path, "nodes", "holds %d datasets; every node must be a group", len(nm.datasets))
 	}
 	g.Edges = readEdges(h, ps, m, path)
+	if h.refused {
+		return nil
+	}
 	return g
 }
 
@@ -146,8 +155,12 @@ func readKind(h *h5file, ps *problems, m h5group, path string) Kind {
 		return KindInvalid
 	}
 	s, shape, err := h.readStrings(ds)
-	if err != nil || len(shape) != 0 {
-		ps.add(path, "type", "must be a scalar string")
+	if err != nil {
+		ps.add(path, "type", "%v", err)
+		return KindInvalid
+	}
+	if len(shape) != 0 {
+		ps.add(path, "type", "must be a scalar string, has shape %s", shape)
 		return KindInvalid
 	}
 	k, ok := ParseKind(s[0])

@@ -123,6 +123,8 @@ def lif_graph(fn, lif=None, edges=None, out_shape=2, aff_w=None, **extra):
 lif_graph("bad_missing_tau.nir", lif={"tau": None}).close()
 lif_graph("bad_nan.nir", lif={"v_threshold": np.array([1.0, np.nan], np.float32)}).close()
 lif_graph("bad_inf_weight.nir", aff_w=np.array([[1, 2, 3], [4, np.inf, 6]], np.float32)).close()
+lif_graph("bad_many.nir", lif={"tau": None, "r": np.array([1.0, np.inf], np.float32)},
+          aff_w=np.array([[1, 2, 3], [4, np.nan, 6]], np.float32)).close()
 lif_graph("bad_negative_tau.nir", lif={"tau": np.array([1e-2, -1e-3], np.float32)}).close()
 lif_graph("bad_zero_tau.nir", lif={"tau": np.array([0, 1e-3], np.float32)}).close()
 lif_graph("bad_shape_mismatch.nir", lif={k: full(4, 1.0) for k in

@@ -1,0 +1,91 @@
+package nir
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInput reads the malformed files gen.py writes. Each must fail with
+// the listed problem (node and field named) and return no graph.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		file string
+		want string // the whole error text, without the "nir: FILE: " prefix
+	}{
+		{"bad_missing_tau.nir", `node "lif": field "tau": missing`},
+		{"bad_nan.nir", `node "lif": field "v_threshold": element 1 is not finite (NaN or Inf)`},
+		{"bad_inf_weight.nir", `node "aff": field "weight": element 4 is not finite (NaN or Inf)`},
+		{"bad_negative_tau.nir", `node "lif": field "tau": time constant must be positive (element 1 is not)`},
+		{"bad_zero_tau.nir", `node "lif": field "tau": time constant must be positive (element 0 is not)`},
+		{"bad_shape_mismatch.nir", `node "lif": field "input": receives shape 2 from "aff" but expects 4`},
+		{"bad_param_shapes.nir", `node "lif": field "r": shape 3 differs from tau's shape 2`},
+		{"bad_missing_node.nir", `field "edges": edge 1 names destination "ghost", which is not a node (or a nested graph with one Input) of this graph`},
+		{"bad_no_path.nir", `field "edges": no path from any Input node to any Output node`},
+		{"bad_unknown_type.nir", `node "mystery": field "type": unknown node type "Quantum"; supported: Input, Output, Affine, Linear, Scale, Conv1d, Conv2d, SumPool2d, AvgPool2d, Flatten, Delay, Threshold, LIF, CubaLIF, CubaLI, LI, IF, I, NIRGraph`},
+		{"bad_bool.nir", `node "lif": field "v_threshold": not a numeric array (only float32/64 and int8..int64 are read; booleans are not)`},
+		{"bad_huge.nir", `node "aff": field "weight": declared array 100000x100000 of float64 exceeds the read budget (1073741764 bytes left of Options.MaxBytes); reading stopped`},
+		{"bad_padding.nir", `node "c": field "padding": string padding must be "same" or "valid"`},
+		{"bad_no_shape.nir", `node "pool": field "input_type": shape cannot be inferred: give it in the file (input_shape / input_type) or connect the node to one whose shape is known`},
+		{"bad_no_graph.nir", `field "node": missing: a NIR file has its graph in group /node`},
+		{"bad_not_hdf5.nir", `not a readable HDF5 file`},
+		{"bad_truncated.nir", `not a readable HDF5 file`},
+		{"no_such_file.nir", `no such file`},
+	}
+	for _, tt := range tests {
+		path := filepath.Join("testdata", tt.file)
+		g, err := Read(path, Options{})
+		if err == nil || g != nil {
+			t.Errorf("%s: Read returned graph %v, err %v; want an error and no graph", tt.file, g != nil, err)
+			continue
+		}
+		if want := "nir: " + path + ": " + tt.want; err.Error() != want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.file, err, want)
+		}
+		var e *Error
+		if errors.As(err, &e) && len(e.Problems) != 1 {
+			t.Errorf("%s: %d problems, want 1", tt.file, len(e.Problems))
+		}
+	}
+}
+
+// TestBudget: a small Options.MaxBytes refuses cnn_sinabs's first array
+// that does not fit (node "1"'s 16x16x16 r) before reading it, and stops.
+func TestBudget(t *testing.T) {
+	_, err := Read("testdata/cnn_sinabs.nir", Options{MaxBytes: 20000})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if len(e.Problems) != 1 || e.Problems[0].Node != "1" || e.Problems[0].Field != "r" || !strings.Contains(e.Problems[0].Msg, "read budget") {
+		t.Errorf("problems %v, want one: node 1's r refused for the budget", e.Problems)
+	}
+}
+
+// TestEveryProblemReported: a file with several faults lists them all,
+// one line each, in node order.
+func TestEveryProblemReported(t *testing.T) {
+	path := "testdata/bad_many.nir"
+	_, err := Read(path, Options{})
+	want := strings.Join([]string{
+		`nir: ` + path + `: node "aff": field "weight": element 4 is not finite (NaN or Inf)`,
+		`nir: ` + path + `: node "lif": field "tau": missing`,
+		`nir: ` + path + `: node "lif": field "r": element 1 is not finite (NaN or Inf)`,
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
+func TestNotADirectoryError(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Read(dir, Options{})
+	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), dir) {
+		t.Errorf("reading a directory: %v", err)
+	}
+	if _, statErr := os.Stat(dir); statErr != nil {
+		t.Fatal(statErr)
+	}
+}
