@@ -1,7 +1,10 @@
 package nir
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,8 +33,8 @@ func TestBadInput(t *testing.T) {
 		{"bad_padding.nir", `node "c": field "padding": string padding must be "same" or "valid"`},
 		{"bad_no_shape.nir", `node "pool": field "input_type": shape cannot be inferred: give it in the file (input_shape / input_type) or connect the node to one whose shape is known`},
 		{"bad_no_graph.nir", `field "node": missing: a NIR file has its graph in group /node`},
-		{"bad_not_hdf5.nir", `not a readable HDF5 file`},
-		{"bad_truncated.nir", `not a readable HDF5 file`},
+		{"bad_not_hdf5.nir", `not a readable HDF5 file (no HDF5 signature)`},
+		{"bad_truncated.nir", `not a readable HDF5 file (global heap at byte 2064 declares 4096 bytes past the end of the file)`},
 		{"no_such_file.nir", `no such file`},
 	}
 	for _, tt := range tests {
@@ -51,16 +54,19 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestBudget: a small Options.MaxBytes refuses cnn_sinabs's first array
-// that does not fit (node "1"'s 16x16x16 r) before reading it, and stops.
+// TestBudget: a small Options.MaxBytes refuses the first of cnn_sinabs's
+// arrays that does not fit (node "9"'s 256x128 weight, in name order)
+// before reading it, and stops there.
 func TestBudget(t *testing.T) {
-	_, err := Read("testdata/cnn_sinabs.nir", Options{MaxBytes: 20000})
+	// The file (273 552 bytes) fits; its arrays (float32, 12 bytes each
+	// while read) do not.
+	_, err := Read("testdata/cnn_sinabs.nir", Options{MaxBytes: 300000})
 	var e *Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v, want *Error", err)
 	}
-	if len(e.Problems) != 1 || e.Problems[0].Node != "1" || e.Problems[0].Field != "r" || !strings.Contains(e.Problems[0].Msg, "read budget") {
-		t.Errorf("problems %v, want one: node 1's r refused for the budget", e.Problems)
+	if len(e.Problems) != 1 || e.Problems[0].Node != "9" || e.Problems[0].Field != "weight" || !strings.Contains(e.Problems[0].Msg, "read budget") {
+		t.Errorf("problems %v, want one: node 9's weight refused for the budget", e.Problems)
 	}
 }
 
@@ -79,13 +85,42 @@ func TestEveryProblemReported(t *testing.T) {
 	}
 }
 
-func TestNotADirectoryError(t *testing.T) {
+func TestDirectory(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Read(dir, Options{})
-	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), dir) {
-		t.Errorf("reading a directory: %v", err)
+	if want := "nir: " + dir + ": is a directory, not a NIR file"; err == nil || err.Error() != want {
+		t.Errorf("reading a directory: %v, want %s", err, want)
 	}
-	if _, statErr := os.Stat(dir); statErr != nil {
-		t.Fatal(statErr)
+}
+
+// TestFileOverBudget: a file larger than the budget is refused unread.
+func TestFileOverBudget(t *testing.T) {
+	_, err := Read("testdata/cnn_sinabs.nir", Options{MaxBytes: 1000})
+	want := "nir: testdata/cnn_sinabs.nir: file is 273552 bytes, more than the read budget (Options.MaxBytes = 1000)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// TestHugeHeapRefused: a local heap declaring 2^44 bytes made the HDF5
+// library abort the process (found by FuzzRead); preflight refuses it.
+func TestHugeHeapRefused(t *testing.T) {
+	b, err := os.ReadFile("testdata/lif_norse.nir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(b, []byte("HEAP"))
+	if at < 0 {
+		t.Fatal("fixture has no local heap")
+	}
+	binary.LittleEndian.PutUint64(b[at+8:], 1<<44) // data segment size
+	path := filepath.Join(t.TempDir(), "heap.nir")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(path, Options{})
+	want := fmt.Sprintf("nir: %s: not a readable HDF5 file (local heap at byte %d declares %d bytes past the end of the file)", path, at, uint64(1)<<44)
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

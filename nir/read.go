@@ -28,6 +28,10 @@ type Options struct {
 	MaxBytes int64
 	// Strict turns every tolerated deviation (see Graph.Notes) into a Problem.
 	Strict bool
+
+	// panicked, when set, is told about a recovered HDF5 decoder panic
+	// (FuzzRead uses it to report them).
+	panicked func(v any)
 }
 
 // Read reads the NIR file at path, infers missing shapes and checks the
@@ -45,6 +49,9 @@ func Read(path string, opts Options) (g *Graph, err error) {
 	// is dropped, so nothing half-read escapes.
 	defer func() {
 		if r := recover(); r != nil {
+			if opts.panicked != nil {
+				opts.panicked(r)
+			}
 			g = nil
 			err = fmt.Errorf("nir: %s: malformed HDF5 file (the HDF5 decoder failed)", path)
 		}
@@ -53,7 +60,10 @@ func Read(path string, opts Options) (g *Graph, err error) {
 		if errors.Is(statErr, fs.ErrNotExist) {
 			return nil, fmt.Errorf("nir: %s: no such file", path)
 		}
-		return nil, fmt.Errorf("nir: %s: %v", path, statErr)
+		return nil, fmt.Errorf("nir: %s: cannot read the file", path)
+	}
+	if err := preflight(path, opts.MaxBytes); err != nil {
+		return nil, fmt.Errorf("nir: %s: %v", path, err)
 	}
 	f, err := hdf5.Open(path)
 	if err != nil {
