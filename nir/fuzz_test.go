@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzRead feeds arbitrary bytes to Read. Read must return a graph or an
@@ -12,7 +13,8 @@ import (
 // testdata and truncated copies of the public fixtures.
 //
 // HDF5 decoder panics are recovered inside Read; with NIR_FUZZ_PANICS=1 the
-// fuzzer fails on them instead, to find and report them.
+// fuzzer fails on them, and on reads slower than 2 s, to find and report
+// them.
 func FuzzRead(f *testing.F) {
 	files, err := filepath.Glob("testdata/*.nir")
 	if err != nil {
@@ -42,7 +44,11 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("HDF5 decoder panicked: %v", v)
 			}
 		}
+		start := time.Now()
 		g, err := Read(path, opts)
+		if d := time.Since(start); failOnPanic && d > 2*time.Second {
+			t.Fatalf("Read took %v", d)
+		}
 		if (g == nil) == (err == nil) {
 			t.Fatalf("Read returned graph %v and error %v", g != nil, err)
 		}
