@@ -15,7 +15,7 @@ import (
 func (g *Graph) Inline() (*Graph, error) {
 	out := &Graph{Version: g.Version, Notes: append([]string(nil), g.Notes...)}
 	identities := map[string]bool{}
-	if err := inlineInto(out, g, "", identities, false); err != nil {
+	if err := inlineInto(out, g, "", map[string]bool{}, identities, false); err != nil {
 		return nil, err
 	}
 	// Remove identity nodes (a nested graph's Input and Output), in name
@@ -51,20 +51,13 @@ func (g *Graph) Inline() (*Graph, error) {
 }
 
 // inlineInto appends g's nodes and edges to out with names prefixed by
-// prefix. nested says g is inside another graph, so its Input and Output
-// nodes become identities.
-func inlineInto(out *Graph, g *Graph, prefix string, identities map[string]bool, nested bool) error {
-	seen := map[string]bool{}
-	for _, n := range out.Nodes {
-		seen[n.Name] = true
-	}
-	for id := range identities {
-		seen[id] = true
-	}
+// prefix; seen holds every name given so far. nested says g is inside
+// another graph, so its Input and Output nodes become identities.
+func inlineInto(out *Graph, g *Graph, prefix string, seen, identities map[string]bool, nested bool) error {
 	for _, n := range g.Nodes {
 		name := prefix + n.Name
 		if n.Kind == KindGraph {
-			if err := inlineInto(out, n.Params.(*GraphParams).Graph, name+".", identities, true); err != nil {
+			if err := inlineInto(out, n.Params.(*GraphParams).Graph, name+".", seen, identities, true); err != nil {
 				return err
 			}
 			continue

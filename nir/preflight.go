@@ -52,14 +52,9 @@ func checkHeaps(b []byte) error {
 	if !bytes.HasPrefix(b, hdf5Signature) || len(b) < 16 {
 		return fmt.Errorf("no HDF5 signature")
 	}
-	// Sizes of file offsets and lengths: superblock bytes 13 and 14 in
-	// versions 0 and 1, bytes 9 and 10 in versions 2 and 3.
-	offSize, lenSize := int(b[13]), int(b[14])
-	if v := b[8]; v >= 2 {
-		offSize, lenSize = int(b[9]), int(b[10])
-	}
+	off, length, order := sizesAsDecoded(b)
 	size := uint64(len(b))
-	read := func(at, n int) (uint64, bool) {
+	read := func(at, n int, order binary.ByteOrder) (uint64, bool) {
 		if at < 0 || at+n > len(b) {
 			return 0, false
 		}
@@ -67,11 +62,11 @@ func checkHeaps(b []byte) error {
 		case 1:
 			return uint64(b[at]), true
 		case 2:
-			return uint64(binary.LittleEndian.Uint16(b[at:])), true
+			return uint64(order.Uint16(b[at:])), true
 		case 4:
-			return uint64(binary.LittleEndian.Uint32(b[at:])), true
+			return uint64(order.Uint32(b[at:])), true
 		case 8:
-			return binary.LittleEndian.Uint64(b[at:]), true
+			return order.Uint64(b[at:]), true
 		}
 		return 0, false
 	}
@@ -83,8 +78,8 @@ func checkHeaps(b []byte) error {
 		at += i
 		// Signature, version, 3 reserved, data segment size (length),
 		// free list offset (length), data segment address (offset).
-		segSize, ok1 := read(at+8, lenSize)
-		segAddr, ok2 := read(at+8+2*lenSize, offSize)
+		segSize, ok1 := read(at+8, length, order)
+		segAddr, ok2 := read(at+8+2*length, off, order)
 		if ok1 && ok2 && (segSize > size || segAddr > size-segSize) {
 			return fmt.Errorf("local heap at byte %d declares %d bytes past the end of the file", at, segSize)
 		}
@@ -95,11 +90,46 @@ func checkHeaps(b []byte) error {
 			break
 		}
 		at += i
-		// Signature, version, 3 reserved, collection size (length).
-		n, ok := read(at+8, lenSize)
+		// Signature, version, 3 reserved, collection size. The library
+		// reads it as little-endian with the width of file offsets.
+		n, ok := read(at+8, off, binary.LittleEndian)
 		if ok && n > size-uint64(at) {
 			return fmt.Errorf("global heap at byte %d declares %d bytes past the end of the file", at, n)
 		}
 	}
 	return nil
+}
+
+// sizesAsDecoded returns the widths of file offsets and lengths and the
+// byte order exactly as scigolib/hdf5 v0.14.1 derives them from the
+// superblock (internal/core/superblock.go), so that the heap checks read
+// the same numbers the library will: version 0 has them in bytes 13 and 14
+// (little-endian); versions 2 and 3 have flags in byte 9 (bit 0: big-endian)
+// and in byte 10 either an offset width (length width then 8) or packed
+// codes; a width of 0 means 8.
+func sizesAsDecoded(b []byte) (off, length int, order binary.ByteOrder) {
+	order = binary.LittleEndian
+	if b[8] == 0 {
+		off, length = int(b[13]), int(b[14])
+	} else {
+		if b[9]&1 == 1 {
+			order = binary.BigEndian
+		}
+		switch v := b[10]; v {
+		case 1, 2, 4, 8:
+			off, length = int(v), 8
+		default:
+			codes := [4]int{1, 2, 4, 8}
+			if lo, hi := v&0x0f, v>>4; lo < 4 && hi < 4 {
+				off, length = codes[lo], codes[hi]
+			}
+		}
+	}
+	if off == 0 {
+		off = 8
+	}
+	if length == 0 {
+		length = 8
+	}
+	return off, length, order
 }

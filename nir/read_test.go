@@ -297,3 +297,26 @@ func TestStrict(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineCollision: a top-level node named like an inlined one is an
+// error, whichever comes first in name order.
+func TestInlineCollision(t *testing.T) {
+	sub := &Graph{
+		Nodes: []*Node{
+			{Name: "in", Kind: KindInput, Params: &IOParams{Shape: Shape{1}}},
+			{Name: "lin", Kind: KindScale, Params: &ScaleParams{}},
+			{Name: "out", Kind: KindOutput, Params: &IOParams{Shape: Shape{1}}},
+		},
+		Edges: []Edge{{"in", "lin"}, {"lin", "out"}},
+	}
+	g := &Graph{
+		Nodes: []*Node{
+			{Name: "a", Kind: KindGraph, Params: &GraphParams{Graph: sub}},
+			{Name: "a.lin", Kind: KindScale, Params: &ScaleParams{}},
+		},
+		Edges: []Edge{{"a", "a.lin"}},
+	}
+	if _, err := g.Inline(); err == nil || !strings.Contains(err.Error(), `"a.lin" is used twice`) {
+		t.Errorf("Inline: %v, want a collision on a.lin", err)
+	}
+}
