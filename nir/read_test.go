@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -318,5 +319,36 @@ func TestInlineCollision(t *testing.T) {
 	}
 	if _, err := g.Inline(); err == nil || !strings.Contains(err.Error(), `"a.lin" is used twice`) {
 		t.Errorf("Inline: %v, want a collision on a.lin", err)
+	}
+}
+
+// TestConcurrentReads: Read shares no state; parallel reads of the same
+// and different files give the same graphs as serial ones (run with -race).
+func TestConcurrentReads(t *testing.T) {
+	render := func(name string) string {
+		g, err := Read(filepath.Join("testdata", name), Options{})
+		if err != nil {
+			return err.Error()
+		}
+		return strings.Join(summaryLines(g, "", nil), "\n")
+	}
+	want := map[string]string{}
+	for _, name := range publicFixtures {
+		want[name] = render(name)
+	}
+	var wg sync.WaitGroup
+	got := make([]string, 2*len(publicFixtures))
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = render(publicFixtures[i%len(publicFixtures)])
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if name := publicFixtures[i%len(publicFixtures)]; g != want[name] {
+			t.Errorf("%s: concurrent read differs", name)
+		}
 	}
 }
