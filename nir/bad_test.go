@@ -34,7 +34,7 @@ func TestBadInput(t *testing.T) {
 		{"bad_no_shape.nir", `node "pool": field "input_type": shape cannot be inferred: give it in the file (input_shape / input_type) or connect the node to one whose shape is known`},
 		{"bad_no_graph.nir", `field "node": missing: a NIR file has its graph in group /node`},
 		{"bad_not_hdf5.nir", `not a readable HDF5 file (no HDF5 signature)`},
-		{"bad_truncated.nir", `not a readable HDF5 file (global heap at byte 2064 declares 4096 bytes past the end of the file)`},
+		{"bad_truncated.nir", `not a readable HDF5 file (global heap at byte 2064 declares 4096 bytes, passing the end of the file)`},
 		{"no_such_file.nir", `no such file`},
 	}
 	for _, tt := range tests {
@@ -119,8 +119,38 @@ func TestHugeHeapRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Read(path, Options{})
-	want := fmt.Sprintf("nir: %s: not a readable HDF5 file (local heap at byte %d declares %d bytes past the end of the file)", path, at, uint64(1)<<44)
+	want := fmt.Sprintf("nir: %s: not a readable HDF5 file (local heap at byte %d declares a %d-byte data segment that passes the end of the file)", path, at, uint64(1)<<44)
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestTruncatedFixtures: every public fixture cut short gives an error that
+// names the file (or, where the cut only loses unused bytes, a graph),
+// never a panic.
+func TestTruncatedFixtures(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range publicFixtures {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cut := range []int{len(b) / 4, len(b) / 2, 3 * len(b) / 4, len(b) - 1} {
+			path := filepath.Join(dir, fmt.Sprintf("%s.%d", name, cut))
+			if err := os.WriteFile(path, b[:cut], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			g, err := Read(path, Options{})
+			if (g == nil) == (err == nil) {
+				t.Errorf("%s cut at %d: graph %v, error %v", name, cut, g != nil, err)
+			}
+			if err != nil {
+				for _, line := range strings.Split(err.Error(), "\n") {
+					if !strings.HasPrefix(line, "nir: "+path+": ") {
+						t.Errorf("%s cut at %d: line %q does not name the file", name, cut, line)
+					}
+				}
+			}
+		}
 	}
 }

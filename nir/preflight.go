@@ -81,7 +81,7 @@ func checkHeaps(b []byte) error {
 		segSize, ok1 := read(at+8, length, order)
 		segAddr, ok2 := read(at+8+2*length, off, order)
 		if ok1 && ok2 && (segSize > size || segAddr > size-segSize) {
-			return fmt.Errorf("local heap at byte %d declares %d bytes past the end of the file", at, segSize)
+			return fmt.Errorf("local heap at byte %d declares a %d-byte data segment that passes the end of the file", at, segSize)
 		}
 	}
 	for at := 0; ; at++ {
@@ -94,7 +94,7 @@ func checkHeaps(b []byte) error {
 		// reads it as little-endian with the width of file offsets.
 		n, ok := read(at+8, off, binary.LittleEndian)
 		if ok && n > size-uint64(at) {
-			return fmt.Errorf("global heap at byte %d declares %d bytes past the end of the file", at, n)
+			return fmt.Errorf("global heap at byte %d declares %d bytes, passing the end of the file", at, n)
 		}
 	}
 	return nil
