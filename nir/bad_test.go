@@ -154,3 +154,29 @@ func TestTruncatedFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeHeapObjectRefused: a global heap object declaring 2^64−1 bytes
+// made the HDF5 library panic (found by FuzzRead); preflight refuses it
+// with a plain error.
+func TestHugeHeapObjectRefused(t *testing.T) {
+	b, err := os.ReadFile("testdata/lif_norse.nir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(b, []byte("GCOL"))
+	if at < 0 {
+		t.Fatal("fixture has no global heap")
+	}
+	// First object: after the 16-byte collection header; its size field is
+	// 8 bytes into the object.
+	binary.LittleEndian.PutUint64(b[at+16+8:], ^uint64(0))
+	path := filepath.Join(t.TempDir(), "gcol.nir")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(path, Options{panicked: func(v any) { t.Errorf("decoder panicked: %v", v) }})
+	want := fmt.Sprintf("nir: %s: not a readable HDF5 file (global heap at byte %d: object at offset 16 declares %d bytes", path, at, ^uint64(0))
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got %v\nwant prefix %s", err, want)
+	}
+}

@@ -3,6 +3,7 @@ package nir
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func FuzzRead(f *testing.F) {
 		opts := Options{MaxBytes: 64 << 20}
 		opts.panicked = func(v any) {
 			if failOnPanic {
-				t.Fatalf("HDF5 decoder panicked: %v", v)
+				t.Fatalf("HDF5 decoder panicked: %v\n%s", v, debug.Stack())
 			}
 		}
 		start := time.Now()

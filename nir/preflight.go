@@ -93,9 +93,46 @@ func checkHeaps(b []byte) error {
 		// Signature, version, 3 reserved, collection size. The library
 		// reads it as little-endian with the width of file offsets.
 		n, ok := read(at+8, off, binary.LittleEndian)
-		if ok && n > size-uint64(at) {
+		if !ok {
+			continue
+		}
+		if n > size-uint64(at) {
 			return fmt.Errorf("global heap at byte %d declares %d bytes, passing the end of the file", at, n)
 		}
+		if err := checkHeapObjects(b[at:at+int(n)], off); err != nil {
+			return fmt.Errorf("global heap at byte %d: %v", at, err)
+		}
+	}
+	return nil
+}
+
+// checkHeapObjects walks the objects of a global heap collection c as the
+// library does (ReadGlobalHeapCollection) and refuses an object whose size
+// passes the end of the collection; the library would compute a negative
+// or huge length or offset from it (FuzzRead found a "makeslice: len out of range"
+// panic). Each object: ID (2), reference count (2), reserved (4), size
+// (offset width), then the data padded to 8 bytes.
+func checkHeapObjects(c []byte, off int) error {
+	align := func(x uint64) uint64 { return (x + 7) &^ 7 }
+	head := uint64(8 + off)
+	n := uint64(len(c))
+	for pos := align(head); pos+head <= n; {
+		var size uint64
+		if off == 8 {
+			size = binary.LittleEndian.Uint64(c[pos+8:])
+		} else {
+			size = uint64(binary.LittleEndian.Uint32(c[pos+8:]))
+		}
+		rest := n - pos - head
+		if binary.LittleEndian.Uint16(c[pos:]) == 0 {
+			// Object 0 is the collection's free space; its size counts
+			// its own header too (HDF5 File Format Specification III.E).
+			rest += head
+		}
+		if size > rest {
+			return fmt.Errorf("object at offset %d declares %d bytes, %d are left", pos, size, rest)
+		}
+		pos += head + align(size)
 	}
 	return nil
 }
