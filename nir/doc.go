@@ -75,8 +75,8 @@
 // # Robustness
 //
 // Before the HDF5 decoder sees a file, Read refuses files larger than
-// Options.MaxBytes and heaps whose declared size passes the end of the file
-// (the decoder would allocate it). Every dataset's declared size is checked
+// Options.MaxBytes and heaps or heap objects whose declared size passes the
+// end of the file (the decoder would allocate it, see preflight.go). Every dataset's declared size is checked
 // against the remaining budget before it is read. Decoder panics are
 // recovered at Read's boundary and returned as an error naming the file.
 // FuzzRead exercises all of this.
