@@ -73,7 +73,10 @@ func Read(path string, opts Options) (g *Graph, err error) {
 	h := &h5file{f: f, budget: opts.MaxBytes}
 	ps := &problems{}
 	g = readFile(h, ps, opts)
-	if ps.empty() {
+	switch {
+	case g == nil && ps.empty():
+		ps.add("", "node", "no graph could be read") // every nil return records a problem; this is a guard
+	case ps.empty():
 		check(g, ps, opts)
 	}
 	if !ps.empty() {
