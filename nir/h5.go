@@ -199,6 +199,12 @@ func (h *h5file) readStrings(ds *hdf5.Dataset) ([]string, Shape, error) {
 	if di.class != classVLen {
 		return nil, nil, fmt.Errorf("not a variable-length string")
 	}
+	// A variable-length element is a descriptor of 16 bytes in files with
+	// 8-byte offsets (length 4 + global heap ID 12); anything under 4 is
+	// malformed (FuzzRead found size 0, a division by zero below).
+	if di.elemSize < 4 {
+		return nil, nil, fmt.Errorf("variable-length element size %d is invalid", di.elemSize)
+	}
 	// Before reading, only the per-element descriptors are known (the
 	// strings' lengths are in the heap); the string bytes are charged after.
 	per := int64(di.elemSize)
