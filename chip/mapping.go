@@ -63,6 +63,9 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	if err := net.Validate(cfg.WeightBits); err != nil {
 		return nil, fmt.Errorf("chip: invalid network:\n%w", err)
 	}
+	if len(net.Projections) > 0 || net.InputGroups != nil || net.Outputs != nil {
+		return nil, fmt.Errorf("chip: network %s: explicit projections, input groups and outputs are not mapped by this version yet", net.Name)
+	}
 	L := len(net.Layers)
 	parts := make([][]int, L) // neuron boundaries of each layer's groups
 	var errs []error
