@@ -20,7 +20,7 @@ type graph struct {
 // projections get their synapses indexed by target neuron.
 type edge struct {
 	Projection
-	in, out int
+	in, out   int
 	postStart []int32 // ProjSparse: synapses of target j are postSyn[postStart[j]:postStart[j+1]]
 	postSyn   []int32
 }

@@ -78,7 +78,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	}
 	g := newGraph(net)
 	L := len(net.Layers)
-	parts := make([][]int, L) // neuron boundaries of each population's groups
+	parts := make([][]int, L)    // neuron boundaries of each population's groups
 	split := func(t int) []int { // t's groups, or its split by neurons alone
 		if parts[t] != nil {
 			return parts[t]
