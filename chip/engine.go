@@ -7,8 +7,9 @@ import (
 )
 
 // InputEvent is one host input event for one timestep: channel Channel
-// (a pixel) fires with a magnitude (1 for binary spikes, 0..255 for graded
-// direct-encoded input).
+// (a pixel) fires with a magnitude (0..255, used by graded input groups;
+// binary groups ignore it). Channels are numbered over all input groups:
+// group g's channels follow those of groups 0..g-1.
 type InputEvent struct {
 	Channel   int32
 	Magnitude uint8
@@ -17,8 +18,9 @@ type InputEvent struct {
 // Stimulus produces the host input of one sample, one timestep at a time.
 // Implementations must be deterministic for a given construction (seed and
 // sample), since the engine calls Events once per timestep in order. A
-// frame sent at timestep t is integrated by the first layer at t+1, so a
-// run of T timesteps asks for frames t = 0, ..., T-2 only.
+// frame sent at timestep t is integrated at t+1+delay by the populations
+// its projections feed, so a run of T timesteps asks for frames t = 0,
+// ..., T-2 only. A channel outside the network's is an error of the run.
 type Stimulus interface {
 	// Events appends the input events of timestep t to dst and returns it.
 	Events(t int, dst []InputEvent) []InputEvent
@@ -61,9 +63,10 @@ type Result struct {
 	DrainCycles   uint64 // sum over timesteps of the mesh draining after the slowest core finished
 	MeshLast      int    // timesteps in which the last mesh delivery came after the slowest core
 
-	// Scores is the output readout per output neuron: spikes x threshold +
-	// final membrane potential, i.e. the total input the neuron integrated
-	// under reset by subtraction. Prediction is its argmax.
+	// Scores is the output readout per output neuron, the populations of
+	// Network.Outputs one after the other: spikes x threshold + final
+	// membrane potential, i.e. the total input the neuron integrated under
+	// reset by subtraction. Prediction is its argmax.
 	Scores []int64
 }
 
