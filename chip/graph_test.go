@@ -498,3 +498,28 @@ func TestGraphDeterministicAcrossWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestRunUntilQuietWaitsForDelayedEvents: an event in a delay slot keeps
+// the run going. Frame 0 reaches A (delay 5) at t6, A fires, and t7 is
+// the first quiet timestep: 8 timesteps, not 2.
+func TestRunUntilQuietWaitsForDelayedEvents(t *testing.T) {
+	net := &Network{Name: "late", InputGroups: []InputGroup{{Size: 1}},
+		Layers:      []Layer{{Name: "A", Size: 1, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 1}}},
+		Projections: []Projection{{From: Input(0), To: 0, Kind: ProjDense, Weights: []int8{1}, Delay: 5}},
+	}
+	m, err := Map(net, traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.RunUntilQuiet(context.Background(), fixedStim{{0}}, 1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Quiet || res.Timesteps != 8 || res.LayerSpikes[0] != 1 {
+		t.Errorf("quiet %v after %d timesteps with %d spikes, want quiet after 8 with 1", res.Quiet, res.Timesteps, res.LayerSpikes[0])
+	}
+}
