@@ -86,12 +86,34 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		return bounds(net.Layers[t].Size, max((net.Layers[t].Size+cfg.NeuronsPerCore-1)/cfg.NeuronsPerCore, 1))
 	}
 	var errs []error
+	// pcs[l] is l's cost as last computed, at clock builtAt[l]; changedAt[t]
+	// is when t's split last changed. l is rechecked only when one of its
+	// targets changed since (a feed-forward chain: never).
+	pcs := make([]*popCost, L)
+	builtAt, changedAt := make([]int, L), make([]int, L)
+	clock := 0
+	stale := func(l int) bool {
+		if pcs[l] == nil {
+			return true
+		}
+		for _, ei := range g.outOf[l] {
+			if changedAt[g.edges[ei].To] > builtAt[l] {
+				return true
+			}
+		}
+		return false
+	}
 	const maxPasses = 64 // each pass that changes something adds a core; see docs/mapping.md
 	for pass := 0; ; pass++ {
 		changed := false
 		errs = errs[:0]
 		for l := L - 1; l >= 0; l-- {
+			if !stale(l) {
+				continue
+			}
+			clock++
 			pc := newPopCost(g, l, cfg, fanoutCounter(g, l, split))
+			pcs[l], builtAt[l] = pc, clock
 			if parts[l] != nil && pc.fitsAll(parts[l]) {
 				continue
 			}
@@ -104,7 +126,8 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 				errs = append(errs, err)
 				continue
 			}
-			parts[l], changed = b, true
+			clock++
+			parts[l], changedAt[l], changed = b, clock, true
 		}
 		if len(errs) > 0 {
 			slices.Reverse(errs) // found last population first; report in order
@@ -133,7 +156,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	core := 0
 	usedRouters := map[int]bool{}
 	for l := range net.Layers {
-		pc := newPopCost(g, l, cfg, fanoutCounter(g, l, split))
+		pc := pcs[l] // built with the final split of every target (not stale)
 		b := parts[l]
 		for k := 0; k+1 < len(b); k++ {
 			lo, hi := b[k], b[k+1]

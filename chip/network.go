@@ -122,6 +122,19 @@ func (n *Network) In(l int) int {
 	return n.Layers[l-1].Size
 }
 
+// FanIn is the number of sources that feed population l over every
+// incoming projection (a source reached through two projections counts
+// twice): for a chain layer, In(l).
+func (n *Network) FanIn(l int) int {
+	t := 0
+	for _, p := range n.Edges() {
+		if p.To == l {
+			t += n.SourceSize(p.From)
+		}
+	}
+	return t
+}
+
 // SourceSize is the number of neurons or channels of a projection source
 // (0 for an invalid source).
 func (n *Network) SourceSize(s Source) int {
