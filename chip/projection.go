@@ -92,10 +92,9 @@ type Synapse struct {
 }
 
 // MaxDelay is the largest axonal delay of a projection, in timesteps: a
-// design limit of the engine (each core keeps MaxDelay+1 inbox slots at
-// most), chosen above every delay of the NIR fixtures and Loihi's 6-bit
-// synaptic delay field (0..62 timesteps, Davies et al., IEEE Micro 2018);
-// see docs/mapping.md.
+// design limit of the engine (a core keeps at most MaxDelay+1 inbox slots
+// per incoming projection, a slot index that fits a byte), not a hardware
+// figure: no chip preset states a delay limit. See docs/mapping.md.
 const MaxDelay = 255
 
 // MaxWeightExp is the largest weight exponent of a projection: a weight w
