@@ -24,6 +24,8 @@ import (
 // Host input: InputGroups, or, when it is nil, one group of Inputs
 // channels (graded if GradedInput). Input channels are numbered globally:
 // group g's channels follow those of groups 0..g-1 (InputEvent.Channel).
+// An explicit empty InputGroups means no host input at all: a network that
+// drives itself (biases, recurrent activity).
 type Network struct {
 	Name string
 	// Inputs and GradedInput describe the single host input group of a
@@ -169,6 +171,32 @@ func (n *Network) Edges() []Projection {
 	return append(ps, n.Projections...)
 }
 
+// Reachable reports, per population, whether a path of projections leads
+// to it from some host input group. Importers use it to reject a graph
+// whose outputs no input can influence.
+func (n *Network) Reachable() []bool {
+	seen := make([]bool, len(n.Layers))
+	edges := n.Edges()
+	var queue []int
+	for _, p := range edges {
+		if p.From.Kind == FromInput && p.To >= 0 && p.To < len(seen) && !seen[p.To] {
+			seen[p.To] = true
+			queue = append(queue, p.To)
+		}
+	}
+	for len(queue) > 0 {
+		l := queue[0]
+		queue = queue[1:]
+		for _, p := range edges {
+			if p.From == Population(l) && p.To >= 0 && p.To < len(seen) && !seen[p.To] {
+				seen[p.To] = true
+				queue = append(queue, p.To)
+			}
+		}
+	}
+	return seen
+}
+
 // Neurons is the total number of neurons.
 func (n *Network) Neurons() int {
 	t := 0
@@ -196,9 +224,6 @@ func (n *Network) Validate(weightBits int) error {
 		add("network %s: inputs (%d) and graded_input must be unset when input groups are given", n.Name, n.Inputs)
 	}
 	groups := n.Groups()
-	if len(groups) == 0 {
-		add("network %s has no input group", n.Name)
-	}
 	for g, ig := range groups {
 		lim := maxSourceSize - 1
 		if ig.Graded {
@@ -343,9 +368,6 @@ func (n *Network) validateProjection(p *Projection, weightBits int) []error {
 	}
 	if p.Kind != ProjConv && p.Conv != nil {
 		add("kind %s takes no Conv", p.Kind)
-	}
-	if p.From.Kind == FromInput && n.Groups()[p.From.Index].Graded && p.From.Index >= 0 && in > maxGradedSourceSize-1 {
-		add("graded input group has %d channels, at most %d", in, maxGradedSourceSize-1)
 	}
 	if weightBits >= 2 && weightBits <= 8 {
 		qmax := int8(1<<(weightBits-1) - 1)

@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -70,5 +71,27 @@ func TestEdgesChainShorthand(t *testing.T) {
 	}
 	if got := e[2].Label(net); got != "b->b" {
 		t.Errorf("label %q, want b->b", got)
+	}
+}
+
+// TestSelfDrivenNetwork: with no input group, a population driven by its
+// bias runs, and Reachable says no input reaches it.
+func TestSelfDrivenNetwork(t *testing.T) {
+	net := &Network{Name: "self", InputGroups: []InputGroup{},
+		Layers: []Layer{{Name: "A", Size: 2, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 3}, Bias: []int32{1, 3}}}}
+	m, err := Map(net, traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runOn(t, m, 1, fixedStim{}, 6, nil)
+	// neuron 0 gains 1 per timestep: fires at t2, t5; neuron 1 every timestep.
+	if want := []uint64{2 + 6}; !reflect.DeepEqual(res.LayerSpikes, want) {
+		t.Errorf("spikes %v, want %v", res.LayerSpikes, want)
+	}
+	if got := net.Reachable(); !reflect.DeepEqual(got, []bool{false}) {
+		t.Errorf("reachable %v, want [false]", got)
+	}
+	if got := traceNet().Reachable(); !reflect.DeepEqual(got, []bool{true, true}) {
+		t.Errorf("chain reachable %v, want [true true]", got)
 	}
 }
