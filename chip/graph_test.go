@@ -523,3 +523,46 @@ func TestRunUntilQuietWaitsForDelayedEvents(t *testing.T) {
 		t.Errorf("quiet %v after %d timesteps with %d spikes, want quiet after 8 with 1", res.Quiet, res.Timesteps, res.LayerSpikes[0])
 	}
 }
+
+// TestPlaceGraph: re-placing a recurrent graph's cores by traffic moves
+// cores, never spikes.
+func TestPlaceGraph(t *testing.T) {
+	const T = 16
+	net := randomGraph(4, 40)
+	m, err := Map(net, smallCores(Unicast))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.EnableTraffic()
+	tr := sim.EnableTrace(T)
+	before, err := sim.Run(context.Background(), randomStim{9}, T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rasterBefore := tr.Raster
+	for _, p := range []Placement{Greedy, Anneal} {
+		pm, err := Place(m, sim.Traffic(1), p, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pm.PacketHops(sim.Traffic(1)) > m.PacketHops(sim.Traffic(1)) {
+			t.Errorf("%s placement has more packet-hops than row-major", p)
+		}
+		psim, err := NewSimulator(pm, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptr := psim.EnableTrace(T)
+		res, err := psim.Run(context.Background(), randomStim{9}, T)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ptr.Raster, rasterBefore) || !reflect.DeepEqual(res.Scores, before.Scores) || res.Counts.SynapticOps != before.Counts.SynapticOps {
+			t.Errorf("%s placement changed the spikes", p)
+		}
+	}
+}
