@@ -221,7 +221,7 @@ func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 	for l, ly := range conv.Net.Layers {
 		r.Workload.Layers = append(r.Workload.Layers, ly.Name)
 		lc := conv.Layers[l]
-		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Kind: lc.Kind, Neurons: ly.Size, FanIn: conv.Net.In(l),
+		r.Mapping = append(r.Mapping, LayerMap{Name: ly.Name, Kind: lc.Kind, Neurons: ly.Size, FanIn: conv.Net.FanIn(l),
 			Cores: len(mp.LayerCores[l]), Threshold: ly.Neuron.Threshold, Lambda: lc.Lambda, Levels: lc.Levels,
 			WeightStep: lc.Scale, MaxWeight: lc.MaxWeight, Clipped: lc.Clipped, Note: lc.Note})
 	}

@@ -225,12 +225,13 @@ func (a *aggregate) neuroBench(run *Run, conv *workloads.Converted, mp *chip.Map
 	steps := float64(a.sum.Timesteps)
 	var weights, zeros, footprintBits int64
 	var dense float64
-	for l, ly := range conv.Net.Layers {
-		// every synapse of the layer at every timestep of the inference
-		dense += float64(conv.Net.Connections(l)) * steps / float64(a.n)
-		ws := ly.Weights
-		if ly.Conv != nil {
-			ws = ly.Conv.Kernel
+	net := conv.Net
+	for _, pr := range net.Edges() {
+		// every synapse of the projection at every timestep of the inference
+		dense += float64(pr.Connections(net.SourceSize(pr.From), net.Layers[pr.To].Size)) * steps / float64(a.n)
+		ws := pr.Weights
+		if pr.Conv != nil {
+			ws = pr.Conv.Kernel
 		}
 		for _, w := range ws {
 			weights++
@@ -238,6 +239,14 @@ func (a *aggregate) neuroBench(run *Run, conv *workloads.Converted, mp *chip.Map
 				zeros++
 			}
 		}
+		for _, sy := range pr.Synapses {
+			weights++
+			if sy.Weight == 0 {
+				zeros++
+			}
+		}
+	}
+	for _, ly := range net.Layers {
 		// neuron state: a 32-bit membrane potential per neuron, a 32-bit bias
 		// per neuron if the layer has biases, and a 32-bit threshold per layer.
 		footprintBits += int64(ly.Size)*32 + 32

@@ -226,9 +226,9 @@ func BenchmarkMapMillion(b *testing.B) {
 	p := neuron.Params{Kind: neuron.IFSubtract, Threshold: 16}
 	net := &Network{Name: "million", Inputs: 256 * 256, Layers: []Layer{
 		{Name: "c1", Size: 16 * 256 * 256, Neuron: p, Conv: &Conv{InC: 1, InH: 256, InW: 256, OutC: 16, OutH: 256, OutW: 256,
-			KH: 3, KW: 3, Stride: 1, Pad: 1, Groups: 1, Kernel: kernel(16 * 9)}},
+			KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, PadHEnd: 1, PadWEnd: 1, DilH: 1, DilW: 1, Groups: 1, Kernel: kernel(16 * 9)}},
 		{Name: "c2", Size: 16 * 128 * 128, Neuron: p, Conv: &Conv{InC: 16, InH: 256, InW: 256, OutC: 16, OutH: 128, OutW: 128,
-			KH: 2, KW: 2, Stride: 2, Pad: 0, Groups: 16, Kernel: kernel(16 * 4)}},
+			KH: 2, KW: 2, StrideH: 2, StrideW: 2, DilH: 1, DilW: 1, Groups: 16, Kernel: kernel(16 * 4)}},
 	}}
 	cfg, err := Preset("loihi")
 	if err != nil {

@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"math"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -13,11 +14,11 @@ import (
 // on one goroutine: about 20 µs of compute at 4e9 events/s.
 const parallelMinWork = 80000
 
-// compute runs the compute phase of every core on the worker pool. Cores
-// are handed out one at a time from a shared counter; each core's work
-// touches only its own state, so the result is the same for any number of
-// workers and any schedule.
-func (s *Simulator) compute() error {
+// compute runs the compute phase of timestep t on every core on the worker
+// pool. Cores are handed out one at a time from a shared counter; each
+// core's work touches only its own state, so the result is the same for
+// any number of workers and any schedule.
+func (s *Simulator) compute(t int) error {
 	n := len(s.cores)
 	w := min(s.workers, n)
 	if w > 1 {
@@ -28,7 +29,12 @@ func (s *Simulator) compute() error {
 		work := 0
 		for ci := range s.cores {
 			c := &s.cores[ci]
-			work += (len(c.next) + len(c.nxGraded) + 1) * c.n
+			ev := 0
+			for bi := range c.blocks {
+				b := &c.blocks[bi]
+				ev += len(b.ring[t%len(b.ring)])
+			}
+			work += (ev + 1) * c.n
 		}
 		if work < parallelMinWork {
 			w = 1
@@ -36,7 +42,7 @@ func (s *Simulator) compute() error {
 	}
 	if w <= 1 {
 		for ci := range s.cores {
-			s.computeCore(&s.cores[ci])
+			s.computeCore(&s.cores[ci], t)
 		}
 		return nil
 	}
@@ -49,23 +55,30 @@ func (s *Simulator) compute() error {
 				if ci >= n {
 					return nil
 				}
-				s.computeCore(&s.cores[ci])
+				s.computeCore(&s.cores[ci], t)
 			}
 		})
 	}
 	return g.Wait()
 }
 
-func (s *Simulator) computeCore(c *core) {
-	c.in, c.next = c.next, c.in[:0]
-	c.inGraded, c.nxGraded = c.nxGraded, c.inGraded[:0]
+// computeCore integrates the events that arrive at core c for timestep t
+// (one inbox slot per incoming projection), updates its neurons and
+// collects the ones that fired. The slots it reads are emptied for the
+// inject phase, which refills them for timestep t+1+delay.
+func (s *Simulator) computeCore(c *core, t int) {
 	n := c.n
 	cfg := &s.cfg
-	if len(c.in) == 0 && len(c.inGraded) == 0 && !s.noSkip {
+	idle := true
+	for bi := range c.blocks {
+		b := &c.blocks[bi]
+		idle = idle && len(b.ring[t%len(b.ring)]) == 0
+	}
+	if idle && !s.noSkip {
 		// An idle core: nothing arrived and its neurons cannot change on
 		// their own. Skip the update; every neuron is an idle update.
 		if q, ok := c.model.(neuron.Quieter); ok && q.Quiet() {
-			c.synOps, c.macs, c.memBits, c.active = 0, 0, 0, 0
+			c.synOps, c.rowOps, c.macs, c.memBits, c.active = 0, 0, 0, 0, 0
 			c.fired = c.fired[:0]
 			c.spikeStart = uint64(n) * uint64(cfg.NeuronIdleCycles)
 			c.busy = c.spikeStart
@@ -73,71 +86,117 @@ func (s *Simulator) computeCore(c *core) {
 		}
 	}
 	acc := c.acc[:n]
-	var ops, macs, reads uint64
-	if c.srcRow == nil {
-		// Dense rows: one weight row per event; integer adds, so the order
-		// of events is irrelevant.
-		var neg uint32
-		for _, e := range c.in {
-			neg |= e
-			ops += uint64(c.nnz[e&^negSpike])
+	var ops, rowOps, macs, reads uint64
+	for bi := range c.blocks {
+		b := &c.blocks[bi]
+		slot := t % len(b.ring)
+		ev := b.ring[slot]
+		if len(ev) == 0 {
+			continue
 		}
-		if neg&negSpike == 0 && len(c.in) > 1 && n >= 8 {
-			if len(c.lanes) < n/8*2 {
-				c.lanes = make([]uint64, n/8*2)
+		dst := acc
+		if b.exp != 0 {
+			if c.scaled == nil {
+				c.scaled = make([]int32, n)
 			}
-			addRowsSWAR(acc, c.w, n, c.in, c.lanes)
-		} else {
-			for _, e := range c.in {
-				a := int(e &^ negSpike)
-				if e&negSpike != 0 {
-					subRow(acc, c.w[a*n:a*n+n])
-				} else {
-					addRow(acc, c.w[a*n:a*n+n])
-				}
-			}
+			dst = c.scaled
 		}
-		for _, e := range c.inGraded {
-			a, mag := int(e>>8), int32(e&0xff)
-			macRow(acc, c.w[a*n:a*n+n], mag)
-			macs += uint64(c.nnz[a])
+		o, m, r := b.integrate(dst, ev, n, &c.lanes)
+		if b.exp != 0 {
+			addScaled(acc, c.scaled, b.exp)
 		}
-		reads = uint64(len(c.in)+len(c.inGraded)) * uint64(n)
-	} else {
-		for _, e := range c.in {
-			r := c.srcRow[e&^negSpike]
-			lo, hi := c.rowStart[r], c.rowStart[r+1]
-			tgt, w := c.tgt[lo:hi], c.w[lo:hi]
-			if e&negSpike != 0 {
-				for k, t := range tgt {
-					acc[t] -= int32(w[k])
-				}
-			} else {
-				for k, t := range tgt {
-					acc[t] += int32(w[k])
-				}
-			}
-			ops += uint64(c.nnz[r])
-			reads += uint64(hi - lo)
+		ops, macs, reads = ops+o, macs+m, reads+r
+		if b.srcRow != nil {
+			rowOps += o
 		}
-		for _, e := range c.inGraded {
-			r := c.srcRow[e>>8]
-			mag := int32(e & 0xff)
-			lo, hi := c.rowStart[r], c.rowStart[r+1]
-			for k, t := range c.tgt[lo:hi] {
-				acc[t] += int32(c.w[lo+int32(k)]) * mag
-			}
-			macs += uint64(c.nnz[r])
-			reads += uint64(hi - lo)
-		}
+		b.ring[slot] = ev[:0]
 	}
-	c.synOps, c.macs = ops, macs
+	c.synOps, c.rowOps, c.macs = ops, rowOps, macs
 	if cfg.SynapseFormat == Sparse { // non-zero entries with their neuron index
 		c.memBits = (ops + macs) * uint64(cfg.WeightBits+cfg.IndexBits())
-	} else { // whole rows (dense) or every connection of the row (convolution), zeros included
+	} else { // whole rows (dense) or every connection of the row (rows), zeros included
 		c.memBits = reads * uint64(cfg.WeightBits)
 	}
 	c.fired, c.active = c.model.Step(acc, c.fired[:0])
 	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
 	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)
+}
+
+// addScaled adds scaled[j] << exp into acc[j], saturating to the int32
+// range (a large exponent could otherwise wrap), and clears scaled.
+func addScaled(acc, scaled []int32, exp uint8) {
+	acc = acc[:len(scaled)]
+	for j, x := range scaled {
+		v := int64(acc[j]) + int64(x)<<exp
+		acc[j] = int32(min(max(v, math.MinInt32), math.MaxInt32))
+		scaled[j] = 0
+	}
+}
+
+// integrate adds the events ev into acc (n neurons) and returns the
+// synaptic events (binary), multiply-accumulates (graded) and weights read.
+// Dense rows: one weight row per event; integer adds, so the order of
+// events is irrelevant.
+func (b *block) integrate(acc []int32, ev []uint32, n int, lanes *[]uint64) (ops, macs, reads uint64) {
+	if b.srcRow == nil {
+		if b.graded {
+			for _, e := range ev {
+				a, mag := int(e>>8), int32(e&0xff)
+				macRow(acc, b.w[a*n:a*n+n], mag)
+				macs += uint64(b.nnz[a])
+			}
+			return 0, macs, uint64(len(ev)) * uint64(n)
+		}
+		var neg uint32
+		for _, e := range ev {
+			neg |= e
+			ops += uint64(b.nnz[e&^negSpike])
+		}
+		if neg&negSpike == 0 && len(ev) > 1 && n >= 8 {
+			if len(*lanes) < n/8*2 {
+				*lanes = make([]uint64, n/8*2)
+			}
+			addRowsSWAR(acc, b.w, n, ev, *lanes)
+		} else {
+			for _, e := range ev {
+				a := int(e &^ negSpike)
+				if e&negSpike != 0 {
+					subRow(acc, b.w[a*n:a*n+n])
+				} else {
+					addRow(acc, b.w[a*n:a*n+n])
+				}
+			}
+		}
+		return ops, 0, uint64(len(ev)) * uint64(n)
+	}
+	if b.graded {
+		for _, e := range ev {
+			r := b.srcRow[e>>8]
+			mag := int32(e & 0xff)
+			lo, hi := b.rowStart[r], b.rowStart[r+1]
+			for k, t := range b.tgt[lo:hi] {
+				acc[t] += int32(b.w[lo+int32(k)]) * mag
+			}
+			macs += uint64(b.nnz[r])
+			reads += uint64(hi - lo)
+		}
+		return 0, macs, reads
+	}
+	for _, e := range ev {
+		r := b.srcRow[e&^negSpike]
+		lo, hi := b.rowStart[r], b.rowStart[r+1]
+		tgt, w := b.tgt[lo:hi], b.w[lo:hi]
+		if e&negSpike != 0 {
+			for k, t := range tgt {
+				acc[t] -= int32(w[k])
+			}
+		} else {
+			for k, t := range tgt {
+				acc[t] += int32(w[k])
+			}
+		}
+		ops += uint64(b.nnz[r])
+		reads += uint64(hi - lo)
+	}
+	return ops, 0, reads
 }

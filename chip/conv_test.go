@@ -14,7 +14,7 @@ import (
 // 144 neurons) -> dense 5. denseTwin is the same network with the
 // convolution expanded into a dense matrix.
 func convNet(rng *rand.Rand, groups int) (conv, dense *Network) {
-	cv := &Conv{InC: 2, InH: 6, InW: 6, OutC: 4, OutH: 6, OutW: 6, KH: 3, KW: 3, Stride: 1, Pad: 1, Groups: groups}
+	cv := &Conv{InC: 2, InH: 6, InW: 6, OutC: 4, OutH: 6, OutW: 6, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, PadHEnd: 1, PadWEnd: 1, DilH: 1, DilW: 1, Groups: groups}
 	cv.Kernel = make([]int8, 4*(2/groups)*9)
 	for i := range cv.Kernel {
 		cv.Kernel[i] = int8(rng.IntN(15) - 4)

@@ -2,6 +2,16 @@
 // the mapping of a spiking network onto its cores, and the engine that
 // simulates it timestep by timestep with a cycle-level mesh underneath.
 //
+// # The network
+//
+// A Network is a graph: host input groups and populations (Layers) joined
+// by projections (dense, sparse, convolutional with per-axis stride,
+// padding and dilation, one-to-one), each with an axonal delay in
+// timesteps and a weight exponent. Cycles (recurrent projections,
+// self-connections) are allowed. Converted ANNs use the chain shorthand
+// Layer.Weights / Layer.Conv; Network.Edges lists every projection and is
+// all the engine sees. Outputs names the read-out populations.
+//
 // # What is modelled
 //
 // A chip is a MeshWidth x MeshHeight grid of routers (package router) with
@@ -27,20 +37,24 @@
 //
 // # Mapping
 //
-// Map splits each layer into the fewest, evenly sized groups such that every
-// group fits one core: neurons <= NeuronsPerCore; fan-in <= AxonsPerCore;
-// fan-in x neurons x WeightBits <= synaptic memory bits; neurons x (cores of
-// the next layer) <= FanoutPerCore; convolutions count the union of their
-// receptive fields as axons and their kernels as shared or per-connection
-// memory. Groups are placed in layer order on consecutive cores (chip by
-// chip on a board, router by router in row-major order); Place re-places
-// them by traffic (greedy or simulated annealing). A network that cannot
-// fit is rejected with every violated limit named.
+// Map splits each population into the fewest, evenly sized groups such
+// that every group fits one core, summing over its projections: neurons <=
+// NeuronsPerCore; distinct (projection, source) pairs <= AxonsPerCore;
+// synaptic memory bits (dense rows, sparse rows, per-connection or shared
+// kernels) <= SynapseMemoryBytes; per neuron, the distinct destination
+// cores over every outgoing projection, summed, <= FanoutPerCore.
+// Populations are partitioned last to first, and again while a recurrent
+// target's split changes a population's fan-out (a fixed point). Groups
+// are placed in population order on consecutive cores (chip by chip on a
+// board, router by router in row-major order); Place re-places them by
+// traffic (greedy or simulated annealing). A network that cannot fit is
+// rejected with every violated limit named.
 //
 // # Timestep semantics and timing
 //
 // A timestep has three phases. Compute: every core integrates the events
-// delivered to it in the previous timestep (one weight-row read per event),
+// due at this timestep (one weight-row read per event; each incoming
+// projection keeps an inbox ring of delay+1 slots),
 // updates its neurons and collects the ones that fired; cores are handed
 // out one at a time to up to `workers` goroutines that live only for that
 // phase (below about 80,000 synaptic events and neuron updates the phase
@@ -52,14 +66,15 @@
 // Route: the mesh moves them cycle by cycle, with contention, to find when
 // each arrives; it only times delivery, so it runs concurrently with the
 // next timestep's compute (up to four mesh instances, timestep t on
-// instance t mod M). So each layer adds one timestep of latency, as on
-// synchronous chips and in Brian2's default schedule. Host input does too:
+// instance t mod M). So each delay-0 projection adds one timestep of
+// latency, as on synchronous chips and in Brian2's default schedule, and
+// breaks any cycle. Host input does too:
 // the first layer integrates the frame of timestep t at t+1, so a run of T
 // timesteps sends the frames of timesteps 0..T-2 and none at the last,
-// which no layer could integrate. Dense layers store one weight row per
-// source; convolution layers store, per source that feeds the core, the
-// list of (neuron, weight) connections (Layer.Conv), with shared or
-// per-connection kernel accounting (ConvWeights).
+// which no layer could integrate. Dense projections store one weight row per
+// source; the others store, per source that feeds the core, the
+// list of (neuron, weight) connections, with shared or per-connection
+// kernel accounting for convolutions (ConvWeights).
 //
 // EnableTrace records activity per timestep (per core and per mesh
 // link, summed over samples) and every neuron's spike count and raster
@@ -87,5 +102,12 @@
 // for any number of workers.
 //
 // Index names: ci is a core index in Mapping.Cores, ni a neuron within a
-// core, a an input axon (presynaptic source within the previous layer).
+// core, a an input axon (presynaptic source within a projection's source),
+// ei an edge (projection) in Network.Edges order, bi a block (one incoming
+// projection's synaptic memory and inboxes) within a core.
+//
+// Files: network.go, projection.go and conv.go define the graph; graph.go
+// compiles it; partition.go and mapping.go map it; build.go and fanout.go
+// build the simulator; step.go, compute.go, rows.go, inject.go, route.go,
+// merge.go and accounting.go run it.
 package chip

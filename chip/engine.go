@@ -7,8 +7,9 @@ import (
 )
 
 // InputEvent is one host input event for one timestep: channel Channel
-// (a pixel) fires with a magnitude (1 for binary spikes, 0..255 for graded
-// direct-encoded input).
+// (a pixel) fires with a magnitude (0..255, used by graded input groups;
+// binary groups ignore it). Channels are numbered over all input groups:
+// group g's channels follow those of groups 0..g-1.
 type InputEvent struct {
 	Channel   int32
 	Magnitude uint8
@@ -17,8 +18,9 @@ type InputEvent struct {
 // Stimulus produces the host input of one sample, one timestep at a time.
 // Implementations must be deterministic for a given construction (seed and
 // sample), since the engine calls Events once per timestep in order. A
-// frame sent at timestep t is integrated by the first layer at t+1, so a
-// run of T timesteps asks for frames t = 0, ..., T-2 only.
+// frame sent at timestep t is integrated at t+1+delay by the populations
+// its projections feed, so a run of T timesteps asks for frames t = 0,
+// ..., T-2 only. A channel outside the network's is an error of the run.
 type Stimulus interface {
 	// Events appends the input events of timestep t to dst and returns it.
 	Events(t int, dst []InputEvent) []InputEvent
@@ -61,9 +63,10 @@ type Result struct {
 	DrainCycles   uint64 // sum over timesteps of the mesh draining after the slowest core finished
 	MeshLast      int    // timesteps in which the last mesh delivery came after the slowest core
 
-	// Scores is the output readout per output neuron: spikes x threshold +
-	// final membrane potential, i.e. the total input the neuron integrated
-	// under reset by subtraction. Prediction is its argmax.
+	// Scores is the output readout per output neuron, the populations of
+	// Network.Outputs one after the other: spikes x threshold + final
+	// membrane potential, i.e. the total input the neuron integrated under
+	// reset by subtraction. Prediction is its argmax.
 	Scores []int64
 }
 
@@ -87,30 +90,27 @@ type core struct {
 	layer int
 	lo, n int
 	ep    router.Endpoint
-	// Synaptic memory. Dense cores: w is axons x n, row a = source a. Sparse
-	// (convolution) cores: srcRow maps a source to its row r, whose entries
-	// are tgt[rowStart[r]:rowStart[r+1]] (local neuron) with weights w.
-	w        []int8
-	srcRow   []int32
-	rowStart []int32
-	tgt      []uint16
-	nnz      []int32 // non-zero weights per row: effective synaptic ops per event
-	model    neuron.Model
-	acc      []int32  // synaptic input accumulated for this timestep
-	lanes    []uint64 // scratch of addRowsSWAR, allocated on first use
-
-	// Events are source ids; bit 31 marks a negative spike. Graded events
-	// are source<<8 | magnitude.
-	in, next           []uint32
-	inGraded, nxGraded []uint32
-	fired              []int32 // ni, or ^ni for a negative spike
-	// Fan-out: every neuron sends to dests (dense next layer), or neuron ni
-	// to fanDst[fanStart[ni]:fanStart[ni+1]] (convolutional next layer).
+	// blocks are the core's synaptic memory and inboxes, one per incoming
+	// projection, in edge order.
+	blocks []block
+	model  neuron.Model
+	acc    []int32  // synaptic input accumulated for this timestep
+	scaled []int32  // scratch of blocks with a weight exponent, allocated on first use
+	lanes  []uint64 // scratch of addRowsSWAR, allocated on first use
+	fired  []int32  // ni, or ^ni for a negative spike
+	// Fan-out over every outgoing projection: every neuron sends to the
+	// blocks blks and the cores dests (uniform: all projections dense), or
+	// neuron ni to the blocks fanBlk[fanStart[ni]:fanStart[ni+1]] and the
+	// cores fanDst[dstStart[ni]:dstStart[ni+1]]. Block ids index
+	// Simulator.blk.
+	blks     []int32
 	dests    []int32 // core indices
 	fanStart []int32
+	fanBlk   []int32
+	dstStart []int32
 	fanDst   []int32
 	// Multicast delivery: the group of every neuron's destinations (grp
-	// for a dense next layer, fanGrp per neuron otherwise); 0 = none.
+	// when uniform, fanGrp per neuron otherwise); 0 = none.
 	grp    router.GroupID
 	fanGrp []router.GroupID
 	// destHops sums the unicast hops (x, y, off-chip) from this core to
@@ -118,12 +118,34 @@ type core struct {
 	destHops [3]uint64
 
 	// per-timestep outputs of the compute phase
-	synOps, macs, memBits uint64
-	active                int
-	busy, spikeStart      uint64
+	synOps, rowOps, macs, memBits uint64
+	active                        int
+	busy, spikeStart              uint64
 
 	counts energy.Counts // this sample's events of this core
 }
+
+// block is one incoming projection's synaptic memory on a core and its
+// inboxes. Dense blocks: w is sources x n, row a = source a. Row blocks
+// (convolution, sparse, one-to-one): srcRow maps a source to its row r
+// (-1: none here), whose entries are tgt[rowStart[r]:rowStart[r+1]]
+// (local neuron) with weights w.
+type block struct {
+	w        []int8
+	srcRow   []int32
+	rowStart []int32
+	tgt      []uint16
+	nnz      []int32 // non-zero weights per row: effective synaptic ops per event
+	exp      uint8   // weight exponent: a weight adds w << exp
+	graded   bool    // fed by a graded input group: events are source<<8 | magnitude
+	// ring[t % len(ring)] holds the events integrated at timestep t: a
+	// projection with delay d has d+1 slots. Events are source ids (bit
+	// 31 marks a negative spike), or source<<8 | magnitude when graded.
+	ring [][]uint32
+}
+
+// blockRef locates a block: core ci, its block bi.
+type blockRef struct{ ci, bi int32 }
 
 // Simulator runs samples of a mapped network. It is not safe for
 // concurrent use; it runs its own workers inside Run and leaves none behind.
@@ -139,7 +161,14 @@ type Simulator struct {
 	board     bool // several chips: count off-chip hops
 	noSkip    bool // tests: update idle cores anyway
 
-	host core // the host's fan-out to layer 0 (dests or fanStart/fanDst)
+	// hosts are the host input groups' fan-outs (blks/dests or per
+	// channel fanStart/...); chanOff[g] is group g's first channel.
+	hosts   []core
+	chanOff []int
+	graded  []bool // per input group
+	blk     []blockRef
+	outs    []int // output populations
+	outOff  []int // per population: its first score index, -1 if not an output
 	// traffic, when enabled, counts delivered packets per (source, dest)
 	// core pair; source len(cores) is the host.
 	traffic []uint64

@@ -78,3 +78,62 @@ func Example() {
 	// scores: [14 6] prediction: 0
 	// cycles: 261
 }
+
+// Example_recurrent builds a graph with a cycle and a delay: one input
+// kicks neuron A, A excites itself and, 2 timesteps later, B; B excites A
+// back. Projections name their source (an input group or a population)
+// and their target population; Outputs chooses the read-out.
+func Example_recurrent() {
+	ifn := func(theta int32) neuron.Params { return neuron.Params{Kind: neuron.IFSubtract, Threshold: theta} }
+	net := &chip.Network{Name: "loop",
+		InputGroups: []chip.InputGroup{{Name: "kick", Size: 1}},
+		Layers:      []chip.Layer{{Name: "A", Size: 1, Neuron: ifn(2)}, {Name: "B", Size: 1, Neuron: ifn(1)}},
+		Projections: []chip.Projection{
+			{From: chip.Input(0), To: 0, Kind: chip.ProjDense, Weights: []int8{2}},
+			{From: chip.Population(0), To: 0, Kind: chip.ProjOneToOne, Weights: []int8{1}}, // self
+			{From: chip.Population(0), To: 1, Kind: chip.ProjDense, Weights: []int8{1}, Delay: 2},
+			{From: chip.Population(1), To: 0, Kind: chip.ProjDense, Weights: []int8{1}},
+		},
+		Outputs: []int{0, 1},
+	}
+	cfg, err := chip.Preset("tiny")
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := chip.Map(net, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sim, err := chip.NewSimulator(m, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The kick (frame 0) makes A fire at t1. A's self-connection brings it
+	// to 1 at t2; its spike reaches B at t1+1+2 = t4, B fires, and A,
+	// at 1+1 = 2, fires again at t5: a cycle of 4 timesteps. In 14
+	// timesteps A fires at t1, t5, t9, t13 and B at t4, t8, t12; both end
+	// at v = 0, so the scores are 4 x 2 and 3 x 1.
+	res, err := sim.Run(context.Background(), once{0}, 14)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("spikes per population:", res.LayerSpikes)
+	fmt.Println("delay slots of B's core:", m.Cores[1].DelaySlots)
+	fmt.Println("scores (A, B):", res.Scores)
+	// Output:
+	// spikes per population: [4 3]
+	// delay slots of B's core: 3
+	// scores (A, B): [8 3]
+}
+
+// once fires the given channels at timestep 0 only.
+type once []int32
+
+func (o once) Events(t int, dst []chip.InputEvent) []chip.InputEvent {
+	if t == 0 {
+		for _, ch := range o {
+			dst = append(dst, chip.InputEvent{Channel: ch, Magnitude: 1})
+		}
+	}
+	return dst
+}

@@ -1,14 +1,20 @@
 package chip
 
-import "github.com/spikemesh/spikemesh/router"
+import (
+	"fmt"
+	"sort"
 
-// inject is the serial phase of a timestep: it counts every core's events,
-// delivers the host's input and the fired neurons' spikes into their
-// destination cores' inboxes for the next timestep, and lists the packets
-// (one per event and destination core) for the mesh in a fixed order: host
-// first, then cores in index order. It returns the number of spikes and
-// the slowest core's busy cycles.
-func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, uint64) {
+	"github.com/spikemesh/spikemesh/router"
+)
+
+// inject is the serial phase of timestep st.t: it counts every core's
+// events, delivers the host's input and the fired neurons' spikes into
+// their destination blocks' inboxes (for timestep t+1+delay) and lists
+// the packets (one per event and destination core, or one per event with
+// multicast) for the mesh in a fixed order: host first, then cores in
+// index order. It returns the number of spikes and the slowest core's
+// busy cycles.
+func (s *Simulator) inject(st *meshStep, outCounts []int64) (int, uint64) {
 	res := &s.res
 	cfg := &s.cfg
 	s.injectHost(st)
@@ -23,11 +29,10 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		busyMax = max(busyMax, c.busy)
 		cc := &c.counts
 		cc.SynapticOps += c.synOps
-		switch { // which row format processed them, for per-format energy
-		case c.srcRow != nil:
-			cc.SynapticOpsConv += c.synOps
-		case s.cfg.SynapseFormat == Sparse:
-			cc.SynapticOpsSparse += c.synOps
+		// which row format processed them, for per-format energy
+		cc.SynapticOpsConv += c.rowOps
+		if s.cfg.SynapseFormat == Sparse {
+			cc.SynapticOpsSparse += c.synOps - c.rowOps
 		}
 		cc.SynapticMACs += c.macs
 		cc.SynMemReadBits += c.memBits
@@ -45,9 +50,11 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 		if s.neuronCounts != nil {
 			countFired(s.neuronCounts[c.layer], c.lo, c.fired)
 		}
-		if c.layer == outLayer {
-			countFired(outCounts, c.lo, c.fired)
-			continue
+		if off := s.outOff[c.layer]; off >= 0 {
+			countFired(outCounts, off+c.lo, c.fired)
+		}
+		if c.fanStart == nil && len(c.blks) == 0 {
+			continue // no outgoing projection (an output population)
 		}
 		for k, f := range c.fired {
 			emit := c.spikeStart + uint64(k+1)*uint64(cfg.SpikeCycles)
@@ -56,13 +63,8 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 				ni, neg = int(^f), negSpike
 			}
 			tag := uint32(c.lo+ni) | neg
-			dests := c.dests
-			if c.fanStart != nil {
-				dests = c.fanDst[c.fanStart[ni]:c.fanStart[ni+1]]
-			}
-			for _, di := range dests {
-				s.cores[di].next = append(s.cores[di].next, tag)
-			}
+			blks, dests := c.neuronFanout(ni)
+			s.deliver(blks, tag, st.t)
 			if s.multicast {
 				g := c.grp
 				if c.fanGrp != nil {
@@ -88,51 +90,86 @@ func (s *Simulator) inject(st *meshStep, outLayer int, outCounts []int64) (int, 
 	return fired, busyMax
 }
 
+// deliver appends an event to the inbox of each block in blks that is
+// integrated at timestep t+1+delay: slot t mod (delay+1), the slot the
+// compute phase of t has just emptied.
+func (s *Simulator) deliver(blks []int32, tag uint32, t int) {
+	for _, id := range blks {
+		b := s.blockAt(id)
+		slot := t % len(b.ring)
+		b.ring[slot] = append(b.ring[slot], tag)
+	}
+}
+
+// groupOf returns the input group of a global channel and the channel's
+// index within it.
+func (s *Simulator) groupOf(ch int) (int, int) {
+	if len(s.hosts) == 1 {
+		return 0, ch
+	}
+	g := sort.SearchInts(s.chanOff[1:], ch+1)
+	return g, ch - s.chanOff[g]
+}
+
+// checkEvents rejects input events outside the network's channels.
+func (s *Simulator) checkEvents(t int) error {
+	total := int32(s.chanOff[len(s.chanOff)-1])
+	for _, ev := range s.events {
+		if ev.Channel < 0 || ev.Channel >= total {
+			return fmt.Errorf("chip: input event at timestep %d has channel %d, the network has channels 0..%d", t, ev.Channel, total-1)
+		}
+	}
+	return nil
+}
+
 // injectHost delivers the host's input events into their destination
-// cores' inboxes and lists their packets. Into a dense first layer every
-// event goes to the same cores, so inboxes fill one core at a time.
+// blocks' inboxes and lists their packets in event order. Into dense
+// projections every event of a group goes to the same blocks, so inboxes
+// fill one block at a time.
 func (s *Simulator) injectHost(st *meshStep) {
-	graded := s.m.Net.GradedInput
 	host := &s.res.HostCounts
-	tagOf := func(ev InputEvent) uint32 {
-		if graded {
-			return uint32(ev.Channel)<<8 | uint32(ev.Magnitude)
+	tagOf := func(g, ch int, ev InputEvent) uint32 {
+		if s.graded[g] {
+			return uint32(ch)<<8 | uint32(ev.Magnitude)
 		}
-		return uint32(ev.Channel)
+		return uint32(ch)
 	}
-	deliver := func(di int32, tag uint32) {
-		d := &s.cores[di]
-		if graded {
-			d.nxGraded = append(d.nxGraded, tag)
-		} else {
-			d.next = append(d.next, tag)
+	one := len(s.hosts) == 1
+	for g := range s.hosts {
+		h := &s.hosts[g]
+		if h.fanStart != nil {
+			continue
 		}
-	}
-	dense := s.host.fanStart == nil
-	if dense {
-		for _, di := range s.host.dests {
+		for _, id := range h.blks {
+			b := s.blockAt(id)
+			slot := st.t % len(b.ring)
 			for _, ev := range s.events {
-				deliver(di, tagOf(ev))
+				eg, ch := g, int(ev.Channel)
+				if !one {
+					if eg, ch = s.groupOf(ch); eg != g {
+						continue
+					}
+				}
+				b.ring[slot] = append(b.ring[slot], tagOf(g, ch, ev))
 			}
 		}
 	}
 	for _, ev := range s.events {
-		tag := tagOf(ev)
-		dests := s.host.dests
-		if !dense {
-			dests = s.host.fanDst[s.host.fanStart[ev.Channel]:s.host.fanStart[ev.Channel+1]]
-			for _, di := range dests {
-				deliver(di, tag)
-			}
+		g, ch := s.groupOf(int(ev.Channel))
+		h := &s.hosts[g]
+		tag := tagOf(g, ch, ev)
+		blks, dests := h.neuronFanout(ch)
+		if h.fanStart != nil {
+			s.deliver(blks, tag, st.t)
 		}
 		if s.multicast {
-			g := s.host.grp
-			if s.host.fanGrp != nil {
-				g = s.host.fanGrp[ev.Channel]
+			gr := h.grp
+			if h.fanGrp != nil {
+				gr = h.fanGrp[ch]
 			}
-			if g != 0 {
-				st.pk = append(st.pk, router.Packet{Src: s.m.Host, Group: g, Tag: tag})
-				s.countGroup(host, len(s.cores), g, dests)
+			if gr != 0 {
+				st.pk = append(st.pk, router.Packet{Src: s.m.Host, Group: gr, Tag: tag})
+				s.countGroup(host, len(s.cores), gr, dests)
 				host.HostPackets++
 			}
 			continue
@@ -140,7 +177,7 @@ func (s *Simulator) injectHost(st *meshStep) {
 		for _, di := range dests {
 			st.pk = append(st.pk, router.Packet{Src: s.m.Host, Dst: s.cores[di].ep, Tag: tag})
 		}
-		s.countPackets(host, len(s.cores), &s.host, dests, s.m.Host)
+		s.countPackets(host, len(s.cores), h, dests, s.m.Host)
 		host.HostPackets += uint64(len(dests))
 	}
 }

@@ -21,13 +21,18 @@ type CoreMap struct {
 	Axons         int   // presynaptic sources it receives (input axons)
 	SynMemBits    int64 // synaptic memory used, in bits
 	FanoutEntries int   // (neuron, destination core) entries
+	// DelaySlots is the number of arrival timesteps the core buffers
+	// input events for: the largest delay of its incoming projections
+	// plus one (see docs/mapping.md for its memory cost).
+	DelaySlots int
 }
 
 // Neurons is the number of neurons the core holds.
 func (c CoreMap) Neurons() int { return c.Hi - c.Lo }
 
 // Mapping is a Network partitioned into core-sized groups and placed on the
-// mesh. Cores are listed in placement order; LayerCores[l] indexes Cores.
+// mesh. Cores are listed in placement order; LayerCores[l] indexes Cores
+// (the cores of population l, in neuron order).
 type Mapping struct {
 	Config     Config
 	Net        *Network
@@ -35,6 +40,7 @@ type Mapping struct {
 	LayerCores [][]int
 	Host       router.Endpoint // where host input enters the mesh
 	Routers    int             // routers with at least one used core
+	g          *graph          // the compiled network
 }
 
 // Violation is one per-core limit a layer cannot meet.
@@ -51,11 +57,18 @@ func (v Violation) Error() string {
 	return fmt.Sprintf("layer %s (%s) needs %s %d, chip allows %d: %s", v.Layer, v.Group, v.Limit, v.Needed, v.Available, v.Suggestion)
 }
 
-// Map partitions every layer into groups that satisfy every per-core limit
-// (neurons, input axons, synaptic memory at the configured weight width,
-// fan-out entries), places the groups on the mesh in row-major order and
-// returns the placement. When the network cannot fit it returns an error
-// that lists every violated limit at once.
+// Map partitions every population into groups that satisfy every per-core
+// limit (neurons, input axons, synaptic memory at the configured weight
+// width, fan-out entries), places the groups on the mesh in population
+// order, router by router in row-major order, and returns the placement.
+// When the network cannot fit it returns an error that lists every
+// violated limit at once.
+//
+// A population's fan-out depends on how its targets are split, so
+// populations are partitioned from the last to the first (a feed-forward
+// chain then needs one pass), a target not partitioned yet counting as
+// split by neurons alone; passes repeat, never merging groups, until every
+// population fits with its targets' final split (recurrent projections).
 func Map(net *Network, cfg Config) (*Mapping, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("chip: invalid config %q:\n%w", cfg.Name, err)
@@ -63,28 +76,69 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	if err := net.Validate(cfg.WeightBits); err != nil {
 		return nil, fmt.Errorf("chip: invalid network:\n%w", err)
 	}
+	g := newGraph(net)
 	L := len(net.Layers)
-	parts := make([][]int, L) // neuron boundaries of each layer's groups
+	parts := make([][]int, L)    // neuron boundaries of each population's groups
+	split := func(t int) []int { // t's groups, or its split by neurons alone
+		if parts[t] != nil {
+			return parts[t]
+		}
+		return bounds(net.Layers[t].Size, max((net.Layers[t].Size+cfg.NeuronsPerCore-1)/cfg.NeuronsPerCore, 1))
+	}
 	var errs []error
-	for l := L - 1; l >= 0; l-- {
-		var dest func(j int) int64
-		if l < L-1 {
-			if parts[l+1] == nil { // the next layer failed: assume one core
-				dest = func(int) int64 { return 1 }
-			} else {
-				dest = destCounter(net, l+1, parts[l+1])
+	// pcs[l] is l's cost as last computed, at clock builtAt[l]; changedAt[t]
+	// is when t's split last changed. l is rechecked only when one of its
+	// targets changed since (a feed-forward chain: never).
+	pcs := make([]*popCost, L)
+	builtAt, changedAt := make([]int, L), make([]int, L)
+	clock := 0
+	stale := func(l int) bool {
+		if pcs[l] == nil {
+			return true
+		}
+		for _, ei := range g.outOf[l] {
+			if changedAt[g.edges[ei].To] > builtAt[l] {
+				return true
 			}
 		}
-		b, err := newLayerCost(net, l, cfg, dest).partition()
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		parts[l] = b
+		return false
 	}
-	if len(errs) > 0 {
-		slices.Reverse(errs) // found last layer first; report in layer order
-		return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, errors.Join(errs...))
+	const maxPasses = 64 // each pass that changes something adds a core; see docs/mapping.md
+	for pass := 0; ; pass++ {
+		changed := false
+		errs = errs[:0]
+		for l := L - 1; l >= 0; l-- {
+			if !stale(l) {
+				continue
+			}
+			clock++
+			pc := newPopCost(g, l, cfg, fanoutCounter(g, l, split))
+			pcs[l], builtAt[l] = pc, clock
+			if parts[l] != nil && pc.fitsAll(parts[l]) {
+				continue
+			}
+			minK := 1
+			if parts[l] != nil {
+				minK = len(parts[l]) // one more core than the split that no longer fits
+			}
+			b, err := pc.partition(minK)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			clock++
+			parts[l], changedAt[l], changed = b, clock, true
+		}
+		if len(errs) > 0 {
+			slices.Reverse(errs) // found last population first; report in order
+			return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, errors.Join(errs...))
+		}
+		if !changed {
+			break
+		}
+		if pass == maxPasses {
+			return nil, fmt.Errorf("chip: network %s: splitting its recurrent populations did not settle in %d passes: raise fanout_entries_per_core or use multicast delivery", net.Name, maxPasses)
+		}
 	}
 	total := 0
 	for _, b := range parts {
@@ -98,18 +152,14 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores x %d chips): raise mesh_width/mesh_height or board_chips_x/board_chips_y, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
 			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter, cfg.Chips())
 	}
-	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L)}
+	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L), g: g}
 	core := 0
 	usedRouters := map[int]bool{}
 	for l := range net.Layers {
-		var dest func(j int) int64
-		if l < L-1 {
-			dest = destCounter(net, l+1, parts[l+1])
-		}
-		lc := newLayerCost(net, l, cfg, dest)
+		pc := pcs[l] // built with the final split of every target (not stale)
 		b := parts[l]
-		for g := 0; g+1 < len(b); g++ {
-			lo, hi := b[g], b[g+1]
+		for k := 0; k+1 < len(b); k++ {
+			lo, hi := b[k], b[k+1]
 			ep, x, y := cfg.SlotEndpoint(core)
 			r := int(ep.Router)
 			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
@@ -121,9 +171,10 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 				Layer:         l,
 				Lo:            lo,
 				Hi:            hi,
-				Axons:         lc.axons(lo, hi),
-				SynMemBits:    lc.memBits(lo, hi),
-				FanoutEntries: int(lc.fanoutEntries(lo, hi)),
+				Axons:         pc.axons(lo, hi),
+				SynMemBits:    pc.memBits(lo, hi),
+				FanoutEntries: int(pc.fanoutEntries(lo, hi)),
+				DelaySlots:    pc.maxDelay + 1,
 			})
 			usedRouters[r] = true
 			core++
@@ -134,29 +185,59 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	return m, nil
 }
 
-// destCounter returns, for each neuron j of layer l-1, how many cores of
-// layer l (split at bounds b) receive it: all of them for a dense layer,
-// those whose neurons' receptive fields contain j for a convolution.
-func destCounter(net *Network, l int, b []int) func(j int) int64 {
-	k := int64(len(b) - 1)
-	cv := net.Layers[l].Conv
-	if cv == nil {
-		return func(int) int64 { return k }
+// fanoutCounter returns, for each neuron j of population l, the number of
+// distinct cores its spikes go to over every outgoing projection, given
+// each target's groups (split); nil when l has no outgoing projection.
+// Cores of different targets are distinct, so counts add over targets;
+// projections into the same target share its cores.
+func fanoutCounter(g *graph, l int, split func(t int) []int) func(j int) int64 {
+	if len(g.outOf[l]) == 0 {
+		return nil
 	}
-	count := make([]int64, net.In(l))
-	seen := make([]int32, net.In(l))
-	for g := 0; g+1 < len(b); g++ {
-		stamp := int32(g + 1)
-		for j := b[g]; j < b[g+1]; j++ {
-			cv.Sources(j, func(src int, _ int8) {
-				if seen[src] != stamp {
-					seen[src] = stamp
-					count[src]++
-				}
-			})
+	count := make([]int64, g.net.Layers[l].Size)
+	byTarget := map[int][]*edge{}
+	var targets []int
+	for _, ei := range g.outOf[l] {
+		e := &g.edges[ei]
+		if byTarget[e.To] == nil {
+			targets = append(targets, e.To)
 		}
+		byTarget[e.To] = append(byTarget[e.To], e)
+	}
+	for _, t := range targets { // in order of first projection: deterministic
+		destCount(byTarget[t], split(t), count)
 	}
 	return func(j int) int64 { return count[j] }
+}
+
+// destCount adds to count[j], for each source j of the projections es
+// (all into one target split at bounds b), how many of the target's cores
+// receive it: all of them through a dense projection, those whose
+// neurons' synapses contain j otherwise.
+func destCount(es []*edge, b []int, count []int64) {
+	k := int64(len(b) - 1)
+	for _, e := range es {
+		if e.Kind == ProjDense {
+			for j := range count {
+				count[j] += k
+			}
+			return
+		}
+	}
+	seen := make([]int32, len(count))
+	for gi := 0; gi+1 < len(b); gi++ {
+		stamp := int32(gi + 1)
+		for _, e := range es {
+			for j := b[gi]; j < b[gi+1]; j++ {
+				e.sources(j, func(src int, _ int8) {
+					if seen[src] != stamp {
+						seen[src] = stamp
+						count[src]++
+					}
+				})
+			}
+		}
+	}
 }
 
 // Usage summarises a per-core quantity over the used cores.

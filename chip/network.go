@@ -3,121 +3,198 @@ package chip
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/spikemesh/spikemesh/neuron"
 )
 
-// Network is an SNN program ready to map: a feed-forward stack of spiking
-// layers driven by Inputs host channels. Layer l receives from layer l-1
-// (layer 0 from the host inputs) through a dense projection of integer
-// weights. Workloads produce Networks; Map places them on a chip.
+// Network is an SNN program ready to map: a directed graph whose nodes are
+// host input groups and populations of spiking neurons (Layers) and whose
+// edges are projections. Cycles are allowed (recurrent projections,
+// self-connections). Workloads and the NIR importer produce Networks; Map
+// places them on a chip.
+//
+// A projection is given either explicitly (Projections) or, for the
+// feed-forward chains that ANN conversion produces, by the chain shorthand
+// Layer.Weights / Layer.Conv: a dense or convolutional projection with
+// delay 0 from the previous layer (layer 0: from input group 0). Both may
+// be mixed; Edges lists every projection, chain ones first.
+//
+// Host input: InputGroups, or, when it is nil, one group of Inputs
+// channels (graded if GradedInput). Input channels are numbered globally:
+// group g's channels follow those of groups 0..g-1 (InputEvent.Channel).
+// An explicit empty InputGroups means no host input at all: a network that
+// drives itself (biases, recurrent activity).
 type Network struct {
-	Name   string
-	Inputs int // host input channels (pixels); they occupy no cores
-	// GradedInput is true when host input events carry a multi-bit magnitude
-	// (direct encoding): layer 0 then multiplies weight by magnitude.
+	Name string
+	// Inputs and GradedInput describe the single host input group of a
+	// network whose InputGroups is nil; they must be zero when InputGroups
+	// is set.
+	Inputs      int
 	GradedInput bool
-	Layers      []Layer
+	InputGroups []InputGroup
+	Layers      []Layer // the populations
+	Projections []Projection
+	// Outputs are the populations read out (index into Layers), in order;
+	// nil means the last layer. Result.Scores concatenates them.
+	Outputs []int
 }
 
-// Layer is one population of identical neurons with its incoming projection:
-// dense (Weights) or convolutional (Conv, which also expresses pooling).
+// InputGroup is one group of host input channels (one NIR Input node).
+type InputGroup struct {
+	Name string
+	Size int // channels; they occupy no cores
+	// Graded is true when this group's events carry a multi-bit magnitude
+	// (direct encoding or input currents): synapses then add weight x
+	// magnitude.
+	Graded bool
+	Shape  Shape // optional, for reports
+}
+
+// Shape is an optional (C, H, W) tensor shape of a population or input
+// group, for reports and for importers; the zero Shape means unknown. Its
+// product must equal the size when set.
+type Shape struct{ C, H, W int }
+
+// Size is C x H x W.
+func (s Shape) Size() int { return s.C * s.H * s.W }
+
+// IsZero reports whether the shape is unset.
+func (s Shape) IsZero() bool { return s == Shape{} }
+
+// Layer is one population of identical neurons. Weights and Conv are the
+// chain shorthand for its incoming projection from the previous layer
+// (see Network); both nil when the population is fed only through
+// Network.Projections (or by its bias alone).
 type Layer struct {
 	Name   string
 	Size   int           // neurons
-	Neuron neuron.Params // model and threshold shared by the layer
-	// Weights holds the incoming dense projection, In x Size row-major:
-	// Weights[a*Size+j] is the weight from presynaptic source a (an axon) to
-	// neuron j. In is the previous layer's Size (or Network.Inputs). Nil
-	// when Conv is set.
+	Neuron neuron.Params // model and threshold shared by the population
+	// Weights holds the chain projection, In x Size row-major:
+	// Weights[a*Size+j] is the weight from presynaptic source a to neuron
+	// j. In is the previous layer's Size (or input group 0's size).
 	Weights []int8
-	// Conv, if set, is a convolutional projection: the layer's neurons are
-	// the output feature map in channel-major (C, H, W) order and its
-	// sources the input map in the same order.
+	// Conv, if set, is the chain projection as a convolution: the layer's
+	// neurons are the output feature map in channel-major (C, H, W) order
+	// and its sources the input map in the same order.
 	Conv *Conv
 	// Bias is the per-neuron bias: added every timestep by IF and LIF
 	// neurons, the initial charge of bidirectional (BIF) neurons. nil = 0.
-	Bias []int32
+	Bias  []int32
+	Shape Shape // optional, for reports
 }
 
-// Conv is a 2-D convolution with a shared kernel. Input source index is
-// c*InH*InW + y*InW + x; output neuron index is o*OutH*OutW + y*OutW + x.
-// Output (o, y, x) sums Kernel[o][ci][ky][kx] * input(g*InC/Groups + ci,
-// y*Stride - Pad + ky, x*Stride - Pad + kx) over the kernel, where g is
-// o's group; taps outside the input are zero padding and have no synapse.
-type Conv struct {
-	InC, InH, InW    int
-	OutC, OutH, OutW int
-	KH, KW           int
-	Stride, Pad      int
-	Groups           int
-	Kernel           []int8 // OutC x (InC/Groups) x KH x KW, row-major
+// Groups returns the host input groups: InputGroups, or the single group
+// of the Inputs/GradedInput shorthand.
+func (n *Network) Groups() []InputGroup {
+	if n.InputGroups != nil {
+		return n.InputGroups
+	}
+	return []InputGroup{{Size: n.Inputs, Graded: n.GradedInput}}
 }
 
-// Validate checks the geometry and the kernel length.
-func (c *Conv) Validate() error {
-	var errs []error
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"in channels", c.InC}, {"in height", c.InH}, {"in width", c.InW}, {"out channels", c.OutC},
-		{"kernel height", c.KH}, {"kernel width", c.KW}, {"stride", c.Stride}, {"groups", c.Groups}} {
-		if f.v < 1 {
-			errs = append(errs, fmt.Errorf("conv %s is %d, must be >= 1", f.name, f.v))
-		}
+// InputChannels is the number of host input channels over all groups.
+func (n *Network) InputChannels() int {
+	t := 0
+	for _, g := range n.Groups() {
+		t += g.Size
 	}
-	if c.Pad < 0 {
-		errs = append(errs, fmt.Errorf("conv padding is %d, must be >= 0", c.Pad))
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	if c.InC%c.Groups != 0 || c.OutC%c.Groups != 0 {
-		errs = append(errs, fmt.Errorf("conv groups %d must divide in channels %d and out channels %d", c.Groups, c.InC, c.OutC))
-	}
-	if h := (c.InH+2*c.Pad-c.KH)/c.Stride + 1; h != c.OutH {
-		errs = append(errs, fmt.Errorf("conv output height is %d, the geometry gives %d", c.OutH, h))
-	}
-	if w := (c.InW+2*c.Pad-c.KW)/c.Stride + 1; w != c.OutW {
-		errs = append(errs, fmt.Errorf("conv output width is %d, the geometry gives %d", c.OutW, w))
-	}
-	if want := c.OutC * (c.InC / max(c.Groups, 1)) * c.KH * c.KW; len(c.Kernel) != want {
-		errs = append(errs, fmt.Errorf("conv kernel has %d weights, want %d (%d x %d x %d x %d)", len(c.Kernel), want, c.OutC, c.InC/max(c.Groups, 1), c.KH, c.KW))
-	}
-	return errors.Join(errs...)
+	return t
 }
 
-// Sources calls f for every input source that output neuron j receives,
-// with the kernel weight; zero-padding taps are skipped.
-func (c *Conv) Sources(j int, f func(src int, w int8)) {
-	plane := c.OutH * c.OutW
-	o, y, x := j/plane, (j%plane)/c.OutW, j%c.OutW
-	cpg := c.InC / c.Groups
-	g := o / (c.OutC / c.Groups)
-	for ci := 0; ci < cpg; ci++ {
-		ic := g*cpg + ci
-		for ky := 0; ky < c.KH; ky++ {
-			iy := y*c.Stride - c.Pad + ky
-			if iy < 0 || iy >= c.InH {
-				continue
-			}
-			for kx := 0; kx < c.KW; kx++ {
-				ix := x*c.Stride - c.Pad + kx
-				if ix < 0 || ix >= c.InW {
-					continue
-				}
-				f((ic*c.InH+iy)*c.InW+ix, c.Kernel[((o*cpg+ci)*c.KH+ky)*c.KW+kx])
-			}
-		}
+// OutputLayers returns the read-out populations: Outputs, or the last
+// layer.
+func (n *Network) OutputLayers() []int {
+	if n.Outputs != nil {
+		return n.Outputs
 	}
+	if len(n.Layers) == 0 {
+		return nil
+	}
+	return []int{len(n.Layers) - 1}
 }
 
-// In is the number of presynaptic sources of layer l.
+// In is the number of sources of layer l's chain projection: the
+// previous layer's size (layer 0: input group 0's).
 func (n *Network) In(l int) int {
 	if l == 0 {
-		return n.Inputs
+		return n.Groups()[0].Size
 	}
 	return n.Layers[l-1].Size
+}
+
+// FanIn is the number of sources that feed population l over every
+// incoming projection (a source reached through two projections counts
+// twice): for a chain layer, In(l).
+func (n *Network) FanIn(l int) int {
+	t := 0
+	for _, p := range n.Edges() {
+		if p.To == l {
+			t += n.SourceSize(p.From)
+		}
+	}
+	return t
+}
+
+// SourceSize is the number of neurons or channels of a projection source
+// (0 for an invalid source).
+func (n *Network) SourceSize(s Source) int {
+	switch {
+	case s.Kind == FromInput && s.Index >= 0 && s.Index < len(n.Groups()):
+		return n.Groups()[s.Index].Size
+	case s.Kind == FromPopulation && s.Index >= 0 && s.Index < len(n.Layers):
+		return n.Layers[s.Index].Size
+	}
+	return 0
+}
+
+// Edges returns every projection: the chain projections of the layers
+// with Weights or Conv, in layer order, then Projections. The chain ones
+// are built on each call and share the layers' weight slices.
+func (n *Network) Edges() []Projection {
+	var ps []Projection
+	for l := range n.Layers {
+		ly := &n.Layers[l]
+		if ly.Weights == nil && ly.Conv == nil {
+			continue
+		}
+		p := Projection{Name: ly.Name, From: Input(0), To: l, Kind: ProjDense, Weights: ly.Weights}
+		if l > 0 {
+			p.From = Population(l - 1)
+		}
+		if ly.Conv != nil {
+			p.Kind, p.Conv = ProjConv, ly.Conv
+		}
+		ps = append(ps, p)
+	}
+	return append(ps, n.Projections...)
+}
+
+// Reachable reports, per population, whether a path of projections leads
+// to it from some host input group. Importers use it to reject a graph
+// whose outputs no input can influence.
+func (n *Network) Reachable() []bool {
+	seen := make([]bool, len(n.Layers))
+	edges := n.Edges()
+	var queue []int
+	for _, p := range edges {
+		if p.From.Kind == FromInput && p.To >= 0 && p.To < len(seen) && !seen[p.To] {
+			seen[p.To] = true
+			queue = append(queue, p.To)
+		}
+	}
+	for len(queue) > 0 {
+		l := queue[0]
+		queue = queue[1:]
+		for _, p := range edges {
+			if p.From == Population(l) && p.To >= 0 && p.To < len(seen) && !seen[p.To] {
+				seen[p.To] = true
+				queue = append(queue, p.To)
+			}
+		}
+	}
+	return seen
 }
 
 // Neurons is the total number of neurons.
@@ -129,69 +206,189 @@ func (n *Network) Neurons() int {
 	return t
 }
 
-// Validate checks shapes and weight ranges for a given weight width.
+// maxSourceSize bounds sources and populations: event tags carry a source
+// index in 31 bits (bit 31 marks a negative spike), graded ones in 24 bits
+// (the low 8 carry the magnitude).
+const (
+	maxSourceSize       = 1 << 31
+	maxGradedSourceSize = 1 << 24
+)
+
+// Validate checks the graph, shapes and weight ranges for a given weight
+// width and reports every problem at once, naming the population,
+// projection or input group and the field.
 func (n *Network) Validate(weightBits int) error {
 	var errs []error
-	if n.Inputs < 1 {
-		errs = append(errs, fmt.Errorf("network %s: inputs is %d, must be >= 1", n.Name, n.Inputs))
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if n.InputGroups != nil && (n.Inputs != 0 || n.GradedInput) {
+		add("network %s: inputs (%d) and graded_input must be unset when input groups are given", n.Name, n.Inputs)
+	}
+	groups := n.Groups()
+	for g, ig := range groups {
+		lim := maxSourceSize - 1
+		if ig.Graded {
+			lim = maxGradedSourceSize - 1
+		}
+		if ig.Size < 1 || ig.Size > lim {
+			add("network %s: input group %d (%s): size is %d, must be in [1, %d]", n.Name, g, ig.Name, ig.Size, lim)
+		}
+		if !ig.Shape.IsZero() && ig.Shape.Size() != ig.Size {
+			add("network %s: input group %d (%s): shape %dx%dx%d has %d elements, the group has %d channels", n.Name, g, ig.Name, ig.Shape.C, ig.Shape.H, ig.Shape.W, ig.Shape.Size(), ig.Size)
+		}
 	}
 	if len(n.Layers) == 0 {
-		errs = append(errs, fmt.Errorf("network %s has no layers", n.Name))
+		add("network %s has no layers", n.Name)
 	}
-	qmax := int8(1<<(weightBits-1) - 1)
 	for l := range n.Layers {
 		ly := &n.Layers[l]
-		if ly.Size < 1 {
-			errs = append(errs, fmt.Errorf("layer %s: size is %d, must be >= 1", ly.Name, ly.Size))
+		if ly.Size < 1 || ly.Size > maxSourceSize-1 {
+			add("layer %s: size is %d, must be in [1, %d]", ly.Name, ly.Size, maxSourceSize-1)
 			continue
 		}
-		if ly.Conv != nil {
-			cv := ly.Conv
-			if err := cv.Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("layer %s: %w", ly.Name, err))
-			} else if cv.InC*cv.InH*cv.InW != n.In(l) || cv.OutC*cv.OutH*cv.OutW != ly.Size {
-				errs = append(errs, fmt.Errorf("layer %s: conv maps %dx%dx%d -> %dx%dx%d, but the layer has %d inputs and %d neurons",
-					ly.Name, cv.InC, cv.InH, cv.InW, cv.OutC, cv.OutH, cv.OutW, n.In(l), ly.Size))
-			}
-			if ly.Weights != nil {
-				errs = append(errs, fmt.Errorf("layer %s has both dense weights and a convolution", ly.Name))
-			}
-		} else if want := n.In(l) * ly.Size; len(ly.Weights) != want {
-			errs = append(errs, fmt.Errorf("layer %s: %d weights, want %d (%d inputs x %d neurons)", ly.Name, len(ly.Weights), want, n.In(l), ly.Size))
+		if ly.Weights != nil && ly.Conv != nil {
+			add("layer %s has both dense weights and a convolution", ly.Name)
 		}
 		if ly.Bias != nil && len(ly.Bias) != ly.Size {
-			errs = append(errs, fmt.Errorf("layer %s: %d biases, want %d", ly.Name, len(ly.Bias), ly.Size))
+			add("layer %s: %d biases, want %d", ly.Name, len(ly.Bias), ly.Size)
+		}
+		if !ly.Shape.IsZero() && ly.Shape.Size() != ly.Size {
+			add("layer %s: shape %dx%dx%d has %d elements, the layer has %d neurons", ly.Name, ly.Shape.C, ly.Shape.H, ly.Shape.W, ly.Shape.Size(), ly.Size)
 		}
 		if err := ly.Neuron.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("layer %s: %w", ly.Name, err))
 		}
-		if weightBits >= 2 && weightBits <= 8 {
-			ws := ly.Weights
-			if ly.Conv != nil {
-				ws = ly.Conv.Kernel
-			}
-			for i, w := range ws {
-				if w > qmax || w < -qmax {
-					errs = append(errs, fmt.Errorf("layer %s: weight %d is %d, outside the %d-bit range [%d, %d]", ly.Name, i, w, weightBits, -qmax, qmax))
-					break
-				}
-			}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...) // projections are checked against valid nodes only
+	}
+	for _, p := range n.Edges() {
+		errs = append(errs, n.validateProjection(&p, weightBits)...)
+	}
+	seen := map[int]bool{}
+	for i, o := range n.Outputs {
+		if o < 0 || o >= len(n.Layers) {
+			add("network %s: output %d is population %d, want 0..%d", n.Name, i, o, len(n.Layers)-1)
+		} else if seen[o] {
+			add("network %s: output %d repeats population %s", n.Name, i, n.Layers[o].Name)
 		}
+		seen[o] = true
+	}
+	if n.Outputs != nil && len(n.Outputs) == 0 {
+		add("network %s: outputs is empty (nil means the last layer)", n.Name)
 	}
 	return errors.Join(errs...)
 }
 
-// Connections is the number of synapses of layer l: fan-in x neurons for a
-// dense layer, the non-padding kernel taps of every neuron for a
-// convolution.
+// validateProjection checks one projection against the (valid) nodes.
+func (n *Network) validateProjection(p *Projection, weightBits int) []error {
+	var errs []error
+	name := p.Label(n)
+	add := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("projection %s: "+format, append([]any{name}, a...)...))
+	}
+	in := n.SourceSize(p.From)
+	switch {
+	case p.From.Kind == FromInput && (p.From.Index < 0 || p.From.Index >= len(n.Groups())):
+		add("source input group %d does not exist (%d groups)", p.From.Index, len(n.Groups()))
+	case p.From.Kind == FromPopulation && (p.From.Index < 0 || p.From.Index >= len(n.Layers)):
+		add("source population %d does not exist (%d layers)", p.From.Index, len(n.Layers))
+	case p.From.Kind != FromInput && p.From.Kind != FromPopulation:
+		add("source kind %d is undefined", p.From.Kind)
+	}
+	if p.To < 0 || p.To >= len(n.Layers) {
+		add("target population %d does not exist (%d layers)", p.To, len(n.Layers))
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	out := n.Layers[p.To].Size
+	if p.Delay < 0 || p.Delay > MaxDelay {
+		add("delay is %d timesteps, must be in [0, %d]", p.Delay, MaxDelay)
+	}
+	if p.WeightExp < 0 || p.WeightExp > MaxWeightExp {
+		add("weight exponent is %d, must be in [0, %d]", p.WeightExp, MaxWeightExp)
+	}
+	if p.Port < 0 || p.Port >= MaxPorts {
+		add("port is %d, must be in [0, %d]", p.Port, MaxPorts-1)
+	} else if p.Port != 0 {
+		add("port is %d, but model %s of %s has one synaptic input (port 0)", p.Port, n.Layers[p.To].Neuron.Kind, n.Layers[p.To].Name)
+	}
+	var ws []int8
+	switch p.Kind {
+	case ProjDense:
+		if want := int64(in) * int64(out); int64(len(p.Weights)) != want {
+			add("%d weights, want %d (%d inputs x %d neurons)", len(p.Weights), want, in, out)
+		}
+		ws = p.Weights
+	case ProjOneToOne:
+		if in != out {
+			add("one-to-one needs as many sources (%d) as target neurons (%d)", in, out)
+		} else if len(p.Weights) != out {
+			add("%d weights, want %d (one per neuron)", len(p.Weights), out)
+		}
+		ws = p.Weights
+	case ProjSparse:
+		for i, s := range p.Synapses {
+			if s.Pre < 0 || int(s.Pre) >= in || s.Post < 0 || int(s.Post) >= out {
+				add("synapse %d (%d -> %d) is outside %d sources x %d neurons", i, s.Pre, s.Post, in, out)
+				break
+			}
+		}
+		qmax := int8(math.MaxInt8)
+		if weightBits >= 2 && weightBits <= 8 {
+			qmax = int8(1<<(weightBits-1) - 1)
+		}
+		for i, s := range p.Synapses {
+			if s.Weight > qmax || s.Weight < -qmax {
+				add("synapse %d weight is %d, outside the %d-bit range [%d, %d]", i, s.Weight, weightBits, -qmax, qmax)
+				break
+			}
+		}
+	case ProjConv:
+		if p.Conv == nil {
+			add("kind conv has no Conv")
+			break
+		}
+		cv := p.Conv
+		if err := cv.Validate(); err != nil {
+			add("%w", err)
+		} else if cv.In() != in || cv.Out() != out {
+			add("conv maps %dx%dx%d -> %dx%dx%d, but the projection has %d inputs and %d neurons",
+				cv.InC, cv.InH, cv.InW, cv.OutC, cv.OutH, cv.OutW, in, out)
+		}
+		ws = cv.Kernel
+	default:
+		add("kind %d is undefined", p.Kind)
+	}
+	if p.Kind != ProjDense && p.Kind != ProjOneToOne && p.Weights != nil {
+		add("kind %s takes no Weights", p.Kind)
+	}
+	if p.Kind != ProjSparse && p.Synapses != nil {
+		add("kind %s takes no Synapses", p.Kind)
+	}
+	if p.Kind != ProjConv && p.Conv != nil {
+		add("kind %s takes no Conv", p.Kind)
+	}
+	if weightBits >= 2 && weightBits <= 8 {
+		qmax := int8(1<<(weightBits-1) - 1)
+		if i := slices.IndexFunc(ws, func(w int8) bool { return w > qmax || w < -qmax }); i >= 0 {
+			add("weight %d is %d, outside the %d-bit range [%d, %d]", i, ws[i], weightBits, -qmax, qmax)
+		}
+	}
+	return errs
+}
+
+// Connections is the number of synapses of layer l's chain projection:
+// fan-in x neurons for a dense layer, the non-padding kernel taps of every
+// neuron for a convolution, 0 without one.
 func (n *Network) Connections(l int) int64 {
 	ly := &n.Layers[l]
-	if ly.Conv == nil {
+	switch {
+	case ly.Conv != nil:
+		p := Projection{Kind: ProjConv, Conv: ly.Conv}
+		return p.Connections(n.In(l), ly.Size)
+	case ly.Weights != nil:
 		return int64(n.In(l)) * int64(ly.Size)
 	}
-	var c int64
-	for j := 0; j < ly.Size; j++ {
-		ly.Conv.Sources(j, func(int, int8) { c++ })
-	}
-	return c
+	return 0
 }

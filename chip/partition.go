@@ -2,127 +2,164 @@ package chip
 
 import "fmt"
 
-// layerCost knows, for one layer, what a contiguous group of its neurons
-// needs of every per-core resource. Prefix sums make each query O(1),
-// except the axon count of a convolution group, which is the size of the
-// union of its receptive fields.
-type layerCost struct {
-	net    *Network
-	l      int
-	cfg    Config
-	mem    []int64 // prefix sums of per-neuron synaptic memory bits (dense and per-connection conv)
-	fanout []int64 // prefix sums of destination cores per neuron
-	// convolution groups
-	conv       *Conv
+// popCost knows, for one population, what a contiguous group of its
+// neurons needs of every per-core resource, summed over its incoming
+// projections. Prefix sums make each query O(1), except the axon count of
+// a non-dense projection, which is the size of the union of its sources.
+type popCost struct {
+	g   *graph
+	l   int
+	cfg Config
+	in  []inCost
+	// fanout holds prefix sums of destination cores per neuron, over every
+	// outgoing projection.
+	fanout   []int64
+	memTotal int64 // synaptic memory of every per-connection projection
+	maxDelay int   // the largest delay of the incoming projections
+}
+
+// inCost is one incoming projection's share of a group's resources.
+type inCost struct {
+	e          *edge
+	mem        []int64 // prefix sums of per-neuron synaptic memory bits
+	shared     bool    // a convolution stored as shared kernels
 	kernelBits int64   // bits of one output channel's kernel (shared storage)
 	seen       []int32 // scratch: stamp per source for union counting
 	stamp      int32
 }
 
-// neuronCost returns the per-neuron synaptic memory bits of layer l in the
-// configured format. For a convolution stored per connection, each
-// connection (padding taps excluded) is one synapse.
-func newLayerCost(net *Network, l int, cfg Config, destCount func(j int) int64) *layerCost {
-	ly := &net.Layers[l]
-	in := net.In(l)
-	lc := &layerCost{net: net, l: l, cfg: cfg, conv: ly.Conv}
-	lc.mem = make([]int64, ly.Size+1)
-	lc.fanout = make([]int64, ly.Size+1)
-	for j := 0; j < ly.Size; j++ {
-		var conns, nnz int64
-		if ly.Conv != nil {
-			ly.Conv.Sources(j, func(_ int, w int8) {
-				conns++
-				if w != 0 {
-					nnz++
-				}
-			})
-		} else {
-			conns = int64(in)
-			if cfg.SynapseFormat == Sparse {
-				for a := 0; a < in; a++ {
-					if ly.Weights[a*ly.Size+j] != 0 {
-						nnz++
+// newPopCost computes the per-neuron synaptic memory bits of population l
+// in the configured format (for a projection stored per connection, each
+// connection is one synapse) and its fan-out: destCount(j) is the number
+// of destination cores of neuron j (nil: none).
+func newPopCost(g *graph, l int, cfg Config, destCount func(j int) int64) *popCost {
+	n := g.net.Layers[l].Size
+	pc := &popCost{g: g, l: l, cfg: cfg, fanout: make([]int64, n+1)}
+	for _, ei := range g.into[l] {
+		e := &g.edges[ei]
+		ic := inCost{e: e, mem: make([]int64, n+1)}
+		for j := 0; j < n; j++ {
+			var conns, nnz int64
+			if e.Kind == ProjDense {
+				conns = int64(e.in)
+				if cfg.SynapseFormat == Sparse {
+					for a := 0; a < e.in; a++ {
+						if e.Weights[a*n+j] != 0 {
+							nnz++
+						}
 					}
 				}
+			} else {
+				e.sources(j, func(_ int, w int8) {
+					conns++
+					if w != 0 {
+						nnz++
+					}
+				})
 			}
+			bits := conns * int64(cfg.WeightBits)
+			if cfg.SynapseFormat == Sparse {
+				bits = nnz * int64(cfg.WeightBits+cfg.IndexBits())
+			}
+			ic.mem[j+1] = ic.mem[j] + bits
 		}
-		bits := conns * int64(cfg.WeightBits)
-		if cfg.SynapseFormat == Sparse {
-			bits = nnz * int64(cfg.WeightBits+cfg.IndexBits())
+		if e.Kind == ProjConv && cfg.ConvWeights == SharedKernels {
+			cv := e.Conv
+			ic.shared = true
+			ic.kernelBits = int64(cv.InC/cv.Groups*cv.KH*cv.KW) * int64(cfg.WeightBits)
+		} else {
+			pc.memTotal += ic.mem[n]
 		}
-		lc.mem[j+1] = lc.mem[j] + bits
-		if destCount != nil {
-			lc.fanout[j+1] = lc.fanout[j] + destCount(j)
+		if e.rows() {
+			ic.seen = make([]int32, e.in)
+		}
+		pc.maxDelay = max(pc.maxDelay, e.Delay)
+		pc.in = append(pc.in, ic)
+	}
+	if destCount != nil {
+		for j := 0; j < n; j++ {
+			pc.fanout[j+1] = pc.fanout[j] + destCount(j)
 		}
 	}
-	if ly.Conv != nil {
-		cv := ly.Conv
-		lc.kernelBits = int64(cv.InC/cv.Groups*cv.KH*cv.KW) * int64(cfg.WeightBits)
-		lc.seen = make([]int32, in)
-	}
-	return lc
+	return pc
 }
 
 // memBits is the synaptic memory of neurons [lo, hi).
-func (lc *layerCost) memBits(lo, hi int) int64 {
-	if lc.conv != nil && lc.cfg.ConvWeights == SharedKernels {
-		plane := lc.conv.OutH * lc.conv.OutW
-		channels := (hi-1)/plane - lo/plane + 1
-		return int64(channels) * lc.kernelBits
+func (pc *popCost) memBits(lo, hi int) int64 {
+	var b int64
+	for i := range pc.in {
+		ic := &pc.in[i]
+		if ic.shared {
+			plane := ic.e.Conv.OutH * ic.e.Conv.OutW
+			channels := (hi-1)/plane - lo/plane + 1
+			b += int64(channels) * ic.kernelBits
+		} else {
+			b += ic.mem[hi] - ic.mem[lo]
+		}
 	}
-	return lc.mem[hi] - lc.mem[lo]
+	return b
 }
 
-// axons is the number of distinct presynaptic sources of neurons [lo, hi).
-func (lc *layerCost) axons(lo, hi int) int {
-	if lc.conv == nil {
-		return lc.net.In(lc.l)
-	}
-	lc.stamp++
+// axons is the number of distinct (projection, source) pairs that feed
+// neurons [lo, hi): a dense projection's every source, the union of the
+// others' sources.
+func (pc *popCost) axons(lo, hi int) int {
 	n := 0
-	for j := lo; j < hi; j++ {
-		lc.conv.Sources(j, func(src int, _ int8) {
-			if lc.seen[src] != lc.stamp {
-				lc.seen[src] = lc.stamp
-				n++
-			}
-		})
+	for i := range pc.in {
+		ic := &pc.in[i]
+		if !ic.e.rows() {
+			n += ic.e.in
+			continue
+		}
+		ic.stamp++
+		for j := lo; j < hi; j++ {
+			ic.e.sources(j, func(src int, _ int8) {
+				if ic.seen[src] != ic.stamp {
+					ic.seen[src] = ic.stamp
+					n++
+				}
+			})
+		}
 	}
 	return n
 }
 
-func (lc *layerCost) fanoutEntries(lo, hi int) int64 { return lc.fanout[hi] - lc.fanout[lo] }
+func (pc *popCost) fanoutEntries(lo, hi int) int64 { return pc.fanout[hi] - pc.fanout[lo] }
 
 // fits reports whether neurons [lo, hi) fit one core.
-func (lc *layerCost) fits(lo, hi int) bool {
-	c := &lc.cfg
-	return hi-lo <= c.NeuronsPerCore && lc.memBits(lo, hi) <= c.SynapseMemoryBits() &&
-		lc.fanoutEntries(lo, hi) <= int64(c.FanoutPerCore) && lc.axons(lo, hi) <= c.AxonsPerCore
+func (pc *popCost) fits(lo, hi int) bool {
+	c := &pc.cfg
+	return hi-lo <= c.NeuronsPerCore && pc.memBits(lo, hi) <= c.SynapseMemoryBits() &&
+		pc.fanoutEntries(lo, hi) <= int64(c.FanoutPerCore) && pc.axons(lo, hi) <= c.AxonsPerCore
+}
+
+// fitsAll reports whether every group of bounds b fits.
+func (pc *popCost) fitsAll(b []int) bool {
+	for g := 0; g+1 < len(b); g++ {
+		if !pc.fits(b[g], b[g+1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // single returns the violations of the most demanding single neuron: if
 // one neuron cannot fit a core, no split helps.
-func (lc *layerCost) single() []error {
-	ly := &lc.net.Layers[lc.l]
-	c := &lc.cfg
+func (pc *popCost) single() []error {
+	ly := &pc.g.net.Layers[pc.l]
+	c := &pc.cfg
 	var worstMem, worstFan int64
 	worstAx, jMem, jFan, jAx := 0, 0, 0, 0
 	for j := 0; j < ly.Size; j++ {
-		if m := lc.memBits(j, j+1); m > worstMem {
+		if m := pc.memBits(j, j+1); m > worstMem {
 			worstMem, jMem = m, j
 		}
-		if f := lc.fanoutEntries(j, j+1); f > worstFan {
+		if f := pc.fanoutEntries(j, j+1); f > worstFan {
 			worstFan, jFan = f, j
 		}
-		if lc.conv != nil {
-			if a := lc.axons(j, j+1); a > worstAx {
-				worstAx, jAx = a, j
-			}
+		if a := pc.axons(j, j+1); a > worstAx {
+			worstAx, jAx = a, j
 		}
-	}
-	if lc.conv == nil {
-		worstAx = lc.net.In(lc.l)
 	}
 	alone := func(j int) string { return fmt.Sprintf("neuron %d alone; no split can help", j) }
 	var errs []error
@@ -155,31 +192,25 @@ func bounds(n, k int) []int {
 	return b
 }
 
-// partition finds the fewest balanced groups that fit, starting from the
-// lower bounds the neuron, memory and fan-out totals give.
-func (lc *layerCost) partition() ([]int, error) {
-	n := lc.net.Layers[lc.l].Size
-	if errs := lc.single(); len(errs) > 0 {
+// partition finds the fewest balanced groups, at least minK, that fit,
+// starting from the lower bounds the neuron, memory and fan-out totals
+// give.
+func (pc *popCost) partition(minK int) ([]int, error) {
+	n := pc.g.net.Layers[pc.l].Size
+	if errs := pc.single(); len(errs) > 0 {
 		return nil, joinViolations(errs)
 	}
-	c := &lc.cfg
-	k := max((n+c.NeuronsPerCore-1)/c.NeuronsPerCore, 1)
-	if lc.conv == nil || c.ConvWeights != SharedKernels {
-		k = max(k, int((lc.mem[n]+c.SynapseMemoryBits()-1)/c.SynapseMemoryBits()))
-	}
-	k = max(k, int((lc.fanout[n]+int64(c.FanoutPerCore)-1)/int64(c.FanoutPerCore)))
+	c := &pc.cfg
+	k := max((n+c.NeuronsPerCore-1)/c.NeuronsPerCore, 1, minK)
+	k = max(k, int((pc.memTotal+c.SynapseMemoryBits()-1)/c.SynapseMemoryBits()))
+	k = max(k, int((pc.fanout[n]+int64(c.FanoutPerCore)-1)/int64(c.FanoutPerCore)))
 	for ; k <= n; k++ {
-		b := bounds(n, k)
-		ok := true
-		for g := 0; g < k && ok; g++ {
-			ok = lc.fits(b[g], b[g+1])
-		}
-		if ok {
+		if b := bounds(n, k); pc.fitsAll(b) {
 			return b, nil
 		}
 	}
 	// Every single neuron fits, so k = n always succeeds; unreachable.
-	return nil, fmt.Errorf("chip: layer %s: no partition found", lc.net.Layers[lc.l].Name)
+	return nil, fmt.Errorf("chip: layer %s: no partition found", pc.g.net.Layers[pc.l].Name)
 }
 
 type violations []error

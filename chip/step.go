@@ -49,7 +49,6 @@ func (s *Simulator) RunUntilQuiet(ctx context.Context, stim Stimulus, inputSteps
 func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (Result, error) {
 	s.reset()
 	res := &s.res
-	outLayer := len(s.m.Net.Layers) - 1
 	outCounts := make([]int64, len(res.Scores))
 	// The mesh only decides when packets arrive, never what they carry, so
 	// the inject phase delivers every event into its destination's inbox
@@ -92,7 +91,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
-		if err := s.compute(); err != nil {
+		if err := s.compute(t); err != nil {
 			return Result{}, err
 		}
 		// Mesh t%M and its buffer are free once timestep t-M is done.
@@ -108,8 +107,11 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		s.events = s.events[:0]
 		if t+1 < T {
 			s.events = stim.Events(t, s.events)
+			if err := s.checkEvents(t); err != nil {
+				return Result{}, err
+			}
 		}
-		fired, busyMax := s.inject(st, outLayer, outCounts)
+		fired, busyMax := s.inject(st, outCounts)
 		st.busyMax = busyMax
 		started++
 		if M > 1 {
@@ -122,7 +124,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			s.routeStep(s.meshes[0], st)
 		}
 		res.Timesteps = t + 1
-		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 && s.allQuiet() {
+		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 && s.allQuiet() && s.inboxesEmpty() {
 			res.Quiet = true
 			break
 		}
@@ -135,12 +137,16 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		res.Counts.Add(s.cores[ci].counts)
 	}
 	res.Counts.Add(res.HostCounts)
-	// Readout: spikes x threshold + residual membrane potential.
-	theta := int64(s.m.Net.Layers[outLayer].Neuron.Threshold)
-	for _, ci := range s.m.LayerCores[outLayer] {
-		c := &s.cores[ci]
-		for ni, v := range c.model.V() {
-			res.Scores[c.lo+ni] = outCounts[c.lo+ni]*theta + int64(v)
+	// Readout: spikes x threshold + residual membrane potential, output
+	// population after output population.
+	for _, o := range s.outs {
+		theta := int64(s.m.Net.Layers[o].Neuron.Threshold)
+		off := s.outOff[o]
+		for _, ci := range s.m.LayerCores[o] {
+			c := &s.cores[ci]
+			for ni, v := range c.model.V() {
+				res.Scores[off+c.lo+ni] = outCounts[off+c.lo+ni]*theta + int64(v)
+			}
 		}
 	}
 	out := *res
@@ -174,13 +180,30 @@ func (s *Simulator) allQuiet() bool {
 	return true
 }
 
+// inboxesEmpty reports whether no delayed event waits in any inbox.
+func (s *Simulator) inboxesEmpty() bool {
+	for ci := range s.cores {
+		for bi := range s.cores[ci].blocks {
+			for _, r := range s.cores[ci].blocks[bi].ring {
+				if len(r) > 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
 func (s *Simulator) reset() {
 	for ci := range s.cores {
 		c := &s.cores[ci]
 		c.model.Reset()
 		clear(c.acc)
-		c.in, c.next = c.in[:0], c.next[:0]
-		c.inGraded, c.nxGraded = c.inGraded[:0], c.nxGraded[:0]
+		for bi := range c.blocks {
+			for k, r := range c.blocks[bi].ring {
+				c.blocks[bi].ring[k] = r[:0]
+			}
+		}
 		c.counts = energy.Counts{}
 	}
 	for _, nc := range s.neuronCounts {

@@ -482,7 +482,7 @@ func chipLayer(name string, ly *ann.Layer, s stage, q []int8, p neuron.Params) c
 		return cl
 	}
 	cl.Conv = &chip.Conv{InC: s.in.C, InH: s.in.H, InW: s.in.W, OutC: s.out.C, OutH: s.out.H, OutW: s.out.W,
-		KH: ly.Kernel, KW: ly.Kernel, Stride: ly.Stride, Pad: ly.Pad, Groups: ly.Groups, Kernel: q}
+		KH: ly.Kernel, KW: ly.Kernel, StrideH: ly.Stride, StrideW: ly.Stride, PadH: ly.Pad, PadW: ly.Pad, PadHEnd: ly.Pad, PadWEnd: ly.Pad, DilH: 1, DilW: 1, Groups: ly.Groups, Kernel: q}
 	return cl
 }
 
@@ -517,5 +517,5 @@ func poolConv(ly *ann.Layer, s stage, w int8) *chip.Conv {
 		kern[i] = w
 	}
 	return &chip.Conv{InC: s.in.C, InH: s.in.H, InW: s.in.W, OutC: s.out.C, OutH: s.out.H, OutW: s.out.W,
-		KH: k, KW: k, Stride: ly.Stride, Pad: ly.Pad, Groups: s.in.C, Kernel: kern}
+		KH: k, KW: k, StrideH: ly.Stride, StrideW: ly.Stride, PadH: ly.Pad, PadW: ly.Pad, PadHEnd: ly.Pad, PadWEnd: ly.Pad, DilH: 1, DilW: 1, Groups: s.in.C, Kernel: kern}
 }

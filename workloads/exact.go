@@ -265,7 +265,7 @@ func floorDiv(a, b int64) int64 {
 
 // convScatter adds every non-zero input's contribution to the outputs it
 // reaches: input (c, iy, ix) meets output (o, oy, ox) through kernel tap
-// (ky, kx) with iy = oy*S - P + ky and ix = ox*S - P + kx.
+// (ky, kx) with iy = oy*SH - PH + ky*DH and ix = ox*SW - PW + kx*DW.
 func convScatter(cv *chip.Conv, n int, in func(int) int64, z []int64) {
 	cpg, opg := cv.InC/cv.Groups, cv.OutC/cv.Groups
 	plane := cv.OutH * cv.OutW
@@ -277,17 +277,17 @@ func convScatter(cv *chip.Conv, n int, in func(int) int64, z []int64) {
 		c, iy, ix := i/(cv.InH*cv.InW), (i/cv.InW)%cv.InH, i%cv.InW
 		g, ci := c/cpg, c%cpg
 		for ky := range cv.KH {
-			ny := iy + cv.Pad - ky // = oy*S
-			if ny < 0 || ny%cv.Stride != 0 || ny/cv.Stride >= cv.OutH {
+			ny := iy + cv.PadH - ky*cv.DilH // = oy*SH
+			if ny < 0 || ny%cv.StrideH != 0 || ny/cv.StrideH >= cv.OutH {
 				continue
 			}
-			oy := ny / cv.Stride
+			oy := ny / cv.StrideH
 			for kx := range cv.KW {
-				nx := ix + cv.Pad - kx
-				if nx < 0 || nx%cv.Stride != 0 || nx/cv.Stride >= cv.OutW {
+				nx := ix + cv.PadW - kx*cv.DilW
+				if nx < 0 || nx%cv.StrideW != 0 || nx/cv.StrideW >= cv.OutW {
 					continue
 				}
-				ox := nx / cv.Stride
+				ox := nx / cv.StrideW
 				for o := g * opg; o < (g+1)*opg; o++ {
 					w := cv.Kernel[((o*cpg+ci)*cv.KH+ky)*cv.KW+kx]
 					z[o*plane+oy*cv.OutW+ox] += int64(w) * v

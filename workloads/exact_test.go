@@ -56,10 +56,10 @@ func TestConvertCNNRateByHand(t *testing.T) {
 	}
 	want := []chip.Layer{
 		{Name: "c", Size: 8, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 152},
-			Conv: &chip.Conv{InC: 1, InH: 2, InW: 2, OutC: 2, OutH: 2, OutW: 2, KH: 1, KW: 1, Stride: 1, Groups: 1, Kernel: []int8{127, -64}},
+			Conv: &chip.Conv{InC: 1, InH: 2, InW: 2, OutC: 2, OutH: 2, OutW: 2, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, Groups: 1, Kernel: []int8{127, -64}},
 			Bias: []int32{25, 25, 25, 25, 0, 0, 0, 0}},
 		{Name: "p", Size: 2, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 4},
-			Conv: &chip.Conv{InC: 2, InH: 2, InW: 2, OutC: 2, OutH: 1, OutW: 1, KH: 2, KW: 2, Stride: 2, Groups: 2, Kernel: []int8{1, 1, 1, 1, 1, 1, 1, 1}}},
+			Conv: &chip.Conv{InC: 2, InH: 2, InW: 2, OutC: 2, OutH: 1, OutW: 1, KH: 2, KW: 2, StrideH: 2, StrideW: 2, DilH: 1, DilW: 1, Groups: 2, Kernel: []int8{1, 1, 1, 1, 1, 1, 1, 1}}},
 		{Name: "fc", Size: 2, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 127},
 			Weights: []int8{127, 64, -127, 64}, Bias: []int32{0, 42}},
 	}
@@ -137,10 +137,10 @@ func TestConvertExactByHand(t *testing.T) {
 	}
 	want := []chip.Layer{
 		{Name: "c", Size: 8, Neuron: neuron.Params{Kind: neuron.BIF, Threshold: 16192, Levels: 4},
-			Conv: &chip.Conv{InC: 1, InH: 2, InW: 2, OutC: 2, OutH: 2, OutW: 2, KH: 1, KW: 1, Stride: 1, Groups: 1, Kernel: []int8{127, -63}},
+			Conv: &chip.Conv{InC: 1, InH: 2, InW: 2, OutC: 2, OutH: 2, OutW: 2, KH: 1, KW: 1, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, Groups: 1, Kernel: []int8{127, -63}},
 			Bias: []int32{6477, 6477, 6477, 6477, 0, 0, 0, 0}},
 		{Name: "p", Size: 2, Neuron: neuron.Params{Kind: neuron.BIF, Threshold: 2, Levels: 16},
-			Conv: &chip.Conv{InC: 2, InH: 2, InW: 2, OutC: 2, OutH: 1, OutW: 1, KH: 2, KW: 2, Stride: 2, Groups: 2, Kernel: []int8{2, 2, 2, 2, 2, 2, 2, 2}}},
+			Conv: &chip.Conv{InC: 2, InH: 2, InW: 2, OutC: 2, OutH: 1, OutW: 1, KH: 2, KW: 2, StrideH: 2, StrideW: 2, DilH: 1, DilW: 1, Groups: 2, Kernel: []int8{2, 2, 2, 2, 2, 2, 2, 2}}},
 		{Name: "fc", Size: 2, Neuron: neuron.Params{Kind: neuron.BIF, Threshold: 254, Levels: 4},
 			Weights: []int8{127, 64, -127, 64}, Bias: []int32{0, 406}},
 	}
