@@ -11,9 +11,10 @@ const (
 	// ThresholdTarget is the largest |v_threshold| or |v_reset| of a node
 	// after scaling to state units: 2^20, three bits below the 24-bit
 	// saturation limit, so v can overshoot the threshold by 8x (a burst of
-	// input in one step) before it saturates. Loihi's own threshold is a
-	// 17-bit mantissa shifted left by 6 (Lava's bit-accurate LIF, vth << 6),
-	// i.e. also up to 2^23; the headroom is spikemesh's choice.
+	// input in one step) before it saturates. Lava's bit-accurate LIF
+	// compares against a threshold mantissa shifted left by 6 (vth << 6) in
+	// the same 24-bit state; the headroom is spikemesh's choice
+	// (docs/nir-models.md, section 4.2).
 	ThresholdTarget = 1 << 20
 	// DefaultReadoutScale is the state units per float voltage unit for
 	// nodes that never fire (LI, CubaLI, I) when QuantizeOptions.Scale is 0:
