@@ -62,7 +62,8 @@ type Quantized struct {
 //	Threshold: LIF, du = 4096,           dv = 4096,            gain = S
 //
 // and Threshold = round(S·v_threshold), Reset = round(S·v_reset). Rounding
-// is to nearest, half away from zero (math.Round). S is the largest power
+// is to nearest, ties to even (math.RoundToEven), as lava-dl's slayer
+// quantize (torch.round). S is the largest power
 // of two with S·max|v_threshold, v_reset| <= ThresholdTarget for firing
 // kinds, DefaultReadoutScale for the others, unless opt.Scale is set.
 //
@@ -109,10 +110,10 @@ func Quantize(p FloatParams, n int, opt QuantizeOptions) (Quantized, error) {
 			errs = append(errs, fmt.Errorf("neuron: %s: %s[%d] (%g s) is shorter than dt (%g s): forward Euler overshoots and the decay would exceed 4096", k, field, ni, tau, opt.DT))
 			return DecayMax
 		}
-		return uint16(math.Round(DecayMax * a))
+		return uint16(math.RoundToEven(DecayMax * a))
 	}
 	toState := func(field string, ni int, x float64) int32 {
-		y := math.Round(x)
+		y := math.RoundToEven(x)
 		if math.Abs(y) > LIFStateMax {
 			errs = append(errs, fmt.Errorf("neuron: %s: %s[%d] is %g state units after scaling by %g, outside ±%d", k, field, ni, y, scale, LIFStateMax))
 			return 0
@@ -218,8 +219,8 @@ func (q QuantizedWeights) Value(i int) int32 { return int32(q.Mant[i]) << q.Exp 
 // weight × the target neuron's InputGain) to mantissas of weightBits bits
 // (symmetric range ±(2^(weightBits−1)−1), the chip's weight_bits, 2..8)
 // with the smallest exponent >= 0 that keeps the largest |w| in range, so
-// the largest weight keeps the most precision. Rounding is to nearest, half
-// away from zero. It refuses NaN/Inf and weights too large for
+// the largest weight keeps the most precision. Rounding is to nearest, ties
+// to even, as in Quantize. It refuses NaN/Inf and weights too large for
 // MaxWeightExp.
 func QuantizeWeights(w []float64, weightBits int) (QuantizedWeights, error) {
 	if weightBits < 2 || weightBits > 8 {
@@ -234,7 +235,7 @@ func QuantizeWeights(w []float64, weightBits int) (QuantizedWeights, error) {
 		m = max(m, math.Abs(x))
 	}
 	exp := 0
-	for math.Round(m/math.Exp2(float64(exp))) > qmax {
+	for math.RoundToEven(m/math.Exp2(float64(exp))) > qmax {
 		exp++
 		if exp > MaxWeightExp {
 			return QuantizedWeights{}, fmt.Errorf("neuron: largest |weight| (%g state units) exceeds %g·2^%d", m, qmax, MaxWeightExp)
@@ -242,7 +243,7 @@ func QuantizeWeights(w []float64, weightBits int) (QuantizedWeights, error) {
 	}
 	q := QuantizedWeights{Mant: make([]int8, len(w)), Exp: exp}
 	for i, x := range w {
-		q.Mant[i] = int8(math.Round(x / math.Exp2(float64(exp))))
+		q.Mant[i] = int8(math.RoundToEven(x / math.Exp2(float64(exp))))
 	}
 	return q, nil
 }

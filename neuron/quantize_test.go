@@ -119,6 +119,10 @@ func TestQuantizeWeights(t *testing.T) {
 	if q.Exp != 0 || !slices.Equal(q.Mant, []int8{3, -3}) {
 		t.Errorf("3-bit: %+v", q)
 	}
+	q, _ = QuantizeWeights([]float64{2.5, 3.5, -2.5, 0.5}, 8) // ties to even, as torch.round
+	if q.Exp != 0 || !slices.Equal(q.Mant, []int8{2, 4, -2, 0}) {
+		t.Errorf("ties: %+v, want mant [2 4 -2 0]", q)
+	}
 	for _, bad := range []struct {
 		w    []float64
 		bits int
