@@ -1,6 +1,7 @@
 package snnref
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -147,3 +148,5 @@ func TestBadGraphs(t *testing.T) {
 		}
 	}
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
