@@ -165,8 +165,8 @@ func (n *Node) check() error {
 			return bad("delay", "empty")
 		}
 		for i, d := range n.DelaySteps {
-			if d < 0 {
-				return bad("delay", "element %d is %d steps, want >= 0", i, d)
+			if d < 0 || d > MaxDelaySteps {
+				return bad("delay", "element %d is %d steps, want 0 .. %d", i, d, MaxDelaySteps)
 			}
 		}
 	case Conv2d:
@@ -204,4 +204,29 @@ func (n *Node) check() error {
 		}
 	}
 	return nil
+}
+
+// MaxDelaySteps bounds a Delay node's delay: the node keeps a ring of
+// (max delay + 1) × size past inputs, so a corrupt delay must be refused
+// before it is allocated. 65536 steps is 6.5 s at the default dt of 0.1 ms,
+// far beyond the delays of the networks NIR's frameworks export.
+const MaxDelaySteps = 1 << 16
+
+// DelaySteps converts NIR Delay values (seconds, per element) to whole
+// steps of dt, rounded to nearest with ties to even. It refuses a dt that is
+// not finite and > 0, and NaN, ±Inf, negative or over-MaxDelaySteps delays,
+// naming the element.
+func DelaySteps(delay []float64, dt float64) ([]int, error) {
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return nil, fmt.Errorf("snnref: dt (%g s) must be finite and > 0", dt)
+	}
+	steps := make([]int, len(delay))
+	for i, d := range delay {
+		s := math.RoundToEven(d / dt)
+		if math.IsNaN(d) || d < 0 || s > MaxDelaySteps {
+			return nil, fmt.Errorf("snnref: delay[%d] is %g s (%g steps of %g s); want 0 .. %d steps", i, d, s, dt, MaxDelaySteps)
+		}
+		steps[i] = int(s)
+	}
+	return steps, nil
 }

@@ -150,3 +150,34 @@ func TestBadGraphs(t *testing.T) {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 1)) }
+
+func TestDelaySteps(t *testing.T) {
+	// 2.8e-3/1e-4 is 27.999999999999996 in float64: nearest gives 28.
+	got, err := DelaySteps([]float64{0, 2.8e-3, 1.49e-4, 1.51e-4, 0.5}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 0, 0, 0, 0}; !slices.Equal(got, want) { // 0.5 s of 1 s: tie to even
+		t.Errorf("DelaySteps(dt 1) = %v, want %v", got, want)
+	}
+	got, err = DelaySteps([]float64{0, 2.8e-3, 1.49e-4, 1.51e-4}, 1e-4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 28, 1, 2}; !slices.Equal(got, want) {
+		t.Errorf("DelaySteps = %v, want %v", got, want)
+	}
+	for _, bad := range []struct {
+		d    []float64
+		dt   float64
+		want string
+	}{
+		{[]float64{1, -1e-4}, 1e-4, "delay[1] is -0.0001 s"},
+		{[]float64{1e9}, 1e-4, "delay[0] is 1e+09 s"},
+		{[]float64{1}, 0, "dt (0 s) must be finite and > 0"},
+	} {
+		if _, err := DelaySteps(bad.d, bad.dt); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("DelaySteps(%v, %g): %v, want %q", bad.d, bad.dt, err, bad.want)
+		}
+	}
+}
