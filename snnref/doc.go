@@ -11,7 +11,10 @@
 // graph from any producer (the NIR reader, a converted ANN, a test) can be
 // run in float and compared with the chip. It has its own small Graph type
 // because the NIR reader (package nir) was not yet merged when it was
-// written; an adapter from nir.Graph is a direct field-by-field mapping.
+// written; an adapter from nir.Graph is a direct field-by-field mapping
+// (docs/nir-models.md lists it). NIR's Linear is an Affine without bias,
+// Conv1d a Conv2d of height 1, and DelaySteps converts NIR's delays in
+// seconds to steps.
 //
 // # Timing
 //
