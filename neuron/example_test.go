@@ -73,7 +73,7 @@ func ExampleQuantize() {
 	fmt.Printf("weight=%d*2^%d=%d state units (float %.1f)\n", w.Mant[0], w.Exp, w.Value(0), q.InputGain[0])
 	// Output:
 	// kind=lif threshold=838861 decay_u=4096 decay_v=164 scale=8.388608e+06
-	// weight=82*2^12=335872 state units (float 335544.3)
+	// weight=82*2^12=335872 state units (float 335872.0)
 }
 
 // One CubaLIF neuron in float64 (snnTorch's export convention: r =

@@ -51,7 +51,9 @@ type Quantized struct {
 // file) to the chip's CUBA model, as Lava-dl's NIR import maps a CubaLIF to
 // a Loihi CUBA neuron (decays as fractions of 4096 per step, threshold and
 // input scaled into the integer state), with NIR's forward-Euler meaning
-// at dt (a = dt/tau, a_s = dt/tau_syn, a_m = dt/tau_mem, S = Scale):
+// at dt (a = dt/tau, a_s = dt/tau_syn, a_m = dt/tau_mem, S = Scale; in the
+// gains and biases, a, a_s and a_m stand for the quantized fractions
+// dv/4096 and du/4096, see effective):
 //
 //	LIF:       LIF, du = 4096,           dv = round(4096·a),   gain = S·a·r,             bias = round(S·a·v_leak)
 //	CubaLIF:   LIF, du = round(4096·a_s), dv = round(4096·a_m), gain = S·a_m·r·a_s·w_in, bias = round(S·a_m·v_leak)
@@ -122,17 +124,18 @@ func Quantize(p FloatParams, n int, opt QuantizeOptions) (Quantized, error) {
 	}
 	for ni := range n {
 		r, vl := at(p.R, ni, 1), at(p.VLeak, ni, 0)
-		var a float64 // the membrane's dt/tau, 0 for IF, I, Threshold
+		var a float64 // the membrane's effective dt/tau (quantized), 0 for IF, I, Threshold
 		switch k {
 		case FloatLIF, FloatLI:
-			a = opt.DT / at(p.Tau, ni, 1)
-			du[ni], dv[ni] = DecayMax, decay("tau", ni, at(p.Tau, ni, 1))
+			tau := at(p.Tau, ni, 1)
+			du[ni], dv[ni] = DecayMax, decay("tau", ni, tau)
+			a = effective(dv[ni], opt.DT/tau)
 			q.InputGain[ni] = scale * a * r
 		case FloatCubaLIF, FloatCubaLI:
-			a = opt.DT / at(p.TauMem, ni, 1)
-			as := opt.DT / at(p.TauSyn, ni, 1)
-			du[ni], dv[ni] = decay("tau_syn", ni, at(p.TauSyn, ni, 1)), decay("tau_mem", ni, at(p.TauMem, ni, 1))
-			q.InputGain[ni] = scale * a * r * as * at(p.WIn, ni, 1)
+			tm, ts := at(p.TauMem, ni, 1), at(p.TauSyn, ni, 1)
+			du[ni], dv[ni] = decay("tau_syn", ni, ts), decay("tau_mem", ni, tm)
+			a = effective(dv[ni], opt.DT/tm)
+			q.InputGain[ni] = scale * a * r * effective(du[ni], opt.DT/ts) * at(p.WIn, ni, 1)
 		case FloatIF, FloatI:
 			du[ni], dv[ni] = DecayMax, 0
 			q.InputGain[ni] = scale * r
@@ -169,6 +172,19 @@ func Quantize(p FloatParams, n int, opt QuantizeOptions) (Quantized, error) {
 		}
 	}
 	return q, nil
+}
+
+// effective returns the fraction d/4096 that the chip's decay d actually
+// removes per step, which Quantize uses in the gains and the bias so that
+// the chip is NIR's Euler with its time constants rounded to the 1/4096
+// grid and every steady-state gain exact (v* = v_leak + r·I). When the
+// decay rounds to 0 (tau > 8192·dt) there is no leak to match and the
+// per-step fraction a = dt/tau is kept, so the input is not lost.
+func effective(d uint16, a float64) float64 {
+	if d == 0 {
+		return a
+	}
+	return float64(d) / DecayMax
 }
 
 // isPow2 reports whether x is an exact power of two.

@@ -11,7 +11,8 @@ import (
 // r 1, v_leak 0, v_threshold 0.1) at dt = 0.1 ms, worked by hand:
 // a = dt/tau = 0.04; S = 2^floor(log2(2^20/0.1)) = 2^23; threshold =
 // round(0.1·2^23) = 838861; dv = round(4096·0.04) = round(163.84) = 164;
-// du = 4096 (NIR's LIF has no synaptic current); gain = 2^23·0.04.
+// du = 4096 (NIR's LIF has no synaptic current); gain = 2^23·164/4096 =
+// 335872 (the quantized leak fraction, so the steady state is exact).
 func TestQuantizeLIF(t *testing.T) {
 	p := FloatParams{Kind: FloatLIF, Tau: []float64{2.5e-3}, R: []float64{1}, VLeak: []float64{0}, VThreshold: []float64{0.1}}
 	q, err := Quantize(p, 3, QuantizeOptions{DT: 1e-4})
@@ -23,8 +24,8 @@ func TestQuantizeLIF(t *testing.T) {
 		t.Fatalf("Quantize = %+v, want params %+v, no vectors, no bias, scale 2^23", q, want)
 	}
 	for ni, g := range q.InputGain {
-		if math.Abs(g-0.04*(1<<23)) > 1e-6 {
-			t.Errorf("gain[%d] = %v, want %v", ni, g, 0.04*(1<<23))
+		if g != 335872 {
+			t.Errorf("gain[%d] = %v, want 335872", ni, g)
 		}
 	}
 	if _, err := New(q.Params, 3, q.Bias); err != nil {
@@ -45,9 +46,11 @@ func TestQuantizeKinds(t *testing.T) {
 		biasPerScale  float64
 	}{
 		{FloatParams{Kind: FloatCubaLIF, TauSyn: []float64{1e-3}, TauMem: []float64{2e-3}, R: []float64{2}, VLeak: []float64{0.5},
-			VThreshold: one, WIn: []float64{3}}, LIF, 410, 205, 0.05 * 2 * 0.1 * 3, false, 0.05 * 0.5},
-		{FloatParams{Kind: FloatCubaLI, TauSyn: []float64{1e-3}, TauMem: []float64{2e-3}, R: one, VLeak: []float64{0}}, LI, 410, 205, 0.05 * 0.1, false, 0},
-		{FloatParams{Kind: FloatLI, Tau: []float64{4e-3}, R: one, VLeak: []float64{0}}, LI, 4096, 102, 0.025, false, 0},
+			VThreshold: one, WIn: []float64{3}}, LIF, 410, 205, 205.0 / 4096 * 2 * 410 / 4096 * 3, false, 205.0 / 4096 * 0.5},
+		{FloatParams{Kind: FloatCubaLI, TauSyn: []float64{1e-3}, TauMem: []float64{2e-3}, R: one, VLeak: []float64{0}}, LI, 410, 205, 205.0 / 4096 * 410 / 4096, false, 0},
+		{FloatParams{Kind: FloatLI, Tau: []float64{4e-3}, R: one, VLeak: []float64{0}}, LI, 4096, 102, 102.0 / 4096, false, 0},
+		// tau = 1 s: 4096·dt/tau = 0.41 rounds to dv = 0 (no leak); the gain keeps dt/tau.
+		{FloatParams{Kind: FloatLI, Tau: one, R: one, VLeak: []float64{0}}, LI, 4096, 0, 1e-4, false, 0},
 		{FloatParams{Kind: FloatIF, R: []float64{2}, VThreshold: []float64{1, 2}}, LIF, 4096, 0, 2, true, 0},
 		{FloatParams{Kind: FloatI, R: one}, LI, 4096, 0, 1, false, 0},
 		{FloatParams{Kind: FloatThreshold, VThreshold: one}, LIF, 4096, 4096, 1, false, 0},
