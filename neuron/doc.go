@@ -40,7 +40,8 @@
 // to v_reset or by subtraction. Quantize maps a node's float parameters to
 // a CUBA Params, Vectors, bias, a power-of-two voltage scale and per-neuron
 // input gains; QuantizeWeights turns a projection's scaled weights into
-// mantissas and one exponent. docs/nir-models.md gives every equation and
+// mantissas and one exponent. QuantizeCUBA maps Brian2's CUBA benchmark
+// neuron onto LIF2Syn. docs/nir-models.md gives every equation and
 // rounding.
 //
 // The fidelity is bit-exact for the arithmetic stated below; it is a model
