@@ -2,6 +2,7 @@ package neuron
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -140,3 +141,54 @@ func TestQuantizeWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizedMatchesFloatExactly ties the two numerics together where
+// both are exact (Lava's style: the float series must equal the fixed-point
+// one divided by the scale): IF, I and Threshold have no decay, so with
+// dyadic inputs (multiples of 1/64) and thresholds, v_chip/S equals v_float
+// bit for bit and every spike matches, over a seeded random input series.
+func TestQuantizedMatchesFloatExactly(t *testing.T) {
+	cases := []FloatParams{
+		{Kind: FloatIF, R: []float64{1, 2}, VThreshold: []float64{1, 1.5}, VReset: []float64{-0.25, 0}},
+		{Kind: FloatI, R: []float64{0.5, 4}},
+		{Kind: FloatThreshold, VThreshold: []float64{0.25, 0.5}},
+	}
+	for _, p := range cases {
+		q, err := Quantize(p, 2, QuantizeOptions{DT: 1e-4})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Kind, err)
+		}
+		chip, err := NewWithVectors(q.Params, 2, q.Bias, q.Vectors)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Kind, err)
+		}
+		ref, err := NewFloat(p, 2, FloatOptions{DT: 1e-4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := newTestRand(3)
+		in, fin := make([]int32, 2), make([]float64, 2)
+		for step := range 500 {
+			for ni := range 2 {
+				x := float64(rng.IntN(129)-60) / 64 // −0.94 .. 1.06 in steps of 1/64
+				fin[ni] = x
+				in[ni] = int32(x * q.InputGain[ni]) // exact: gain is S·r, a power of two times a dyadic r
+			}
+			cf, _ := chip.Step(in, nil)
+			ff := ref.Step(fin, nil)
+			if !slices.Equal(cf, ff) {
+				t.Fatalf("%s step %d: chip fired %v, float %v", p.Kind, step, cf, ff)
+			}
+			for ni := range 2 {
+				if p.Kind == FloatThreshold && slices.Contains(ff, int32(ni)) {
+					continue // stateless: the float shows the input, the chip its reset value
+				}
+				if got, want := float64(chip.V()[ni])/q.Scale, ref.V()[ni]; got != want {
+					t.Fatalf("%s step %d neuron %d: v_chip/S = %v, v_float = %v", p.Kind, step, ni, got, want)
+				}
+			}
+		}
+	}
+}
+
+func newTestRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 9)) }
