@@ -35,5 +35,5 @@ func ExampleEvaluate() {
 	fmt.Printf("%.0f synaptic ops, %.3f µJ per inference (%s)\n", run.SynapticOps, run.Energy.TotalUJ, run.Energy.Model)
 	// Output:
 	// 7 of 128 cores, ANN 100 %, SNN 100 % at T=8
-	// 372500 synaptic ops, 17.681 µJ per inference (loihi)
+	// 369375 synaptic ops, 17.634 µJ per inference (loihi)
 }

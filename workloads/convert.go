@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -183,14 +182,6 @@ func inChannel(ly *ann.Layer, s stage, o, i int) int {
 // MaxPoolApproximation is the sentence Converted.MaxPoolNote carries.
 const MaxPoolApproximation = "max pooling is approximated by a gated OR: an IF neuron with reset to zero, threshold 1 and weight 1 from every input of its window fires in a step when any of them spiked, so its rate is at least the largest input rate and at most their sum"
 
-// Convert converts a ReLU MLP; it is ConvertNet(m.Net(), calib, opt).
-func Convert(m *ann.MLP, calib *mnist.Set, opt ConvertOptions) (*Converted, error) {
-	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("workloads: %w", err)
-	}
-	return ConvertNet(m.Net(), calib, opt)
-}
-
 // stage is one spiking layer: a weighted ANN layer with the activation
 // after it, or a pooling layer. Flatten layers are free (the chip orders
 // neurons channel-major, as flatten does).
@@ -309,77 +300,6 @@ func ConvertNet(n *ann.Net, calib *mnist.Set, opt ConvertOptions) (*Converted, e
 		return convertExact(n, st, calib.Slice(0, ns), opt)
 	}
 	return convertRate(n, st, calib.Slice(0, ns), opt)
-}
-
-// calibrate runs the calibration images through n and returns, for every
-// stage with want[k] set, the positive output activations: one slice per
-// output channel if perChannel, else one slice.
-func calibrate(n *ann.Net, st []stage, want []bool, calib *mnist.Set, perChannel bool) ([][][]float32, error) {
-	const batch = 32
-	workers := runtime.GOMAXPROCS(0)
-	if _, err := n.NewWorkspace(1); err != nil {
-		return nil, err
-	}
-	chunks := make([][][][]float32, workers) // per worker, per stage, per channel
-	ann.ForEachChunk(calib.N, workers, func(w, lo, hi int) {
-		ws, _ := n.NewWorkspace(batch) // n is valid: checked above
-		pos := make([][][]float32, len(st))
-		for k, s := range st {
-			if want[k] {
-				pos[k] = make([][]float32, chans(s.out, perChannel))
-			}
-		}
-		px := calib.Pixels()
-		x := make([]float32, batch*px)
-		for b0 := lo; b0 < hi; b0 += batch {
-			nb := min(batch, hi-b0)
-			for b := range nb {
-				calib.Float(b0+b, x[b*px:(b+1)*px])
-			}
-			n.ForwardBatch(x, nb, ws)
-			for k, s := range st {
-				if !want[k] {
-					continue
-				}
-				size, plane := s.out.Size(), s.out.H*s.out.W
-				act := ws.Acts[s.outIdx][:nb*size]
-				for i, v := range act {
-					if v > 0 {
-						c := 0
-						if perChannel {
-							c = (i % size) / plane
-						}
-						pos[k][c] = append(pos[k][c], v)
-					}
-				}
-			}
-		}
-		chunks[w] = pos
-	})
-	// Merge in worker (sample) order; the percentile sorts anyway.
-	out := make([][][]float32, len(st))
-	for k := range st {
-		if !want[k] {
-			continue
-		}
-		out[k] = make([][]float32, chans(st[k].out, perChannel))
-		for _, pos := range chunks {
-			if pos == nil {
-				continue
-			}
-			for c := range out[k] {
-				out[k][c] = append(out[k][c], pos[k][c]...)
-			}
-		}
-	}
-	return out, nil
-}
-
-func chans(s ann.Shape, perChannel bool) int {
-	if perChannel {
-		return s.C
-	}
-	return 1
 }
 
 func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (*Converted, error) {
@@ -598,13 +518,4 @@ func poolConv(ly *ann.Layer, s stage, w int8) *chip.Conv {
 	}
 	return &chip.Conv{InC: s.in.C, InH: s.in.H, InW: s.in.W, OutC: s.out.C, OutH: s.out.H, OutW: s.out.W,
 		KH: k, KW: k, Stride: ly.Stride, Pad: ly.Pad, Groups: s.in.C, Kernel: kern}
-}
-
-// percentile returns the p-th percentile (0 < p <= 100) of xs by the
-// nearest-rank method; xs is reordered.
-func percentile(xs []float32, p float64) float64 {
-	slices.Sort(xs)
-	rank := int(math.Ceil(p / 100 * float64(len(xs))))
-	rank = min(max(rank, 1), len(xs))
-	return float64(xs[rank-1])
 }

@@ -14,10 +14,11 @@ import (
 
 // tinyMLP: 2 inputs -> 2 ReLU -> 1 output, with weights chosen so that the
 // conversion can be worked out by hand.
-func tinyMLP() *ann.MLP {
-	return &ann.MLP{Name: "tiny", Layers: []ann.Dense{
-		{Name: "fc1", In: 2, Out: 2, W: []float32{1, 0.5, -1, 2}, B: []float32{0, 0}},
-		{Name: "fc2", In: 2, Out: 1, W: []float32{1, 1}, B: []float32{0}},
+func tinyMLP() *ann.Net {
+	return &ann.Net{Name: "tiny", Input: ann.Shape{C: 2, H: 1, W: 1}, Layers: []ann.Layer{
+		{Kind: ann.KindDense, Name: "fc1", Out: 2, W: []float32{1, 0.5, -1, 2}, B: []float32{0, 0}},
+		{Kind: ann.KindReLU},
+		{Kind: ann.KindDense, Name: "fc2", Out: 1, W: []float32{1, 1}, B: []float32{0}},
 	}}
 }
 
@@ -71,7 +72,7 @@ func TestConvertByHand(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			conv, err := Convert(tinyMLP(), tinyCalib(), c.opt)
+			conv, err := ConvertNet(tinyMLP(), tinyCalib(), c.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +103,7 @@ func TestConvertByHand(t *testing.T) {
 func TestConvertBias(t *testing.T) {
 	m := tinyMLP()
 	m.Layers[0].B = []float32{0.5, -0.25}
-	conv, err := Convert(m, tinyCalib(), ConvertOptions{Percentile: 100, WeightBits: 8})
+	conv, err := ConvertNet(m, tinyCalib(), ConvertOptions{Percentile: 100, WeightBits: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestConvertErrors(t *testing.T) {
 	dead.Layers[0].W = []float32{-1, -1, -1, -1}
 	cases := []struct {
 		name  string
-		m     *ann.MLP
+		m     *ann.Net
 		calib *mnist.Set
 		opt   ConvertOptions
 		want  string
@@ -130,7 +131,7 @@ func TestConvertErrors(t *testing.T) {
 		{"silent layer", dead, tinyCalib(), ConvertOptions{Percentile: 99, WeightBits: 8}, "fc1 never activates"},
 	}
 	for _, c := range cases {
-		_, err := Convert(c.m, c.calib, c.opt)
+		_, err := ConvertNet(c.m, c.calib, c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to mention %q", c.name, err, c.want)
 		}

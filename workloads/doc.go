@@ -22,8 +22,6 @@
 //     L_l), and the output readout (count·θ + v) is Z_L + θ/2, so the SNN
 //     predicts exactly what the quantized ANN predicts.
 //
-// Convert is the older entry point for ReLU MLPs (ConvertNet(m.Net(), ...)).
-//
 // Encoders turn images into host input events: Rate (Bernoulli spikes,
 // P = pixel/255 per step, seeded by (seed, sample)), Direct (graded pixel
 // values every step) and Pulse (graded pixel values at step 0 only).
@@ -32,7 +30,8 @@
 // (c, y, x) for convolutional layers), a or src a presynaptic source.
 //
 // Determinism: conversion reads calibration activations in parallel but
-// sorts them before taking percentiles, so its result depends only on the
+// sorts them before taking percentiles (nearest rank, gonum's
+// stat.Quantile with the Empirical kind), so its result depends only on the
 // net, the images and the options; QuantizedForward is pure integer
 // arithmetic. Nothing keeps state between calls.
 //

@@ -105,7 +105,7 @@ func TestConvertPerChannelByHand(t *testing.T) {
 	// fc1 rows W/λ_o: [.6667 .3333], [-.5 1]; step 1/127; q = [[85 42] [-64 127]],
 	// θ = 127. fc2: λ = 2.5, W' = [1*1.5/2.5, 1*2/2.5] = [.6 .8], step .8/127,
 	// q = [95, 127] (95.25), θ = round(158.75) = 159.
-	cv, err := Convert(tinyMLP(), tinyCalib(), ConvertOptions{Percentile: 100, WeightBits: 8, PerChannel: true})
+	cv, err := ConvertNet(tinyMLP(), tinyCalib(), ConvertOptions{Percentile: 100, WeightBits: 8, PerChannel: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,10 +77,11 @@ func TestBadInput(t *testing.T) {
 		{"unknown chip key", []string{"run", "--chip", writeFile(t, "k.yaml", "name: k\nmesh_wdith: 4\n")}, "mesh_wdith"},
 		{"does not fit", []string{"run", "--chip", "tiny"}, "does not fit"},
 		{"unknown show", []string{"chips", "show", "truenorth9"}, "truenorth9"},
-		{"train bad sizes", []string{"train", "--sizes", "784,0,10"}, "--sizes"},
 		{"train negative epochs", []string{"train", "--epochs", "-1"}, "--epochs (-1)"},
 		{"train unknown recipe", []string{"train", "--model", "resnet"}, "no training recipe"},
-		{"train sizes on a CNN", []string{"train", "--model", "mnist-cnn", "--sizes", "10,10"}, "mnist-mlp only"},
+		{"train removed sizes flag", []string{"train", "--sizes", "784,0,10"}, "unknown flag: --sizes"},
+		{"run a PyTorch file", []string{"run", "--model", "net.pt"}, "tools/export_torch.py"},
+		{"run bare weights", []string{"run", "--model", "t.npz"}, "holds weights only"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,5 +179,31 @@ func TestExactEncoderNote(t *testing.T) {
 	}
 	if rep.Workload.Encoder != "pulse" || len(rep.Workload.Notes) != 1 || !strings.HasPrefix(rep.Workload.Notes[0], "encoder pulse, not rate") {
 		t.Errorf("JSON workload %+v", rep.Workload)
+	}
+}
+
+// TestTrainWritesWhatRunLoads: train --out PREFIX writes PREFIX.yaml and
+// PREFIX.npz (also when PREFIX ends in .npz), and run --model PREFIX.yaml
+// runs the result. A tiny budget (one epoch on 256 images) keeps it fast.
+func TestTrainWritesWhatRunLoads(t *testing.T) {
+	dir := t.TempDir()
+	for _, out := range []string{"small", "small.npz"} {
+		t.Run(out, func(t *testing.T) {
+			prefix := filepath.Join(dir, out)
+			stdout, stderr, code := run(t, "train", "--model", "mnist-mlp", "--epochs", "1", "--limit", "256", "--out", prefix)
+			if code != 0 && strings.Contains(stderr, "MNIST training data not found") {
+				t.Skip("GoMNIST is not in the module cache: " + stderr)
+			}
+			if code != 0 {
+				t.Fatalf("train failed: %s", stderr)
+			}
+			desc := filepath.Join(dir, "small.yaml")
+			if !strings.Contains(stdout, "written to "+desc+" and "+filepath.Join(dir, "small.npz")) {
+				t.Errorf("train output %q does not name %s and its .npz", stdout, desc)
+			}
+			if _, stderr, code := run(t, "run", "--model", desc, "--samples", "3", "--timesteps", "4"); code != 0 {
+				t.Fatalf("run --model %s: %s", desc, stderr)
+			}
+		})
 	}
 }

@@ -2,43 +2,53 @@ package ann
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 )
 
-func benchMLP(sizes []int) *MLP {
-	return initMLP(TrainConfig{Sizes: sizes}, rand.New(rand.NewPCG(1, 2)))
+// benchMLP is a ReLU MLP of the given widths with random weights.
+func benchMLP(b *testing.B, sizes ...int) *Net {
+	n := mlpNet(sizes...)
+	if err := InitNet(n, 1); err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
-func BenchmarkForward(b *testing.B) {
+func BenchmarkForwardMLP(b *testing.B) {
 	for _, sizes := range [][]int{{784, 512, 10}, {784, 512, 512, 10}} {
 		b.Run(fmt.Sprint(sizes), func(b *testing.B) {
-			m := benchMLP(sizes)
-			s := randomSet(1, 784, 10, 3)
-			x, acts := s.Float(0, nil), m.NewActs()
+			n := benchMLP(b, sizes...)
+			ws, err := n.NewWorkspace(1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			x := randomSet(1, 784, 10, 3).Float(0, nil)
 			for b.Loop() {
-				m.Forward(x, acts)
+				n.Forward(x, ws)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
-			b.ReportMetric(float64(b.N)*float64(m.MACs())/b.Elapsed().Seconds()/1e9, "GMAC/s")
+			b.ReportMetric(float64(b.N)*float64(n.MACs())/b.Elapsed().Seconds()/1e9, "GMAC/s")
 		})
 	}
 }
 
-func BenchmarkTrainStep(b *testing.B) {
+func BenchmarkTrainNetStepMLP(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("784-512-512-10/batch=128/workers=%d", workers), func(b *testing.B) {
-			cfg := DefaultTrainConfig()
-			cfg.Workers = workers
-			m := benchMLP(cfg.Sizes)
+			n := benchMLP(b, 784, 512, 512, 10)
+			p, err := newPlan(n)
+			if err != nil {
+				b.Fatal(err)
+			}
 			s := randomSet(128, 784, 10, 4)
 			idx := make([]int, 128)
 			for i := range idx {
 				idx[i] = i
 			}
-			tr := newTrainer(m, cfg, len(idx))
+			t := newNetTrainer(p, len(idx), workers, 0)
 			for b.Loop() {
-				tr.step(s, idx, 1e-4)
+				t.gradients(s, idx)
+				t.update(1e-4)
 			}
 			b.ReportMetric(float64(b.N*len(idx))/b.Elapsed().Seconds(), "samples/s")
 		})

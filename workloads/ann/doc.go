@@ -8,9 +8,8 @@
 // activation of Bu et al., ICLR 2022, with L levels and a scale λ) and add
 // (a residual connection). Activations are channel-major like PyTorch's, and
 // weights use PyTorch's layouts (nn.Linear: Out x In; nn.Conv2d: Out x
-// In/Groups x K x K), so exported weights load unchanged. The MLP type (a
-// stack of Dense layers with ReLU between them) is the older, narrower form;
-// MLP.Net and Net.MLP convert between the two.
+// In/Groups x K x K), so exported weights load unchanged. An MLP is a Net
+// with a flat input and dense layers with relu between them.
 //
 // Fidelity: float32 weights and activations. Dense layers are one gonum
 // Sgemm per batch; conv2d layers are im2col plus one Sgemm per sample and
@@ -22,7 +21,7 @@
 // LoadModel reads and checks both, folding batch norm into the preceding
 // layer, and reports every shape mismatch at once with the layer, the array,
 // the shape found and the shape expected. SaveModel writes the same pair.
-// See docs/import.md. LoadNPZ/SaveNPZ keep the older MLP-only .npz layout.
+// See docs/import.md.
 //
 // Call order:
 //
@@ -31,8 +30,8 @@
 //	class := n.Forward(x, ws)               // x: one sample, pixels in [0, 1]; ws.Acts[l] = layer l's output
 //	acc := n.Accuracy(testSet, 0)           // whole set, parallel
 //
-// Training. TrainMLP trains ReLU MLPs; TrainNet trains any Net without add
-// layers: softmax cross-entropy, Adam (optionally AdamW weight decay),
+// Training. TrainNet trains any Net without add layers (MLPs and CNNs
+// alike): softmax cross-entropy, Adam (optionally AdamW weight decay),
 // constant or cosine learning rate. InitNet draws He-normal weights from a
 // PCG generator seeded by the caller; TrainNet shuffles with another seeded
 // PCG. QCFS layers learn λ with the straight-through estimator (the floor
@@ -45,7 +44,7 @@
 // size.
 //
 // Determinism and concurrency: the package has no mutable package state.
-// Goroutines exist only inside Accuracy, Predict, TrainMLP and TrainNet (and
+// Goroutines exist only inside Accuracy, Predict and TrainNet (and
 // inside gonum's Sgemm, whose blocking depends only on matrix sizes) and
 // end before they return. Each goroutine owns whole output elements, and
 // per-sample gradient contributions are summed in sample order, so

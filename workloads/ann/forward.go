@@ -6,9 +6,25 @@ import (
 	"runtime"
 
 	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 )
+
+// blas is gonum's pure-Go BLAS; its float32 kernels use SIMD assembly on
+// amd64. The type has no fields, so blas{} costs nothing.
+type blas = gonum.Implementation
+
+// argmax returns the index of the largest element, the lowest on a tie.
+func argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
 
 // plan is a validated Net with every layer's input and output shape.
 type plan struct {

@@ -1,7 +1,6 @@
 package ann
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -109,31 +108,6 @@ func TestNetValidateReportsAll(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v\nlacks %q", err, want)
 		}
-	}
-}
-
-// TestMLPNet: the Net view of an MLP computes the same outputs.
-func TestMLPNet(t *testing.T) {
-	m := benchMLP([]int{12, 7, 3})
-	n := m.Net()
-	x := make([]float32, 12)
-	for i := range x {
-		x[i] = float32(i%5) / 4
-	}
-	acts := m.NewActs()
-	m.Forward(x, acts)
-	got := forward1(t, n, x)
-	for i, v := range acts[1] {
-		if math.Abs(float64(v-got[len(got)-1][i])) > 1e-5 {
-			t.Errorf("output %d: MLP %g, Net %g", i, v, got[len(got)-1][i])
-		}
-	}
-	back, err := n.MLP()
-	if err != nil || len(back.Layers) != 2 {
-		t.Errorf("Net.MLP() = %v, %v", back, err)
-	}
-	if _, err := tinyCNN().MLP(); err == nil {
-		t.Error("a CNN converted to an MLP")
 	}
 }
 

@@ -3,6 +3,7 @@ package ann
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -366,48 +367,12 @@ func (n *Net) MACs() uint64 {
 	return t
 }
 
-// Net returns the MLP as a Net: input (In, 1, 1), then dense layers with a
-// ReLU after every one but the last. The weights are shared, not copied.
-func (m *MLP) Net() *Net {
-	n := &Net{Name: m.Name, Input: Shape{m.Inputs(), 1, 1}}
-	for l, d := range m.Layers {
-		n.Layers = append(n.Layers, Layer{Kind: KindDense, Name: d.Name, Out: d.Out, W: d.W, B: d.B})
-		if l < len(m.Layers)-1 {
-			n.Layers = append(n.Layers, Layer{Kind: KindReLU})
+// firstNonFinite returns the index of the first NaN or ±Inf in x, or -1.
+func firstNonFinite(x []float32) int {
+	for i, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return i
 		}
 	}
-	return n
-}
-
-// MLP returns the net as an MLP when it is one: a flat input, then dense
-// layers with a relu after every one but the last. Weights are shared.
-func (n *Net) MLP() (*MLP, error) {
-	if err := n.Validate(); err != nil {
-		return nil, err
-	}
-	if !n.Input.Flat() {
-		return nil, fmt.Errorf("ann: net %q has input %s, an MLP needs a flat input", n.Name, n.Input)
-	}
-	m := &MLP{Name: n.Name}
-	in := n.Input.Size()
-	for i := 0; i < len(n.Layers); i++ {
-		ly := &n.Layers[i]
-		if ly.Kind != KindDense {
-			return nil, fmt.Errorf("ann: net %q layer %d is %s, an MLP alternates dense and relu", n.Name, i, ly.Kind)
-		}
-		b := ly.B
-		if b == nil {
-			b = make([]float32, ly.Out)
-		}
-		m.Layers = append(m.Layers, Dense{Name: ly.Name, In: in, Out: ly.Out, W: ly.W, B: b})
-		in = ly.Out
-		last := i == len(n.Layers)-1
-		if !last {
-			if n.Layers[i+1].Kind != KindReLU || i+1 == len(n.Layers)-1 {
-				return nil, fmt.Errorf("ann: net %q layer %d is not followed by a relu and a further dense layer", n.Name, i)
-			}
-			i++
-		}
-	}
-	return m, m.Validate()
+	return -1
 }

@@ -145,7 +145,6 @@ func TrainNet(train *mnist.Set, n *Net, cfg NetTrainConfig, progress func(epoch 
 	}
 	batches := (train.N + bs - 1) / bs
 	total := cfg.Epochs * batches
-	lrCfg := TrainConfig{LR: cfg.LR, Schedule: cfg.Schedule}
 	for epoch := range cfg.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		if epoch == 0 && cfg.LambdaPercentile > 0 {
@@ -158,7 +157,7 @@ func TrainNet(train *mnist.Set, n *Net, cfg NetTrainConfig, progress func(epoch 
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("ann: training diverged at epoch %d, batch %d (loss %v); try a smaller lr than %v", epoch+1, bi, loss, cfg.LR)
 			}
-			t.update(lrAt(lrCfg, epoch*batches+bi, total))
+			t.update(lrAt(cfg.LR, cfg.Schedule, epoch*batches+bi, total))
 			lossSum += loss
 		}
 		if progress != nil {

@@ -16,8 +16,10 @@
 //
 // Call order: Names lists the models, Description gives a one-line summary,
 // Load decodes one into a fresh *ann.Net the caller owns (decode once and
-// reuse). Resolve accepts a built-in name or a model description path.
-// Builtin returns an *ann.MLP for the built-ins that are plain ReLU MLPs.
+// reuse). Resolve accepts a built-in name or a model description path, and
+// refuses framework files (.pt, .onnx) and bare .npz weights with a hint.
+// RecipeFor gives the architecture and ann.TrainNet settings each built-in
+// was trained with; spikemesh train follows it.
 //
 // Determinism and concurrency: the embedded files are read-only; every call
 // returns a new value, so the package is safe for concurrent use and has no

@@ -6,20 +6,18 @@ import (
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
-func ExampleBuiltin() {
-	m, err := models.Builtin("mnist-mlp")
+// The built-in MLP is a Net like the others: dense layers with ReLU
+// between them.
+func ExampleLoad_mlp() {
+	n, err := models.Load("mnist-mlp")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, d := range m.Layers {
-		fmt.Printf("%s: %d -> %d\n", d.Name, d.In, d.Out)
-	}
-	fmt.Println("MACs per image:", m.MACs())
+	fmt.Println(n.Summary())
+	fmt.Println("MACs per image:", n.MACs())
 	// Output:
-	// fc1: 784 -> 512
-	// fc2: 512 -> 512
-	// fc3: 512 -> 10
+	// 784 dense(512) relu dense(512) relu dense(10)
 	// MACs per image: 668672
 }
 

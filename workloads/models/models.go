@@ -89,12 +89,19 @@ func Load(name string) (*ann.Net, error) {
 
 // Resolve returns a built-in model by name, or reads a model description
 // (a path ending in .yaml, .yml or .json, or any existing file) with
-// ann.LoadModel.
+// ann.LoadModel. Framework files (.pt, .pth, .onnx, ...) and bare .npz
+// weights are refused with a one-line error saying what to pass instead.
 func Resolve(nameOrPath string) (*ann.Net, error) {
 	if _, err := find(nameOrPath); err == nil {
 		return Load(nameOrPath)
 	}
 	ext := strings.ToLower(filepath.Ext(nameOrPath))
+	if hint := foreignFormat(ext); hint != "" {
+		return nil, fmt.Errorf("models: %s is %s; %s", nameOrPath, hint, exportHint)
+	}
+	if ext == ".npz" {
+		return nil, fmt.Errorf("models: %s holds weights only; pass the model description (.yaml) that names it in its weights field (spikemesh train writes both; see docs/import.md for the format)", nameOrPath)
+	}
 	if ext == ".yaml" || ext == ".yml" || ext == ".json" {
 		return ann.LoadModel(nameOrPath)
 	}
@@ -105,16 +112,21 @@ func Resolve(nameOrPath string) (*ann.Net, error) {
 	return nil, fmt.Errorf("%w, or a model description file (.yaml, .yml, .json)", err)
 }
 
-// Builtin decodes the named model as an MLP. It fails for built-ins that
-// are not plain ReLU MLPs (use Load for those).
-func Builtin(name string) (*ann.MLP, error) {
-	n, err := Load(name)
-	if err != nil {
-		return nil, err
+// foreignFormat describes the framework format ("a PyTorch file") of a file extension that
+// Resolve recognises, or returns "".
+func foreignFormat(ext string) string {
+	switch ext {
+	case ".pt", ".pth", ".ckpt":
+		return "a PyTorch file"
+	case ".onnx":
+		return "an ONNX file"
+	case ".safetensors":
+		return "a safetensors file"
+	case ".h5", ".keras":
+		return "a Keras file"
 	}
-	m, err := n.MLP()
-	if err != nil {
-		return nil, fmt.Errorf("models: %s is not a ReLU MLP (use models.Load): %w", name, err)
-	}
-	return m, nil
+	return ""
 }
+
+// exportHint is what Resolve tells a user who passed a framework file.
+const exportHint = "spikemesh reads a model description (.yaml) plus .npz weights: export a PyTorch module with tools/export_torch.py (python3 tools/export_torch.py --help; docs/import.md)"

@@ -9,23 +9,53 @@ import (
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 )
 
-func TestBuiltinMNISTMLP(t *testing.T) {
-	m, err := Builtin("mnist-mlp")
-	if err != nil {
-		t.Fatal(err)
+// TestRecipesMatchBuiltins: every recipe describes the architecture of the
+// committed model it trains (same layers, names and settings), so what
+// spikemesh train writes has the shape the built-in has.
+func TestRecipesMatchBuiltins(t *testing.T) {
+	for _, name := range Names() {
+		r, err := RecipeFor(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.NetConfig.Validate(); err != nil {
+			t.Errorf("%s: recipe config: %v", name, err)
+		}
+		n, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Net.Name != name || len(r.Net.Layers) != len(n.Layers) || r.Net.Input != n.Input {
+			t.Fatalf("%s: recipe %q %s, built-in %s", name, r.Net.Name, r.Net.Summary(), n.Summary())
+		}
+		for l, ly := range r.Net.Layers {
+			got := n.Layers[l]
+			if ly.Kind != got.Kind || ly.Name != got.Name || ly.Out != got.Out || ly.Kernel != got.Kernel ||
+				ly.Stride != got.Stride || ly.Pad != got.Pad || ly.Levels != got.Levels {
+				t.Errorf("%s layer %d: recipe %+v, built-in %s %q out %d k %d s %d p %d L %d", name, l, ly,
+					got.Kind, got.Name, got.Out, got.Kernel, got.Stride, got.Pad, got.Levels)
+			}
+		}
+		if r.Net.Layers[0].W != nil {
+			t.Errorf("%s: recipe net already has weights", name)
+		}
 	}
-	var names []string
-	var shapes [][2]int
-	for _, d := range m.Layers {
-		names = append(names, d.Name)
-		shapes = append(shapes, [2]int{d.Out, d.In})
+	if _, err := RecipeFor("resnet"); err == nil || !strings.Contains(err.Error(), "no training recipe") {
+		t.Errorf("RecipeFor(resnet) = %v", err)
 	}
-	if !slices.Equal(names, []string{"fc1", "fc2", "fc3"}) ||
-		!slices.Equal(shapes, [][2]int{{512, 784}, {512, 512}, {10, 512}}) || m.Name != "mnist-mlp" {
-		t.Fatalf("mnist-mlp is %q with layers %v of (out, in) %v, want fc1..fc3 of 784-512-512-10", m.Name, names, shapes)
-	}
-	if _, err := Builtin("mnist-cnn"); err == nil || !strings.Contains(err.Error(), "not a ReLU MLP") {
-		t.Errorf("Builtin(mnist-cnn) error = %v", err)
+}
+
+func TestResolveForeignFiles(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"net.pt", "net.pt is a PyTorch file; spikemesh reads a model description (.yaml) plus .npz weights: export a PyTorch module with tools/export_torch.py"},
+		{"dir/net.PTH", "is a PyTorch file"},
+		{"net.onnx", "is an ONNX file"},
+		{"t.npz", "t.npz holds weights only; pass the model description (.yaml)"},
+	} {
+		_, err := Resolve(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Resolve(%q) = %v, want one line containing %q", tc.path, err, tc.want)
+		}
 	}
 }
 

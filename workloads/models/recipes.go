@@ -7,16 +7,12 @@ import (
 	"github.com/spikemesh/spikemesh/workloads/ann"
 )
 
-// Recipe is how a built-in model was trained: the MLP trainer's settings
-// for mnist-mlp, or an architecture and the general trainer's settings for
-// the others. `spikemesh train --model NAME` follows it.
+// Recipe is how a built-in model was trained: an untrained architecture,
+// initialised with ann.InitNet(Net, NetConfig.Seed) and trained with
+// ann.TrainNet. `spikemesh train --model NAME` follows it.
 type Recipe struct {
-	Name string
-	// MLP is set for models trained with ann.TrainMLP.
-	MLP *ann.TrainConfig
-	// Net (untrained) and NetConfig are set for models trained with
-	// ann.TrainNet.
-	Net       *ann.Net
+	Name      string
+	Net       *ann.Net // untrained: no weights yet
 	NetConfig ann.NetTrainConfig
 }
 
@@ -42,23 +38,24 @@ func RecipeFor(name string) (Recipe, error) {
 			{Kind: ann.KindDense, Name: "fc2", Out: 10},
 		}}
 	}
+	mlp := func(qcfs bool) *ann.Net {
+		return &ann.Net{Name: name, Input: ann.Shape{C: 784, H: 1, W: 1}, Layers: []ann.Layer{
+			{Kind: ann.KindDense, Name: "fc1", Out: 512}, act(qcfs),
+			{Kind: ann.KindDense, Name: "fc2", Out: 512}, act(qcfs),
+			{Kind: ann.KindDense, Name: "fc3", Out: 10},
+		}}
+	}
 	cfg := ann.DefaultNetTrainConfig()
 	switch name {
-	case "mnist-mlp":
-		c := ann.DefaultTrainConfig()
-		return Recipe{Name: name, MLP: &c}, nil
+	case "mnist-mlp", "mnist-mlp-qcfs":
+		// The MLPs take larger batches and more epochs than the CNNs.
+		cfg.BatchSize = 128
+		cfg.Epochs = 15
+		return Recipe{Name: name, Net: mlp(name == "mnist-mlp-qcfs"), NetConfig: cfg}, nil
 	case "mnist-cnn":
 		return Recipe{Name: name, Net: cnn(false), NetConfig: cfg}, nil
 	case "mnist-cnn-qcfs":
 		return Recipe{Name: name, Net: cnn(true), NetConfig: cfg}, nil
-	case "mnist-mlp-qcfs":
-		cfg.BatchSize = 128
-		cfg.Epochs = 15
-		return Recipe{Name: name, Net: &ann.Net{Name: name, Input: ann.Shape{C: 784, H: 1, W: 1}, Layers: []ann.Layer{
-			{Kind: ann.KindDense, Name: "fc1", Out: 512}, act(true),
-			{Kind: ann.KindDense, Name: "fc2", Out: 512}, act(true),
-			{Kind: ann.KindDense, Name: "fc3", Out: 10},
-		}}, NetConfig: cfg}, nil
 	}
 	return Recipe{}, fmt.Errorf("models: no training recipe for %q (available: %s)", name, strings.Join(Names(), ", "))
 }

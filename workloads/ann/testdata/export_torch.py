@@ -1,8 +1,10 @@
-"""Export a torch.nn.Sequential to spikemesh's model format (.npz + .yaml).
+"""Write the PyTorch test fixtures of workloads/ann.
 
-This is the snippet shown in docs/import.md; running this file also writes
-the test fixtures of workloads/ann (tiny.yaml/.npz, tiny-f16.*, tiny-f64.*
-and tiny-expected.npz) with /usr/bin/python3 and Debian's python3-torch.
+Running this file writes tiny.yaml/.npz, tiny-f16.*, tiny-f64.* and
+tiny-expected.npz with /usr/bin/python3 and Debian's python3-torch. Its
+export_sequential is the first, Sequential-only exporter, kept so the
+fixtures stay reproducible as committed; the maintained exporter for users
+is tools/export_torch.py (docs/import.md).
 """
 import os
 
