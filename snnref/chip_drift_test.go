@@ -27,8 +27,7 @@ func TestChipDriftOnTraces(t *testing.T) {
 	for _, tc := range traceCases {
 		t.Run(tc.name, func(t *testing.T) {
 			rows := readTrace(t, tc.csv)
-			fp := neuron.FloatParams{Kind: neuron.FloatLIF, Tau: []float64{f32(2.5e-3)}, R: []float64{tc.r},
-				VLeak: []float64{0}, VThreshold: []float64{f32(0.1)}}
+			_, _, fp := traceGraph(t, tc) // the LIF as read from the .nir file
 			q, err := neuron.Quantize(fp, 1, neuron.QuantizeOptions{DT: 1e-4})
 			if err != nil {
 				t.Fatal(err)

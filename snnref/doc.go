@@ -7,14 +7,12 @@
 // length dt, with recurrent edges allowed.
 //
 // It is a package of its own, not part of nir (which only reads and writes
-// files) or chip (which models hardware): it depends on neuron alone, so a
-// graph from any producer (the NIR reader, a converted ANN, a test) can be
-// run in float and compared with the chip. It has its own small Graph type
-// because the NIR reader (package nir) was not yet merged when it was
-// written; an adapter from nir.Graph is a direct field-by-field mapping
-// (docs/nir-models.md lists it). NIR's Linear is an Affine without bias,
-// Conv1d a Conv2d of height 1, and DelaySteps converts NIR's delays in
-// seconds to steps.
+// files) or chip (which models hardware), so a graph from any producer (a
+// NIR file, a converted ANN, a test) can be run in float and compared with
+// the chip. Its small Graph type is flat and simulation-ready; FromNIR
+// converts a graph read by package nir (nested graphs inlined, NIR's Linear
+// as an Affine without bias, Conv1d as a Conv2d of height 1, delays in
+// seconds converted to steps by DelaySteps).
 //
 // # Timing
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -44,6 +45,7 @@ func f32(x float64) float64 { return float64(float32(x)) }
 // reproduce its framework's trace.
 type traceCase struct {
 	name     string
+	file     string // the exported graph
 	csv      string
 	w, r     float64
 	opt      neuron.FloatOptions
@@ -52,28 +54,41 @@ type traceCase struct {
 
 var traceCases = []traceCase{
 	// Norse: forward Euler, reset to v_reset = 0 (the file has no v_reset).
-	{"norse", "testdata/lif_norse.csv", 1, 1, neuron.FloatOptions{DT: 1e-4}, 1e-6},
+	{"norse", "testdata/lif_norse.nir", "testdata/lif_norse.csv", 1, 1, neuron.FloatOptions{DT: 1e-4}, 1e-6},
 	// Rockpool: exact leak, unit input gain, reset by subtraction.
-	{"rockpool", "testdata/lif_rockpool.csv", float64(math.Float32frombits(0x3d23d70a)), float64(math.Float32frombits(0x41c0286c)),
+	{"rockpool", "testdata/lif_rockpool.nir", "testdata/lif_rockpool.csv", float64(math.Float32frombits(0x3d23d70a)), float64(math.Float32frombits(0x41c0286c)),
 		neuron.FloatOptions{DT: 1e-4, Discretization: neuron.ExpRockpool, Reset: neuron.ResetSubtract}, 1e-6},
 }
 
-// lifGraph is Input -> Affine(w) -> LIF(tau 2.5 ms, r, v_leak 0, v_th 0.1) -> Output.
-func lifGraph(w, r float64) Graph {
-	return Graph{
-		Nodes: []Node{
-			{Name: "input", Kind: Input, Size: 1},
-			{Name: "0", Kind: Affine, In: 1, Out: 1, Weight: []float64{w}, Bias: []float64{0}},
-			{Name: "1", Kind: Neuron, Size: 1, Neuron: neuron.FloatParams{
-				Kind: neuron.FloatLIF, Tau: []float64{f32(2.5e-3)}, R: []float64{r},
-				VLeak: []float64{0}, VThreshold: []float64{f32(0.1)}}},
-			{Name: "output", Kind: Output, Size: 1},
-		},
-		Edges: []Edge{{"input", "0"}, {"0", "1"}, {"1", "output"}},
+// traceGraph reads tc's .nir file (package nir, FromNIR) and checks that
+// it holds the values testdata/README.md states: one Affine/Linear weight w
+// and one LIF with tau 2.5 ms, r, v_leak 0, v_threshold 0.1 (float32). It
+// returns the graph, the LIF node's name and parameters.
+func traceGraph(t *testing.T, tc traceCase) (Graph, string, neuron.FloatParams) {
+	t.Helper()
+	g := loadNIR(t, tc.file)
+	var lifName string
+	var lif neuron.FloatParams
+	for _, n := range g.Nodes {
+		switch n.Kind {
+		case Affine:
+			if len(n.Weight) != 1 || n.Weight[0] != tc.w {
+				t.Fatalf("%s: weight %v, want [%v]", tc.file, n.Weight, tc.w)
+			}
+		case Neuron:
+			lifName, lif = n.Name, n.Neuron
+		}
 	}
+	want := neuron.FloatParams{Kind: neuron.FloatLIF, Tau: []float64{f32(2.5e-3)}, R: []float64{tc.r},
+		VLeak: []float64{0}, VThreshold: []float64{f32(0.1)}, VReset: []float64{0}}
+	if lif.Kind != want.Kind || !slices.Equal(lif.Tau, want.Tau) || !slices.Equal(lif.R, want.R) ||
+		!slices.Equal(lif.VLeak, want.VLeak) || !slices.Equal(lif.VThreshold, want.VThreshold) || !slices.Equal(lif.VReset, want.VReset) {
+		t.Fatalf("%s: LIF %+v, want %+v", tc.file, lif, want)
+	}
+	return g, lifName, lif
 }
 
-// TestVoltageTraces runs each exported graph through the float reference
+// TestVoltageTraces reads each exported graph (package nir) and runs it through the float reference
 // and requires every spike to match the framework's trace exactly and every
 // voltage within maxDiffV. The tolerance: the exporters simulate in float32
 // (machine epsilon 6e-8), voltages are below 0.11, so each step's rounding
@@ -86,7 +101,8 @@ func TestVoltageTraces(t *testing.T) {
 	for _, tc := range traceCases {
 		t.Run(tc.name, func(t *testing.T) {
 			rows := readTrace(t, tc.csv)
-			sim, err := New(lifGraph(tc.w, tc.r), tc.opt)
+			g, lifName, _ := traceGraph(t, tc)
+			sim, err := New(g, tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +111,7 @@ func TestVoltageTraces(t *testing.T) {
 				if err := sim.Step([][]float64{{row.in}}); err != nil {
 					t.Fatal(err)
 				}
-				v := sim.State("1").V()[0]
+				v := sim.State(lifName).V()[0]
 				spike := sim.Output("output")[0]
 				if spike != row.spike {
 					t.Fatalf("step %d: spike %v, trace %v (v %.9g, trace v %.9g)", step, spike, row.spike, v, row.v)
@@ -118,7 +134,8 @@ func TestVoltageTracesDiscriminate(t *testing.T) {
 	for k, tc := range traceCases {
 		other := traceCases[1-k].opt
 		rows := readTrace(t, tc.csv)
-		sim, err := New(lifGraph(tc.w, tc.r), other)
+		g, lifName, _ := traceGraph(t, tc)
+		sim, err := New(g, other)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +144,7 @@ func TestVoltageTracesDiscriminate(t *testing.T) {
 			if err := sim.Step([][]float64{{row.in}}); err != nil {
 				t.Fatal(err)
 			}
-			maxDiff = max(maxDiff, math.Abs(sim.State("1").V()[0]-row.v))
+			maxDiff = max(maxDiff, math.Abs(sim.State(lifName).V()[0]-row.v))
 		}
 		if maxDiff < 100*tc.maxDiffV {
 			t.Errorf("%s trace with %s numerics: max |v − trace| = %.3g, want > %.3g", tc.name, other.Discretization, maxDiff, 100*tc.maxDiffV)
