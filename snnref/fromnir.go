@@ -2,6 +2,7 @@ package snnref
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/nir"
@@ -58,7 +59,7 @@ func nodeFromNIR(n *nir.Node, dt float64) (Node, error) {
 	case *nir.DelayParams:
 		steps, err := DelaySteps(broadcast(p.Delay.Data, n.In.Size()), dt)
 		if err != nil {
-			return bad("delay", "%v", err)
+			return bad("delay", "%s", strings.TrimPrefix(err.Error(), "snnref: "))
 		}
 		node.Kind, node.DelaySteps = Delay, steps
 	case *nir.ConvParams:

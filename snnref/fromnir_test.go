@@ -129,3 +129,29 @@ func TestBrailleSubgraphTwin(t *testing.T) {
 		}
 	}
 }
+
+// FromNIR refuses what its Conv2d cannot express and bad delays, naming the
+// node and field; "same" padding with an odd kernel becomes symmetric.
+func TestFromNIRConvPadding(t *testing.T) {
+	conv := func(k int) *nir.Graph {
+		w := nir.Tensor{Shape: nir.Shape{1, 1, k, k}, Data: make([]float64, k*k)}
+		return &nir.Graph{Nodes: []*nir.Node{{Name: "c", Kind: nir.KindConv2d, In: nir.Shape{1, 5, 5}, Out: nir.Shape{1, 5, 5},
+			Params: &nir.ConvParams{Dims: 2, Weight: w, Stride: []int{1, 1}, Dilation: []int{1, 1}, Padding: []int{0, 0},
+				PadMode: nir.PadSame, Groups: 1}}}}
+	}
+	g, err := FromNIR(conv(3), 1e-4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := g.Nodes[0].Conv; c.Padding != [2]int{1, 1} {
+		t.Errorf("same padding for 3x3: %v, want [1 1]", c.Padding)
+	}
+	if _, err := FromNIR(conv(2), 1e-4); err == nil || !strings.Contains(err.Error(), `node c (Conv2d): field padding: "same" padding needs 1 zeros`) {
+		t.Errorf("even kernel with same padding: %v", err)
+	}
+	d := &nir.Graph{Nodes: []*nir.Node{{Name: "d", Kind: nir.KindDelay, In: nir.Shape{2}, Out: nir.Shape{2},
+		Params: &nir.DelayParams{Delay: nir.Tensor{Shape: nir.Shape{2}, Data: []float64{1e-3, -1}}}}}}
+	if _, err := FromNIR(d, 1e-4); err == nil || !strings.Contains(err.Error(), "node d (Delay): field delay: delay[1] is -1 s") {
+		t.Errorf("negative delay: %v", err)
+	}
+}
