@@ -19,6 +19,9 @@ func TestKindText(t *testing.T) {
 		{IFSubtract, "if-subtract"},
 		{IFZero, "if-zero"},
 		{LIF, "lif"},
+		{BIF, "bif"},
+		{LI, "li"},
+		{LIF2Syn, "lif-2syn"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
