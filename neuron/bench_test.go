@@ -16,10 +16,12 @@ func BenchmarkStep(b *testing.B) {
 		name string
 		p    Params
 		bias bool
+		vec  bool // per-neuron thresholds and decays (the Vectors loop)
 	}{
-		{"if-subtract", Params{Kind: IFSubtract, Threshold: 64}, false},
-		{"if-subtract-bias", Params{Kind: IFSubtract, Threshold: 64}, true},
-		{"lif", Params{Kind: LIF, Threshold: 64, DecayU: 1024, DecayV: 256, Refractory: 1}, false},
+		{"if-subtract", Params{Kind: IFSubtract, Threshold: 64}, false, false},
+		{"if-subtract-bias", Params{Kind: IFSubtract, Threshold: 64}, true, false},
+		{"lif", Params{Kind: LIF, Threshold: 64, DecayU: 1024, DecayV: 256, Refractory: 1}, false, false},
+		{"lif-vectors", Params{Kind: LIF, Threshold: 64, DecayU: 1024, DecayV: 256, Refractory: 1}, false, true},
 	}
 	for _, mc := range models {
 		for _, n := range []int{1024, 100_000} {
@@ -34,7 +36,14 @@ func BenchmarkStep(b *testing.B) {
 							bias[ni] = rng.Int32N(5) - 1
 						}
 					}
-					m, err := New(mc.p, n, bias)
+					var vec Vectors
+					if mc.vec {
+						vec.Threshold, vec.DecayV = make([]int32, n), make([]uint16, n)
+						for ni := range n {
+							vec.Threshold[ni], vec.DecayV[ni] = 48+rng.Int32N(32), uint16(128+rng.IntN(256))
+						}
+					}
+					m, err := NewWithVectors(mc.p, n, bias, vec)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -1,9 +1,11 @@
-// Package neuron implements the fixed-point neuron models of spikemesh: the
-// per-core neuron state that the chip engine advances once per timestep.
+// Package neuron implements the neuron models of spikemesh: the fixed-point
+// per-core neuron state that the chip engine advances once per timestep, the
+// float64 reference numerics of NIR's neuron types (FloatState), and the
+// mapping from the second to the first (Quantize).
 //
 // # What is modelled
 //
-// Four models, selected by Kind in Params:
+// Six fixed-point models, selected by Kind in Params:
 //
 //   - IFSubtract: integrate-and-fire with reset by subtraction. Each step
 //     v += in + bias; if v >= Threshold the neuron fires once and
@@ -21,6 +23,26 @@
 //     fires positive spikes when v >= Threshold and negative spikes when
 //     v < 0, and keeps its net spike count in [0, Levels], so once input
 //     stops the count is the quantized activation of a QCFS ANN neuron.
+//   - LI: LIF's dynamics without a threshold, a leaky or perfect integrator
+//     read out through V (NIR's LI, CubaLI and I map to it).
+//   - LIF2Syn: LIF with two synaptic currents, each with its own decay and
+//     input port (MultiPort), for Brian2's CUBA benchmark.
+//
+// LIF, LI and LIF2Syn (the CUBA kinds) reset v to Params.Reset (hard reset;
+// 0 unless set) and accept per-neuron Threshold, DecayU, DecayV and Reset
+// through Vectors (NewWithVectors; Vectors.Slice cuts a core's range).
+//
+// # Float reference and quantization
+//
+// FloatState steps NIR's LIF, CubaLIF, CubaLI, LI, IF, I and Threshold in
+// float64 at a time step dt, by forward Euler (NIR's, Norse's and
+// snnTorch's discretization) or Rockpool's exact-leak variant, with a reset
+// to v_reset or by subtraction. Quantize maps a node's float parameters to
+// a CUBA Params, Vectors, bias, a power-of-two voltage scale and per-neuron
+// input gains; QuantizeWeights turns a projection's scaled weights into
+// mantissas and one exponent. QuantizeCUBA maps Brian2's CUBA benchmark
+// neuron onto LIF2Syn. docs/nir-models.md gives every equation and
+// rounding.
 //
 // The fidelity is bit-exact for the arithmetic stated below; it is a model
 // of the neuron equations, not of Loihi's microcode or its timing. Loihi's
@@ -42,22 +64,27 @@
 // meaningful for any int32 input and never wraps; Threshold <= 2^30 so a
 // saturated neuron still fires.
 //
-// LIF, per neuron and step:
+// LIF (and LI, which skips the threshold test), per neuron and step:
 //
 //	decay(x, d) = trunc(x * (4096 - d) / 4096)          // round toward zero
 //	u = wrap24(decay(u, DecayU) + in)                   // 24-bit two's-complement wrap
-//	if refractory > 0 { refractory--; v stays 0 }
+//	if refractory > 0 { refractory--; v stays Reset }
 //	else {
 //	    v = clamp(decay(v, DecayV) + u + bias, -(2^23-1), 2^23-1)  // saturate
-//	    if v > Threshold { spike; v = 0; refractory = Refractory }
+//	    if v > Threshold { spike; v = Reset; refractory = Refractory }
 //	}
+//
+// LIF2Syn has u1 (DecayU, port 0) and u2 (DecayU2, port 1), both updated as
+// u above, and v = clamp(decay(v, DecayV) + u1 + u2 + bias, ...). u wraps
+// because Lava's bit-accurate Loihi LIF wraps it (and saturates v).
 //
 // Rounding is toward zero for negative values too: decay(-9, 2048) = -4,
 // whereas an arithmetic shift would give -5. u wraps (the low 24 bits are
 // kept and sign-extended, range [-2^23, 2^23-1]); v saturates to the
 // symmetric range [-(2^23-1), 2^23-1] (LIFStateMax). DecayU = 0 means no
 // leak; 4096 means the state is cleared every step. Refractory = r holds v
-// at 0 for the r steps after a spike while u keeps decaying and integrating.
+// at Reset for the r steps after a spike while u keeps decaying and
+// integrating.
 //
 // BIF, per neuron and step (v saturates like IF; at most one spike):
 //
@@ -69,8 +96,10 @@
 // # Main types and call order
 //
 // Params (shared by a population; Validate reports every problem at once)
-// -> New(params, n, bias) returns a Model: *IFState for the IF kinds,
-// *LIFState for LIF, *BIFState for BIF. The engine then calls, per sample:
+// -> New(params, n, bias) (or NewWithVectors) returns a Model: *IFState for
+// the IF kinds, *LIFState for LIF and LI, *Cuba2State for LIF2Syn (also a
+// MultiPort: StepPorts takes one input buffer per port), *BIFState for BIF.
+// The engine then calls, per sample:
 //
 //	m.Reset()
 //	for each timestep {
@@ -81,7 +110,7 @@
 //
 // Step's active count is the number of neurons whose state was updated;
 // neurons that provably cannot change (no input, no bias, and for IF
-// v < Threshold; for LIF u = v = 0 and not refractory; for BIF a state that
+// v < Threshold; for the CUBA kinds u = v = 0 and not refractory; for BIF a state that
 // can fire neither way) are skipped cheaply and not counted. IFState and
 // BIFState also implement Quieter, so the engine can skip a whole idle
 // population and end a run once the network is quiet. The energy model prices active updates; skipping never

@@ -7,7 +7,8 @@ import (
 
 // Kind selects a neuron model. The zero value is IFSubtract. Kind implements
 // encoding.TextMarshaler and encoding.TextUnmarshaler, so it reads and writes
-// as its name in YAML and JSON ("if-subtract", "if-zero", "lif", "bif").
+// as its name in YAML and JSON ("if-subtract", "if-zero", "lif", "bif",
+// "li", "lif-2syn").
 type Kind uint8
 
 const (
@@ -23,6 +24,14 @@ const (
 	// (SpikeZIP-TF's ST-BIF): it starts half-charged, emits positive and
 	// negative spikes, and keeps its net spike count in [0, Levels].
 	BIF
+	// LI is the LIF's CUBA dynamics without a threshold: a leaky (or, with
+	// DecayV = 0, perfect) integrator that never fires and is read out
+	// through V. NIR's LI, CubaLI and I map to it.
+	LI
+	// LIF2Syn is the CUBA LIF with two synaptic currents, each with its own
+	// decay and its own input port (see Cuba2State and MultiPort): Brian2's
+	// CUBA benchmark neuron with excitatory and inhibitory currents.
+	LIF2Syn
 
 	numKinds
 )
@@ -32,6 +41,8 @@ var kindNames = [numKinds]string{
 	IFZero:     "if-zero",
 	LIF:        "lif",
 	BIF:        "bif",
+	LI:         "li",
+	LIF2Syn:    "lif-2syn",
 }
 
 // validKindNames lists every accepted name, for error messages.

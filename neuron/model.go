@@ -6,7 +6,8 @@ import (
 
 // Model is what the chip engine drives. One Model value holds the state of n
 // neurons (one core's slice of a layer), indexed by ni in [0, Len()).
-// Implementations: *IFState (both IF kinds), *LIFState and *BIFState. A Model is not safe
+// Implementations: *IFState (both IF kinds), *LIFState (LIF and LI),
+// *Cuba2State (LIF2Syn, which also implements MultiPort) and *BIFState. A Model is not safe
 // for concurrent use; distinct Models share nothing and may be stepped in
 // parallel.
 type Model interface {
@@ -50,6 +51,14 @@ type Quieter interface {
 // a bias length mismatch, or a bias outside the model's state range
 // (|bias| <= IFStateMax for the IF kinds and BIF, <= LIFStateMax for LIF).
 func New(p Params, n int, bias []int32) (Model, error) {
+	return NewWithVectors(p, n, bias, Vectors{})
+}
+
+// NewWithVectors is New with optional per-neuron parameters for the CUBA
+// kinds (see Vectors; the zero Vectors is New). The vectors are copied into
+// the model's own table, so the caller may reuse them; a core holding
+// neurons [lo, hi) of a population passes vec.Slice(lo, hi).
+func NewWithVectors(p Params, n int, bias []int32, vec Vectors) (Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("neuron: invalid params:\n%w", err)
 	}
@@ -69,7 +78,17 @@ func New(p Params, n int, bias []int32) (Model, error) {
 		b[ni] = x
 		hasBias = hasBias || x != 0
 	}
-	if p.Kind == LIF {
+	if err := vec.Validate(p.Kind, n); err != nil {
+		return nil, err
+	}
+	var cv *cubaVec
+	if !vec.Empty() {
+		cv = resolve(p, vec, n)
+	}
+	if p.Kind == LIF2Syn {
+		return newCuba2(p, n, b, cv), nil
+	}
+	if p.Kind == LIF || p.Kind == LI {
 		return &LIFState{
 			params: p,
 			factU:  int64(DecayMax - int64(p.DecayU)),
@@ -78,6 +97,7 @@ func New(p Params, n int, bias []int32) (Model, error) {
 			v:      make([]int32, n),
 			bias:   b,
 			ref:    make([]uint16, n),
+			vec:    cv,
 		}, nil
 	}
 	if p.Kind == BIF {
@@ -104,10 +124,12 @@ func StateHash(m Model) uint64 {
 	case *LIFState:
 		h = hashInt32s(h, s.u)
 		h = hashInt32s(h, s.v)
-		for _, r := range s.ref {
-			h = hashByte(h, byte(r))
-			h = hashByte(h, byte(r>>8))
-		}
+		h = hashUint16s(h, s.ref)
+	case *Cuba2State:
+		h = hashInt32s(h, s.u1)
+		h = hashInt32s(h, s.u2)
+		h = hashInt32s(h, s.v)
+		h = hashUint16s(h, s.ref)
 	default:
 		h = hashInt32s(h, m.V())
 	}
@@ -120,6 +142,15 @@ const (
 )
 
 func hashByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+// hashUint16s feeds xs to the hash as little-endian bytes.
+func hashUint16s(h uint64, xs []uint16) uint64 {
+	for _, r := range xs {
+		h = hashByte(h, byte(r))
+		h = hashByte(h, byte(r>>8))
+	}
+	return h
+}
 
 // hashInt32s feeds xs to the hash as little-endian bytes.
 func hashInt32s(h uint64, xs []int32) uint64 {

@@ -19,6 +19,9 @@ func TestKindText(t *testing.T) {
 		{IFSubtract, "if-subtract"},
 		{IFZero, "if-zero"},
 		{LIF, "lif"},
+		{BIF, "bif"},
+		{LI, "li"},
+		{LIF2Syn, "lif-2syn"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +125,28 @@ func TestParamsValidate(t *testing.T) {
 				"decay_v (2) must be 0 for model if-zero",
 				"refractory (3) must be 0 for model if-zero",
 			},
+		},
+		{
+			name: "li/threshold-and-reset",
+			p:    Params{Kind: LI, Threshold: 5, Reset: 2, Refractory: 1, DecayU2: 3},
+			want: []string{
+				"threshold (5) must be 0 for model li (it never fires)",
+				"refractory (1) must be 0 for model li",
+				"reset (2) must be 0 for model li",
+				"decay_u2 (3) must be 0 for model li (it applies to model lif-2syn only)",
+			},
+		},
+		{name: "li/valid", p: Params{Kind: LI, DecayU: 4096, DecayV: 12}},
+		{name: "lif-2syn/valid", p: Params{Kind: LIF2Syn, Threshold: 9, DecayU: 1, DecayU2: 2, DecayV: 3, Reset: -4, Refractory: 2}},
+		{
+			name: "lif-2syn/out-of-range",
+			p:    Params{Kind: LIF2Syn, Threshold: 9, DecayU2: 5000, Reset: LIFStateMax + 1},
+			want: []string{"decay_u2 (5000) must be <= 4096", "reset (8388608) must be in [-8388607, 8388607]"},
+		},
+		{
+			name: "bif/reset-set",
+			p:    Params{Kind: BIF, Threshold: 8, Levels: 2, Reset: 1},
+			want: []string{"reset (1) must be 0 for model bif (it applies to models lif, li and lif-2syn only)"},
 		},
 		{
 			name: "undefined-kind",
