@@ -171,7 +171,7 @@ func (s *Simulator) newModel(ci int) (neuron.Model, error) {
 	if ly.Bias != nil {
 		bias = ly.Bias[cm.Lo:cm.Hi]
 	}
-	model, err := neuron.New(ly.Neuron, cm.Neurons(), bias)
+	model, err := neuron.NewWithVectors(ly.Neuron, cm.Neurons(), bias, ly.Vectors.Slice(cm.Lo, cm.Hi))
 	if err != nil {
 		return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
 	}

@@ -81,8 +81,12 @@ type Layer struct {
 	Conv *Conv
 	// Bias is the per-neuron bias: added every timestep by IF and LIF
 	// neurons, the initial charge of bidirectional (BIF) neurons. nil = 0.
-	Bias  []int32
-	Shape Shape // optional, for reports
+	Bias []int32
+	// Vectors, if not empty, gives per-neuron parameters of the CUBA kinds
+	// (threshold, decays, reset; see neuron.Vectors), each of length Size;
+	// a core gets its slice of them. The zero value uses Neuron's scalars.
+	Vectors neuron.Vectors
+	Shape   Shape // optional, for reports
 }
 
 // Groups returns the host input groups: InputGroups, or the single group
@@ -255,6 +259,8 @@ func (n *Network) Validate(weightBits int) error {
 			add("layer %s: shape %dx%dx%d has %d elements, the layer has %d neurons", ly.Name, ly.Shape.C, ly.Shape.H, ly.Shape.W, ly.Shape.Size(), ly.Size)
 		}
 		if err := ly.Neuron.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("layer %s: %w", ly.Name, err))
+		} else if err := ly.Vectors.Validate(ly.Neuron.Kind, ly.Size); err != nil {
 			errs = append(errs, fmt.Errorf("layer %s: %w", ly.Name, err))
 		}
 	}

@@ -95,3 +95,38 @@ func TestSelfDrivenNetwork(t *testing.T) {
 		t.Errorf("chain reachable %v, want [true true]", got)
 	}
 }
+
+// TestLayerVectors: per-neuron thresholds reach each core's slice of a
+// split population. Two LIF neurons with u and v fully decaying each step
+// (v = this step's input) on two cores, fed 100 every step by the host:
+// the neuron with threshold 50 fires every step, the one with threshold
+// 150 never does.
+func TestLayerVectors(t *testing.T) {
+	net := &Network{Name: "vec", Inputs: 1, Layers: []Layer{{
+		Name: "p", Size: 2, Weights: []int8{100, 100},
+		Neuron:  neuron.Params{Kind: neuron.LIF, Threshold: 1000, DecayU: neuron.DecayMax, DecayV: neuron.DecayMax},
+		Vectors: neuron.Vectors{Threshold: []int32{50, 150}},
+	}}}
+	cfg := traceConfig()
+	cfg.NeuronsPerCore = 1
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cores) != 2 {
+		t.Fatalf("%d cores, want 2 (one neuron each)", len(m.Cores))
+	}
+	const T = 6
+	res := runOn(t, m, 1, everyStep{0}, T, (*Simulator).EnableNeuronCounts)
+	// Input frames 0..T-2 are integrated at steps 1..T-1 (the last step
+	// sends none): T-1 = 5 spikes for neuron 0, none for neuron 1.
+	if got := res.NeuronCounts[0]; got[0] != T-1 || got[1] != 0 {
+		t.Errorf("neuron counts %v, want [%d 0]", got, T-1)
+	}
+	bad := *net
+	bad.Layers = []Layer{net.Layers[0]}
+	bad.Layers[0].Vectors = neuron.Vectors{Threshold: []int32{50}}
+	if err := bad.Validate(8); err == nil {
+		t.Error("a threshold vector of the wrong length passed Validate")
+	}
+}
