@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/trace"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/ann"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
@@ -168,7 +169,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		if act.Trace != nil {
-			if err := WriteTrace(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
+			if err := trace.Write(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
 				return nil, err
 			}
 		}
