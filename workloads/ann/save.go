@@ -4,12 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spikemesh/spikemesh/internal/atomicfile"
 	"github.com/spikemesh/spikemesh/internal/npyfile"
 )
 
@@ -42,10 +42,12 @@ func SaveModel(path string, n *Net) error {
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("ann: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(filepath.Dir(path), base), buf.Bytes(), 0o644); err != nil {
+	// Weights first, then the description that names them, each atomically:
+	// an interrupted save never leaves a description without its weights.
+	if err := atomicfile.WriteFile(filepath.Join(filepath.Dir(path), base), buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("ann: %w", err)
 	}
-	if err := os.WriteFile(path, desc, 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, desc, 0o644); err != nil {
 		return fmt.Errorf("ann: %w", err)
 	}
 	return nil
