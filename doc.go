@@ -16,9 +16,10 @@
 // PrepareConverted) converts and maps; Prepared.Simulate runs the samples;
 // Activity.Run prices one simulation with any energy model. Each stage is
 // public, so that sweeps can share conversions, mappings and simulations.
-// WriteTrace writes per-timestep activity of cores and links and every
-// neuron's spike counts and rasters. Design-space sweeps live in package
-// explore and the peer benchmarks in package bench; both build on this one.
+// With Options.TraceDir, Evaluate has package trace write per-timestep
+// activity of cores and links and every neuron's spike counts and
+// rasters. Design-space sweeps live in package explore and the peer
+// benchmarks in package bench; explore builds on this one, bench on chip.
 //
 // Reports are deterministic: the same options and seed give byte-identical
 // text and JSON for any number of workers.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/internal/provenance"
+	"github.com/spikemesh/spikemesh/trace"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/ann"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
@@ -168,7 +170,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		if act.Trace != nil {
-			if err := WriteTrace(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
+			if err := trace.Write(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
 				return nil, err
 			}
 		}
@@ -184,12 +186,12 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 // chip, how each layer was converted and mapped, and the ANN accuracies.
 func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 	w, conv, mp, c := p.Workload, p.Converted, p.Mapping, &o.Chip
-	em, err := plan.Energy.JSON()
+	prov, err := provenance.New(*c, plan.Energy)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{
-		Provenance: Provenance{ChipConfig: *c, EnergyConfig: em},
+		Provenance: prov,
 		Workload: WorkloadInfo{
 			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: plan.Timesteps,
 			Encoder: plan.Conversion.Encoder.String(), Conversion: conversionText(o, w, conv), Method: conv.Method.String(),

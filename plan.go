@@ -17,7 +17,7 @@ type Options struct {
 	Chip   chip.Config  // the chip to map onto
 	Energy energy.Model // per-event costs, before ForChip (Plan resolves them for Chip)
 	// TraceDir, if set, receives the per-timestep trace of the first
-	// timestep count's run (see WriteTrace).
+	// timestep count's run (see package trace).
 	TraceDir string
 	// EnergyOverride replaces some costs after the model is resolved for the
 	// chip, e.g. "synop=30pJ" (see energy.Model.Override).

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/internal/provenance"
 )
 
 // Report is the result of one evaluation. Field names are stable and carry
@@ -29,18 +30,12 @@ type Report struct {
 }
 
 // Provenance records what produced a report, so that it can be reproduced
-// and compared (the seed is in WorkloadInfo). Evaluate fills the
-// configurations; the caller fills Version and CommandLine (spikemesh run
-// does), which Evaluate cannot know.
-type Provenance struct {
-	Version     string   `json:"version"`
-	CommandLine []string `json:"command_line"`
-	// ChipConfig is the chip as used: the fields spikemesh chips show prints.
-	ChipConfig chip.Config `json:"chip_config"`
-	// EnergyConfig is Plan.Energy (resolved for the chip, overrides applied)
-	// as energy.Model.JSON writes it: the fields spikemesh energy show prints.
-	EnergyConfig json.RawMessage `json:"energy_config"`
-}
+// and compared (the seed is in WorkloadInfo): Version, CommandLine,
+// ChipConfig (the chip as used) and EnergyConfig (Plan.Energy as
+// energy.Model.JSON writes it). Evaluate fills the configurations; the
+// caller fills Version and CommandLine (spikemesh run does), which
+// Evaluate cannot know. spikemesh bench and explore record the same type.
+type Provenance = provenance.Provenance
 
 // WorkloadInfo describes what ran.
 type WorkloadInfo struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/provenance"
 )
 
 // Options describe a side-by-side benchmark run: the converted-SNN
@@ -30,26 +31,30 @@ type Options struct {
 // the peer's definition: every presynaptic spike times the fan-out of its
 // neuron (zero weights included, output spikes excluded).
 type Result struct {
-	Network          []int     `json:"network"`
-	Samples          int       `json:"samples"`
-	Steps            int       `json:"steps"`
-	Workers          int       `json:"workers"`
-	Chip             string    `json:"chip"`
-	CoresUsed        int       `json:"cores_used"`
-	LayerSpikes      []uint64  `json:"layer_spikes"` // input first
-	LayerRates       []float64 `json:"layer_rates"`  // spikes per neuron per step
-	SynapticEvents   uint64    `json:"synaptic_events"`
-	EffectiveACs     uint64    `json:"effective_acs"` // events on non-zero quantized weights
-	Packets          uint64    `json:"packets"`
-	RunSeconds       float64   `json:"run_s"`   // the simulation loop: input generation, chip, mesh, counting
-	BuildSeconds     float64   `json:"build_s"` // loading, quantization, mapping, simulator construction
-	EventsPerSecond  float64   `json:"events_per_s"`
-	PeakRSSBytes     uint64    `json:"peak_rss_bytes"`
-	SimulatorBytes   uint64    `json:"simulator_heap_bytes"` // heap the built simulator holds
-	Synapses         uint64    `json:"synapses"`
-	BytesPerSynapse  float64   `json:"bytes_per_synapse"`
-	EnergyPerSample  float64   `json:"energy_per_sample_uj"`
-	ChipCyclesPerRun uint64    `json:"chip_cycles"`
+	// Provenance holds the chip and the energy model (resolved for the
+	// chip) as used; the command fills its version and command line.
+	Provenance       provenance.Provenance `json:"provenance"`
+	Network          []int                 `json:"network"`
+	Samples          int                   `json:"samples"`
+	Steps            int                   `json:"steps"`
+	Seed             uint64                `json:"seed"` // of the Bernoulli input
+	Workers          int                   `json:"workers"`
+	Chip             string                `json:"chip"`
+	CoresUsed        int                   `json:"cores_used"`
+	LayerSpikes      []uint64              `json:"layer_spikes"` // input first
+	LayerRates       []float64             `json:"layer_rates"`  // spikes per neuron per step
+	SynapticEvents   uint64                `json:"synaptic_events"`
+	EffectiveACs     uint64                `json:"effective_acs"` // events on non-zero quantized weights
+	Packets          uint64                `json:"packets"`
+	RunSeconds       float64               `json:"run_s"`   // the simulation loop: input generation, chip, mesh, counting
+	BuildSeconds     float64               `json:"build_s"` // loading, quantization, mapping, simulator construction
+	EventsPerSecond  float64               `json:"events_per_s"`
+	PeakRSSBytes     uint64                `json:"peak_rss_bytes"`
+	SimulatorBytes   uint64                `json:"simulator_heap_bytes"` // heap the built simulator holds
+	Synapses         uint64                `json:"synapses"`
+	BytesPerSynapse  float64               `json:"bytes_per_synapse"`
+	EnergyPerSample  float64               `json:"energy_per_sample_uj"`
+	ChipCyclesPerRun uint64                `json:"chip_cycles"`
 }
 
 // Run runs the peer benchmark network through the simulator.
@@ -83,7 +88,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		thr[i] = uint64(math.Round(p * (1 << 32)))
 	}
 	L := len(net.Layers)
-	r := &Result{Network: sizes, Samples: o.Samples, Steps: o.Steps, Workers: o.Workers, Chip: o.Chip.Name,
+	r := &Result{Network: sizes, Samples: o.Samples, Steps: o.Steps, Seed: o.Seed, Workers: o.Workers, Chip: o.Chip.Name,
 		CoresUsed: len(m.Cores), LayerSpikes: make([]uint64, L+1)}
 	var counts energy.Counts
 	var cycles uint64
@@ -133,6 +138,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	e, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
 	if err != nil {
+		return nil, err
+	}
+	if r.Provenance, err = provenance.New(o.Chip, e); err != nil {
 		return nil, err
 	}
 	bd := e.Estimate(counts, float64(cycles)/o.Chip.ClockMHz*1e-6, len(m.Cores))

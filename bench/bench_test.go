@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -85,6 +86,35 @@ func TestBench(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), Options{Dir: t.TempDir(), Samples: 1, Steps: 1, Chip: c, Energy: e}); err == nil || !strings.Contains(err.Error(), "image.npy") {
 		t.Errorf("missing files: %v", err)
+	}
+}
+
+// TestBenchProvenance: the result records the seed, the chip as used and
+// the energy model resolved for that chip, as run --json does.
+func TestBenchProvenance(t *testing.T) {
+	dir := writePeerFiles(t, []int{12, 4})
+	c, _ := chip.Preset("tiny")
+	e, _ := energy.Preset("loihi")
+	r, err := Run(context.Background(), Options{Dir: dir, Samples: 1, Steps: 3, Seed: 77, Chip: c, Energy: e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Seed != 77 {
+		t.Errorf("seed %d, want 77", r.Seed)
+	}
+	if !reflect.DeepEqual(r.Provenance.ChipConfig, c) {
+		t.Errorf("chip config %+v, want %+v", r.Provenance.ChipConfig, c)
+	}
+	resolved, err := e.ForChip(c.WeightBits, c.SynapseMemoryBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := resolved.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(r.Provenance.EnergyConfig, want) {
+		t.Errorf("energy config\n%s\nwant (resolved for %s)\n%s", r.Provenance.EnergyConfig, c.Name, want)
 	}
 }
 

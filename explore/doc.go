@@ -18,7 +18,9 @@
 // between machines and MergeShards joins them. WriteOutputs turns the
 // results into points.csv, pareto.csv, a summary and plots (output.go,
 // plot.go, ticks.go); Metrics (metrics.go) are the figures of merit of one
-// point.
+// point. SweepProvenance (provenance.go) records in provenance.json what
+// produced a results directory, with the same Provenance as spikemesh run
+// --json.
 //
 // Determinism: a point's result depends only on its PointConfig, the points
 // picked depend only on the space and its seed, and every output is ordered

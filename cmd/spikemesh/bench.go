@@ -47,6 +47,7 @@ See docs/performance.md.`,
 			if err != nil {
 				return err
 			}
+			r.Provenance.Version, r.Provenance.CommandLine = version(), os.Args
 			if asJSON {
 				enc := json.NewEncoder(os.Stdout)
 				enc.SetIndent("", "  ")

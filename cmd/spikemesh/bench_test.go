@@ -45,7 +45,16 @@ func TestBenchCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 			t.Fatal(err)
 		}
-		for _, timing := range []string{"run_s", "build_s", "events_per_s", "peak_rss_bytes", "simulator_heap_bytes", "bytes_per_synapse", "workers"} {
+		// The provenance records this command line (which names the
+		// worker count), the chip and the energy model.
+		prov, _ := r["provenance"].(map[string]any)
+		cl, _ := prov["command_line"].([]any)
+		chipCfg, _ := prov["chip_config"].(map[string]any)
+		if len(cl) < 2 || cl[1] != "bench" || cl[len(cl)-1] != "--json" || prov["version"] == "" ||
+			chipCfg["name"] != "loihi" || prov["energy_config"] == nil || r["seed"] != float64(2024) {
+			t.Errorf("provenance %v, seed %v", prov, r["seed"])
+		}
+		for _, timing := range []string{"provenance", "run_s", "build_s", "events_per_s", "peak_rss_bytes", "simulator_heap_bytes", "bytes_per_synapse", "workers"} {
 			delete(r, timing)
 		}
 		return r

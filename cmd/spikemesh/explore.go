@@ -31,6 +31,7 @@ docs/explore.md) and writes into --out:
   points.csv     every point, every metric
   pareto.csv     the non-dominated points under the objectives and constraints
   summary.txt    a short summary of the front (also printed)
+  provenance.json  this build, the command line, the base chip and energy model, the seeds
   accuracy_vs_energy.png, energy_vs_latency.png (and .svg)
 
 Running the same command again skips the points already in points.jsonl, so
@@ -62,6 +63,9 @@ arrays); "explore merge" combines the shards' directories.
 				if cmd.Context().Err() != nil {
 					return fmt.Errorf("%w; run the same command again to finish the sweep", trimPkg(err))
 				}
+				return trimPkg(err)
+			}
+			if err := writeProvenance(out, s); err != nil {
 				return trimPkg(err)
 			}
 			stdout := cmd.OutOrStdout()
@@ -99,8 +103,8 @@ func newExploreMergeCmd() *cobra.Command {
 		Short: "Combine the results of explore --shard runs; check that no point is missing or duplicated",
 		Long: `merge reads points.jsonl from every shard directory, checks that together
 they hold every point of the space exactly once, and writes the merged
-points.jsonl, points.csv, pareto.csv, summary.txt and plots into --out, as a
-single run would.`,
+points.jsonl, points.csv, pareto.csv, summary.txt, provenance.json and plots
+into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
@@ -110,6 +114,9 @@ single run would.`,
 			}
 			res, err := explore.MergeShards(s, dirs, out)
 			if err != nil {
+				return trimPkg(err)
+			}
+			if err := writeProvenance(out, s); err != nil {
 				return trimPkg(err)
 			}
 			summary, werr := explore.WriteOutputs(out, s, res)
@@ -178,13 +185,24 @@ func trimPkg(err error) error {
 	return err
 }
 
+// writeProvenance records in dir what produced it: this build, this
+// command line, the space's base chip and energy model and its seeds.
+func writeProvenance(dir string, s *explore.Space) error {
+	p, err := explore.NewSweepProvenance(s)
+	if err != nil {
+		return err
+	}
+	p.Provenance.Version, p.Provenance.CommandLine = version(), os.Args
+	return p.Write(dir)
+}
+
 func workLine(r *explore.Outcome) string {
 	return fmt.Sprintf("evaluated %d new points in %s (%.1f points/min; %d conversions, %d mappings, %d simulations); %d points reused from %s",
 		r.Evaluated, r.Elapsed.Round(100*time.Millisecond), r.PointsPerMinute(), r.Conversions, r.Mappings, r.Simulations, r.Reused, explore.PointsFile)
 }
 
 func outputsLine(dir string) string {
-	names := []string{explore.PointsCSV, explore.ParetoCSV, explore.SummaryFile, explore.PlotAccVsEnergy, explore.PlotEnergyVsLat,
+	names := []string{explore.PointsCSV, explore.ParetoCSV, explore.SummaryFile, explore.ProvenanceFile, explore.PlotAccVsEnergy, explore.PlotEnergyVsLat,
 		explore.PlotAccVsEnergySVG, explore.PlotEnergyVsLatSVG}
 	for i, n := range names {
 		names[i] = filepath.Join(dir, n)

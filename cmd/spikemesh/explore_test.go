@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spikemesh/spikemesh/explore"
 )
 
 const cmdSpace = `
@@ -76,5 +80,32 @@ func TestExploreShardsAndMerge(t *testing.T) {
 		if errA != nil || errB != nil || string(a) != string(b) {
 			t.Errorf("%s: merged differs from the single run (%v, %v)", f, errA, errB)
 		}
+	}
+	// provenance.json records each command line; the rest (the base chip
+	// and energy model, the seeds) is the same for the run and the merge.
+	readProv := func(dir string) explore.SweepProvenance {
+		var p explore.SweepProvenance
+		b, err := os.ReadFile(filepath.Join(dir, explore.ProvenanceFile))
+		if err == nil {
+			err = json.Unmarshal(b, &p)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		return p
+	}
+	pf, pm := readProv(full), readProv(merged)
+	if cl := pf.Provenance.CommandLine; len(cl) != 6 || cl[1] != "explore" || cl[5] != full || pf.Provenance.Version == "" {
+		t.Errorf("single run: version %q, command line %q", pf.Provenance.Version, cl)
+	}
+	if cl := pm.Provenance.CommandLine; len(cl) < 3 || cl[2] != "merge" {
+		t.Errorf("merge: command line %q", cl)
+	}
+	if pf.Provenance.ChipConfig.Name != "loihi" || pf.Samples != 5 || len(pf.Provenance.EnergyConfig) == 0 {
+		t.Errorf("single run: chip %q, samples %d, energy %s", pf.Provenance.ChipConfig.Name, pf.Samples, pf.Provenance.EnergyConfig)
+	}
+	pf.Provenance.CommandLine, pm.Provenance.CommandLine = nil, nil
+	if !reflect.DeepEqual(pf, pm) {
+		t.Errorf("provenance of the run and of the merge differ:\n%+v\n%+v", pf, pm)
 	}
 }

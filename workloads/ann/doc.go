@@ -21,7 +21,9 @@
 // LoadModel reads and checks both, folding batch norm into the preceding
 // layer, and reports every shape mismatch at once with the layer, the array,
 // the shape found and the shape expected. SaveModel writes the same pair.
-// See docs/import.md.
+// See docs/import.md. The files split the work: model.go is the description
+// schema and its checks, build.go builds a Net from a description and its
+// archive, arrays.go reads the archive's arrays, save.go writes both.
 //
 // Call order:
 //

@@ -1,4 +1,4 @@
-package spikemesh
+package trace
 
 import (
 	"context"
@@ -23,10 +23,10 @@ func (n onEvery) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
 	return dst
 }
 
-// TestWriteTraceNeurons: the per-layer .npy files hold the chip's
+// TestWriteNeurons: the per-layer .npy files hold the chip's
 // per-neuron records with their shapes, a raster sums to the counts, and
 // the heatmap is written as PNG and SVG.
-func TestWriteTraceNeurons(t *testing.T) {
+func TestWriteNeurons(t *testing.T) {
 	cfg, err := chip.Preset("tiny")
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestWriteTraceNeurons(t *testing.T) {
 		cycles += res.Cycles
 	}
 	dir := t.TempDir()
-	if err := WriteTrace(dir, tr, m, cycles); err != nil {
+	if err := Write(dir, tr, m, cycles); err != nil {
 		t.Fatal(err)
 	}
 	for l, name := range []string{"L0_hid_1.npy", "L1_out.npy"} {
