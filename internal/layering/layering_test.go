@@ -20,7 +20,7 @@ import (
 // module root, "." for the root package) by tier, lowest first.
 var tiers = [][]string{
 	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering"},
-	{"chip"},
+	{"chip", "snnref"},
 	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "trace", "internal/provenance"},
 	{"."},
 	{"explore", "bench"},
