@@ -104,7 +104,7 @@ report (text, or JSON with --json).`,
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
-	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV) and a link-utilization heatmap (PNG) into this directory")
+	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	return cmd
 }
