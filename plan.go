@@ -48,8 +48,8 @@ type Timings struct {
 
 // Default timestep counts when Options.Timesteps is empty (README,
 // "Sample output", full test set). Rate conversion: 32, where the built-in
-// MLP's SNN scores 98.61 % against the float ANN's 98.58 % (97.62 % at 8,
-// 98.55 % at 16). Exact conversion: the limit per sample, far above what
+// MLP's SNN scores 98.62 % against the float ANN's 98.53 % (97.43 % at 8,
+// 98.63 % at 16). Exact conversion: the limit per sample, far above what
 // any run needs: the built-in QCFS models go quiet within 14 (MLP) and 40
 // (CNN) timesteps on all 10,000 test images.
 const (

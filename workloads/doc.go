@@ -36,6 +36,6 @@
 // arithmetic. Nothing keeps state between calls.
 //
 // Sub-packages: mnist (the dataset, embedded test set and calibration
-// subset), ann (ANN models, float forward pass, model files, the trainers),
+// subset), ann (ANN models, float forward pass, model files, the trainer),
 // models (the built-in trained models).
 package workloads

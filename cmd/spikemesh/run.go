@@ -98,13 +98,13 @@ report (text, or JSON with --json).`,
 	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
 	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
 		spikemesh.DefaultTimesteps(workloads.MethodRate), spikemesh.DefaultTimesteps(workloads.MethodExact)))
-	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion always uses pulse")
+	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion needs pulse, its default there (another encoder is refused)")
 	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
-	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV) and a link-utilization heatmap (PNG) into this directory")
+	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	return cmd
 }

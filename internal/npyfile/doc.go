@@ -1,6 +1,6 @@
 // Package npyfile reads and writes NumPy .npy arrays and .npz archives for
 // the whole module: the peer benchmark's exported networks (bench), model
-// weights (workloads/ann) and run traces (the root package).
+// weights (workloads/ann) and run traces (package trace).
 //
 // Reading is total: every header is validated here before the npyio
 // library (codeberg.org/sbinet/npyio) decodes the data, so malformed,
