@@ -231,24 +231,33 @@ func scatterPlot(s *Space, results []Result, onFront []bool, xm, ym string) (*le
 	if ylog {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
-	add := func(xys plotter.XYs, name string, c color.Color, shape draw.GlyphDrawer, radius vg.Length) error {
-		if len(xys) == 0 {
+	// add plots a series with its legend entry. An empty series gets no
+	// entry unless legendOnly: failing points that all lie off the chart
+	// must still be counted in the legend.
+	add := func(xys plotter.XYs, name string, c color.Color, shape draw.GlyphDrawer, radius vg.Length, legendOnly bool) error {
+		if len(xys) == 0 && !legendOnly {
 			return nil
 		}
-		sc, err := plotter.NewScatter(xys)
+		pts := xys
+		if len(pts) == 0 {
+			pts = plotter.XYs{{}} // the legend's glyph only; not added to the plot
+		}
+		sc, err := plotter.NewScatter(pts)
 		if err != nil {
 			return err
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: c, Shape: shape, Radius: radius}
-		p.Add(sc)
+		if len(xys) > 0 {
+			p.Add(sc)
+		}
 		p.legend.Add(name, sc)
 		return nil
 	}
 	failName := fmt.Sprintf("fails a constraint (%d)", len(fails))
 	if hidden > 0 {
-		failName = fmt.Sprintf("fails a constraint (%d; %d more off the chart)", len(fails), hidden)
+		failName = fmt.Sprintf("fails a constraint (%d shown, %d off the chart)", len(fails), hidden)
 	}
-	if err := add(fails, failName, colorFails, draw.CrossGlyph{}, vg.Points(3)); err != nil {
+	if err := add(fails, failName, colorFails, draw.CrossGlyph{}, vg.Points(3), hidden > 0); err != nil {
 		return nil, err
 	}
 	for k, sr := range ser {
@@ -261,10 +270,10 @@ func scatterPlot(s *Space, results []Result, onFront []bool, xm, ym string) (*le
 			meetsName = fmt.Sprintf("energy %s: dominated (%d)", sr.name, len(sr.meets))
 			frontName = fmt.Sprintf("energy %s: front (%d)", sr.name, len(sr.front))
 		}
-		if err := add(sr.meets, meetsName, meetsC, glyphs[1], vg.Points(3)); err != nil {
+		if err := add(sr.meets, meetsName, meetsC, glyphs[1], vg.Points(3), false); err != nil {
 			return nil, err
 		}
-		if err := add(sr.front, frontName, frontC, glyphs[0], vg.Points(4)); err != nil {
+		if err := add(sr.front, frontName, frontC, glyphs[0], vg.Points(4), false); err != nil {
 			return nil, err
 		}
 	}
