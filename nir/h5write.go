@@ -370,7 +370,7 @@ func vlenStringType() []byte {
 // fixedType is a little-endian integer datatype message (class 0).
 func fixedType(size int, signed bool) []byte {
 	b := make([]byte, 12)
-	b[0] = 1<<4 | 0
+	b[0] = 1 << 4 // version 1, class 0 (fixed point)
 	if signed {
 		b[1] = 0x08
 	}
