@@ -21,10 +21,10 @@ import (
 // compares node["type"][()] with a bytes value, which an array of one
 // string is not. Writing only what NIR needs takes the few structures
 // below; each follows the HDF5 File Format Specification version 3.0
-// (section numbers in the comments), and TestWrittenFileH5py checks the
+// (structure names in the comments), and TestWrittenFileH5py checks the
 // result with h5py (the HDF5 C library).
 
-// undefAddr is the HDF5 "undefined address" (all bits set, spec §2.3).
+// undefAddr is the HDF5 "undefined address" (all bits set; spec, "Conventions").
 const undefAddr = math.MaxUint64
 
 // h5w* describe what is to be written.
@@ -64,14 +64,14 @@ func (g *h5wGroup) dataset(name string, d *h5wDataset) {
 // Limits of this encoder, from the field widths of the structures it writes.
 const (
 	// maxGroupEntries: a group's entries go into one symbol table node,
-	// whose entry count is a 16-bit field (spec §III.B "Number of Symbols").
+	// whose entry count is a 16-bit field (spec, "Symbol Table Node": "Number of Symbols").
 	maxGroupEntries = math.MaxUint16
-	// maxHeapObjects: global heap object indices are 16-bit (spec §III.E).
+	// maxHeapObjects: global heap object indices are 16-bit (spec, "Global Heap": "Heap Object Index").
 	maxHeapObjects = math.MaxUint16
 	// minCollection is the smallest global heap collection the HDF5
-	// library reads (H5HG_MINSIZE, spec §III.E "Collection Size").
+	// library reads (H5HG_MINSIZE in the C library; spec, "Global Heap": "Collection Size").
 	minCollection = 4096
-	// btreeK is the group B-tree's internal node K (spec §II.B; 16 is the
+	// btreeK is the group B-tree's internal node K (spec, "Superblock": "Group Internal Node K"; 16 is the
 	// library default). Every group here needs one leaf only.
 	btreeK = 16
 )
@@ -137,7 +137,7 @@ func walkH5(g *h5wGroup, maxEntries *int, strs *[]*h5wDataset) error {
 }
 
 // superblockSize is the size of a version-0 superblock with 8-byte offsets
-// and lengths, root symbol table entry included (spec §II.A).
+// and lengths, root symbol table entry included (spec, "Superblock", version 0).
 const superblockSize = 96
 
 func (e *h5enc) superblock(root, btree, heap uint64) {
@@ -156,7 +156,7 @@ func (e *h5enc) superblock(root, btree, heap uint64) {
 	putEntry(b[56:], 0, root, btree, heap)
 }
 
-// putEntry writes a 40-byte symbol table entry (spec §III.C). A group gets
+// putEntry writes a 40-byte symbol table entry (spec, "Symbol Table Entry"). A group gets
 // cache type 1 with its B-tree and heap addresses, as the library writes.
 func putEntry(b []byte, nameOff, header, btree, heap uint64) {
 	le.PutUint64(b[0:], nameOff)
@@ -169,7 +169,7 @@ func putEntry(b []byte, nameOff, header, btree, heap uint64) {
 }
 
 // globalHeaps stores every string of the string datasets in global heap
-// collections (spec §III.E) and records each string's heap ID.
+// collections (spec, "Global Heap") and records each string's heap ID.
 func (e *h5enc) globalHeaps(strs []*h5wDataset) error {
 	var objs [][]byte
 	var owners []*h5wDataset
@@ -235,7 +235,7 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 			kids[i].header = e.dataset(c.ds)
 		}
 	}
-	// Local heap (spec §III.D): offset 0 holds the empty name, then each
+	// Local heap (spec, "Local Heap"): offset 0 holds the empty name, then each
 	// name NUL-terminated and padded to 8 bytes.
 	data := make([]byte, 8)
 	offs := make([]uint64, len(g.entries))
@@ -253,7 +253,7 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 	copy(e.buf[dataAddr:], data)
 	le.PutUint64(e.buf[heap+24:], dataAddr)
 
-	// Symbol table node (spec §III.B), one for all entries.
+	// Symbol table node (spec, "Symbol Table Node"), one for all entries.
 	var snod uint64
 	if len(g.entries) > 0 {
 		snod = e.alloc(8 + 2*e.leafK*40)
@@ -266,7 +266,7 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 		}
 	}
 
-	// Version-1 B-tree node of type 0 (spec §III.A.1), allocated at the
+	// Version-1 B-tree node of type 0 (spec, "Version 1 B-trees"), allocated at the
 	// full size the library reads: keys are heap offsets of names, key 0
 	// the empty name, key 1 the last name in the leaf.
 	btree = e.alloc(24 + 2*btreeK*8 + (2*btreeK+1)*8)
@@ -295,7 +295,7 @@ type h5msg struct {
 	data []byte
 }
 
-// objectHeader writes a version-1 object header (spec §IV.A.1.a): a
+// objectHeader writes a version-1 object header (spec, "Version 1 Data Object Header Prefix"): a
 // 16-byte prefix, then each message with an 8-byte header and its data
 // padded to a multiple of 8 bytes.
 func (e *h5enc) objectHeader(msgs []h5msg) uint64 {
@@ -338,16 +338,16 @@ func (e *h5enc) dataset(d *h5wDataset) uint64 {
 		dataAddr = e.alloc(len(raw))
 		copy(e.buf[dataAddr:], raw)
 	}
-	// Dataspace message version 1 (spec §IV.A.2.b); rank 0 is a scalar.
+	// Dataspace message version 1 (spec, "The Dataspace Message"); rank 0 is a scalar.
 	space := make([]byte, 8+8*len(d.shape))
 	space[0], space[1] = 1, byte(len(d.shape))
 	for i, n := range d.shape {
 		le.PutUint64(space[8+8*i:], uint64(n))
 	}
-	// Fill value message version 2 (§IV.A.2.f): allocation early, fill
+	// Fill value message version 2 (spec, "The Fill Value Message"): allocation early, fill
 	// written only if set, no fill value defined.
 	fill := []byte{2, 1, 2, 0}
-	// Layout message version 3 (§IV.A.2.i), contiguous.
+	// Layout message version 3 (spec, "The Data Layout Message"), contiguous.
 	layout := make([]byte, 18)
 	layout[0], layout[1] = 3, 1
 	le.PutUint64(layout[2:], dataAddr)
@@ -355,7 +355,7 @@ func (e *h5enc) dataset(d *h5wDataset) uint64 {
 	return e.objectHeader([]h5msg{{0x01, space}, {0x03, dtype}, {0x05, fill}, {0x08, layout}})
 }
 
-// vlenStringType is the datatype message (spec §IV.A.2.d) of h5py's
+// vlenStringType is the datatype message (spec, "The Datatype Message") of h5py's
 // string_dtype(): variable-length (class 9) UTF-8 string, NUL-terminated
 // padding, 16-byte elements, base type unsigned char.
 func vlenStringType() []byte {
