@@ -88,7 +88,11 @@ func (w *writer) graph(grp *h5wGroup, g *Graph, path string, depth int) {
 	grp.dataset("type", strScalar(KindGraph.String()))
 	nodes := grp.group("nodes")
 	seen := map[string]bool{}
-	for _, n := range g.Nodes {
+	for i, n := range g.Nodes {
+		if n == nil {
+			w.fail(path, "nodes", "node %d is nil", i)
+			return
+		}
 		p := join(path, n.Name)
 		switch {
 		case n.Name == "" || n.Name == "." || n.Name == ".." || strings.ContainsAny(n.Name, "/\x00"):
