@@ -3,6 +3,7 @@ package nirconv
 import (
 	"math"
 	"math/rand/v2"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -290,5 +291,32 @@ func TestFromChipSamePadding(t *testing.T) {
 	}
 	if p := node(t, g, "c", nir.KindIF).Params.(*nir.IFParams); p.VThreshold.Data[0] != 5 {
 		t.Errorf("v_threshold %g, want 5 (the chip LIF's strict threshold)", p.VThreshold.Data[0])
+	}
+}
+
+// TestExportH5py runs nir/testdata/check_h5py.py (NIR's reader, mirrored
+// with h5py) on the exported test networks. It needs /usr/bin/python3
+// with h5py and skips otherwise.
+func TestExportH5py(t *testing.T) {
+	const py = "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import h5py, numpy").Run(); err != nil {
+		t.Skipf("skipped: %s with h5py and numpy is not available (%v); install python3-h5py to run it", py, err)
+	}
+	dir := t.TempDir()
+	var files []string
+	for name, net := range map[string]*chip.Network{"rec.nir": recurrentNet(), "conv.nir": convNet()} {
+		g, err := FromChip(net, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := nir.Write(p, g); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	out, err := exec.Command(py, append([]string{filepath.Join("..", "nir", "testdata", "check_h5py.py")}, files...)...).CombinedOutput()
+	if err != nil || strings.Count(string(out), "ok ") != len(files) {
+		t.Fatalf("check_h5py.py: %v\n%s", err, out)
 	}
 }
