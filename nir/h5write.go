@@ -82,7 +82,7 @@ type h5enc struct {
 	leafK int // group leaf node K: half the symbol table node capacity
 }
 
-var le = binary.LittleEndian
+var h5le = binary.LittleEndian
 
 // alloc appends n zero bytes at an 8-byte aligned address and returns it.
 func (e *h5enc) alloc(n int) uint64 {
@@ -146,25 +146,25 @@ func (e *h5enc) superblock(root, btree, heap uint64) {
 	// b[8..15]: superblock, free-space, root-entry and shared-header
 	// versions 0, reserved, then sizes of offsets and lengths.
 	b[13], b[14] = 8, 8
-	le.PutUint16(b[16:], uint16(e.leafK))
-	le.PutUint16(b[18:], btreeK)
+	h5le.PutUint16(b[16:], uint16(e.leafK))
+	h5le.PutUint16(b[18:], btreeK)
 	// b[20:24] file consistency flags: 0.
-	le.PutUint64(b[24:], 0)                  // base address
-	le.PutUint64(b[32:], undefAddr)          // free-space info
-	le.PutUint64(b[40:], uint64(len(e.buf))) // end of file
-	le.PutUint64(b[48:], undefAddr)          // driver information block
-	putEntry(b[56:], 0, root, btree, heap)
+	h5le.PutUint64(b[24:], 0)                  // base address
+	h5le.PutUint64(b[32:], undefAddr)          // free-space info
+	h5le.PutUint64(b[40:], uint64(len(e.buf))) // end of file
+	h5le.PutUint64(b[48:], undefAddr)          // driver information block
+	h5putEntry(b[56:], 0, root, btree, heap)
 }
 
-// putEntry writes a 40-byte symbol table entry (spec, "Symbol Table Entry"). A group gets
+// h5putEntry writes a 40-byte symbol table entry (spec, "Symbol Table Entry"). A group gets
 // cache type 1 with its B-tree and heap addresses, as the library writes.
-func putEntry(b []byte, nameOff, header, btree, heap uint64) {
-	le.PutUint64(b[0:], nameOff)
-	le.PutUint64(b[8:], header)
+func h5putEntry(b []byte, nameOff, header, btree, heap uint64) {
+	h5le.PutUint64(b[0:], nameOff)
+	h5le.PutUint64(b[8:], header)
 	if btree != 0 {
-		le.PutUint32(b[16:], 1)
-		le.PutUint64(b[24:], btree)
-		le.PutUint64(b[32:], heap)
+		h5le.PutUint32(b[16:], 1)
+		h5le.PutUint64(b[24:], btree)
+		h5le.PutUint64(b[32:], heap)
 	}
 }
 
@@ -179,24 +179,24 @@ func (e *h5enc) globalHeaps(strs []*h5wDataset) error {
 		}
 		size := 16 // collection header
 		for _, o := range objs {
-			size += 16 + pad8(len(o))
+			size += 16 + h5pad8(len(o))
 		}
 		total := max(minCollection, size)
 		addr := e.alloc(total)
 		b := e.buf[addr:]
 		copy(b, "GCOL")
 		b[4] = 1 // version
-		le.PutUint64(b[8:], uint64(total))
+		h5le.PutUint64(b[8:], uint64(total))
 		p := 16
 		for i, o := range objs {
-			le.PutUint16(b[p:], uint16(i+1)) // index; reference count 0
-			le.PutUint64(b[p+8:], uint64(len(o)))
+			h5le.PutUint16(b[p:], uint16(i+1)) // index; reference count 0
+			h5le.PutUint64(b[p+8:], uint64(len(o)))
 			copy(b[p+16:], o)
-			p += 16 + pad8(len(o))
+			p += 16 + h5pad8(len(o))
 			owners[i].heapIDs = append(owners[i].heapIDs, h5wHeapID{coll: addr, index: uint32(i + 1)})
 		}
 		if free := total - p; free >= 16 {
-			le.PutUint64(b[p+8:], uint64(free)) // free space object, index 0
+			h5le.PutUint64(b[p+8:], uint64(free)) // free space object, index 0
 		}
 		objs, owners = objs[:0], owners[:0]
 	}
@@ -207,20 +207,20 @@ func (e *h5enc) globalHeaps(strs []*h5wDataset) error {
 			if s == "" {
 				return fmt.Errorf("empty strings are not written")
 			}
-			if len(objs) == maxHeapObjects || used+16+pad8(len(s)) > maxCollection && len(objs) > 0 {
+			if len(objs) == maxHeapObjects || used+16+h5pad8(len(s)) > maxCollection && len(objs) > 0 {
 				flush()
 				used = 16
 			}
 			objs = append(objs, []byte(s))
 			owners = append(owners, d)
-			used += 16 + pad8(len(s))
+			used += 16 + h5pad8(len(s))
 		}
 	}
 	flush()
 	return nil
 }
 
-func pad8(n int) int { return (n + 7) &^ 7 }
+func h5pad8(n int) int { return (n + 7) &^ 7 }
 
 // group writes g's members, its local heap of names, symbol table node,
 // B-tree and object header; it returns the header, B-tree and heap
@@ -241,17 +241,17 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 	offs := make([]uint64, len(g.entries))
 	for i, c := range g.entries {
 		offs[i] = uint64(len(data))
-		data = append(data, make([]byte, pad8(len(c.name)+1))...)
+		data = append(data, make([]byte, h5pad8(len(c.name)+1))...)
 		copy(data[offs[i]:], c.name)
 	}
 	heap = e.alloc(32)
 	h := e.buf[heap:]
 	copy(h, "HEAP") // version 0
-	le.PutUint64(h[8:], uint64(len(data)))
-	le.PutUint64(h[16:], 1) // no free block (H5HL_FREE_NULL)
+	h5le.PutUint64(h[8:], uint64(len(data)))
+	h5le.PutUint64(h[16:], 1) // no free block (H5HL_FREE_NULL)
 	dataAddr := e.alloc(len(data))
 	copy(e.buf[dataAddr:], data)
-	le.PutUint64(e.buf[heap+24:], dataAddr)
+	h5le.PutUint64(e.buf[heap+24:], dataAddr)
 
 	// Symbol table node (spec, "Symbol Table Node"), one for all entries.
 	var snod uint64
@@ -260,9 +260,9 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 		s := e.buf[snod:]
 		copy(s, "SNOD")
 		s[4] = 1 // version
-		le.PutUint16(s[6:], uint16(len(g.entries)))
+		h5le.PutUint16(s[6:], uint16(len(g.entries)))
 		for i := range g.entries {
-			putEntry(s[8+40*i:], offs[i], kids[i].header, kids[i].btree, kids[i].heap)
+			h5putEntry(s[8+40*i:], offs[i], kids[i].header, kids[i].btree, kids[i].heap)
 		}
 	}
 
@@ -272,19 +272,19 @@ func (e *h5enc) group(g *h5wGroup) (header, btree, heap uint64) {
 	btree = e.alloc(24 + 2*btreeK*8 + (2*btreeK+1)*8)
 	t := e.buf[btree:]
 	copy(t, "TREE") // type 0, level 0
-	le.PutUint64(t[8:], undefAddr)
-	le.PutUint64(t[16:], undefAddr)
+	h5le.PutUint64(t[8:], undefAddr)
+	h5le.PutUint64(t[16:], undefAddr)
 	if len(g.entries) > 0 {
-		le.PutUint16(t[6:], 1)
-		le.PutUint64(t[24:], 0)
-		le.PutUint64(t[32:], snod)
-		le.PutUint64(t[40:], offs[len(offs)-1])
+		h5le.PutUint16(t[6:], 1)
+		h5le.PutUint64(t[24:], 0)
+		h5le.PutUint64(t[32:], snod)
+		h5le.PutUint64(t[40:], offs[len(offs)-1])
 	}
 
 	// Object header with a symbol table message (type 0x11).
 	msg := make([]byte, 16)
-	le.PutUint64(msg[0:], btree)
-	le.PutUint64(msg[8:], heap)
+	h5le.PutUint64(msg[0:], btree)
+	h5le.PutUint64(msg[8:], heap)
 	header = e.objectHeader([]h5msg{{0x11, msg}})
 	return header, btree, heap
 }
@@ -301,20 +301,20 @@ type h5msg struct {
 func (e *h5enc) objectHeader(msgs []h5msg) uint64 {
 	size := 0
 	for _, m := range msgs {
-		size += 8 + pad8(len(m.data))
+		size += 8 + h5pad8(len(m.data))
 	}
 	addr := e.alloc(16 + size)
 	b := e.buf[addr:]
 	b[0] = 1 // version
-	le.PutUint16(b[2:], uint16(len(msgs)))
-	le.PutUint32(b[4:], 1) // reference count
-	le.PutUint32(b[8:], uint32(size))
+	h5le.PutUint16(b[2:], uint16(len(msgs)))
+	h5le.PutUint32(b[4:], 1) // reference count
+	h5le.PutUint32(b[8:], uint32(size))
 	p := 16
 	for _, m := range msgs {
-		le.PutUint16(b[p:], m.typ)
-		le.PutUint16(b[p+2:], uint16(pad8(len(m.data))))
+		h5le.PutUint16(b[p:], m.typ)
+		h5le.PutUint16(b[p+2:], uint16(h5pad8(len(m.data))))
 		copy(b[p+8:], m.data)
-		p += 8 + pad8(len(m.data))
+		p += 8 + h5pad8(len(m.data))
 	}
 	return addr
 }
@@ -323,15 +323,15 @@ func (e *h5enc) objectHeader(msgs []h5msg) uint64 {
 func (e *h5enc) dataset(d *h5wDataset) uint64 {
 	var raw, dtype []byte
 	if d.isStr {
-		dtype = vlenStringType()
+		dtype = h5vlenStringType()
 		raw = make([]byte, 16*len(d.heapIDs))
 		for i, id := range d.heapIDs {
-			le.PutUint32(raw[16*i:], uint32(len(d.strings[i])))
-			le.PutUint64(raw[16*i+4:], id.coll)
-			le.PutUint32(raw[16*i+12:], id.index)
+			h5le.PutUint32(raw[16*i:], uint32(len(d.strings[i])))
+			h5le.PutUint64(raw[16*i+4:], id.coll)
+			h5le.PutUint32(raw[16*i+12:], id.index)
 		}
 	} else {
-		dtype, raw = numeric(d.dtype, d.values)
+		dtype, raw = h5numeric(d.dtype, d.values)
 	}
 	dataAddr := uint64(undefAddr)
 	if len(raw) > 0 {
@@ -342,7 +342,7 @@ func (e *h5enc) dataset(d *h5wDataset) uint64 {
 	space := make([]byte, 8+8*len(d.shape))
 	space[0], space[1] = 1, byte(len(d.shape))
 	for i, n := range d.shape {
-		le.PutUint64(space[8+8*i:], uint64(n))
+		h5le.PutUint64(space[8+8*i:], uint64(n))
 	}
 	// Fill value message version 2 (spec, "The Fill Value Message"): allocation early, fill
 	// written only if set, no fill value defined.
@@ -350,71 +350,71 @@ func (e *h5enc) dataset(d *h5wDataset) uint64 {
 	// Layout message version 3 (spec, "The Data Layout Message"), contiguous.
 	layout := make([]byte, 18)
 	layout[0], layout[1] = 3, 1
-	le.PutUint64(layout[2:], dataAddr)
-	le.PutUint64(layout[10:], uint64(len(raw)))
+	h5le.PutUint64(layout[2:], dataAddr)
+	h5le.PutUint64(layout[10:], uint64(len(raw)))
 	return e.objectHeader([]h5msg{{0x01, space}, {0x03, dtype}, {0x05, fill}, {0x08, layout}})
 }
 
-// vlenStringType is the datatype message (spec, "The Datatype Message") of h5py's
+// h5vlenStringType is the datatype message (spec, "The Datatype Message") of h5py's
 // string_dtype(): variable-length (class 9) UTF-8 string, NUL-terminated
 // padding, 16-byte elements, base type unsigned char.
-func vlenStringType() []byte {
+func h5vlenStringType() []byte {
 	b := make([]byte, 20)
 	b[0] = 1<<4 | 9
 	b[1], b[2] = 1, 1 // type string; character set UTF-8
-	le.PutUint32(b[4:], 16)
-	copy(b[8:], fixedType(1, false))
+	h5le.PutUint32(b[4:], 16)
+	copy(b[8:], h5fixedType(1, false))
 	return b
 }
 
-// fixedType is a little-endian integer datatype message (class 0).
-func fixedType(size int, signed bool) []byte {
+// h5fixedType is a little-endian integer datatype message (class 0).
+func h5fixedType(size int, signed bool) []byte {
 	b := make([]byte, 12)
 	b[0] = 1 << 4 // version 1, class 0 (fixed point)
 	if signed {
 		b[1] = 0x08
 	}
-	le.PutUint32(b[4:], uint32(size))
-	le.PutUint16(b[10:], uint16(8*size)) // bit offset 0, precision
+	h5le.PutUint32(b[4:], uint32(size))
+	h5le.PutUint16(b[10:], uint16(8*size)) // bit offset 0, precision
 	return b
 }
 
-// floatType is a little-endian IEEE 754 datatype message (class 1).
-func floatType(size int) []byte {
+// h5floatType is a little-endian IEEE 754 datatype message (class 1).
+func h5floatType(size int) []byte {
 	b := make([]byte, 20)
 	b[0] = 1<<4 | 1
 	b[1] = 0x20 // mantissa normalization: implied most significant bit
-	le.PutUint32(b[4:], uint32(size))
+	h5le.PutUint32(b[4:], uint32(size))
 	if size == 4 {
 		b[2] = 31 // sign bit
-		le.PutUint16(b[10:], 32)
+		h5le.PutUint16(b[10:], 32)
 		b[12], b[13], b[14], b[15] = 23, 8, 0, 23
-		le.PutUint32(b[16:], 127)
+		h5le.PutUint32(b[16:], 127)
 	} else {
 		b[2] = 63
-		le.PutUint16(b[10:], 64)
+		h5le.PutUint16(b[10:], 64)
 		b[12], b[13], b[14], b[15] = 52, 11, 0, 52
-		le.PutUint32(b[16:], 1023)
+		h5le.PutUint32(b[16:], 1023)
 	}
 	return b
 }
 
-// numeric returns the datatype message and little-endian bytes of values
+// h5numeric returns the datatype message and little-endian bytes of values
 // stored as dt. The caller has checked that every value fits dt exactly.
-func numeric(dt DType, values []float64) (dtype, raw []byte) {
+func h5numeric(dt DType, values []float64) (dtype, raw []byte) {
 	switch dt {
 	case Float32:
 		raw = make([]byte, 4*len(values))
 		for i, v := range values {
-			le.PutUint32(raw[4*i:], math.Float32bits(float32(v)))
+			h5le.PutUint32(raw[4*i:], math.Float32bits(float32(v)))
 		}
-		return floatType(4), raw
+		return h5floatType(4), raw
 	case Float64:
 		raw = make([]byte, 8*len(values))
 		for i, v := range values {
-			le.PutUint64(raw[8*i:], math.Float64bits(v))
+			h5le.PutUint64(raw[8*i:], math.Float64bits(v))
 		}
-		return floatType(8), raw
+		return h5floatType(8), raw
 	}
 	size := map[DType]int{Int8: 1, Int16: 2, Int32: 4, Int64: 8}[dt]
 	raw = make([]byte, size*len(values))
@@ -424,5 +424,5 @@ func numeric(dt DType, values []float64) (dtype, raw []byte) {
 			raw[size*i+k] = byte(x >> (8 * k))
 		}
 	}
-	return fixedType(size, true), raw
+	return h5fixedType(size, true), raw
 }

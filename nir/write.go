@@ -58,7 +58,7 @@ func Encode(g *Graph) ([]byte, error) {
 	}
 	root := &h5wGroup{}
 	root.dataset("version", strScalar(WriteVersion))
-	w := &writer{}
+	w := &graphWriter{}
 	w.graph(root.group("node"), g, "", 0)
 	if w.err != nil {
 		return nil, w.err
@@ -66,11 +66,11 @@ func Encode(g *Graph) ([]byte, error) {
 	return encodeH5(root)
 }
 
-// writer turns a Graph into the tree encodeH5 writes; err is the first
+// graphWriter turns a Graph into the tree encodeH5 writes; err is the first
 // problem found.
-type writer struct{ err error }
+type graphWriter struct{ err error }
 
-func (w *writer) fail(path, field, format string, args ...any) {
+func (w *graphWriter) fail(path, field, format string, args ...any) {
 	if w.err == nil {
 		w.err = fmt.Errorf("%s", Problem{Node: path, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
@@ -80,7 +80,7 @@ func strScalar(s string) *h5wDataset {
 	return &h5wDataset{shape: Shape{}, strings: []string{s}, isStr: true}
 }
 
-func (w *writer) graph(grp *h5wGroup, g *Graph, path string, depth int) {
+func (w *graphWriter) graph(grp *h5wGroup, g *Graph, path string, depth int) {
 	if depth > maxDepth {
 		w.fail(path, "nodes", "NIRGraph nested deeper than %d levels", maxDepth)
 		return
@@ -116,7 +116,7 @@ func (w *writer) graph(grp *h5wGroup, g *Graph, path string, depth int) {
 }
 
 // node writes one node's "type" and parameters.
-func (w *writer) node(grp *h5wGroup, n *Node, path string, depth int) {
+func (w *graphWriter) node(grp *h5wGroup, n *Node, path string, depth int) {
 	if n.Kind == KindInvalid || n.Kind >= numKinds {
 		w.fail(path, "type", "node kind %s cannot be written", n.Kind)
 		return
@@ -236,7 +236,7 @@ func paramsMatch(k Kind, p Params) bool {
 
 // conv writes a Conv1d (scalar stride, padding, dilation, input_shape, as
 // NIR's Conv1d holds ints) or Conv2d (two entries each).
-func (w *writer) conv(grp *h5wGroup, path string, p *ConvParams) {
+func (w *graphWriter) conv(grp *h5wGroup, path string, p *ConvParams) {
 	w.tensor(grp, path, "weight", p.Weight)
 	w.tensor(grp, path, "bias", p.Bias)
 	scalar := p.Dims == 1
@@ -258,7 +258,7 @@ func (w *writer) conv(grp *h5wGroup, path string, p *ConvParams) {
 
 // ints writes integers as int64, a scalar when scalar is set (then v must
 // have one entry).
-func (w *writer) ints(grp *h5wGroup, path, name string, v []int, scalar bool) {
+func (w *graphWriter) ints(grp *h5wGroup, path, name string, v []int, scalar bool) {
 	if scalar && len(v) != 1 {
 		w.fail(path, name, "needs 1 entry, has %d", len(v))
 		return
@@ -279,7 +279,7 @@ func (w *writer) ints(grp *h5wGroup, path, name string, v []int, scalar bool) {
 
 // tensor writes a numeric parameter with its shape and element type after
 // checking that the values are finite and representable in that type.
-func (w *writer) tensor(grp *h5wGroup, path, name string, t Tensor) {
+func (w *graphWriter) tensor(grp *h5wGroup, path, name string, t Tensor) {
 	if t.Shape == nil {
 		w.fail(path, name, "missing")
 		return

@@ -9,11 +9,11 @@ import (
 	"github.com/spikemesh/spikemesh/nir"
 )
 
-// maxDenseElements bounds the dense matrix a sparse projection becomes
+// exportMaxDense bounds the dense matrix a sparse projection becomes
 // (NIR has no sparse node): 2^26 float32 values, 256 MiB, far above the
 // built-in models' largest layer (784 x 1024) and the CUBA benchmark's
 // 4000 x 4000.
-const maxDenseElements = 1 << 26
+const exportMaxDense = 1 << 26
 
 // FromChip returns net as the NIR graph that runs on the chip: the
 // integer weights as float32 values (weight × 2^WeightExp), neuron
@@ -35,13 +35,13 @@ func FromChip(net *chip.Network, dt float64) (*nir.Graph, error) {
 	if net == nil {
 		return nil, fmt.Errorf("nirconv: no network to export")
 	}
-	if err := checkDT(dt); err != nil {
+	if err := expCheckDT(dt); err != nil {
 		return nil, fmt.Errorf("nirconv: %v", err)
 	}
 	// Structure first (index ranges, sizes, kernels); int8 weights always
 	// fit 8 bits, so 8 checks nothing the chip's own weight bits did not.
 	if err := net.Validate(8); err != nil {
-		return nil, fmt.Errorf("nirconv: network %s is not valid: %s", net.Name, firstLine(err.Error()))
+		return nil, fmt.Errorf("nirconv: network %s is not valid: %s", net.Name, expFirstLine(err.Error()))
 	}
 	e := &exporter{net: net, dt: dt, g: &nir.Graph{}, names: map[string]bool{}}
 	if err := e.run(); err != nil {
@@ -56,13 +56,13 @@ type exporter struct {
 	dt       float64
 	g        *nir.Graph
 	names    map[string]bool
-	groups   []string     // Input node per input group
-	pops     []neuronNode // per population
-	inShape  []nir.Shape  // per input group
-	popShape []nir.Shape  // per population
+	groups   []string    // Input node per input group
+	pops     []expNeuron // per population
+	inShape  []nir.Shape // per input group
+	popShape []nir.Shape // per population
 }
 
-func firstLine(s string) string {
+func expFirstLine(s string) string {
 	for i, c := range s {
 		if c == '\n' {
 			return s[:i]
@@ -75,7 +75,7 @@ func firstLine(s string) string {
 // (made unique with a suffix), and reserves it.
 func (e *exporter) name(want, fallback string) string {
 	n := want
-	if !validName(want) || e.names[n] {
+	if !expValidName(want) || e.names[n] {
 		n = fallback
 		for i := 2; e.names[n]; i++ {
 			n = fmt.Sprintf("%s_%d", fallback, i)
@@ -85,17 +85,17 @@ func (e *exporter) name(want, fallback string) string {
 	return n
 }
 
-// validName reports whether s can name a NIR node (an HDF5 group).
-func validName(s string) bool {
+// expValidName reports whether s can name a NIR node (an HDF5 group).
+func expValidName(s string) bool {
 	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/\x00")
 }
 
 func (e *exporter) add(n *nir.Node)      { e.g.Nodes = append(e.g.Nodes, n) }
 func (e *exporter) edge(src, dst string) { e.g.Edges = append(e.g.Edges, nir.Edge{Src: src, Dst: dst}) }
-func flat(n int) nir.Shape               { return nir.Shape{n} }
-func chw(s chip.Shape) nir.Shape         { return nir.Shape{s.C, s.H, s.W} }
-func convIn(c *chip.Conv) nir.Shape      { return nir.Shape{c.InC, c.InH, c.InW} }
-func convOut(c *chip.Conv) nir.Shape     { return nir.Shape{c.OutC, c.OutH, c.OutW} }
+func expFlat(n int) nir.Shape            { return nir.Shape{n} }
+func expCHW(s chip.Shape) nir.Shape      { return nir.Shape{s.C, s.H, s.W} }
+func expConvIn(c *chip.Conv) nir.Shape   { return nir.Shape{c.InC, c.InH, c.InW} }
+func expConvOut(c *chip.Conv) nir.Shape  { return nir.Shape{c.OutC, c.OutH, c.OutW} }
 
 func (e *exporter) run() error {
 	net := e.net
@@ -118,12 +118,12 @@ func (e *exporter) run() error {
 		e.groups[g] = e.name(ig.Name, fb)
 		e.add(&nir.Node{Name: e.groups[g], Kind: nir.KindInput, Params: &nir.IOParams{Shape: e.inShape[g]}})
 	}
-	e.pops = make([]neuronNode, len(net.Layers))
+	e.pops = make([]expNeuron, len(net.Layers))
 	for l := range net.Layers {
 		for _, helper := range []string{".v", ".reset", ".delay"} {
-			e.names[popNames[l]+helper] = true // subtractNodes' names
+			e.names[popNames[l]+helper] = true // expSubtractNodes' names
 		}
-		nn, err := popNode(net, l, popNames[l], e.popShape[l], e.dt)
+		nn, err := expPopNode(net, l, popNames[l], e.popShape[l], e.dt)
 		if err != nil {
 			return err
 		}
@@ -183,26 +183,26 @@ func (e *exporter) shapes(edges []chip.Projection) error {
 		if p.Kind != chip.ProjConv {
 			continue
 		}
-		if err := set(src(p.From), convIn(p.Conv), p.From.String()); err != nil {
+		if err := set(src(p.From), expConvIn(p.Conv), p.From.String()); err != nil {
 			return err
 		}
-		if err := set(&e.popShape[p.To], convOut(p.Conv), "population "+net.Layers[p.To].Name); err != nil {
+		if err := set(&e.popShape[p.To], expConvOut(p.Conv), "population "+net.Layers[p.To].Name); err != nil {
 			return err
 		}
 	}
 	for g, ig := range groups {
 		if e.inShape[g] == nil {
-			e.inShape[g] = flat(ig.Size)
+			e.inShape[g] = expFlat(ig.Size)
 			if !ig.Shape.IsZero() {
-				e.inShape[g] = chw(ig.Shape)
+				e.inShape[g] = expCHW(ig.Shape)
 			}
 		}
 	}
 	for l, ly := range net.Layers {
 		if e.popShape[l] == nil {
-			e.popShape[l] = flat(ly.Size)
+			e.popShape[l] = expFlat(ly.Size)
 			if !ly.Shape.IsZero() {
-				e.popShape[l] = chw(ly.Shape)
+				e.popShape[l] = expCHW(ly.Shape)
 			}
 		}
 	}
@@ -219,7 +219,7 @@ func (e *exporter) shapes(edges []chip.Projection) error {
 			ok = ok || to.Equal(*src(p.From))
 		}
 		if !ok {
-			return fmt.Errorf("projection %s: %s target of shape %s: NIR has no reshape from a flat vector to it", p.Label(net), p.Kind, to)
+			return fmt.Errorf("projection %s: %s target of shape %s: NIR has no reshape from a expFlat vector to it", p.Label(net), p.Kind, to)
 		}
 	}
 	return nil
@@ -233,7 +233,7 @@ func (e *exporter) biasCarriers(edges []chip.Projection) ([]bool, error) {
 	carrier := make([]bool, len(edges))
 	for l := range e.net.Layers {
 		ly := &e.net.Layers[l]
-		if !e.pops[l].biasOnProj || allZero(ly.Bias) {
+		if !e.pops[l].biasOnProj || expAllZero(ly.Bias) {
 			continue
 		}
 		pick := -1
@@ -244,7 +244,7 @@ func (e *exporter) biasCarriers(edges []chip.Projection) ([]bool, error) {
 			}
 		}
 		for i := range edges {
-			if pick < 0 && edges[i].To == l && edges[i].Kind == chip.ProjConv && channelConstant(ly.Bias, edges[i].Conv) {
+			if pick < 0 && edges[i].To == l && edges[i].Kind == chip.ProjConv && expChannelConstant(ly.Bias, edges[i].Conv) {
 				pick = i
 			}
 		}
@@ -256,7 +256,7 @@ func (e *exporter) biasCarriers(edges []chip.Projection) ([]bool, error) {
 	return carrier, nil
 }
 
-func allZero(b []int32) bool {
+func expAllZero(b []int32) bool {
 	for _, x := range b {
 		if x != 0 {
 			return false
@@ -265,9 +265,9 @@ func allZero(b []int32) bool {
 	return true
 }
 
-// channelConstant reports whether bias is the same within each output
+// expChannelConstant reports whether bias is the same within each output
 // channel of c.
-func channelConstant(bias []int32, c *chip.Conv) bool {
+func expChannelConstant(bias []int32, c *chip.Conv) bool {
 	per := c.OutH * c.OutW
 	for i, b := range bias {
 		if b != bias[i/per*per] {

@@ -13,12 +13,12 @@ import (
 	"github.com/spikemesh/spikemesh/nir"
 )
 
-const dt = 1e-4
+const exDT = 1e-4
 
-// recurrentNet: input(4) -dense-> a (LIF, du 4096, dv 256, bias)
+// exRecurrentNet: input(4) -dense-> a (LIF, du 4096, dv 256, bias)
 // -dense, delay 2-> b (CubaLIF du 1024, dv 512) with a sparse
 // self-projection; b is the output.
-func recurrentNet() *chip.Network {
+func exRecurrentNet() *chip.Network {
 	w1 := make([]int8, 4*3)
 	for i := range w1 {
 		w1[i] = int8(i*7%11 - 5)
@@ -42,11 +42,11 @@ func recurrentNet() *chip.Network {
 	}
 }
 
-// exportRead exports net, writes it and reads it back through nir.Read,
+// exExportRead exports net, writes it and reads it back through nir.Read,
 // which checks shapes along every edge and that outputs are reachable.
-func exportRead(t *testing.T, net *chip.Network) *nir.Graph {
+func exExportRead(t *testing.T, net *chip.Network) *nir.Graph {
 	t.Helper()
-	g, err := FromChip(net, dt)
+	g, err := FromChip(net, exDT)
 	if err != nil {
 		t.Fatalf("FromChip: %v", err)
 	}
@@ -61,7 +61,7 @@ func exportRead(t *testing.T, net *chip.Network) *nir.Graph {
 	return back
 }
 
-func node(t *testing.T, g *nir.Graph, name string, k nir.Kind) *nir.Node {
+func exNode(t *testing.T, g *nir.Graph, name string, k nir.Kind) *nir.Node {
 	t.Helper()
 	n := g.Node(name)
 	if n == nil || n.Kind != k {
@@ -72,10 +72,10 @@ func node(t *testing.T, g *nir.Graph, name string, k nir.Kind) *nir.Node {
 
 // lowered mirrors neuron.Quantize's formulas at Scale 1 (main's
 // neuron/quantize.go): the integers a lowering gets back.
-func decayOf(tau float64) int { return int(math.RoundToEven(4096 * dt / tau)) }
-func roundI(x float64) int    { return int(math.RoundToEven(x)) }
-func near1(x float64) bool    { return math.Abs(x-1) < 1e-6 }
-func hasEdge(g *nir.Graph, s, d string) bool {
+func exDecayOf(tau float64) int { return int(math.RoundToEven(4096 * exDT / tau)) }
+func exRound(x float64) int     { return int(math.RoundToEven(x)) }
+func exNear1(x float64) bool    { return math.Abs(x-1) < 1e-6 }
+func exHasEdge(g *nir.Graph, s, d string) bool {
 	for _, e := range g.Edges {
 		if e.Src == s && e.Dst == d {
 			return true
@@ -85,23 +85,23 @@ func hasEdge(g *nir.Graph, s, d string) bool {
 }
 
 func TestFromChipRecurrent(t *testing.T) {
-	g := exportRead(t, recurrentNet())
-	a := node(t, g, "a", nir.KindLIF).Params.(*nir.LIFParams)
+	g := exExportRead(t, exRecurrentNet())
+	a := exNode(t, g, "a", nir.KindLIF).Params.(*nir.LIFParams)
 	for i, want := range []int{3, -2, 0} {
-		da := decayOf(a.Tau.Data[i])
-		if da != 256 || !near1(float64(da)/4096*a.R.Data[i]) || roundI(float64(da)/4096*a.VLeak.Data[i]) != want || a.VThreshold.Data[i] != 100 || a.VReset.Data[i] != 0 {
+		da := exDecayOf(a.Tau.Data[i])
+		if da != 256 || !exNear1(float64(da)/4096*a.R.Data[i]) || exRound(float64(da)/4096*a.VLeak.Data[i]) != want || a.VThreshold.Data[i] != 100 || a.VReset.Data[i] != 0 {
 			t.Errorf("a[%d]: tau %g r %g v_leak %g v_th %g lower to dv %d, gain %g, bias %d; want 256, 1, %d, 100",
-				i, a.Tau.Data[i], a.R.Data[i], a.VLeak.Data[i], a.VThreshold.Data[i], da, float64(da)/4096*a.R.Data[i], roundI(float64(da)/4096*a.VLeak.Data[i]), want)
+				i, a.Tau.Data[i], a.R.Data[i], a.VLeak.Data[i], a.VThreshold.Data[i], da, float64(da)/4096*a.R.Data[i], exRound(float64(da)/4096*a.VLeak.Data[i]), want)
 		}
 	}
-	b := node(t, g, "b", nir.KindCubaLIF).Params.(*nir.CubaLIFParams)
-	du, dv := decayOf(b.TauSyn.Data[0]), decayOf(b.TauMem.Data[0])
-	if du != 1024 || dv != 512 || !near1(float64(du)/4096*float64(dv)/4096*b.R.Data[0]*b.WIn.Data[0]) || b.VThreshold.Data[0] != 1000 {
+	b := exNode(t, g, "b", nir.KindCubaLIF).Params.(*nir.CubaLIFParams)
+	du, dv := exDecayOf(b.TauSyn.Data[0]), exDecayOf(b.TauMem.Data[0])
+	if du != 1024 || dv != 512 || !exNear1(float64(du)/4096*float64(dv)/4096*b.R.Data[0]*b.WIn.Data[0]) || b.VThreshold.Data[0] != 1000 {
 		t.Errorf("b lowers to du %d dv %d gain %g threshold %g; want 1024, 512, 1, 1000", du, dv, float64(du)/4096*float64(dv)/4096*b.R.Data[0], b.VThreshold.Data[0])
 	}
 	// Weights: the integers x 2^WeightExp, NIR (out, in) order.
-	w := node(t, g, "in_a", nir.KindLinear).Params.(*nir.LinearParams).Weight
-	net := recurrentNet()
+	w := exNode(t, g, "in_a", nir.KindLinear).Params.(*nir.LinearParams).Weight
+	net := exRecurrentNet()
 	for pre := 0; pre < 4; pre++ {
 		for post := 0; post < 3; post++ {
 			if got, want := w.Data[post*4+pre], float64(net.Projections[0].Weights[pre*3+post])*2; got != want {
@@ -112,24 +112,24 @@ func TestFromChipRecurrent(t *testing.T) {
 	if w.DType != nir.Float32 {
 		t.Errorf("weights stored as %s, want float32", w.DType)
 	}
-	d := node(t, g, "a_b.delay", nir.KindDelay).Params.(*nir.DelayParams).Delay
-	if roundI(d.Data[0]/dt) != 2 {
-		t.Errorf("delay %g s is not 2 steps of %g s", d.Data[0], dt)
+	d := exNode(t, g, "a_b.delay", nir.KindDelay).Params.(*nir.DelayParams).Delay
+	if exRound(d.Data[0]/exDT) != 2 {
+		t.Errorf("delay %g s is not 2 steps of %g s", d.Data[0], exDT)
 	}
-	rec := node(t, g, "b_b", nir.KindLinear).Params.(*nir.LinearParams).Weight
+	rec := exNode(t, g, "b_b", nir.KindLinear).Params.(*nir.LinearParams).Weight
 	if rec.Data[0*2+1] != 7 || rec.Data[1*2+0] != -7 || rec.Data[0] != 0 {
 		t.Errorf("sparse self-projection as dense (post, pre): %v, want [0 7 -7 0] (repeated pairs add)", rec.Data)
 	}
 	for _, e := range [][2]string{{"in", "in_a"}, {"in_a", "a"}, {"a", "a_b.delay"}, {"a_b.delay", "a_b"}, {"a_b", "b"}, {"b", "b_b"}, {"b_b", "b"}, {"b", "output"}} {
-		if !hasEdge(g, e[0], e[1]) {
+		if !exHasEdge(g, e[0], e[1]) {
 			t.Errorf("missing edge %s -> %s", e[0], e[1])
 		}
 	}
 }
 
-// convNet: input 1x4x4 -conv 3x3 pad 1-> c (if-zero, 2x4x4, bias per
+// exConvNet: input 1x4x4 -conv 3x3 pad 1-> c (if-zero, 2x4x4, bias per
 // channel) -dense-> s (if-subtract, bias) -> output.
-func convNet() *chip.Network {
+func exConvNet() *chip.Network {
 	k := make([]int8, 2*1*3*3)
 	for i := range k {
 		k[i] = int8(i%5 - 2)
@@ -155,12 +155,12 @@ func convNet() *chip.Network {
 }
 
 func TestFromChipConvAndSubtract(t *testing.T) {
-	net := convNet()
-	g := exportRead(t, net)
-	if in := node(t, g, "input", nir.KindInput); !in.Out.Equal(nir.Shape{1, 4, 4}) {
+	net := exConvNet()
+	g := exExportRead(t, net)
+	if in := exNode(t, g, "input", nir.KindInput); !in.Out.Equal(nir.Shape{1, 4, 4}) {
 		t.Errorf("input shape %s, want 1x4x4 (the convolution's input)", in.Out)
 	}
-	cw := node(t, g, "c.w", nir.KindConv2d).Params.(*nir.ConvParams)
+	cw := exNode(t, g, "c.w", nir.KindConv2d).Params.(*nir.ConvParams)
 	if cw.PadMode != nir.PadExplicit || cw.Padding[0] != 1 || cw.Padding[1] != 1 || !cw.Weight.Shape.Equal(nir.Shape{2, 1, 3, 3}) {
 		t.Errorf("conv padding %s %v weight %s, want explicit [1 1], 2x1x3x3", cw.PadMode, cw.Padding, cw.Weight.Shape)
 	}
@@ -172,17 +172,17 @@ func TestFromChipConvAndSubtract(t *testing.T) {
 			t.Fatalf("kernel[%d] = %g, want %d", i, cw.Weight.Data[i], k)
 		}
 	}
-	c := node(t, g, "c", nir.KindIF).Params.(*nir.IFParams)
+	c := exNode(t, g, "c", nir.KindIF).Params.(*nir.IFParams)
 	if c.VThreshold.Data[0] != 4 || c.R.Data[0] != 1 || c.VReset.Data[0] != 0 || !c.VThreshold.Shape.Equal(nir.Shape{2, 4, 4}) {
 		t.Errorf("if-zero as IF: v_threshold %g (want threshold-1 = 4), r %g, v_reset %g, shape %s", c.VThreshold.Data[0], c.R.Data[0], c.VReset.Data[0], c.VThreshold.Shape)
 	}
-	node(t, g, "s.w.flatten", nir.KindFlatten)
-	aff := node(t, g, "s.w", nir.KindAffine).Params.(*nir.AffineParams)
+	exNode(t, g, "s.w.flatten", nir.KindFlatten)
+	aff := exNode(t, g, "s.w", nir.KindAffine).Params.(*nir.AffineParams)
 	if aff.Bias.Data[0] != 1 || aff.Bias.Data[2] != -1 {
 		t.Errorf("Affine bias %v, want the population's bias [1 0 -1]", aff.Bias.Data)
 	}
 	for _, e := range [][2]string{{"c", "s.w.flatten"}, {"s.w.flatten", "s.w"}, {"s.w", "s.v"}, {"s.v", "s"}, {"s", "s.reset"}, {"s.reset", "s.delay"}, {"s.delay", "s.v"}, {"s", "output"}} {
-		if !hasEdge(g, e[0], e[1]) {
+		if !exHasEdge(g, e[0], e[1]) {
 			t.Errorf("missing edge %s -> %s", e[0], e[1])
 		}
 	}
@@ -193,11 +193,11 @@ func TestFromChipConvAndSubtract(t *testing.T) {
 // against the chip's if-subtract neuron on random input: same spikes,
 // every step.
 func TestSubtractLoopExact(t *testing.T) {
-	g := exportRead(t, convNet())
-	r := node(t, g, "s.v", nir.KindI).Params.(*nir.IParams).R.Data[0]
-	th := node(t, g, "s", nir.KindThreshold).Params.(*nir.ThresholdParams).Threshold.Data[0]
-	sc := node(t, g, "s.reset", nir.KindScale).Params.(*nir.ScaleParams).Scale.Data[0]
-	delay := roundI(node(t, g, "s.delay", nir.KindDelay).Params.(*nir.DelayParams).Delay.Data[0] / dt)
+	g := exExportRead(t, exConvNet())
+	r := exNode(t, g, "s.v", nir.KindI).Params.(*nir.IParams).R.Data[0]
+	th := exNode(t, g, "s", nir.KindThreshold).Params.(*nir.ThresholdParams).Threshold.Data[0]
+	sc := exNode(t, g, "s.reset", nir.KindScale).Params.(*nir.ScaleParams).Scale.Data[0]
+	delay := exRound(exNode(t, g, "s.delay", nir.KindDelay).Params.(*nir.DelayParams).Delay.Data[0] / exDT)
 	if delay != 1 {
 		t.Fatalf("feedback delay %d steps, want 1", delay)
 	}
@@ -229,7 +229,7 @@ func TestSubtractLoopExact(t *testing.T) {
 
 func TestFromChipRefuses(t *testing.T) {
 	mut := func(f func(n *chip.Network)) *chip.Network {
-		n := recurrentNet()
+		n := exRecurrentNet()
 		f(n)
 		return n
 	}
@@ -239,18 +239,18 @@ func TestFromChipRefuses(t *testing.T) {
 		dt   float64
 		want string
 	}{
-		{"nil", nil, dt, "no network"},
-		{"dt", recurrentNet(), 0, "dt (0 s) must be finite and > 0"},
-		{"bif", mut(func(n *chip.Network) { n.Layers[1].Neuron = neuron.Params{Kind: neuron.BIF, Threshold: 2, Levels: 4} }), dt, `population "b": neuron model bif`},
-		{"refractory", mut(func(n *chip.Network) { n.Layers[0].Neuron.Refractory = 2 }), dt, `population "a": neuron model lif: refractory period 2`},
-		{"du 0", mut(func(n *chip.Network) { n.Layers[1].Neuron.DecayU = 0 }), dt, "decay_u 0"},
-		{"dv 0", mut(func(n *chip.Network) { n.Layers[1].Neuron.DecayV = 0 }), dt, "decay_v 0 with decay_u 1024"},
-		{"invalid", mut(func(n *chip.Network) { n.Projections[0].To = 7 }), dt, "is not valid"},
+		{"nil", nil, exDT, "no network"},
+		{"dt", exRecurrentNet(), 0, "dt (0 s) must be finite and > 0"},
+		{"bif", mut(func(n *chip.Network) { n.Layers[1].Neuron = neuron.Params{Kind: neuron.BIF, Threshold: 2, Levels: 4} }), exDT, `population "b": neuron model bif`},
+		{"refractory", mut(func(n *chip.Network) { n.Layers[0].Neuron.Refractory = 2 }), exDT, `population "a": neuron model lif: refractory period 2`},
+		{"du 0", mut(func(n *chip.Network) { n.Layers[1].Neuron.DecayU = 0 }), exDT, "decay_u 0"},
+		{"dv 0", mut(func(n *chip.Network) { n.Layers[1].Neuron.DecayV = 0 }), exDT, "decay_v 0 with decay_u 1024"},
+		{"invalid", mut(func(n *chip.Network) { n.Projections[0].To = 7 }), exDT, "is not valid"},
 		{"bias", &chip.Network{Name: "b", Inputs: 2, Layers: []chip.Layer{
 			{Name: "a", Size: 2, Neuron: neuron.Params{Kind: neuron.IFZero, Threshold: 3}, Weights: []int8{1, 0, 0, 1}},
 			{Name: "b", Size: 2, Neuron: neuron.Params{Kind: neuron.IFZero, Threshold: 3}, Bias: []int32{1, 1}}},
 			Projections: []chip.Projection{{From: chip.Population(0), To: 1, Kind: chip.ProjOneToOne, Weights: []int8{2, 2}}},
-		}, dt, `population "b": its bias has no NIR form`},
+		}, exDT, `population "b": its bias has no NIR form`},
 	}
 	for _, c := range cases {
 		_, err := FromChip(c.net, c.dt)
@@ -259,17 +259,17 @@ func TestFromChipRefuses(t *testing.T) {
 		}
 	}
 	// Port 1 has no NIR form.
-	n0 := recurrentNet()
+	n0 := exRecurrentNet()
 	n0.Projections[2].Port = 1
-	if _, err := FromChip(n0, dt); err == nil || !strings.Contains(err.Error(), "port") {
+	if _, err := FromChip(n0, exDT); err == nil || !strings.Contains(err.Error(), "port") {
 		t.Errorf("port: error %v", err)
 	}
 	// Asymmetric padding that is not PyTorch's "same".
-	n := convNet()
+	n := exConvNet()
 	cv := n.Layers[0].Conv
 	cv.PadH, cv.PadHEnd, cv.OutH = 2, 0, 4
 	n.Layers[0].Bias = nil
-	if _, err := FromChip(n, dt); err == nil || !strings.Contains(err.Error(), "asymmetric padding 2/0") {
+	if _, err := FromChip(n, exDT); err == nil || !strings.Contains(err.Error(), "asymmetric padding 2/0") {
 		t.Errorf("asymmetric padding: error %v", err)
 	}
 }
@@ -279,17 +279,17 @@ func TestFromChipRefuses(t *testing.T) {
 // as "same"; a LIF without membrane leak (decay_v 0, decay_u 4096) as IF
 // with its own strict threshold.
 func TestFromChipSamePadding(t *testing.T) {
-	n := convNet()
+	n := exConvNet()
 	cv := n.Layers[0].Conv
 	cv.KH, cv.KW = 2, 2
 	cv.PadH, cv.PadHEnd, cv.PadW, cv.PadWEnd = 0, 1, 0, 1
 	cv.Kernel = cv.Kernel[:2*1*2*2]
 	n.Layers[0].Neuron = neuron.Params{Kind: neuron.LIF, Threshold: 5, DecayU: 4096, DecayV: 0}
-	g := exportRead(t, n)
-	if p := node(t, g, "c.w", nir.KindConv2d).Params.(*nir.ConvParams); p.PadMode != nir.PadSame {
+	g := exExportRead(t, n)
+	if p := exNode(t, g, "c.w", nir.KindConv2d).Params.(*nir.ConvParams); p.PadMode != nir.PadSame {
 		t.Errorf("padding mode %s, want same", p.PadMode)
 	}
-	if p := node(t, g, "c", nir.KindIF).Params.(*nir.IFParams); p.VThreshold.Data[0] != 5 {
+	if p := exNode(t, g, "c", nir.KindIF).Params.(*nir.IFParams); p.VThreshold.Data[0] != 5 {
 		t.Errorf("v_threshold %g, want 5 (the chip LIF's strict threshold)", p.VThreshold.Data[0])
 	}
 }
@@ -304,8 +304,8 @@ func TestExportH5py(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var files []string
-	for name, net := range map[string]*chip.Network{"rec.nir": recurrentNet(), "conv.nir": convNet()} {
-		g, err := FromChip(net, dt)
+	for name, net := range map[string]*chip.Network{"rec.nir": exRecurrentNet(), "conv.nir": exConvNet()} {
+		g, err := FromChip(net, exDT)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,7 +22,7 @@ import (
 //	chip lif, 0 < du < 4096, dv > 0 → CubaLIF  tau_syn = 4096·dt/du, tau_mem = 4096·dt/dv,
 //	                                  r = 4096²/(du·dv), w_in = 1, v_leak = 4096·bias/dv
 //	chip if-zero                 → IF      r = 1, v_threshold = Threshold − 1, v_reset = 0
-//	chip if-subtract             → I + Threshold + reset loop (see subtractNodes)
+//	chip if-subtract             → I + Threshold + reset loop (see expSubtractNodes)
 //
 // v_threshold of if-zero is Threshold − 1 because the chip's IF fires when
 // v >= Threshold and NIR's when v > v_threshold; v is an integer, so both
@@ -31,18 +31,18 @@ import (
 // dv = 0) (an infinite time constant), bif (exact conversion's
 // bidirectional neuron), and any kind this file does not know.
 
-// neuronNode is what a population becomes: the node its projections
+// expNeuron is what a population becomes: the node its projections
 // feed (In), the node its spikes leave from (Out), extra nodes and edges,
 // and whether its bias must ride on an incoming Affine or Conv bias.
-type neuronNode struct {
+type expNeuron struct {
 	in, out    string
 	nodes      []*nir.Node
 	edges      []nir.Edge
 	biasOnProj bool
 }
 
-// popNode maps population l, named name, with NIR shape shape.
-func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64) (neuronNode, error) {
+// expPopNode maps population l, named name, with NIR shape shape.
+func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64) (expNeuron, error) {
 	ly := &net.Layers[l]
 	p := ly.Neuron
 	n := ly.Size
@@ -52,12 +52,12 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 			bias[i] = float64(ly.Bias[i])
 		}
 	}
-	fill := func(v float64) nir.Tensor { return tensor(shape, constant(n, v)) }
-	refuse := func(format string, a ...any) (neuronNode, error) {
-		return neuronNode{}, fmt.Errorf("population %q: neuron model %s: %s", ly.Name, p.Kind, fmt.Sprintf(format, a...))
+	fill := func(v float64) nir.Tensor { return expTensor(shape, expConst(n, v)) }
+	refuse := func(format string, a ...any) (expNeuron, error) {
+		return expNeuron{}, fmt.Errorf("population %q: neuron model %s: %s", ly.Name, p.Kind, fmt.Sprintf(format, a...))
 	}
 	node := &nir.Node{Name: name}
-	nn := neuronNode{in: name, out: name, nodes: []*nir.Node{node}}
+	nn := expNeuron{in: name, out: name, nodes: []*nir.Node{node}}
 	switch p.Kind {
 	case neuron.LIF:
 		if p.Refractory > 0 {
@@ -76,7 +76,7 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 		case p.DecayU == neuron.DecayMax:
 			node.Kind = nir.KindLIF
 			node.Params = &nir.LIFParams{Tau: fill(neuron.DecayMax * dt / dv), R: fill(neuron.DecayMax / dv),
-				VLeak: tensor(shape, vLeak), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
+				VLeak: expTensor(shape, vLeak), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
 		case p.DecayU == 0:
 			return refuse("decay_u 0 (a current that never decays) has no NIR form (tau_syn would be infinite)")
 		case p.DecayV == 0:
@@ -84,7 +84,7 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 		default:
 			node.Kind = nir.KindCubaLIF
 			node.Params = &nir.CubaLIFParams{TauSyn: fill(neuron.DecayMax * dt / du), TauMem: fill(neuron.DecayMax * dt / dv),
-				R: fill(neuron.DecayMax / du * neuron.DecayMax / dv), VLeak: tensor(shape, vLeak),
+				R: fill(neuron.DecayMax / du * neuron.DecayMax / dv), VLeak: expTensor(shape, vLeak),
 				VThreshold: fill(float64(p.Threshold)), VReset: fill(0), WIn: fill(1)}
 		}
 	case neuron.IFZero:
@@ -92,7 +92,7 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 		node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold) - 1), VReset: fill(0)}
 		nn.biasOnProj = true
 	case neuron.IFSubtract:
-		return subtractNodes(name, shape, n, p.Threshold, dt), nil
+		return expSubtractNodes(name, shape, n, p.Threshold, dt), nil
 	case neuron.BIF:
 		return refuse("the bidirectional neuron of exact conversion (negative spikes, spike-count limit) has no NIR node")
 	default:
@@ -101,7 +101,7 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 	return nn, nil
 }
 
-// subtractNodes writes an IF neuron with reset by subtraction, which no
+// expSubtractNodes writes an IF neuron with reset by subtraction, which no
 // NIR neuron has (NIR ≥ 1.0.6's IF resets to v_reset), as standard NIR
 // nodes that compute exactly the same thing:
 //
@@ -116,10 +116,10 @@ func popNode(net *chip.Network, l int, name string, shape nir.Shape, dt float64)
 // (the bias rides on an incoming Affine or Conv bias), spikes leave from
 // name. A lowering recognizes the pattern to get one if-subtract
 // population back; a float simulator of NIR runs it as it stands.
-func subtractNodes(name string, shape nir.Shape, n int, theta int32, dt float64) neuronNode {
-	fill := func(v float64) nir.Tensor { return tensor(shape, constant(n, v)) }
+func expSubtractNodes(name string, shape nir.Shape, n int, theta int32, dt float64) expNeuron {
+	fill := func(v float64) nir.Tensor { return expTensor(shape, expConst(n, v)) }
 	v, reset, delay := name+".v", name+".reset", name+".delay"
-	return neuronNode{
+	return expNeuron{
 		in: v, out: name, biasOnProj: true,
 		nodes: []*nir.Node{
 			{Name: v, Kind: nir.KindI, Params: &nir.IParams{R: fill(1)}},
@@ -131,9 +131,9 @@ func subtractNodes(name string, shape nir.Shape, n int, theta int32, dt float64)
 	}
 }
 
-// tensor makes a parameter of the given shape: float32, as frameworks
+// expTensor makes a parameter of the given shape: float32, as frameworks
 // export, when every value is exactly a float32, else float64.
-func tensor(shape nir.Shape, data []float64) nir.Tensor {
+func expTensor(shape nir.Shape, data []float64) nir.Tensor {
 	dt := nir.Float32
 	for _, v := range data {
 		if float64(float32(v)) != v {
@@ -144,7 +144,7 @@ func tensor(shape nir.Shape, data []float64) nir.Tensor {
 	return nir.Tensor{Shape: append(nir.Shape{}, shape...), Data: data, DType: dt}
 }
 
-func constant(n int, v float64) []float64 {
+func expConst(n int, v float64) []float64 {
 	d := make([]float64, n)
 	for i := range d {
 		d[i] = v
@@ -152,8 +152,8 @@ func constant(n int, v float64) []float64 {
 	return d
 }
 
-// checkDT refuses a time step FromChip cannot use.
-func checkDT(dt float64) error {
+// expCheckDT refuses a time step FromChip cannot use.
+func expCheckDT(dt float64) error {
 	if !(dt > 0) || math.IsInf(dt, 0) {
 		return fmt.Errorf("dt (%g s) must be finite and > 0", dt)
 	}

@@ -20,7 +20,7 @@ func (e *exporter) projection(p *chip.Projection, i int, bias bool) error {
 	// A chain projection's label is its layer's name, taken by the
 	// population: it becomes "<label>.w".
 	fallback := label + ".w"
-	if !validName(label) {
+	if !expValidName(label) {
 		fallback = fmt.Sprintf("proj%d", i)
 	}
 	name := e.name(label, fallback)
@@ -29,7 +29,7 @@ func (e *exporter) projection(p *chip.Projection, i int, bias bool) error {
 	if p.Delay > 0 {
 		d := e.name(name+".delay", name+".delay")
 		e.add(&nir.Node{Name: d, Kind: nir.KindDelay, Params: &nir.DelayParams{
-			Delay: tensor(srcShape, constant(srcShape.Size(), float64(p.Delay)*e.dt))}})
+			Delay: expTensor(srcShape, expConst(srcShape.Size(), float64(p.Delay)*e.dt))}})
 		e.edge(from, d)
 		from = d
 	}
@@ -46,8 +46,8 @@ func (e *exporter) projection(p *chip.Projection, i int, bias bool) error {
 	node := &nir.Node{Name: name}
 	switch p.Kind {
 	case chip.ProjDense, chip.ProjSparse:
-		if int64(in)*int64(out) > maxDenseElements {
-			return fmt.Errorf("projection %s: %d x %d weights exceed the %d a dense NIR matrix may have here (NIR has no sparse node)", label, out, in, maxDenseElements)
+		if int64(in)*int64(out) > exportMaxDense {
+			return fmt.Errorf("projection %s: %d x %d weights exceed the %d a dense NIR matrix may have here (NIR has no sparse node)", label, out, in, exportMaxDense)
 		}
 		w := make([]float64, in*out) // NIR (out, in) row-major
 		if p.Kind == chip.ProjDense {
@@ -61,9 +61,9 @@ func (e *exporter) projection(p *chip.Projection, i int, bias bool) error {
 				w[int(s.Post)*in+int(s.Pre)] += float64(s.Weight) * scale
 			}
 		}
-		wt := tensor(nir.Shape{out, in}, w)
+		wt := expTensor(nir.Shape{out, in}, w)
 		if bias {
-			node.Kind, node.Params = nir.KindAffine, &nir.AffineParams{Weight: wt, Bias: tensor(nir.Shape{out}, biasValues(to))}
+			node.Kind, node.Params = nir.KindAffine, &nir.AffineParams{Weight: wt, Bias: expTensor(nir.Shape{out}, expBias(to))}
 		} else {
 			node.Kind, node.Params = nir.KindLinear, &nir.LinearParams{Weight: wt}
 		}
@@ -72,9 +72,9 @@ func (e *exporter) projection(p *chip.Projection, i int, bias bool) error {
 		for j := range s {
 			s[j] = float64(p.Weights[j]) * scale
 		}
-		node.Kind, node.Params = nir.KindScale, &nir.ScaleParams{Scale: tensor(toShape, s)}
+		node.Kind, node.Params = nir.KindScale, &nir.ScaleParams{Scale: expTensor(toShape, s)}
 	case chip.ProjConv:
-		cp, err := convParams(p.Conv, scale, bias, to)
+		cp, err := expConvParams(p.Conv, scale, bias, to)
 		if err != nil {
 			return fmt.Errorf("projection %s: %v", label, err)
 		}
@@ -104,7 +104,7 @@ func (e *exporter) sourceNode(s chip.Source) string {
 	return e.pops[s.Index].out
 }
 
-func biasValues(ly *chip.Layer) []float64 {
+func expBias(ly *chip.Layer) []float64 {
 	b := make([]float64, ly.Size)
 	for i := range b {
 		if ly.Bias != nil {
@@ -114,17 +114,17 @@ func biasValues(ly *chip.Layer) []float64 {
 	return b
 }
 
-// convParams writes a chip convolution as NIR Conv2d parameters. NIR (as
+// expConvParams writes a chip convolution as NIR Conv2d parameters. NIR (as
 // PyTorch) pads symmetrically, or "same" with stride 1, where PyTorch puts
 // the odd padding element at the end (total/2 before, the rest after).
-func convParams(c *chip.Conv, scale float64, bias bool, to *chip.Layer) (*nir.ConvParams, error) {
+func expConvParams(c *chip.Conv, scale float64, bias bool, to *chip.Layer) (*nir.ConvParams, error) {
 	cp := &nir.ConvParams{Dims: 2, Groups: c.Groups,
 		Stride: []int{c.StrideH, c.StrideW}, Dilation: []int{c.DilH, c.DilW},
 		InputShape: nir.Shape{c.InH, c.InW}}
 	switch {
 	case c.PadH == c.PadHEnd && c.PadW == c.PadWEnd:
 		cp.PadMode, cp.Padding = nir.PadExplicit, []int{c.PadH, c.PadW}
-	case c.StrideH == 1 && c.StrideW == 1 && samePad(c.PadH, c.PadHEnd, c.DilH, c.KH) && samePad(c.PadW, c.PadWEnd, c.DilW, c.KW):
+	case c.StrideH == 1 && c.StrideW == 1 && expSamePad(c.PadH, c.PadHEnd, c.DilH, c.KH) && expSamePad(c.PadW, c.PadWEnd, c.DilW, c.KW):
 		cp.PadMode, cp.Padding = nir.PadSame, []int{0, 0}
 	default:
 		return nil, fmt.Errorf("asymmetric padding %d/%d x %d/%d has no NIR form (symmetric, or \"same\" with stride 1)", c.PadH, c.PadHEnd, c.PadW, c.PadWEnd)
@@ -133,7 +133,7 @@ func convParams(c *chip.Conv, scale float64, bias bool, to *chip.Layer) (*nir.Co
 	for i, w := range c.Kernel {
 		k[i] = float64(w) * scale
 	}
-	cp.Weight = tensor(nir.Shape{c.OutC, c.InC / c.Groups, c.KH, c.KW}, k)
+	cp.Weight = expTensor(nir.Shape{c.OutC, c.InC / c.Groups, c.KH, c.KW}, k)
 	b := make([]float64, c.OutC)
 	if bias {
 		per := c.OutH * c.OutW
@@ -141,13 +141,13 @@ func convParams(c *chip.Conv, scale float64, bias bool, to *chip.Layer) (*nir.Co
 			b[ch] = float64(to.Bias[ch*per])
 		}
 	}
-	cp.Bias = tensor(nir.Shape{c.OutC}, b)
+	cp.Bias = expTensor(nir.Shape{c.OutC}, b)
 	return cp, nil
 }
 
-// samePad reports whether before/after is PyTorch's "same" padding for a
+// expSamePad reports whether before/after is PyTorch's "same" padding for a
 // kernel of k taps with dilation d.
-func samePad(before, after, d, k int) bool {
+func expSamePad(before, after, d, k int) bool {
 	total := d * (k - 1)
 	return before == total/2 && after == total-total/2
 }

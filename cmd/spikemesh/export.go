@@ -17,9 +17,9 @@ import (
 	"github.com/spikemesh/spikemesh/workloads"
 )
 
-// defaultDT is --dt's default, 1e-4 s: the step snnTorch, Lava and
+// exportDefaultDT is --dt's default, 1e-4 s: the step snnTorch, Lava and
 // SpiNNaker2 export with (NIR stores no time step; docs/nir.md).
-const defaultDT = 1e-4
+const exportDefaultDT = 1e-4
 
 func newExportCmd() *cobra.Command {
 	var (
@@ -89,7 +89,7 @@ gives the conventions.`,
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models) or a model description (.yaml/.json next to its .npz)")
 	f.StringVar(&out, "out", "", "NIR file to write (required); written atomically")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file: its weight bits quantize the weights")
-	f.Float64Var(&dt, "dt", defaultDT, "time step in seconds: decays become time constants tau = 4096·dt/decay, delays d·dt")
+	f.Float64Var(&dt, "dt", exportDefaultDT, "time step in seconds: decays become time constants tau = 4096·dt/decay, delays d·dt")
 	f.StringVar(&conversion, "conversion", "rate", "conversion, as for run: rate or exact (exact's bidirectional neurons have no NIR form)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
