@@ -1,16 +1,20 @@
-// Package nir reads NIR files (Neuromorphic Intermediate Representation,
-// Pedersen et al., Nature Communications 15, 8122, 2024) into typed Go
-// graphs. NIR is the format snnTorch, Norse, Sinabs, Rockpool, Nengo, Spyx,
-// Lava-dl and SpiNNaker2 use to exchange spiking networks.
+// Package nir reads and writes NIR files (Neuromorphic Intermediate
+// Representation, Pedersen et al., Nature Communications 15, 8122, 2024) as
+// typed Go graphs. NIR is the format snnTorch, Norse, Sinabs, Rockpool,
+// Nengo, Spyx, Lava-dl and SpiNNaker2 use to exchange spiking networks.
 //
-// This package only reads and checks graphs. Nothing else in spikemesh
-// imports it yet: running a NIR graph on the chip needs the general network
-// graph in package chip, which comes later (see docs/nir.md).
+// The package is a leaf: it knows NIR, not the chip. Turning a graph into
+// a chip network and back is done elsewhere (package nirconv exports chip
+// networks; see docs/nir.md).
 //
 // # Call order
 //
 //	g, err := nir.Read("net.nir", nir.Options{}) // read, infer shapes, check
 //	flat, err := g.Inline()                      // nested NIRGraphs → one level
+//	err = nir.Write("out.nir", g)                // NIR v1.0.7 layout, atomic
+//
+// Read(Write(g)) gives g's nodes and edges back bit for bit (parameters
+// keep their element type); Write is deterministic.
 //
 // Read returns either a complete, checked *Graph or an error, never both.
 // A file that cannot be used gives an *Error listing every problem, one line
@@ -24,7 +28,9 @@
 // graph: a group per node with a "type" string and one dataset per
 // parameter, and an (N, 2) "edges" string array. Arrays may be plain or
 // gzip-chunked. HDF5 is decoded by the pure-Go github.com/scigolib/hdf5,
-// behind h5.go, the only file that uses it.
+// behind h5.go, the only file that uses it. Write encodes HDF5 itself
+// (h5write.go), because that library cannot write the scalar datasets NIR
+// needs; write.go maps a Graph onto it.
 //
 // # Nodes
 //

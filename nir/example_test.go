@@ -59,3 +59,51 @@ func ExampleGraph_Inline() {
 	// output Output 7 -> 7
 	// 7 edges
 }
+
+// Write a graph built in Go (Input → Linear → LIF → Output, float32
+// parameters as frameworks export them) and read it back.
+func ExampleWrite() {
+	f32 := func(shape nir.Shape, v ...float64) nir.Tensor {
+		return nir.Tensor{Shape: shape, Data: v, DType: nir.Float32}
+	}
+	g := &nir.Graph{
+		Nodes: []*nir.Node{
+			{Name: "in", Kind: nir.KindInput, Params: &nir.IOParams{Shape: nir.Shape{2}}},
+			{Name: "lif", Kind: nir.KindLIF, Params: &nir.LIFParams{
+				Tau: f32(nir.Shape{1}, 0.015625), R: f32(nir.Shape{1}, 1), VLeak: f32(nir.Shape{1}, 0),
+				VThreshold: f32(nir.Shape{1}, 1), VReset: f32(nir.Shape{1}, 0)}},
+			{Name: "lin", Kind: nir.KindLinear, Params: &nir.LinearParams{Weight: f32(nir.Shape{1, 2}, 0.5, -0.25)}},
+			{Name: "out", Kind: nir.KindOutput, Params: &nir.IOParams{Shape: nir.Shape{1}}},
+		},
+		Edges: []nir.Edge{{Src: "in", Dst: "lin"}, {Src: "lin", Dst: "lif"}, {Src: "lif", Dst: "out"}},
+	}
+	dir, err := os.MkdirTemp("", "nir-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := dir + "/net.nir"
+	if err := nir.Write(path, g); err != nil {
+		fmt.Println(err)
+		return
+	}
+	back, err := nir.Read(path, nir.Options{Strict: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("NIR version", back.Version)
+	if err := back.Summary(os.Stdout); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// NIR version 1.0.7
+	// in Input 2 -> 2
+	// lif LIF 1 -> 1
+	// lin Linear 2 -> 1
+	// out Output 1 -> 1
+	// edge in -> lin
+	// edge lin -> lif
+	// edge lif -> out
+}

@@ -3,6 +3,7 @@ package nir
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 )
 
 // FuzzRead feeds arbitrary bytes to Read. Read must return a graph or an
-// error, never panic, hang or allocate past its budget. Seeds: every file in
-// testdata and truncated copies of the public fixtures.
+// error, never panic, hang or allocate past its budget; a graph it accepts
+// must survive Write and Read unchanged (nodes and edges), or Write must
+// refuse it with an error. Seeds: every file in testdata and truncated
+// copies of the public fixtures.
 //
 // HDF5 decoder panics are recovered inside Read; with NIR_FUZZ_PANICS=1 the
 // fuzzer fails on them, and on reads slower than 2 s, to find and report
@@ -57,6 +60,16 @@ func FuzzRead(f *testing.F) {
 			// Inline may refuse a name collision; anything else is a bug.
 			if _, err := g.Inline(); err != nil && !strings.Contains(err.Error(), "used twice") {
 				t.Fatalf("Inline of a graph Read accepted: %v", err)
+			}
+			out := filepath.Join(t.TempDir(), "out.nir")
+			if err := Write(out, g); err == nil {
+				back, err := Read(out, opts)
+				if err != nil {
+					t.Fatalf("Read of a written graph: %v", err)
+				}
+				if !reflect.DeepEqual(back.Nodes, g.Nodes) || !reflect.DeepEqual(back.Edges, g.Edges) {
+					t.Fatalf("graph changed in the Write/Read round trip")
+				}
 			}
 		}
 	})

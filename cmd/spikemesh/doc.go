@@ -8,6 +8,7 @@
 // explore (design-space sweeps), noc (network-on-chip load curves), bench
 // (the Brian2 peer benchmark), train (retrain a built-in model's recipe;
 // writes a model description .yaml and its weights .npz, which run --model
-// reads). spikemesh --version prints the build. Every subcommand has
+// reads), export (write the network that runs on the chip as a NIR file).
+// spikemesh --version prints the build. Every subcommand has
 // --help.
 package main

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/nirconv"
+	"github.com/spikemesh/spikemesh/workloads"
+)
+
+// exportDefaultDT is --dt's default, 1e-4 s: the step snnTorch, Lava and
+// SpiNNaker2 export with (NIR stores no time step; docs/nir.md).
+const exportDefaultDT = 1e-4
+
+func newExportCmd() *cobra.Command {
+	var (
+		chipName, conversion, out string
+		o                         spikemesh.Options
+		dt                        float64
+	)
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write a model as the NIR graph that runs on the chip",
+		Long: `export converts the model as run does (threshold balancing, weights
+quantized to the chip's weight bits) and writes the spiking network that
+runs on the chip as a NIR file (HDF5, NIR v1.0.7 layout): integer weights,
+thresholds and decays in state units, time constants and delays for --dt.
+Networks with no NIR form (exact conversion's bidirectional neurons, a
+refractory period) are refused with the reason. docs/nir.md, "Writing NIR",
+gives the conventions.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("export: --out is required (the .nir file to write)")
+			}
+			if !(dt > 0) || math.IsInf(dt, 0) {
+				return fmt.Errorf("export: --dt %g: must be finite and > 0 (seconds)", dt)
+			}
+			if strings.EqualFold(filepath.Ext(o.Model), ".nir") {
+				return fmt.Errorf("export: --model %s: exporting a NIR model needs the NIR-to-chip lowering, which this build does not have", o.Model)
+			}
+			var err error
+			if o.Chip, err = chip.Resolve(chipName); err != nil {
+				return err
+			}
+			if o.Energy, err = energy.Resolve("loihi"); err != nil { // Plan validates one; export uses none
+				return err
+			}
+			if err := o.Method.UnmarshalText([]byte(conversion)); err != nil {
+				return fmt.Errorf("--conversion: %w", err)
+			}
+			if o.Method == workloads.MethodExact {
+				o.Encoder = workloads.Pulse
+			}
+			plan, err := o.Plan()
+			if err != nil {
+				return err
+			}
+			w, err := spikemesh.LoadWorkload(o.Model)
+			if err != nil {
+				return err
+			}
+			cv, err := workloads.ConvertNet(w.Net, w.Calib, plan.Conversion)
+			if err != nil {
+				return err
+			}
+			g, err := nirconv.FromChip(cv.Net, dt)
+			if err != nil {
+				return fmt.Errorf("export: model %s: %w", o.Model, err)
+			}
+			if err := nir.Write(out, g); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			_, err = fmt.Fprintf(os.Stdout, "wrote %s: model %s (%s conversion, chip %s, dt %g s) as %d NIR nodes and %d edges\n",
+				out, o.Model, o.Method, o.Chip.Name, dt, len(g.Nodes), len(g.Edges))
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models) or a model description (.yaml/.json next to its .npz)")
+	f.StringVar(&out, "out", "", "NIR file to write (required); written atomically")
+	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file: its weight bits quantize the weights")
+	f.Float64Var(&dt, "dt", exportDefaultDT, "time step in seconds: decays become time constants tau = 4096·dt/decay, delays d·dt")
+	f.StringVar(&conversion, "conversion", "rate", "conversion, as for run: rate or exact (exact's bidirectional neurons have no NIR form)")
+	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
+	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
+	return cmd
+}
