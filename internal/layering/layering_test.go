@@ -21,7 +21,7 @@ import (
 var tiers = [][]string{
 	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering"},
 	{"chip", "snnref"},
-	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "trace", "internal/provenance"},
+	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "trace", "internal/provenance", "nirconv"},
 	{"."},
 	{"explore", "bench"},
 	{"cmd/spikemesh", "tools/torchcheck"},
