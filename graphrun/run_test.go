@@ -1,0 +1,86 @@
+package graphrun
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/nir"
+)
+
+// fixtures are the public NIR files in nir/testdata (provenance there).
+var fixtures = []string{"lif_norse", "lif_rockpool", "two_lif_neurons", "cnn_sinabs",
+	"braille_noDelay_bias_zero", "braille_noDelay_bias_zero_subgraph"}
+
+// randomSpikes returns n samples of T frames of Bernoulli(p) spikes over
+// the channels, seeded.
+func randomSpikes(n, T, channels int, p float64, seed uint64) *Input {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	in := &Input{Name: "generated", Samples: n, T: T, Shape: []int{channels}, Channels: channels,
+		Data: make([]float64, n*T*channels), Labels: make([]int, n), Scale: 1}
+	for i := range in.Data {
+		if rng.Float64() < p {
+			in.Data[i] = 1
+		}
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 2
+	}
+	return in
+}
+
+func runFixture(t *testing.T, name string, in *Input, workers int) *Report {
+	t.Helper()
+	g, err := nir.Read("../nir/testdata/"+name+".nir", nir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := chip.Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := energy.Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Options{Graph: g, Model: name, Input: in, Chip: cfg, ChipName: "loihi", Energy: e, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// inputChannels reads a fixture's input size.
+func inputChannels(t *testing.T, name string) int {
+	g, err := nir.Read("../nir/testdata/"+name+".nir", nir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := 0
+	for _, n := range g.NodesOf(nir.KindInput) {
+		c += n.Out.Size()
+	}
+	return c
+}
+
+// TestFixturesRun: every fixture lowers, maps onto loihi and runs on a
+// generated spike input, with spikes counted on the chip and in float.
+func TestFixturesRun(t *testing.T) {
+	for _, name := range fixtures {
+		t.Run(name, func(t *testing.T) {
+			in := randomSpikes(2, 20, inputChannels(t, name), 0.3, 7)
+			rep := runFixture(t, name, in, 1)
+			total := 0.0
+			for _, p := range rep.Populations {
+				t.Logf("%s: %s %s %d neurons, %d cores: chip %.2f float %.2f spikes", name, p.Name, p.Type, p.Neurons, p.Cores, p.ChipSpikes, p.FloatSpikes)
+				total += p.ChipSpikes + p.FloatSpikes
+			}
+			t.Logf("%s: agreement %.1f %%, energy %.4g µJ, latency %.4g µs", name, rep.OutputAgreementPct, rep.EnergyUJ, rep.LatencyUS)
+			if rep.CoresUsed < 1 || rep.EnergyUJ <= 0 || rep.LatencyUS <= 0 {
+				t.Errorf("%s: %d cores, %g µJ, %g µs: want all > 0", name, rep.CoresUsed, rep.EnergyUJ, rep.LatencyUS)
+			}
+		})
+	}
+}
