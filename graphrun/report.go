@@ -80,14 +80,13 @@ type Report struct {
 func newReport(o *Options, lw *nirconv.Lowered, m *chip.Mapping, n, T int) *Report {
 	r := &Report{Model: o.Model, Input: o.Input.Name, Encoding: o.Input.Encoding.String(), Samples: n, Timesteps: T,
 		ChipTimesteps: T + lw.OutputLatency(), DTSeconds: lw.DT, Chip: o.ChipName, CoresUsed: len(m.Cores),
-		WeightBits: o.Chip.WeightBits, Projections: len(lw.Net.Projections),
+		WeightBits: o.Chip.WeightBits, Projections: len(lw.Net.Projections), Synapses: lw.Synapses(),
 		chipPred: make([]int, n), floatPred: make([]int, n)}
 	r.Provenance.ChipConfig = o.Chip
 	if o.Input.Labels != nil {
 		r.labels = o.Input.Labels[:n]
 	}
 	for l, ly := range lw.Net.Layers {
-		r.Synapses += lw.Net.Connections(l)
 		r.Populations = append(r.Populations, PopStat{Name: ly.Name, Type: lw.Populations[l].Kind.String(), Neurons: ly.Size,
 			Cores: len(m.LayerCores[l]), Fires: lw.Populations[l].Fires})
 	}

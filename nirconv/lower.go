@@ -430,3 +430,13 @@ func names(ns []*nir.Node) string {
 	}
 	return s
 }
+
+// Synapses is the number of synapses over every projection (padding taps
+// of a convolution excluded, zero dense weights included).
+func (lw *Lowered) Synapses() int64 {
+	var s int64
+	for _, p := range lw.Net.Edges() {
+		s += p.Connections(lw.Net.SourceSize(p.From), lw.Net.Layers[p.To].Size)
+	}
+	return s
+}
