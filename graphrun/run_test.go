@@ -10,9 +10,10 @@ import (
 	"github.com/spikemesh/spikemesh/nir"
 )
 
-// fixtures are the public NIR files in nir/testdata (provenance there).
+// fixtures are the public NIR files in nir/testdata (provenance there) and
+// all_nodes.nir, which has every node type (nir/testdata/gen.py).
 var fixtures = []string{"lif_norse", "lif_rockpool", "two_lif_neurons", "cnn_sinabs",
-	"braille_noDelay_bias_zero", "braille_noDelay_bias_zero_subgraph"}
+	"braille_noDelay_bias_zero", "braille_noDelay_bias_zero_subgraph", "all_nodes"}
 
 // randomSpikes returns n samples of T frames of Bernoulli(p) spikes over
 // the channels, seeded.
