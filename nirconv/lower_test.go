@@ -18,7 +18,9 @@ func ifNode(name string, n int) *nir.Node {
 		Params: &nir.IFParams{R: scalar(1), VThreshold: scalar(1 << 20), VReset: scalar(0)}}
 }
 
-func scalar(x float64) nir.Tensor { return nir.Tensor{Shape: nir.Shape{}, Data: []float64{x}, DType: nir.Float32} }
+func scalar(x float64) nir.Tensor {
+	return nir.Tensor{Shape: nir.Shape{}, Data: []float64{x}, DType: nir.Float32}
+}
 
 func tensor(shape nir.Shape, data []float64) nir.Tensor {
 	return nir.Tensor{Shape: shape, Data: data, DType: nir.Float32}
