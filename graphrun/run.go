@@ -84,9 +84,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 // stimulus presents one sample's frames as host events.
 type stimulus struct {
-	in     *Input
-	s, T   int
-	graded bool
+	in   *Input
+	s, T int
 }
 
 func (st stimulus) Events(t int, dst []chip.InputEvent) []chip.InputEvent {

@@ -2,7 +2,9 @@ package graphrun
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/chip"
@@ -83,5 +85,42 @@ func TestFixturesRun(t *testing.T) {
 				t.Errorf("%s: %d cores, %g µJ, %g µs: want all > 0", name, rep.CoresUsed, rep.EnergyUJ, rep.LatencyUS)
 			}
 		})
+	}
+}
+
+// TestCurrentInput: a float input current (graded events, magnitude
+// round(x/Scale), weights × Scale) drives lif_norse on the chip as in
+// float: the spike counts agree within one spike over 300 steps, and the
+// drift is reported.
+func TestCurrentInput(t *testing.T) {
+	const T = 300
+	in := &Input{Name: "currents", Samples: 1, T: T, Shape: []int{1}, Channels: 1, Data: make([]float64, T)}
+	for i := range in.Data {
+		in.Data[i] = 0.37 + 0.2*float64(i%7)/7 // not integers: currents
+	}
+	if err := in.classify(); err != nil || in.Encoding != Currents {
+		t.Fatalf("encoding %s, err %v", in.Encoding, err)
+	}
+	rep := runFixture(t, "lif_norse", in, 1)
+	p := rep.Populations[0]
+	t.Logf("currents: chip %g spikes, float %g", p.ChipSpikes, p.FloatSpikes)
+	if p.FloatSpikes < 5 || math.Abs(p.ChipSpikes-p.FloatSpikes) > 1 {
+		t.Errorf("chip %g spikes, float %g: want >= 5 float spikes and agreement within 1", p.ChipSpikes, p.FloatSpikes)
+	}
+}
+
+// TestWorkersAgree: the report is the same for 1 and 3 workers.
+func TestWorkersAgree(t *testing.T) {
+	in := randomSpikes(4, 15, 12, 0.4, 9)
+	a, b := runFixture(t, "braille_noDelay_bias_zero", in, 1), runFixture(t, "braille_noDelay_bias_zero", in, 3)
+	var wa, wb strings.Builder
+	if err := a.WriteJSON(&wa); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteJSON(&wb); err != nil {
+		t.Fatal(err)
+	}
+	if wa.String() != wb.String() {
+		t.Errorf("reports differ between 1 and 3 workers")
 	}
 }
