@@ -157,7 +157,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "energy    %.4g µJ per sample", r.EnergyUJ)
 	for _, p := range r.EnergyParts {
 		if p.UJ > 0 {
-			fmt.Fprintf(&b, "; %s %s %.3g", p.Group, p.Name, p.UJ)
+			fmt.Fprintf(&b, "; %s %.3g", p.Name, p.UJ)
 		}
 	}
 	fmt.Fprintf(&b, "\nlatency   %.4g µs per sample, %.1f cycles per timestep\n", r.LatencyUS, r.CyclesPerTimestep)

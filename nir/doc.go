@@ -3,9 +3,9 @@
 // graphs. NIR is the format snnTorch, Norse, Sinabs, Rockpool, Nengo, Spyx,
 // Lava-dl and SpiNNaker2 use to exchange spiking networks.
 //
-// This package only reads and checks graphs. Nothing else in spikemesh
-// imports it yet: running a NIR graph on the chip needs the general network
-// graph in package chip, which comes later (see docs/nir.md).
+// This package only reads and checks graphs. Package nirconv lowers them
+// onto the chip's network (nirconv.Lower), package snnref runs them in
+// float, and package graphrun runs both side by side (see docs/nir.md).
 //
 // # Call order
 //
