@@ -263,3 +263,17 @@ func TestNIRGoldenInput(t *testing.T) {
 		t.Errorf("%s is not lif_norse.csv's input column; run with -update", golden)
 	}
 }
+
+// TestInspectUnsupported: a graph that reads but cannot run on the chip
+// (here: dt 10 ms is longer than Braille's 0.2 ms time constants) is
+// printed with every reason, one line each, and exit 0.
+func TestInspectUnsupported(t *testing.T) {
+	stdout, stderr, code := run(t, "inspect", "--dt", "0.01", nirTestdata+"braille_noDelay_bias_zero.nir")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	i := strings.Index(stdout, "unsupported on the chip")
+	if i < 0 || !strings.Contains(stdout[i:], "node lif2") || !strings.Contains(stdout[i:], "tau_mem") || strings.Contains(stdout, "chip mapping") {
+		t.Errorf("want the nodes, fields and reasons after \"unsupported on the chip\", and no mapping:\n%s", stdout)
+	}
+}
