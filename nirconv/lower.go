@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/neuron"
@@ -236,7 +237,7 @@ func (lw *lowerer) population(n *nir.Node) error {
 	}
 	q, err := neuron.Quantize(fp, size, neuron.QuantizeOptions{DT: lw.opt.DT, Scale: lw.scales[n.Name]})
 	if err != nil {
-		return fmt.Errorf("nirconv: node %s: %w", n.Name, err)
+		return nodeErrors(n.Name, err)
 	}
 	lw.pop[n.Name] = len(lw.net.Layers)
 	lw.net.Layers = append(lw.net.Layers, chip.Layer{Name: n.Name, Size: size, Neuron: q.Params, Bias: q.Bias,
@@ -439,4 +440,24 @@ func (lw *Lowered) Synapses() int64 {
 		s += p.Connections(lw.Net.SourceSize(p.From), lw.Net.Layers[p.To].Size)
 	}
 	return s
+}
+
+// maxNodeErrors bounds the problems listed per node: a parameter wrong for
+// every neuron of a large population would otherwise give one line per
+// neuron.
+const maxNodeErrors = 3
+
+// nodeErrors prefixes each line of err with the node's name, keeping the
+// first maxNodeErrors lines and counting the rest.
+func nodeErrors(node string, err error) error {
+	lines := strings.Split(err.Error(), "\n")
+	var errs []error
+	for i, l := range lines {
+		if i == maxNodeErrors {
+			errs = append(errs, fmt.Errorf("nirconv: node %s: and %d more problems like these", node, len(lines)-i))
+			break
+		}
+		errs = append(errs, fmt.Errorf("nirconv: node %s: %s", node, l))
+	}
+	return errors.Join(errs...)
 }
