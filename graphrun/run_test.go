@@ -124,3 +124,51 @@ func TestWorkersAgree(t *testing.T) {
 		t.Errorf("reports differ between 1 and 3 workers")
 	}
 }
+
+// TestLIReadoutPrediction: an LI readout predicts the neuron with the
+// largest final voltage, on the chip and in float; with labels equal to
+// that neuron, both accuracies are 100 %.
+func TestLIReadoutPrediction(t *testing.T) {
+	sc := func(x float64) nir.Tensor { return nir.Tensor{Shape: nir.Shape{}, Data: []float64{x}, DType: nir.Float32} }
+	io := func(name string, k nir.Kind, n int) *nir.Node {
+		return &nir.Node{Name: name, Kind: k, In: nir.Shape{n}, Out: nir.Shape{n}, Params: &nir.IOParams{Shape: nir.Shape{n}}}
+	}
+	// Input channel c drives readout neuron c with weight 1 and the others
+	// with 0.2: the neuron of the most active channel has the largest v.
+	w := []float64{1, 0.2, 0.2, 0.2, 1, 0.2, 0.2, 0.2, 1}
+	g := &nir.Graph{Nodes: []*nir.Node{io("in", nir.KindInput, 3),
+		{Name: "lin", Kind: nir.KindLinear, In: nir.Shape{3}, Out: nir.Shape{3}, Params: &nir.LinearParams{Weight: nir.Tensor{Shape: nir.Shape{3, 3}, Data: w}}},
+		{Name: "li", Kind: nir.KindLI, In: nir.Shape{3}, Out: nir.Shape{3}, Params: &nir.LIParams{Tau: sc(2e-3), R: sc(1), VLeak: sc(0)}},
+		io("out", nir.KindOutput, 3)},
+		Edges: []nir.Edge{{Src: "in", Dst: "lin"}, {Src: "lin", Dst: "li"}, {Src: "li", Dst: "out"}}}
+	const n, T = 6, 30
+	in := &Input{Name: "onehot", Samples: n, T: T, Shape: []int{3}, Channels: 3, Data: make([]float64, n*T*3), Labels: make([]int, n), Scale: 1}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for s := range n {
+		in.Labels[s] = s % 3
+		for t := range T {
+			for c := range 3 {
+				p := 0.2
+				if c == s%3 {
+					p = 0.8
+				}
+				if rng.Float64() < p {
+					in.Data[(s*T+t)*3+c] = 1
+				}
+			}
+		}
+	}
+	cfg, _ := chip.Preset("loihi")
+	e, _ := energy.Preset("loihi")
+	rep, err := Run(context.Background(), Options{Graph: g, Input: in, Chip: cfg, Energy: e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *rep.ChipAccuracyPct != 100 || *rep.FloatAccuracyPct != 100 || rep.OutputAgreementPct != 100 {
+		t.Errorf("accuracy chip %g %%, float %g %%, agreement %g %%: want 100 each (predictions chip %v float %v)",
+			*rep.ChipAccuracyPct, *rep.FloatAccuracyPct, rep.OutputAgreementPct, rep.chipPred, rep.floatPred)
+	}
+	if rep.Populations[0].Fires {
+		t.Errorf("LI population reported as firing")
+	}
+}
