@@ -129,7 +129,9 @@ func TestWorkersAgree(t *testing.T) {
 // largest final voltage, on the chip and in float; with labels equal to
 // that neuron, both accuracies are 100 %.
 func TestLIReadoutPrediction(t *testing.T) {
-	sc := func(x float64) nir.Tensor { return nir.Tensor{Shape: nir.Shape{}, Data: []float64{x}, DType: nir.Float32} }
+	sc := func(x float64) nir.Tensor {
+		return nir.Tensor{Shape: nir.Shape{}, Data: []float64{x}, DType: nir.Float32}
+	}
 	io := func(name string, k nir.Kind, n int) *nir.Node {
 		return &nir.Node{Name: name, Kind: k, In: nir.Shape{n}, Out: nir.Shape{n}, Params: &nir.IOParams{Shape: nir.Shape{n}}}
 	}
