@@ -57,7 +57,7 @@ func (q QuantizedCUBA) VoltsFromState(x int32) float64 { return float64(x)/q.Sca
 // (Wi) to u1 (u2), Brian2's ge (gi) entering dv at rate 1/τm. Brian2 holds
 // v for the steps s+1 .. s+R−1 after a spike at step s, R = round(refractory/dt)
 // (not_refractory = timestep(t − lastspike) >= timestep(refractory)), so
-// Refractory = R − 1. docs/nir-models.md section 5 gives the resulting
+// Refractory = R − 1. docs/nir.md "Drift of the chip numerics" gives the resulting
 // drift (τm = 20 ms at dt = 0.1 ms becomes 20.48 ms).
 func QuantizeCUBA(p CUBAParams, dt float64) (QuantizedCUBA, error) {
 	for _, f := range []struct {

@@ -41,7 +41,7 @@
 // a CUBA Params, Vectors, bias, a power-of-two voltage scale and per-neuron
 // input gains; QuantizeWeights turns a projection's scaled weights into
 // mantissas and one exponent. QuantizeCUBA maps Brian2's CUBA benchmark
-// neuron onto LIF2Syn. docs/nir-models.md gives every equation and
+// neuron onto LIF2Syn. docs/nir.md gives every equation and
 // rounding.
 //
 // The fidelity is bit-exact for the arithmetic stated below; it is a model

@@ -59,7 +59,7 @@ func (k FloatKind) Fires() bool {
 }
 
 // Discretization selects how FloatState turns the continuous equations into
-// one step of length dt. See docs/nir-models.md for the derivations and the
+// one step of length dt. See docs/nir.md for the derivations and the
 // traces that pin each variant down.
 type Discretization uint8
 
@@ -67,7 +67,7 @@ const (
 	// Euler is forward Euler at dt, the discretization NIR's equations imply
 	// and the one Norse and snnTorch use: v ← v + dt/τ·((v_leak − v) + r·I),
 	// the current first and v with the new current for the Cuba kinds. IF
-	// and I integrate per step, v ← v + r·I (see docs/nir-models.md).
+	// and I integrate per step, v ← v + r·I (see docs/nir.md).
 	Euler Discretization = iota
 	// ExpRockpool is Rockpool's LIF/LI update, read off its exported trace
 	// (testdata/lif_rockpool.csv) and file: the leak is exact,

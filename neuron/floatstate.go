@@ -19,7 +19,7 @@ type FloatOptions struct {
 //
 //	Euler, LIF/LI:        v += dt/tau·((v_leak − v) + r·x)
 //	Euler, CubaLIF/CubaLI: I += dt/tau_syn·(−I + w_in·x); then v += dt/tau_mem·((v_leak − v) + r·I)
-//	IF/I:                 v += r·x                      (per step; docs/nir-models.md says why)
+//	IF/I:                 v += r·x                      (per step; docs/nir.md says why)
 //	Threshold:            v = x
 //	ExpRockpool, LIF/LI:  v = v_leak + e^(−dt/tau)·(v − v_leak) + r·(dt/tau)·e^(dt/tau)·x
 //	firing kinds:         if v > v_threshold { spike; v = v_reset (or v −= v_threshold) }

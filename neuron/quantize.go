@@ -6,7 +6,7 @@ import (
 	"math"
 )
 
-// Quantization constants (docs/nir-models.md, "Fixed-point mapping").
+// Quantization constants (docs/nir.md, "From float to fixed point").
 const (
 	// ThresholdTarget is the largest |v_threshold| or |v_reset| of a node
 	// after scaling to state units: 2^20, three bits below the 24-bit
@@ -14,7 +14,7 @@ const (
 	// input in one step) before it saturates. Lava's bit-accurate LIF
 	// compares against a threshold mantissa shifted left by 6 (vth << 6) in
 	// the same 24-bit state; the headroom is spikemesh's choice
-	// (docs/nir-models.md, section 4.2).
+	// (docs/nir.md, "What spikemesh does").
 	ThresholdTarget = 1 << 20
 	// DefaultReadoutScale is the state units per float voltage unit for
 	// nodes that never fire (LI, CubaLI, I) when QuantizeOptions.Scale is 0:

@@ -3,9 +3,10 @@
 // typed Go graphs. NIR is the format snnTorch, Norse, Sinabs, Rockpool,
 // Nengo, Spyx, Lava-dl and SpiNNaker2 use to exchange spiking networks.
 //
-// The package is a leaf: it knows NIR, not the chip. Turning a graph into
-// a chip network and back is done elsewhere (package nirconv exports chip
-// networks; see docs/nir.md).
+// The package is a leaf: it knows NIR, not the chip. Package nirconv
+// lowers graphs onto the chip's network (nirconv.Lower) and exports chip
+// networks back (nirconv.FromChip), package snnref runs them in float, and
+// package graphrun runs both side by side (see docs/nir.md).
 //
 // # Call order
 //

@@ -12,7 +12,7 @@ import (
 // fixed point (Quantize, QuantizeWeights with 8-bit weights, neuron.New) on
 // the trace's input and measures how far it drifts from the float numerics
 // of the same NIR semantics (forward Euler, reset to v_reset) and from the
-// framework's trace. It logs the drift (docs/nir-models.md quotes it) and
+// framework's trace. It logs the drift (docs/nir.md quotes it) and
 // bounds the chip-vs-float voltage error: the weight is quantized to
 // 8 bits (relative error <= 1/(2·82) = 0.6 % for Norse's mantissa 82), dv =
 // round(163.84) = 164 changes the per-step leak by 0.16/4096, and the
@@ -102,7 +102,7 @@ func TestChipDriftOnTraces(t *testing.T) {
 // float update is snnTorch's I ← α·I + x, v ← β·v + I), per-neuron time
 // constants, and seeded random spike input through 8-bit quantized weights,
 // in float and on the chip, and compares spike counts. It logs the drift
-// (docs/nir-models.md quotes it) and bounds it: total spike count within
+// (docs/nir.md quotes it) and bounds it: total spike count within
 // 3 % of the float's, and per-neuron counts within 3 spikes + 5 %.
 func TestChipDriftCubaLIF(t *testing.T) {
 	const (

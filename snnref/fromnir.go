@@ -154,3 +154,9 @@ func broadcast(xs []float64, n int) []float64 {
 	}
 	return out
 }
+
+// NeuronParams returns the float parameters of a NIR neuron or Threshold
+// node, field by field as FromNIR maps them, and false for other kinds.
+// Importers that map the same node to the chip (nirconv.Lower) use it so
+// that the float and chip numerics start from identical parameters.
+func NeuronParams(p nir.Params) (neuron.FloatParams, bool) { return floatParams(p) }

@@ -14,13 +14,15 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/ from this build")
 
 // goldenRuns are small, fast runs whose reports are kept in testdata/: one
-// rate-converted MLP and one exact-converted CNN, each as text and JSON.
+// rate-converted MLP, one exact-converted CNN and one NIR graph (Norse's
+// LIF on its exported input), each as text and JSON.
 var goldenRuns = []struct {
 	name string
 	args []string
 }{
 	{"run-mlp-rate", []string{"run", "--samples", "20", "--timesteps", "16"}},
 	{"run-cnn-qcfs-exact", []string{"run", "--model", "mnist-cnn-qcfs", "--conversion", "exact", "--samples", "10"}},
+	{"run-nir-lif-norse", []string{"run", "--model", "../../nir/testdata/lif_norse.nir", "--input", "testdata/lif_norse_input.npz"}},
 }
 
 // versionLine matches the one field of a report that depends on the build.

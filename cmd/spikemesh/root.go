@@ -18,6 +18,6 @@ energy per inference.`,
 		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("spikemesh {{.Version}}\n")
-	root.AddCommand(newRunCmd(), newChipsCmd(), newEnergyCmd(), newModelsCmd(), newTrainCmd(), newBenchCmd(), newExploreCmd(), newNocCmd(), newExportCmd())
+	root.AddCommand(newRunCmd(), newChipsCmd(), newEnergyCmd(), newModelsCmd(), newTrainCmd(), newBenchCmd(), newExploreCmd(), newNocCmd(), newExportCmd(), newInspectCmd())
 	return root
 }

@@ -24,6 +24,7 @@ func newRunCmd() *cobra.Command {
 		conversion, dataset                      string
 		o                                        spikemesh.Options
 		asJSON, timings                          bool
+		gf                                       graphFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -34,6 +35,9 @@ first --samples MNIST test images for each --timesteps value and prints the
 report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if isNIRModel(o.Model) {
+				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf)
+			}
 			var err error
 			if o.Chip, err = chip.Resolve(chipName); err != nil {
 				return err
@@ -89,7 +93,7 @@ report (text, or JSON with --json).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models) or a model description (.yaml/.json next to its .npz; see docs/import.md)")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
@@ -106,6 +110,7 @@ report (text, or JSON with --json).`,
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
+	gf.register(cmd)
 	return cmd
 }
 

@@ -22,7 +22,7 @@ var tiers = [][]string{
 	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering"},
 	{"chip", "snnref"},
 	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "trace", "internal/provenance", "nirconv"},
-	{"."},
+	{".", "graphrun"},
 	{"explore", "bench"},
 	{"cmd/spikemesh", "tools/torchcheck"},
 }

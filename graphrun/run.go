@@ -1,0 +1,237 @@
+package graphrun
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
+	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/nirconv"
+	"github.com/spikemesh/spikemesh/snnref"
+)
+
+// Options select what Run runs.
+type Options struct {
+	Graph     *nir.Graph // as nir.Read returns it
+	Model     string     // name for the report (the file)
+	Input     *Input
+	Chip      chip.Config
+	ChipName  string // preset name or file, for the report
+	Energy    energy.Model
+	DT        float64 // s; 0 = nirconv.DefaultDT
+	Timesteps int     // input timesteps per sample; 0 = the input's T (at most T)
+	Samples   int     // 0 = every sample of the input
+	Workers   int     // <= 0: GOMAXPROCS; never changes results
+}
+
+// Run lowers the graph for the chip, maps it, simulates every sample on
+// the chip and in float (snnref, the reference numerics) and reports the
+// drift between them, the accuracy when the input has labels, and energy
+// and latency per sample.
+//
+// Timing: the float reference evaluates feed-forward edges within a step,
+// the chip takes one timestep per projection (plus its delay). Each sample
+// presents its T input frames at timesteps 0..T-1 in both; the float
+// reference runs T steps and the chip T + the output populations' latency
+// (Lowered.OutputLatency), so the chip's outputs see every frame the
+// float's do.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	in := o.Input
+	T := o.Timesteps
+	if T == 0 {
+		T = in.T
+	}
+	if T < 1 || T > in.T {
+		return nil, fmt.Errorf("graphrun: timesteps is %d, must be in 1..%d (the input's T)", T, in.T)
+	}
+	n := o.Samples
+	if n == 0 {
+		n = in.Samples
+	}
+	if n < 1 || n > in.Samples {
+		return nil, fmt.Errorf("graphrun: samples is %d, must be in 1..%d (the input has %d)", n, in.Samples, in.Samples)
+	}
+	var scales []float64
+	if in.Encoding != Spikes {
+		for range o.Graph.NodesOf(nir.KindInput) {
+			scales = append(scales, in.Scale)
+		}
+	}
+	lw, err := nirconv.Lower(o.Graph, nirconv.LowerOptions{DT: o.DT, WeightBits: o.Chip.WeightBits, InputScale: scales})
+	if err != nil {
+		return nil, err
+	}
+	if got, want := in.Channels, lw.Net.InputChannels(); got != want {
+		return nil, fmt.Errorf("graphrun: input %s: field data: %d channels per timestep (shape %v); the graph's Input nodes %v take %d", in.Name, got, in.Shape, lw.Inputs, want)
+	}
+	m, err := chip.Map(lw.Net, o.Chip)
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(&o, lw, m, n, T)
+	if err := runFloat(lw, in, n, T, rep); err != nil {
+		return nil, err
+	}
+	if err := runChip(ctx, &o, lw, m, n, T, rep); err != nil {
+		return nil, err
+	}
+	rep.finish()
+	return rep, nil
+}
+
+// stimulus presents one sample's frames as host events.
+type stimulus struct {
+	in   *Input
+	s, T int
+}
+
+func (st stimulus) Events(t int, dst []chip.InputEvent) []chip.InputEvent {
+	if t >= st.T {
+		return dst
+	}
+	for c := range st.in.Channels {
+		x := st.in.At(st.s, t, c)
+		if x == 0 {
+			continue
+		}
+		mag := st.in.Magnitude(x)
+		if mag == 0 {
+			continue // a current below half a magnitude step
+		}
+		dst = append(dst, chip.InputEvent{Channel: int32(c), Magnitude: mag})
+	}
+	return dst
+}
+
+// runChip simulates the samples on the chip and fills the chip side.
+func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mapping, n, T int, rep *Report) error {
+	sim, err := chip.NewSimulator(m, o.Workers)
+	if err != nil {
+		return err
+	}
+	sim.EnableNeuronCounts()
+	e := o.Energy
+	if r, err := e.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes); err == nil {
+		e = r
+	}
+	e.StaticPerChipMW *= float64(o.Chip.Chips()) // every chip of a board leaks
+	var counts energy.Counts
+	var cycles uint64
+	err = sim.RunSamples(ctx, chip.Samples{N: n, Timesteps: rep.ChipTimesteps,
+		Stimulus: func(i int) chip.Stimulus { return stimulus{in: o.Input, s: i, T: T} },
+		Each: func(i int, r chip.Result) error {
+			for l := range rep.Populations {
+				rep.Populations[l].chip += r.LayerSpikes[l]
+			}
+			rep.chipPred[i] = predict(lw, r.NeuronCounts, r.Scores)
+			counts.Add(r.Counts)
+			cycles += r.Cycles
+			return nil
+		}})
+	if err != nil {
+		return err
+	}
+	seconds := float64(cycles) / o.Chip.ClockMHz * 1e-6
+	bd := e.Estimate(counts, seconds, len(m.Cores))
+	nf := float64(n)
+	rep.EnergyUJ = bd.TotalPJ / nf * 1e-6
+	for _, c := range bd.Components() {
+		rep.EnergyParts = append(rep.EnergyParts, EnergyPart{Group: c.Group, Name: c.Name, UJ: c.PJ / nf * 1e-6})
+	}
+	rep.LatencyUS = float64(cycles) / nf / o.Chip.ClockMHz
+	rep.CyclesPerTimestep = float64(cycles) / nf / float64(rep.ChipTimesteps)
+	rep.SynapticOps = float64(counts.SynapticOps) / nf
+	rep.SpikePackets = float64(counts.Packets) / nf
+	if cfg, err := e.JSON(); err == nil {
+		rep.Provenance.EnergyConfig = json.RawMessage(cfg)
+	}
+	return nil
+}
+
+// predict returns the predicted class: the index over the output
+// populations (concatenated) of the most spikes, or for populations that
+// never fire (LI, CubaLI, I readouts) the largest final voltage (Scores
+// holds it for them, since their threshold is 0). Ties go to the lowest
+// index.
+func predict(lw *nirconv.Lowered, neuronCounts [][]int32, scores []int64) int {
+	best, bestV, k := -1, 0.0, 0
+	off := 0
+	for _, l := range lw.Net.Outputs {
+		size := lw.Net.Layers[l].Size
+		for j := range size {
+			var v float64
+			if lw.Populations[l].Fires {
+				v = float64(neuronCounts[l][j])
+			} else {
+				v = float64(scores[off+j]) / lw.Populations[l].Scale
+			}
+			if best < 0 || v > bestV {
+				best, bestV = k, v
+			}
+			k++
+		}
+		off += size
+	}
+	return best
+}
+
+// runFloat simulates the samples in float64 with snnref.
+func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
+	g, err := snnref.FromNIR(lw.Flat, lw.DT)
+	if err != nil {
+		return err
+	}
+	sim, err := snnref.New(g, neuron.FloatOptions{DT: lw.DT})
+	if err != nil {
+		return err
+	}
+	frames := make([][]float64, len(lw.Inputs))
+	for gi := range frames {
+		frames[gi] = make([]float64, lw.Net.InputGroups[gi].Size)
+	}
+	for s := range n {
+		sim.Reset()
+		sim.ResetCounts()
+		for t := range T {
+			c := 0
+			for _, f := range frames {
+				for j := range f {
+					f[j] = in.At(s, t, c)
+					c++
+				}
+			}
+			if err := sim.Step(frames); err != nil {
+				return err
+			}
+		}
+		best, bestV, k := -1, 0.0, 0
+		for l := range rep.Populations {
+			p := &lw.Populations[l]
+			for _, c := range sim.SpikeCounts(p.Node) {
+				rep.Populations[l].float += uint64(c)
+			}
+		}
+		for _, l := range lw.Net.Outputs {
+			p := &lw.Populations[l]
+			vals := sim.Output(p.Node)
+			if p.Fires {
+				cs := sim.SpikeCounts(p.Node)
+				vals = make([]float64, len(cs))
+				for j, c := range cs {
+					vals[j] = float64(c)
+				}
+			}
+			for _, v := range vals {
+				if best < 0 || v > bestV {
+					best, bestV = k, v
+				}
+				k++
+			}
+		}
+		rep.floatPred[s] = best
+	}
+	return nil
+}
