@@ -1,0 +1,110 @@
+package explore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// LockFile is the name of the file, in a results directory, that a sweep
+// holds an exclusive flock(2) on while it runs. It holds a JSON
+// description of the holder (pid, host, start time) for the error a second
+// sweep prints. The file is never removed: removing a lock file while
+// another process waits on it lets two processes "hold" it at once.
+const LockFile = ".lock"
+
+// lockPoll is how often a sweep waiting for the lock (Options.WaitLock)
+// tries again. flock has no timeout and cannot be cancelled by a context,
+// so waiting polls with LOCK_NB; a quarter second is short next to any
+// sweep and costs nothing.
+const lockPoll = 250 * time.Millisecond
+
+// flock is chosen over an O_EXCL lock file because the kernel releases it
+// when its holder dies, however it dies (kill -9, out of memory, a node
+// reboot), so a requeued job never finds a stale lock it must guess about.
+// Linux NFS clients implement flock with byte-range locks on the server,
+// so it also works on the shared file systems a cluster uses.
+
+// dirLock is a held lock on a results directory.
+type dirLock struct{ f *os.File }
+
+// holder is what the lock file says about the sweep that holds it.
+type holder struct {
+	PID     int    `json:"pid"`
+	Host    string `json:"host"`
+	Started string `json:"started"` // RFC 3339, UTC
+}
+
+func (h holder) String() string {
+	return fmt.Sprintf("pid %d on host %s, started %s", h.PID, h.Host, h.Started)
+}
+
+// lockDir takes the lock on dir. If another sweep holds it, lockDir
+// returns an error naming that sweep, or, when wait is true, tries again
+// until it gets the lock or ctx is done.
+func lockDir(ctx context.Context, dir string, wait bool) (*dirLock, error) {
+	path := filepath.Join(dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("explore: locking %s: %w", dir, err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("explore: locking %s: %w", path, err)
+		}
+		if !wait {
+			f.Close()
+			return nil, fmt.Errorf("explore: %s is in use by another sweep (%s); wait for it to finish, pass --wait-lock to wait, or use another --out", dir, readHolder(path))
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("explore: waiting for the lock on %s: %w", dir, ctx.Err())
+		case <-time.After(lockPoll):
+		}
+	}
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Format(time.RFC3339)})
+	if err := writeHolder(f, append(b, '\n')); err != nil {
+		f.Close() // closing releases the lock
+		return nil, fmt.Errorf("explore: %s: %w", path, err)
+	}
+	return &dirLock{f: f}, nil
+}
+
+func writeHolder(f *os.File, b []byte) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := f.WriteAt(b, 0)
+	return err
+}
+
+// readHolder describes the holder from the lock file. The holder writes
+// it just after locking, so it can be momentarily empty; anything that is
+// not a holder record is described, never echoed.
+func readHolder(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "holder unknown: " + err.Error()
+	}
+	var h holder
+	if len(b) > 4096 || json.Unmarshal(b, &h) != nil || h.PID == 0 {
+		return "holder unknown: the lock file has no holder record yet"
+	}
+	return h.String()
+}
+
+// unlock releases the lock. The file stays (see LockFile).
+func (l *dirLock) unlock() error { return l.f.Close() }
