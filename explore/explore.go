@@ -65,6 +65,9 @@ type Options struct {
 	// Workload, if set, is the space's workload already loaded (read-only,
 	// so it can be shared by sweeps running at the same time); nil loads it.
 	Workload *spikemesh.Workload
+	// Lock, if set, is the caller's lock on Dir (see LockDir); Sweep then
+	// neither takes nor releases one. Nil: Sweep locks Dir while it runs.
+	Lock *DirLock
 	// WaitLock makes a sweep whose directory another sweep holds wait for
 	// it (until ctx is done) instead of failing at once.
 	WaitLock bool
@@ -125,7 +128,7 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 	}
 	st, err := openStore(ctx, o.Dir, storeOptions{
 		manifest: manifest{Format: manifestFormat, Space: s.SpaceHash(), Shard: shardText(o.Shard), Version: o.Version},
-		waitLock: o.WaitLock, allowSpaceChange: o.SpaceChanged, log: o.Log})
+		lock:     o.Lock, waitLock: o.WaitLock, allowSpaceChange: o.SpaceChanged, log: o.Log})
 	if err != nil {
 		return nil, err
 	}

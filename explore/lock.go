@@ -31,8 +31,14 @@ const lockPoll = 250 * time.Millisecond
 // Linux NFS clients implement flock with byte-range locks on the server,
 // so it also works on the shared file systems a cluster uses.
 
-// dirLock is a held lock on a results directory.
-type dirLock struct{ f *os.File }
+// DirLock is a held lock on a results directory. Sweep takes one itself;
+// a caller that writes more into the directory after the sweep (outputs,
+// plots) takes it first with LockDir and passes it in Options.Lock, so
+// that no other sweep can start in between.
+type DirLock struct {
+	f   *os.File
+	dir string
+}
 
 // holder is what the lock file says about the sweep that holds it.
 type holder struct {
@@ -45,10 +51,17 @@ func (h holder) String() string {
 	return fmt.Sprintf("pid %d on host %s, started %s", h.PID, h.Host, h.Started)
 }
 
-// lockDir takes the lock on dir. If another sweep holds it, lockDir
-// returns an error naming that sweep, or, when wait is true, tries again
-// until it gets the lock or ctx is done.
-func lockDir(ctx context.Context, dir string, wait bool) (*dirLock, error) {
+// LockDir takes the lock on dir, creating dir if needed. If another sweep
+// holds it, LockDir returns an error naming that sweep (pid, host, start
+// time), or, when wait is true, tries again until it gets the lock or ctx
+// is done.
+func LockDir(ctx context.Context, dir string, wait bool) (*DirLock, error) {
+	if dir == "" {
+		return nil, errors.New("explore: no results directory given")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("explore: %w", err)
+	}
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -80,7 +93,7 @@ func lockDir(ctx context.Context, dir string, wait bool) (*dirLock, error) {
 		f.Close() // closing releases the lock
 		return nil, fmt.Errorf("explore: %s: %w", path, err)
 	}
-	return &dirLock{f: f}, nil
+	return &DirLock{f: f, dir: dir}, nil
 }
 
 func writeHolder(f *os.File, b []byte) error {
@@ -106,5 +119,5 @@ func readHolder(path string) string {
 	return h.String()
 }
 
-// unlock releases the lock. The file stays (see LockFile).
-func (l *dirLock) unlock() error { return l.f.Close() }
+// Unlock releases the lock. The file stays (see LockFile).
+func (l *DirLock) Unlock() error { return l.f.Close() }

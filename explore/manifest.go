@@ -63,6 +63,13 @@ func shardText(sh Shard) string {
 	return sh.String()
 }
 
+func shardDesc(shard string) string {
+	if shard == "all" {
+		return "the whole sweep"
+	}
+	return "shard " + shard
+}
+
 // readManifest reads dir's manifest; ok is false when there is none.
 func readManifest(dir string) (m manifest, ok bool, err error) {
 	path := filepath.Join(dir, ManifestFile)
@@ -118,7 +125,11 @@ func checkManifest(dir string, want manifest, hasPoints, allowSpaceChange bool, 
 		return writeManifest(dir, want)
 	}
 	if have.Shard != want.Shard {
-		return fmt.Errorf("explore: %s holds shard %s, this run is shard %s; run with --shard %s, or use another --out", dir, have.Shard, want.Shard, have.Shard)
+		hint := "run with --shard " + have.Shard
+		if have.Shard == "all" {
+			hint = "run without --shard"
+		}
+		return fmt.Errorf("explore: %s holds %s, this run is %s; %s, or use another --out", dir, shardDesc(have.Shard), shardDesc(want.Shard), hint)
 	}
 	if have.Space != want.Space {
 		if want.Shard != "all" {

@@ -31,11 +31,12 @@ const PointsFile = "points.jsonl"
 // when opened, and the lock on its directory. append is safe for
 // concurrent use.
 type store struct {
-	path string
-	lock *dirLock
-	mu   sync.Mutex
-	f    *os.File // nil until the first write
-	done map[string]Result
+	path     string
+	lock     *DirLock
+	ownsLock bool // release lock on close
+	mu       sync.Mutex
+	f        *os.File // nil until the first write
+	done     map[string]Result
 }
 
 // record is one line of points.jsonl as read back.
@@ -90,6 +91,7 @@ func decodeResult(b []byte) (Result, error) {
 
 // storeOptions say how to open a results directory.
 type storeOptions struct {
+	lock             *DirLock  // held by the caller on dir; nil: take it here
 	manifest         manifest  // the sweep about to run
 	waitLock         bool      // wait for another sweep's lock instead of refusing
 	allowSpaceChange bool      // see checkManifest
@@ -104,21 +106,21 @@ type storeOptions struct {
 // created only when the first point is stored, so a sweep that fails
 // before finishing one leaves no empty results file.
 func openStore(ctx context.Context, dir string, o storeOptions) (st *store, err error) {
-	if dir == "" {
-		return nil, errors.New("explore: no results directory given")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("explore: %w", err)
-	}
-	lock, err := lockDir(ctx, dir, o.waitLock)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			lock.unlock()
+	lock, owned := o.lock, false
+	switch {
+	case lock == nil:
+		if lock, err = LockDir(ctx, dir, o.waitLock); err != nil {
+			return nil, err
 		}
-	}()
+		owned = true
+		defer func() {
+			if err != nil {
+				lock.Unlock()
+			}
+		}()
+	case filepath.Clean(lock.dir) != filepath.Clean(dir):
+		return nil, fmt.Errorf("explore: the lock given is on %s, the results directory is %s", lock.dir, dir)
+	}
 	if err := removeTemps(dir, o.log); err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func openStore(ctx context.Context, dir string, o storeOptions) (st *store, err 
 		}
 		note(o.log, "%s: removed a corrupt last line (a write cut short); its point will be redone", path)
 	}
-	st = &store{path: path, lock: lock, done: make(map[string]Result, len(recs))}
+	st = &store{path: path, lock: lock, ownsLock: owned, done: make(map[string]Result, len(recs))}
 	if goodEnd > 0 && data[goodEnd-1] != '\n' { // last good line lost only its newline
 		if err := st.write([]byte{'\n'}); err != nil {
 			return nil, err
@@ -252,22 +254,28 @@ func (s *store) write(b []byte) error {
 	return nil
 }
 
-// close closes points.jsonl and releases the directory's lock.
+// close closes points.jsonl and releases the directory's lock if the
+// store took it.
 func (s *store) close() error {
-	var err error
+	var err, uerr error
 	if s.f != nil {
 		err = s.f.Close()
 	}
-	return errors.Join(err, s.lock.unlock())
+	if s.ownsLock {
+		uerr = s.lock.Unlock()
+	}
+	return errors.Join(err, uerr)
 }
 
 // MergeShards reads points.jsonl from every shard directory and checks
 // that together they hold each point of the space's sweep exactly once:
 // a missing point, a point stored twice (in one shard or two), a point not
 // in the space, and a corrupt line are all errors, reported together. It
-// writes the merged results, in index order, to outDir/points.jsonl and
-// returns them.
-func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
+// writes the merged results, in index order, to outDir/points.jsonl, and a
+// manifest for the whole sweep, and returns them. lock, if not nil, is the
+// caller's lock on outDir (to write more there afterwards); nil: outDir is
+// locked while MergeShards writes.
+func MergeShards(s *Space, dirs []string, outDir string, lock *DirLock) ([]Result, error) {
 	if s.Strategy.Kind == StrategyNSGA2 {
 		return nil, errors.New("explore: merge needs strategy grid or random: NSGA-II sweeps cannot be sharded")
 	}
@@ -329,14 +337,15 @@ func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("explore: merge failed:\n%w", errors.Join(errs...))
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return nil, fmt.Errorf("explore: %w", err)
+	if lock == nil {
+		l, err := LockDir(context.Background(), outDir, false)
+		if err != nil {
+			return nil, err
+		}
+		defer l.Unlock()
+	} else if filepath.Clean(lock.dir) != filepath.Clean(outDir) {
+		return nil, fmt.Errorf("explore: the lock given is on %s, the merge writes to %s", lock.dir, outDir)
 	}
-	lock, err := lockDir(context.Background(), outDir, false)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.unlock()
 	if err := removeTemps(outDir, nil); err != nil {
 		return nil, err
 	}

@@ -56,20 +56,20 @@ func TestConcurrentSweepRefused(t *testing.T) {
 // when its context ends.
 func TestWaitLock(t *testing.T) {
 	dir := t.TempDir()
-	held, err := lockDir(context.Background(), dir, false)
+	held, err := LockDir(context.Background(), dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*lockPoll)
 	defer cancel()
-	if _, err := lockDir(ctx, dir, true); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := LockDir(ctx, dir, true); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("waiting on a held lock until the deadline: error %v", err)
 	}
 	got := make(chan error, 1)
 	go func() {
-		l, err := lockDir(context.Background(), dir, true)
+		l, err := LockDir(context.Background(), dir, true)
 		if err == nil {
-			err = l.unlock()
+			err = l.Unlock()
 		}
 		got <- err
 	}()
@@ -79,7 +79,7 @@ func TestWaitLock(t *testing.T) {
 		t.Fatalf("the waiter got the lock while it was held (error %v)", err)
 	default:
 	}
-	if err := held.unlock(); err != nil {
+	if err := held.Unlock(); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-got; err != nil {
@@ -147,7 +147,7 @@ func TestManifestRefusals(t *testing.T) {
 	}{
 		{"same", m(s, Shard{0, 2}), false, ""},
 		{"rerun as 0/1", m(s, Shard{0, 1}), false, "holds shard 0/2, this run is shard 0/1; run with --shard 0/2"},
-		{"unsharded", m(s, Shard{}), false, "holds shard 0/2, this run is shard all"},
+		{"unsharded", m(s, Shard{}), false, "holds shard 0/2, this run is the whole sweep"},
 		{"other space", m(other, Shard{0, 2}), false, "was started with another space"},
 		{"other space, change allowed, sharded", m(other, Shard{0, 2}), true, "a shard must run the space its directory started with"},
 	}
@@ -222,7 +222,7 @@ func TestMergeChecksManifests(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := MergeShards(s, c.dirs, filepath.Join(root, "out-"+c.name))
+			_, err := MergeShards(s, c.dirs, filepath.Join(root, "out-"+c.name), nil)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %v, want %q", err, c.want)
 			}

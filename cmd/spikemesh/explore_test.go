@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/spikemesh/spikemesh/explore"
 )
 
 const cmdSpace = `
@@ -66,6 +73,19 @@ func TestExploreShardsAndMerge(t *testing.T) {
 			t.Fatalf("shard %d: %s", i, stderr)
 		}
 	}
+	// Rerunning one index with a count of 1 (what SLURM_ARRAY_TASK_COUNT
+	// gives for sbatch --array=1) is refused instead of mixing shards.
+	_, stderr, code = run(t, "explore", "--space", space, "--out", filepath.Join(root, "shard-0"), "--shard", "0/1")
+	if code != 1 || !strings.Contains(stderr, "holds shard 0/2, this run is shard 0/1; run with --shard 0/2") {
+		t.Errorf("shard 0/1 on a 0/2 directory: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = run(t, "explore", "merge", "--space", space, "--out", filepath.Join(root, "dup"), filepath.Join(root, "shard-0"), filepath.Join(root, "shard-0"))
+	if code != 1 || !strings.Contains(stderr, "duplicated shard 0/2") {
+		t.Errorf("merge of one shard twice: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, "dup")); !os.IsNotExist(err) {
+		t.Errorf("a refused merge left its --out directory (stat error %v)", err)
+	}
 	merged := filepath.Join(root, "merged")
 	if _, stderr, code := run(t, "explore", "merge", "--space", space, "--out", merged, filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1")); code != 0 {
 		t.Fatalf("merge: %s", stderr)
@@ -76,5 +96,87 @@ func TestExploreShardsAndMerge(t *testing.T) {
 		if errA != nil || errB != nil || string(a) != string(b) {
 			t.Errorf("%s: merged differs from the single run (%v, %v)", f, errA, errB)
 		}
+	}
+}
+
+// TestExploreLockAndInterrupt runs a sweep as a subprocess, starts a second
+// sweep on its directory (refused, naming the first one's pid), sends the
+// first SIGINT (exit 130, one "interrupted" line with what was done), and
+// runs it again: every stored point is reused and the rest finished.
+func TestExploreLockAndInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a sweep of 27 points")
+	}
+	space := writeFile(t, "s.yaml", "samples: 60\nparameters:\n  timesteps: {from: 4, to: 30}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n")
+	dir := filepath.Join(t.TempDir(), "out")
+	args := []string{"explore", "--space", space, "--out", dir, "--workers", "1"}
+	a := exec.Command(bin, args...)
+	var aerr bytes.Buffer
+	a.Stderr = &aerr
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	points := filepath.Join(dir, "points.jsonl")
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if fi, err := os.Stat(points); err == nil && fi.Size() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			a.Process.Kill()
+			t.Fatalf("no point stored after a minute: %s", aerr.String())
+		}
+	}
+	_, stderr, code := run(t, args...)
+	want := fmt.Sprintf("is in use by another sweep (pid %d on host ", a.Process.Pid)
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("second sweep: exit %d, stderr %q; want 1 and one line with %q", code, stderr, want)
+	}
+	if err := a.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := a.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted sweep: %v, want exit status 130; stderr %q", err, aerr.String())
+	}
+	msg := aerr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "spikemesh: interrupted: ") || !strings.Contains(msg, "of 27 points done") || !strings.Contains(msg, points) {
+		t.Errorf("interrupted sweep's stderr %q: want one line saying what was done and where", msg)
+	}
+	data, err := os.ReadFile(points)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := checkLines(t, data)
+	stdout, stderr, code := run(t, args...)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("evaluated %d new points", 27-saved)) || !strings.Contains(stdout, fmt.Sprintf("%d points reused", saved)) {
+		t.Fatalf("resumed sweep: exit %d, want %d reused and %d new:\n%s\n%s", code, saved, 27-saved, stdout, stderr)
+	}
+	data, _ = os.ReadFile(points)
+	if n := checkLines(t, data); n != 27 {
+		t.Errorf("after resuming, points.jsonl has %d points, want 27", n)
+	}
+}
+
+// checkLines checks that every line of a points.jsonl is a JSON object and
+// returns their number.
+func checkLines(t *testing.T, data []byte) int {
+	t.Helper()
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		t.Fatalf("points.jsonl does not end with a full line")
+	}
+	lines := bytes.Split(data[:len(data)-1], []byte{'\n'})
+	for i, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal(l, &v); err != nil {
+			t.Fatalf("points.jsonl line %d: %v", i+1, err)
+		}
+	}
+	return len(lines)
+}
+
+func TestExplorePrintExample(t *testing.T) {
+	stdout, stderr, code := run(t, "explore", "--print-example")
+	if code != 0 || stdout != string(explore.ExampleSpace()) {
+		t.Fatalf("exit %d, stderr %q; stdout is not the example space", code, stderr)
 	}
 }
