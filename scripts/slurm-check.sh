@@ -189,6 +189,10 @@ same_results "array and merge"
 say "3. scontrol requeue of a finished task"
 scontrol requeue "${jobid}_1"
 sleep 2
+# Slurm holds a requeued batch job back for a while before it is eligible
+# again; show for how long.
+scontrol show job -o "${jobid}_1" | grep -oE '(JobState|Reason|SubmitTime|EligibleTime)=[^ ]*' | tr '\n' ' '
+echo
 wait_gone "${jobid}_1"
 expect_state "${jobid}_1" COMPLETED
 runs=$(grep -c '^shard 1/2: ' logs/explore-"$jobid"_1.out)

@@ -99,53 +99,68 @@ func TestExploreShardsAndMerge(t *testing.T) {
 	}
 }
 
-// TestExploreLockAndInterrupt runs a sweep as a subprocess, starts a second
-// sweep on its directory (refused, naming the first one's pid), sends the
-// first SIGINT (exit 130, one "interrupted" line with what was done), and
-// runs it again: every stored point is reused and the rest finished.
+// TestExploreLockAndInterrupt runs sweeps as subprocesses: a second sweep
+// on a running sweep's directory is refused, naming the first one's pid; a
+// sweep killed with SIGKILL leaves no lock behind, and the next run goes on
+// from its points; SIGINT gives exit 130 and one "interrupted" line saying
+// what was done and where; a last run reuses every stored point and
+// finishes the rest.
 func TestExploreLockAndInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a sweep of 27 points")
 	}
 	space := writeFile(t, "s.yaml", "samples: 60\nparameters:\n  timesteps: {from: 4, to: 30}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n")
 	dir := filepath.Join(t.TempDir(), "out")
-	args := []string{"explore", "--space", space, "--out", dir, "--workers", "1"}
-	a := exec.Command(bin, args...)
-	var aerr bytes.Buffer
-	a.Stderr = &aerr
-	if err := a.Start(); err != nil {
-		t.Fatal(err)
-	}
 	points := filepath.Join(dir, "points.jsonl")
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		if fi, err := os.Stat(points); err == nil && fi.Size() > 0 {
-			break
+	args := []string{"explore", "--space", space, "--out", dir, "--workers", "1"}
+	// start runs a sweep and returns once it has stored more than have
+	// points.
+	start := func(have int) (*exec.Cmd, *bytes.Buffer) {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
 		}
-		if time.Now().After(deadline) {
-			a.Process.Kill()
-			t.Fatalf("no point stored after a minute: %s", aerr.String())
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			if data, err := os.ReadFile(points); err == nil && bytes.Count(data, []byte{'\n'}) > have {
+				return c, &stderr
+			}
+			if time.Now().After(deadline) {
+				c.Process.Kill()
+				t.Fatalf("no new point stored after a minute: %s", stderr.String())
+			}
 		}
 	}
+
+	a, _ := start(0)
 	_, stderr, code := run(t, args...)
 	want := fmt.Sprintf("is in use by another sweep (pid %d on host ", a.Process.Pid)
 	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("second sweep: exit %d, stderr %q; want 1 and one line with %q", code, stderr, want)
 	}
-	if err := a.Process.Signal(os.Interrupt); err != nil {
+	if err := a.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	err := a.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
-		t.Fatalf("interrupted sweep: %v, want exit status 130; stderr %q", err, aerr.String())
+	a.Wait()
+	data, _ := os.ReadFile(points)
+	killed := checkLines(t, data)
+
+	b, berr := start(killed) // not refused: the kernel dropped the killed sweep's lock
+	if err := b.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
 	}
-	msg := aerr.String()
-	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "spikemesh: interrupted: ") || !strings.Contains(msg, "of 27 points done") || !strings.Contains(msg, points) {
+	err := b.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted sweep: %v, want exit status 130; stderr %q", err, berr.String())
+	}
+	msg := berr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "spikemesh: interrupted: ") || !strings.Contains(msg, "of 27 points done") ||
+		!strings.Contains(msg, fmt.Sprintf("%d already stored", killed)) || !strings.Contains(msg, points) {
 		t.Errorf("interrupted sweep's stderr %q: want one line saying what was done and where", msg)
 	}
-	data, err := os.ReadFile(points)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, _ = os.ReadFile(points)
 	saved := checkLines(t, data)
 	stdout, stderr, code := run(t, args...)
 	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("evaluated %d new points", 27-saved)) || !strings.Contains(stdout, fmt.Sprintf("%d points reused", saved)) {
