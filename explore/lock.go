@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -104,16 +105,22 @@ func writeHolder(f *os.File, b []byte) error {
 	return err
 }
 
+// maxHolderBytes bounds what is read of a lock file: a holder record is
+// under a hundred bytes plus the host name (at most 255 bytes on Linux).
+const maxHolderBytes = 4096
+
 // readHolder describes the holder from the lock file. The holder writes
 // it just after locking, so it can be momentarily empty; anything that is
 // not a holder record is described, never echoed.
 func readHolder(path string) string {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "holder unknown: " + err.Error()
 	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxHolderBytes+1))
 	var h holder
-	if len(b) > 4096 || json.Unmarshal(b, &h) != nil || h.PID == 0 {
+	if err != nil || len(b) > maxHolderBytes || json.Unmarshal(b, &h) != nil || h.PID == 0 {
 		return "holder unknown: the lock file has no holder record yet"
 	}
 	return h.String()
