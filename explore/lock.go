@@ -128,3 +128,43 @@ func readHolder(path string) string {
 
 // Unlock releases the lock. The file stays (see LockFile).
 func (l *DirLock) Unlock() error { return l.f.Close() }
+
+// readLocks holds shared locks on shard directories while a merge reads
+// them, so that no sweep writes a shard in the meantime.
+type readLocks []*os.File
+
+// lockForReading takes a shared lock on each directory that has a lock
+// file (older directories have none and are read as they are). A
+// directory a running sweep holds is an error naming the sweep.
+func lockForReading(dirs []string) (readLocks, []error) {
+	var ls readLocks
+	var errs []error
+	for _, d := range dirs {
+		path := filepath.Join(d, LockFile)
+		f, err := os.Open(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		switch err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); {
+		case err == nil:
+			ls = append(ls, f)
+		case errors.Is(err, unix.EWOULDBLOCK):
+			f.Close()
+			errs = append(errs, fmt.Errorf("%s is being written by a running sweep (%s); merge when it has finished", d, readHolder(path)))
+		default:
+			f.Close()
+			errs = append(errs, fmt.Errorf("locking %s: %w", path, err))
+		}
+	}
+	return ls, errs
+}
+
+func (ls readLocks) unlock() {
+	for _, f := range ls {
+		f.Close()
+	}
+}

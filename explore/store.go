@@ -288,6 +288,11 @@ func MergeShards(s *Space, dirs []string, outDir string, lock *DirLock) ([]Resul
 		byKey[plan[i].Key] = i
 	}
 	found := make([]string, len(plan)) // where each point was found: "file:line"
+	reading, errs := lockForReading(dirs)
+	defer reading.unlock()
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("explore: merge failed:\n%w", errors.Join(errs...))
+	}
 	errs, version := checkShards(s, dirs)
 	for _, d := range dirs {
 		path := filepath.Join(d, PointsFile)

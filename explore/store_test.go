@@ -229,3 +229,23 @@ func TestMergeChecksManifests(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeWaitsForRunningShard: a merge refuses a shard directory that a
+// sweep holds, naming the sweep, and reads it once the sweep is done.
+func TestMergeWaitsForRunningShard(t *testing.T) {
+	s := mustSpace(t, testSpace)
+	d := t.TempDir()
+	sweep(t, s, Options{Dir: d})
+	held, err := LockDir(context.Background(), d, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "merged")
+	if _, err := MergeShards(s, []string{d}, out, nil); err == nil || !strings.Contains(err.Error(), "is being written by a running sweep (pid ") {
+		t.Errorf("merge of a held shard: error %v", err)
+	}
+	held.Unlock()
+	if res, err := MergeShards(s, []string{d}, out, nil); err != nil || len(res) != 16 {
+		t.Errorf("merge after the sweep: %d points, error %v", len(res), err)
+	}
+}
