@@ -64,6 +64,12 @@ space, a starting point for your own space.yaml.
 			if err != nil {
 				return err
 			}
+			var sh explore.Shard
+			if shard != "" {
+				if sh, err = explore.ParseShard(shard); err != nil {
+					return trimPkg(err)
+				}
+			}
 			// Hold --out from the first point to the last plot, so that no
 			// other sweep starts between the points and the outputs.
 			tidy := tidyNewDir(out)
@@ -76,12 +82,7 @@ space, a starting point for your own space.yaml.
 			}
 			defer func() { tidy(err != nil); lock.Unlock() }()
 			o := explore.Options{Dir: out, Workers: workers, Log: os.Stderr, Lock: lock,
-				SpaceChanged: spaceChange, Version: version()}
-			if shard != "" {
-				if o.Shard, err = explore.ParseShard(shard); err != nil {
-					return trimPkg(err)
-				}
-			}
+				Shard: sh, SpaceChanged: spaceChange, Version: version()}
 			bar := newPointProgress(os.Stderr)
 			o.Progress = bar.update
 			res, err := explore.Sweep(cmd.Context(), s, o)
