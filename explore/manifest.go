@@ -90,7 +90,8 @@ func readManifest(dir string) (m manifest, ok bool, err error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if len(b) > maxManifestBytes || dec.Decode(&m) != nil || m.Format < 1 || m.Space == "" || m.Shard == "" {
+	if len(b) > maxManifestBytes || dec.Decode(&m) != nil || dec.InputOffset() != int64(len(bytes.TrimRight(b, " \t\r\n"))) ||
+		m.Format < 1 || m.Space == "" || m.Shard == "" {
 		return m, false, fmt.Errorf("%s is not a spikemesh results manifest; move it away if this directory is yours", path)
 	}
 	if m.Format > manifestFormat {

@@ -113,3 +113,20 @@ func FuzzReadManifest(f *testing.F) {
 		}
 	})
 }
+
+func TestReadManifestTrailingBytes(t *testing.T) {
+	for text, ok := range map[string]bool{
+		`{"format": 1, "space": "a", "shard": "0/2"}` + "\n":          true,
+		`{"format": 1, "space": "a", "shard": "0/2"} trailing`:        false,
+		`{"format": 1, "space": "a", "shard": "0/2"}{"format": 1}`:    false,
+		`{"format": 1, "space": "a", "shard": "0/2", "version": "v"}`: true,
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := readManifest(dir); got != ok || (err == nil) != ok {
+			t.Errorf("%q: read %v, error %v; want read %v", text, got, err, ok)
+		}
+	}
+}
