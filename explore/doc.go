@@ -15,7 +15,11 @@
 // model (pricing is free). Each finished point is appended to points.jsonl
 // at once (store.go), and points already stored there are skipped, so an
 // interrupted sweep resumes where it stopped; --shard runs share a sweep
-// between machines and MergeShards joins them. WriteOutputs turns the
+// between machines and MergeShards joins them. A results directory is
+// locked with flock while a sweep or merge writes it (lock.go: LockDir),
+// and its manifest.json records the space's hash, the shard and the
+// version that started it (manifest.go), so a run of another shard or
+// space, or a merge of mismatched shards, is refused instead of mixed in. WriteOutputs turns the
 // results into points.csv, pareto.csv, a summary and plots (output.go,
 // plot.go, ticks.go); Metrics (metrics.go) are the figures of merit of one
 // point. SweepProvenance (provenance.go) records in provenance.json what

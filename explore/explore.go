@@ -65,6 +65,19 @@ type Options struct {
 	// Workload, if set, is the space's workload already loaded (read-only,
 	// so it can be shared by sweeps running at the same time); nil loads it.
 	Workload *spikemesh.Workload
+	// Lock, if set, is the caller's lock on Dir (see LockDir); Sweep then
+	// neither takes nor releases one. Nil: Sweep locks Dir while it runs.
+	Lock *DirLock
+	// WaitLock makes a sweep whose directory another sweep holds wait for
+	// it (until ctx is done) instead of failing at once.
+	WaitLock bool
+	// SpaceChanged lets a whole (unsharded) sweep continue in a directory
+	// started with another space, reusing the stored points still in it.
+	// Shards never may: their share depends on the whole space.
+	SpaceChanged bool
+	// Version is the version of the program, recorded in the directory's
+	// manifest.json when the directory is first used.
+	Version string
 }
 
 // Outcome is what Explore did.
@@ -72,6 +85,7 @@ type Outcome struct {
 	Results     []Result // every point of the sweep (of the shard), sorted by index
 	Evaluated   int      // points computed by this call
 	Reused      int      // points found in points.jsonl
+	Total       int      // points the sweep (the shard) has; for nsga2, evaluations planned
 	Conversions int      // ANN-to-SNN conversions run
 	Mappings    int      // mappings onto a chip
 	Simulations int      // simulations run (each priced by every energy model that needs it)
@@ -112,7 +126,9 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 	if s.Base.Samples > w.Test.N {
 		return nil, fmt.Errorf("explore: samples is %d, the MNIST test set has %d", s.Base.Samples, w.Test.N)
 	}
-	st, err := openStore(o.Dir, o.Log)
+	st, err := openStore(ctx, o.Dir, storeOptions{
+		manifest: manifest{Format: manifestFormat, Space: s.SpaceHash(), Shard: shardText(o.Shard), Version: o.Version},
+		lock:     o.Lock, waitLock: o.WaitLock, allowSpaceChange: o.SpaceChanged, log: o.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +138,14 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 		x.opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	var results []Result
+	total := 0
 	switch s.Strategy.Kind {
 	case StrategyNSGA2:
+		total = s.Strategy.Population * (s.Strategy.Generations + 1)
 		results, err = x.nsga2(ctx)
 	default:
 		pts := x.shardOf(s.plan())
+		total = len(pts)
 		for _, pt := range pts {
 			if _, ok := st.get(pt.Key); !ok {
 				x.total++
@@ -134,12 +153,12 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 		}
 		results, err = x.evaluate(ctx, pts)
 	}
-	out := &Outcome{Evaluated: x.evaluated, Reused: x.reused,
+	out := &Outcome{Evaluated: x.evaluated, Reused: x.reused, Total: total,
 		Conversions: int(x.eval.conversions.Load()), Mappings: int(x.eval.mappings.Load()),
 		Simulations: int(x.eval.simulations.Load()), Elapsed: time.Since(start)}
 	if err != nil {
 		if ctx.Err() != nil {
-			return out, fmt.Errorf("explore: explore interrupted with %d new points saved in %s: %w", x.evaluated, st.path, ctx.Err())
+			return out, fmt.Errorf("explore: sweep interrupted with %d new points saved in %s: %w", x.evaluated, st.path, ctx.Err())
 		}
 		return out, err
 	}

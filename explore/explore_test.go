@@ -425,16 +425,16 @@ func TestShardsMerge(t *testing.T) {
 		t.Errorf("shards hold %d points, want 16", total)
 	}
 	mergedDir := filepath.Join(root, "merged")
-	merged, err := MergeShards(s, dirs, mergedDir)
+	merged, err := MergeShards(s, dirs, mergedDir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameOutputs(t, "merged", want, outputs(t, mergedDir, s, merged))
 
-	if _, err := MergeShards(s, dirs[:2], filepath.Join(root, "m2")); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := MergeShards(s, dirs[:2], filepath.Join(root, "m2"), nil); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("merge of 2 of 3 shards: error %v, want missing points", err)
 	}
-	if _, err := MergeShards(s, append(dirs, dirs[0]), filepath.Join(root, "m3")); err == nil || !strings.Contains(err.Error(), "duplicated") {
+	if _, err := MergeShards(s, append(dirs, dirs[0]), filepath.Join(root, "m3"), nil); err == nil || !strings.Contains(err.Error(), "duplicated") {
 		t.Errorf("merge with a shard twice: error %v, want duplicated points", err)
 	}
 	if _, err := Sweep(context.Background(), mustSpace(t, testSpace+"strategy: {kind: nsga2}\n"), Options{Dir: root, Shard: Shard{0, 2}}); err == nil {

@@ -4,6 +4,7 @@ import (
 	"github.com/spikemesh/spikemesh/internal/atomicfile"
 
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,12 +28,15 @@ const PointsFile = "points.jsonl"
 // files (merged points, CSVs, plots) are replaced through internal/atomicfile.
 //
 // store is points.jsonl opened for appending, with the results it held
-// when opened. append is safe for concurrent use.
+// when opened, and the lock on its directory. append is safe for
+// concurrent use.
 type store struct {
-	path string
-	mu   sync.Mutex
-	f    *os.File
-	done map[string]Result
+	path     string
+	lock     *DirLock
+	ownsLock bool // release lock on close
+	mu       sync.Mutex
+	f        *os.File // nil until the first write
+	done     map[string]Result
 }
 
 // record is one line of points.jsonl as read back.
@@ -85,21 +89,48 @@ func decodeResult(b []byte) (Result, error) {
 	return r, nil
 }
 
-// openStore opens dir/points.jsonl (creating dir and the file). A bad last
-// line, the trace of a write cut short, is cut off and its point will be
-// redone; a bad line followed by good ones is an error, because it was not
-// produced by an interrupted append.
-func openStore(dir string, log io.Writer) (*store, error) {
-	if dir == "" {
-		return nil, errors.New("explore: no results directory given")
+// storeOptions say how to open a results directory.
+type storeOptions struct {
+	lock             *DirLock  // held by the caller on dir; nil: take it here
+	manifest         manifest  // the sweep about to run
+	waitLock         bool      // wait for another sweep's lock instead of refusing
+	allowSpaceChange bool      // see checkManifest
+	log              io.Writer // notes; nil discards them
+}
+
+// openStore locks dir (creating it), removes temporary files a killed
+// writer left, checks or writes its manifest, and reads points.jsonl. A
+// bad last line, the trace of a write cut short, is cut off and its point
+// will be redone; a bad line followed by good ones is an error, because it
+// was not produced by an interrupted append. points.jsonl itself is
+// created only when the first point is stored, so a sweep that fails
+// before finishing one leaves no empty results file.
+func openStore(ctx context.Context, dir string, o storeOptions) (st *store, err error) {
+	lock, owned := o.lock, false
+	switch {
+	case lock == nil:
+		if lock, err = LockDir(ctx, dir, o.waitLock); err != nil {
+			return nil, err
+		}
+		owned = true
+		defer func() {
+			if err != nil {
+				lock.Unlock()
+			}
+		}()
+	case filepath.Clean(lock.dir) != filepath.Clean(dir):
+		return nil, fmt.Errorf("explore: the lock given is on %s, the results directory is %s", lock.dir, dir)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("explore: %w", err)
+	if err := removeTemps(dir, o.log); err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dir, PointsFile)
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	data, err := readRegular(path)
+	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
+	}
+	if err := checkManifest(dir, o.manifest, len(data) > 0, o.allowSpaceChange, o.log); err != nil {
+		return nil, err
 	}
 	recs, goodEnd, bad, stale := readPoints(data)
 	if len(bad) > 0 {
@@ -108,37 +139,70 @@ func openStore(dir string, log io.Writer) (*store, error) {
 			return nil, fmt.Errorf("explore: %s line %d is corrupt and is followed by good lines; delete that line and run again", path, bad[0])
 		}
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("explore: %w", err)
-	}
 	if goodEnd < len(data) {
-		if err := f.Truncate(int64(goodEnd)); err != nil {
-			f.Close()
+		if err := os.Truncate(path, int64(goodEnd)); err != nil {
 			return nil, fmt.Errorf("explore: repairing %s: %w", path, err)
 		}
-		note(log, "%s: removed a corrupt last line (a write cut short); its point will be redone", path)
+		note(o.log, "%s: removed a corrupt last line (a write cut short); its point will be redone", path)
 	}
-	if _, err := f.Seek(0, io.SeekEnd); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("explore: %w", err)
-	}
+	st = &store{path: path, lock: lock, ownsLock: owned, done: make(map[string]Result, len(recs))}
 	if goodEnd > 0 && data[goodEnd-1] != '\n' { // last good line lost only its newline
-		if _, err := f.Write([]byte{'\n'}); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("explore: %w", err)
+		if err := st.write([]byte{'\n'}); err != nil {
+			return nil, err
 		}
 	}
 	if stale > 0 {
-		note(log, "%s: %d stored points were computed by another version of spikemesh and will be redone", path, stale)
+		note(o.log, "%s: %d stored points were computed by another version of spikemesh and will be redone", path, stale)
 	}
-	st := &store{path: path, f: f, done: make(map[string]Result, len(recs))}
 	for _, r := range recs {
 		if _, dup := st.done[r.Key]; !dup {
 			st.done[r.Key] = r.Result
 		}
 	}
 	return st, nil
+}
+
+// readRegular reads path, which may be missing (nil data) but must be a
+// regular file if present: a FIFO or a device would block or never end.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// removeTemps removes the temporary files of atomic writes (merged points,
+// CSVs, plots, the manifest) that a killed process left in dir. It runs
+// under the directory's lock, so no live writer owns them.
+func removeTemps(dir string, log io.Writer) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("explore: %w", err)
+	}
+	n := 0
+	for _, e := range ents {
+		if e.Type().IsRegular() && atomicfile.IsTemp(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("explore: removing a stale temporary file: %w", err)
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		note(log, "%s: removed %d temporary files left by an interrupted write", dir, n)
+	}
+	return nil
 }
 
 func note(w io.Writer, format string, a ...any) {
@@ -161,28 +225,57 @@ func (s *store) append(r *Result) error {
 	if err != nil {
 		return fmt.Errorf("explore: encoding point %d: %w", r.Index, err)
 	}
-	b = append(b, '\n')
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.write(append(b, '\n')); err != nil {
+		return err
+	}
+	s.done[r.Key] = *r
+	return nil
+}
+
+// write appends b to points.jsonl, opening (and creating) it on first use,
+// and syncs. The file is opened with O_APPEND, so every write lands at the
+// end whatever else has the file open. Callers hold s.mu or own s alone.
+func (s *store) write(b []byte) error {
+	if s.f == nil {
+		f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("explore: %w", err)
+		}
+		s.f = f
+	}
 	if _, err := s.f.Write(b); err != nil {
 		return fmt.Errorf("explore: %s: %w", s.path, err)
 	}
 	if err := s.f.Sync(); err != nil {
 		return fmt.Errorf("explore: %s: %w", s.path, err)
 	}
-	s.done[r.Key] = *r
 	return nil
 }
 
-func (s *store) close() error { return s.f.Close() }
+// close closes points.jsonl and releases the directory's lock if the
+// store took it.
+func (s *store) close() error {
+	var err, uerr error
+	if s.f != nil {
+		err = s.f.Close()
+	}
+	if s.ownsLock {
+		uerr = s.lock.Unlock()
+	}
+	return errors.Join(err, uerr)
+}
 
 // MergeShards reads points.jsonl from every shard directory and checks
 // that together they hold each point of the space's sweep exactly once:
 // a missing point, a point stored twice (in one shard or two), a point not
 // in the space, and a corrupt line are all errors, reported together. It
-// writes the merged results, in index order, to outDir/points.jsonl and
-// returns them.
-func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
+// writes the merged results, in index order, to outDir/points.jsonl, and a
+// manifest for the whole sweep, and returns them. lock, if not nil, is the
+// caller's lock on outDir (to write more there afterwards); nil: outDir is
+// locked while MergeShards writes.
+func MergeShards(s *Space, dirs []string, outDir string, lock *DirLock) ([]Result, error) {
 	if s.Strategy.Kind == StrategyNSGA2 {
 		return nil, errors.New("explore: merge needs strategy grid or random: NSGA-II sweeps cannot be sharded")
 	}
@@ -195,12 +288,21 @@ func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 		byKey[plan[i].Key] = i
 	}
 	found := make([]string, len(plan)) // where each point was found: "file:line"
-	var errs []error
+	reading, errs := lockForReading(dirs)
+	defer reading.unlock()
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("explore: merge failed:\n%w", errors.Join(errs...))
+	}
+	errs, version := checkShards(s, dirs)
 	for _, d := range dirs {
 		path := filepath.Join(d, PointsFile)
-		data, err := os.ReadFile(path)
-		if err != nil {
+		data, err := readRegular(path)
+		switch {
+		case err != nil:
 			errs = append(errs, err)
+			continue
+		case data == nil:
+			errs = append(errs, fmt.Errorf("%s: no such file", path))
 			continue
 		}
 		recs, _, bad, stale := readPoints(data)
@@ -240,6 +342,18 @@ func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("explore: merge failed:\n%w", errors.Join(errs...))
 	}
+	if lock == nil {
+		l, err := LockDir(context.Background(), outDir, false)
+		if err != nil {
+			return nil, err
+		}
+		defer l.Unlock()
+	} else if filepath.Clean(lock.dir) != filepath.Clean(outDir) {
+		return nil, fmt.Errorf("explore: the lock given is on %s, the merge writes to %s", lock.dir, outDir)
+	}
+	if err := removeTemps(outDir, nil); err != nil {
+		return nil, err
+	}
 	// Read the results again keyed by point; every check passed, so each
 	// key occurs exactly once.
 	out := make([]Result, len(plan))
@@ -254,6 +368,12 @@ func MergeShards(s *Space, dirs []string, outDir string) ([]Result, error) {
 	}
 	slices.SortFunc(out, func(a, b Result) int { return cmpInt64(a.Index, b.Index) })
 	if err := WritePoints(filepath.Join(outDir, PointsFile), out); err != nil {
+		return nil, err
+	}
+	// The merged directory holds the whole sweep: a later unsharded run
+	// with the same space finds every point there.
+	m := manifest{Format: manifestFormat, Space: s.SpaceHash(), Shard: shardText(Shard{}), Version: version}
+	if err := writeManifest(outDir, m); err != nil {
 		return nil, err
 	}
 	return out, nil

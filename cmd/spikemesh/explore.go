@@ -19,7 +19,8 @@ func newExploreCmd() *cobra.Command {
 	var (
 		spacePath, out, shard string
 		workers               int
-		example               bool
+		example, printExample bool
+		waitLock, spaceChange bool
 	)
 	cmd := &cobra.Command{
 		Use:   "explore",
@@ -36,32 +37,61 @@ docs/explore.md) and writes into --out:
 
 Running the same command again skips the points already in points.jsonl, so
 an interrupted sweep (Ctrl-C, a crash, a power cut) finishes where it
-stopped. --shard i/n evaluates a deterministic share of the points (for job
-arrays); "explore merge" combines the shards' directories.
+stopped. Ctrl-C prints what was done and exits with status 130. --shard i/n
+evaluates a deterministic share of the points (for job arrays); "explore
+merge" combines the shards' directories.
+
+--out is locked while a sweep runs: a second sweep on it is refused (or
+waits, with --wait-lock). manifest.json in --out records the space, the
+shard and the spikemesh version; a run with another shard or space is
+refused rather than mixed in. --print-example writes the built-in example
+space, a starting point for your own space.yaml.
 
 ` + spaceHelp(),
-		Example: `  spikemesh explore --example --out results/
+		Example: `  spikemesh explore --print-example > space.yaml
+  spikemesh explore --example --out results/
   spikemesh explore --space explore/spaces/mnist.yaml --out results/ --workers 2
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if printExample {
+				if spacePath != "" || example {
+					return errors.New("explore: --print-example takes no --space or --example")
+				}
+				_, err := cmd.OutOrStdout().Write(explore.ExampleSpace())
+				return err
+			}
 			s, err := loadSpace(spacePath, example)
 			if err != nil {
 				return err
 			}
-			o := explore.Options{Dir: out, Workers: workers, Log: os.Stderr}
+			var sh explore.Shard
 			if shard != "" {
-				if o.Shard, err = explore.ParseShard(shard); err != nil {
+				if sh, err = explore.ParseShard(shard); err != nil {
 					return trimPkg(err)
 				}
 			}
+			// Hold --out from the first point to the last plot, so that no
+			// other sweep starts between the points and the outputs.
+			tidy := tidyNewDir(out)
+			lock, err := explore.LockDir(cmd.Context(), out, waitLock)
+			if err != nil {
+				if cmd.Context().Err() != nil {
+					exitInterrupted(nil, filepath.Join(out, explore.PointsFile))
+				}
+				return trimPkg(err)
+			}
+			defer func() { tidy(err != nil); lock.Unlock() }()
+			o := explore.Options{Dir: out, Workers: workers, Log: os.Stderr, Lock: lock,
+				Shard: sh, SpaceChanged: spaceChange, Version: version()}
 			bar := newPointProgress(os.Stderr)
 			o.Progress = bar.update
 			res, err := explore.Sweep(cmd.Context(), s, o)
 			bar.finish()
 			if err != nil {
 				if cmd.Context().Err() != nil {
-					return fmt.Errorf("%w; run the same command again to finish the sweep", trimPkg(err))
+					lock.Unlock() // os.Exit skips the deferred one
+					exitInterrupted(res, filepath.Join(out, explore.PointsFile))
 				}
 				return trimPkg(err)
 			}
@@ -89,6 +119,9 @@ arrays); "explore merge" combines the shards' directories.
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	f.StringVar(&shard, "shard", "", "evaluate only shard i of n (i/n, 0 <= i < n), e.g. a job-array index")
+	f.BoolVar(&waitLock, "wait-lock", false, "if another sweep is using --out, wait for it instead of failing")
+	f.BoolVar(&spaceChange, "space-changed", false, "continue an unsharded --out started with another space, reusing its points that are still in the space")
+	f.BoolVar(&printExample, "print-example", false, "print the built-in example space (to start a space.yaml) and exit")
 	cmd.AddCommand(newExploreMergeCmd())
 	return cmd
 }
@@ -107,12 +140,18 @@ points.jsonl, points.csv, pareto.csv, summary.txt, provenance.json and plots
 into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, dirs []string) error {
+		RunE: func(cmd *cobra.Command, dirs []string) (err error) {
 			s, err := loadSpace(spacePath, example)
 			if err != nil {
 				return err
 			}
-			res, err := explore.MergeShards(s, dirs, out)
+			tidy := tidyNewDir(out)
+			lock, err := explore.LockDir(cmd.Context(), out, false)
+			if err != nil {
+				return trimPkg(err)
+			}
+			defer func() { tidy(err != nil); lock.Unlock() }()
+			res, err := explore.MergeShards(s, dirs, out, lock)
 			if err != nil {
 				return trimPkg(err)
 			}
@@ -134,6 +173,41 @@ into --out, as a single run would.`,
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
+}
+
+// tidyNewDir notes whether dir exists, and returns a function that, when
+// the command failed, removes what the command left in a dir it created
+// (the lock file, a manifest, the directory itself) as long as no point
+// was stored there, so that a refused command leaves nothing behind. The
+// lock file is removed while still held; only a sweep started on the same
+// brand-new directory in that instant could race with it.
+func tidyNewDir(dir string) func(failed bool) {
+	_, err := os.Stat(dir)
+	existed := !errors.Is(err, os.ErrNotExist)
+	return func(failed bool) {
+		if existed || !failed {
+			return
+		}
+		if _, err := os.Stat(filepath.Join(dir, explore.PointsFile)); !errors.Is(err, os.ErrNotExist) {
+			return
+		}
+		os.Remove(filepath.Join(dir, explore.ManifestFile))
+		os.Remove(filepath.Join(dir, explore.LockFile))
+		os.Remove(dir) // fails, harmlessly, if anything else is there
+	}
+}
+
+// exitInterrupted reports a sweep stopped by Ctrl-C, with what it had
+// done, and exits with 130 (128 + SIGINT), as shells do for a job killed
+// by SIGINT. Everything finished is already in points.jsonl.
+func exitInterrupted(res *explore.Outcome, points string) {
+	done := "no points finished"
+	if res != nil {
+		done = fmt.Sprintf("%d of %d points done (%d evaluated now, %d already stored)",
+			res.Evaluated+res.Reused, res.Total, res.Evaluated, res.Reused)
+	}
+	fmt.Fprintf(os.Stderr, "spikemesh: interrupted: %s; finished points are in %s; run the same command again to finish the sweep\n", done, points)
+	os.Exit(130)
 }
 
 // spaceHelp lists the parameters a space may vary and the metrics

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spikemesh/spikemesh/explore"
 )
@@ -70,6 +74,19 @@ func TestExploreShardsAndMerge(t *testing.T) {
 			t.Fatalf("shard %d: %s", i, stderr)
 		}
 	}
+	// Rerunning one index with a count of 1 (what SLURM_ARRAY_TASK_COUNT
+	// gives for sbatch --array=1) is refused instead of mixing shards.
+	_, stderr, code = run(t, "explore", "--space", space, "--out", filepath.Join(root, "shard-0"), "--shard", "0/1")
+	if code != 1 || !strings.Contains(stderr, "holds shard 0/2, this run is shard 0/1; run with --shard 0/2") {
+		t.Errorf("shard 0/1 on a 0/2 directory: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = run(t, "explore", "merge", "--space", space, "--out", filepath.Join(root, "dup"), filepath.Join(root, "shard-0"), filepath.Join(root, "shard-0"))
+	if code != 1 || !strings.Contains(stderr, "duplicated shard 0/2") {
+		t.Errorf("merge of one shard twice: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, "dup")); !os.IsNotExist(err) {
+		t.Errorf("a refused merge left its --out directory (stat error %v)", err)
+	}
 	merged := filepath.Join(root, "merged")
 	if _, stderr, code := run(t, "explore", "merge", "--space", space, "--out", merged, filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1")); code != 0 {
 		t.Fatalf("merge: %s", stderr)
@@ -107,5 +124,102 @@ func TestExploreShardsAndMerge(t *testing.T) {
 	pf.Provenance.CommandLine, pm.Provenance.CommandLine = nil, nil
 	if !reflect.DeepEqual(pf, pm) {
 		t.Errorf("provenance of the run and of the merge differ:\n%+v\n%+v", pf, pm)
+	}
+}
+
+// TestExploreLockAndInterrupt runs sweeps as subprocesses: a second sweep
+// on a running sweep's directory is refused, naming the first one's pid; a
+// sweep killed with SIGKILL leaves no lock behind, and the next run goes on
+// from its points; SIGINT gives exit 130 and one "interrupted" line saying
+// what was done and where; a last run reuses every stored point and
+// finishes the rest.
+func TestExploreLockAndInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a sweep of 27 points")
+	}
+	space := writeFile(t, "s.yaml", "samples: 60\nparameters:\n  timesteps: {from: 4, to: 30}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n")
+	dir := filepath.Join(t.TempDir(), "out")
+	points := filepath.Join(dir, "points.jsonl")
+	args := []string{"explore", "--space", space, "--out", dir, "--workers", "1"}
+	// start runs a sweep and returns once it has stored more than have
+	// points.
+	start := func(have int) (*exec.Cmd, *bytes.Buffer) {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			if data, err := os.ReadFile(points); err == nil && bytes.Count(data, []byte{'\n'}) > have {
+				return c, &stderr
+			}
+			if time.Now().After(deadline) {
+				c.Process.Kill()
+				t.Fatalf("no new point stored after a minute: %s", stderr.String())
+			}
+		}
+	}
+
+	a, _ := start(0)
+	_, stderr, code := run(t, args...)
+	want := fmt.Sprintf("is in use by another sweep (pid %d on host ", a.Process.Pid)
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("second sweep: exit %d, stderr %q; want 1 and one line with %q", code, stderr, want)
+	}
+	if err := a.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	a.Wait()
+	data, _ := os.ReadFile(points)
+	killed := checkLines(t, data)
+
+	b, berr := start(killed) // not refused: the kernel dropped the killed sweep's lock
+	if err := b.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted sweep: %v, want exit status 130; stderr %q", err, berr.String())
+	}
+	msg := berr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "spikemesh: interrupted: ") || !strings.Contains(msg, "of 27 points done") ||
+		!strings.Contains(msg, fmt.Sprintf("%d already stored", killed)) || !strings.Contains(msg, points) {
+		t.Errorf("interrupted sweep's stderr %q: want one line saying what was done and where", msg)
+	}
+	data, _ = os.ReadFile(points)
+	saved := checkLines(t, data)
+	stdout, stderr, code := run(t, args...)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("evaluated %d new points", 27-saved)) || !strings.Contains(stdout, fmt.Sprintf("%d points reused", saved)) {
+		t.Fatalf("resumed sweep: exit %d, want %d reused and %d new:\n%s\n%s", code, saved, 27-saved, stdout, stderr)
+	}
+	data, _ = os.ReadFile(points)
+	if n := checkLines(t, data); n != 27 {
+		t.Errorf("after resuming, points.jsonl has %d points, want 27", n)
+	}
+}
+
+// checkLines checks that every line of a points.jsonl is a JSON object and
+// returns their number.
+func checkLines(t *testing.T, data []byte) int {
+	t.Helper()
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		t.Fatalf("points.jsonl does not end with a full line")
+	}
+	lines := bytes.Split(data[:len(data)-1], []byte{'\n'})
+	for i, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal(l, &v); err != nil {
+			t.Fatalf("points.jsonl line %d: %v", i+1, err)
+		}
+	}
+	return len(lines)
+}
+
+func TestExplorePrintExample(t *testing.T) {
+	stdout, stderr, code := run(t, "explore", "--print-example")
+	if code != 0 || stdout != string(explore.ExampleSpace()) {
+		t.Fatalf("exit %d, stderr %q; stdout is not the example space", code, stderr)
 	}
 }
