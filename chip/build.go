@@ -57,6 +57,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 			b := newBlock(e, cm.Lo, cm.Hi)
 			b.exp = uint8(e.WeightExp)
 			b.graded = e.From.Kind == FromInput && groups[e.From.Index].Graded
+			b.port = uint8(e.Port)
 			b.ring = make([][]uint32, e.Delay+1)
 			blockOf[ei][ci] = int32(len(s.blk))
 			s.blk = append(s.blk, blockRef{int32(ci), int32(len(c.blocks))})
@@ -65,7 +66,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		if c.model, err = s.newModel(ci); err != nil {
 			return nil, err
 		}
-		c.acc = make([]int32, c.n)
+		c.allocAcc()
 	}
 	s.hosts = make([]core, len(groups))
 	for gi, ig := range groups {
@@ -163,6 +164,16 @@ func newBlock(e *edge, lo, hi int) block {
 	return b
 }
 
+// setInitV sets neurons [lo, hi) of population ly to its initial
+// potentials (after Reset; see Layer.InitV).
+func setInitV(m neuron.Model, ly *Layer, lo, hi int) error {
+	vs, ok := m.(neuron.VSetter)
+	if !ok {
+		return fmt.Errorf("init_v: model %s cannot set potentials", ly.Neuron.Kind)
+	}
+	return vs.SetV(ly.InitV[lo:hi])
+}
+
 // newModel builds the neuron state of core ci.
 func (s *Simulator) newModel(ci int) (neuron.Model, error) {
 	cm := &s.m.Cores[ci]
@@ -175,7 +186,27 @@ func (s *Simulator) newModel(ci int) (neuron.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
 	}
+	if ly.InitV != nil {
+		if err := setInitV(model, ly, cm.Lo, cm.Hi); err != nil {
+			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
+		}
+	}
 	return model, nil
+}
+
+// allocAcc gives core c its input accumulators: one per port of its
+// model (neuron.MultiPort), else the single acc.
+func (c *core) allocAcc() {
+	c.acc = make([]int32, c.n)
+	c.mp, c.accs = nil, nil
+	if mp, ok := c.model.(neuron.MultiPort); ok {
+		c.mp = mp
+		c.accs = make([][]int32, mp.Ports())
+		c.accs[0] = c.acc
+		for p := 1; p < len(c.accs); p++ {
+			c.accs[p] = make([]int32, c.n)
+		}
+	}
 }
 
 func (s *Simulator) initResult() {
@@ -213,7 +244,7 @@ func (s *Simulator) replica() (*Simulator, error) {
 		for bi := range c.blocks {
 			c.blocks[bi].ring = make([][]uint32, len(c.blocks[bi].ring))
 		}
-		c.acc = make([]int32, c.n)
+		c.allocAcc()
 		c.scaled, c.lanes, c.fired = nil, nil, nil
 		c.counts = energy.Counts{}
 		r.cores[ci] = c

@@ -63,7 +63,8 @@ func (s *Simulator) compute(t int) error {
 }
 
 // computeCore integrates the events that arrive at core c for timestep t
-// (one inbox slot per incoming projection), updates its neurons and
+// (one inbox slot per incoming projection, into the accumulator of the
+// projection's port), updates its neurons and
 // collects the ones that fired. The slots it reads are emptied for the
 // inject phase, which refills them for timestep t+1+delay.
 func (s *Simulator) computeCore(c *core, t int) {
@@ -95,6 +96,10 @@ func (s *Simulator) computeCore(c *core, t int) {
 			continue
 		}
 		dst := acc
+		if b.port != 0 {
+			dst = c.accs[b.port]
+		}
+		port := dst
 		if b.exp != 0 {
 			if c.scaled == nil {
 				c.scaled = make([]int32, n)
@@ -103,7 +108,7 @@ func (s *Simulator) computeCore(c *core, t int) {
 		}
 		o, m, r := b.integrate(dst, ev, n, &c.lanes)
 		if b.exp != 0 {
-			addScaled(acc, c.scaled, b.exp)
+			addScaled(port, c.scaled, b.exp)
 		}
 		ops, macs, reads = ops+o, macs+m, reads+r
 		if b.srcRow != nil {
@@ -117,7 +122,11 @@ func (s *Simulator) computeCore(c *core, t int) {
 	} else { // whole rows (dense) or every connection of the row (rows), zeros included
 		c.memBits = reads * uint64(cfg.WeightBits)
 	}
-	c.fired, c.active = c.model.Step(acc, c.fired[:0])
+	if c.mp != nil {
+		c.fired, c.active = c.mp.StepPorts(c.accs, c.fired[:0])
+	} else {
+		c.fired, c.active = c.model.Step(acc, c.fired[:0])
+	}
 	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
 	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)
 }
