@@ -124,6 +124,7 @@ func newBlock(e *edge, lo, hi int) block {
 				}
 			}
 		}
+		b.maxRow = 1
 		return b
 	}
 	b.srcRow = make([]int32, e.in)
@@ -145,6 +146,7 @@ func newBlock(e *edge, lo, hi int) block {
 	b.rowStart = make([]int32, rows+1)
 	for r, k := range sizes {
 		b.rowStart[r+1] = b.rowStart[r] + k
+		b.maxRow = max(b.maxRow, k)
 	}
 	b.tgt = make([]uint16, b.rowStart[rows])
 	b.w = make([]int8, b.rowStart[rows])

@@ -143,6 +143,7 @@ type block struct {
 	exp      uint8   // weight exponent: a weight adds w << exp
 	graded   bool    // fed by a graded input group: events are source<<8 | magnitude
 	port     uint8   // the target's synaptic input port (Projection.Port)
+	maxRow   int32   // most entries one event adds into any one neuron: 1 for dense rows, else the longest row
 	// ring[t % len(ring)] holds the events integrated at timestep t: a
 	// projection with delay d has d+1 slots. Events are source ids (bit
 	// 31 marks a negative spike), or source<<8 | magnitude when graded.

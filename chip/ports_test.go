@@ -146,3 +146,42 @@ func TestPortAndInitVErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRowExponentSaturates: 3000 input spikes through weight 127 << 13
+// into one neuron sum to 3000·127·2^13 = 3,121,152,000, beyond int32, so
+// the weight-exponent sum must saturate to 2^31−1 (the scratch path; the
+// direct shift is taken only while no sum can overflow). The LI neuron
+// (DecayU = DecayV = 4096: u = wrap24(in), v = u) then holds wrap24(2^31−1)
+// = −1. Wrapping int32 arithmetic would give 381000·2^13 mod 2^32, whose
+// low 24 bits are (381000 mod 2^11)·2^13 = 72·8192 = 589824.
+func TestRowExponentSaturates(t *testing.T) {
+	const n = 3000
+	syn := make([]Synapse, n)
+	frame := make([]int32, n)
+	for i := range syn {
+		syn[i] = Synapse{Pre: int32(i), Post: 0, Weight: 127}
+		frame[i] = int32(i)
+	}
+	net := &Network{Name: "sat", InputGroups: []InputGroup{{Name: "in", Size: n}},
+		Layers: []Layer{{Name: "L", Size: 1, Neuron: neuron.Params{Kind: neuron.LI, DecayU: 4096, DecayV: 4096}}},
+		Projections: []Projection{{From: Input(0), To: 0, Kind: ProjSparse, Synapses: syn, WeightExp: 13}}}
+	cfg, err := Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Run(context.Background(), fixedStim{frame}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scores[0] != -1 {
+		t.Errorf("v = %d, want -1 (saturated input)", res.Scores[0])
+	}
+}
