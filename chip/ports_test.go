@@ -163,7 +163,7 @@ func TestRowExponentSaturates(t *testing.T) {
 		frame[i] = int32(i)
 	}
 	net := &Network{Name: "sat", InputGroups: []InputGroup{{Name: "in", Size: n}},
-		Layers: []Layer{{Name: "L", Size: 1, Neuron: neuron.Params{Kind: neuron.LI, DecayU: 4096, DecayV: 4096}}},
+		Layers:      []Layer{{Name: "L", Size: 1, Neuron: neuron.Params{Kind: neuron.LI, DecayU: 4096, DecayV: 4096}}},
 		Projections: []Projection{{From: Input(0), To: 0, Kind: ProjSparse, Synapses: syn, WeightExp: 13}}}
 	cfg, err := Preset("loihi")
 	if err != nil {
