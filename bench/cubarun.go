@@ -41,7 +41,11 @@ type CubaResult struct {
 	SynapticEvents  uint64  `json:"synaptic_events"`
 	EffectiveACs    uint64  `json:"effective_acs"` // the chip's synaptic ops (non-zero weights)
 	Packets         uint64  `json:"packets"`
-	RunSeconds      float64 `json:"run_s"`   // the simulation loop: chip, mesh, counting
+	RunSeconds      float64 `json:"run_s"` // the simulation loop: chip, mesh, counting
+	// RunCPUSeconds is the process's CPU time (user + system) over the
+	// same loop: what Brian2's one-thread C++ timer (std::clock) measures,
+	// and less sensitive than wall time to other load on the machine.
+	RunCPUSeconds   float64 `json:"run_cpu_s"`
 	BuildSeconds    float64 `json:"build_s"` // loading, quantization, mapping, simulator construction
 	EventsPerSecond float64 `json:"events_per_s"`
 	PeakRSSBytes    uint64  `json:"peak_rss_bytes"`
@@ -97,13 +101,15 @@ func RunCuba(ctx context.Context, o CubaOptions) (*CubaResult, error) {
 	runtime.ReadMemStats(&after)
 	build := time.Since(t0)
 
+	cpu0 := cpuSeconds()
 	start := time.Now()
 	res, err := sim.Run(ctx, noInput{}, int(steps))
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
+	runCPU := cpuSeconds() - cpu0
 	r := &CubaResult{Neurons: c.N, Steps: int(steps), DurationSeconds: steps * c.Dt, Workers: o.Workers,
-		Chip: o.Chip.Name, CoresUsed: len(m.Cores), RunSeconds: time.Since(start).Seconds(), BuildSeconds: build.Seconds()}
+		Chip: o.Chip.Name, CoresUsed: len(m.Cores), RunSeconds: time.Since(start).Seconds(), RunCPUSeconds: runCPU, BuildSeconds: build.Seconds()}
 	for _, p := range c.Net.Projections {
 		r.Synapses += uint64(len(p.Synapses))
 	}
@@ -144,4 +150,14 @@ func RunCuba(ctx context.Context, o CubaOptions) (*CubaResult, error) {
 	r.Scale = c.Quant.Scale
 	runtime.KeepAlive(sim)
 	return r, nil
+}
+
+// cpuSeconds returns the process's user + system CPU time, or 0 if the
+// system does not report it.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) * 1e-9
 }

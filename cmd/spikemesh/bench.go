@@ -105,7 +105,7 @@ func runCubaBench(cmd *cobra.Command, o bench.CubaOptions, asJSON bool) error {
 	fmt.Printf("cuba: %d neurons, %d synapses on %s (%d cores), %d steps (%.4g s), %d workers\n", r.Neurons, r.Synapses, r.Chip, r.CoresUsed, r.Steps, r.DurationSeconds, r.Workers)
 	fmt.Printf("spikes exc %d inh %d (total %d), rate %.3f Hz per neuron\n", r.SpikesExc, r.SpikesInh, r.TotalSpikes, r.RateHz)
 	fmt.Printf("synaptic events %d (effective ACs %d), packets %d\n", r.SynapticEvents, r.EffectiveACs, r.Packets)
-	fmt.Printf("simulation %.3f s -> %.3g synaptic events/s (build %.3f s)\n", r.RunSeconds, r.EventsPerSecond, r.BuildSeconds)
+	fmt.Printf("simulation %.3f s (CPU %.3f s) -> %.3g synaptic events/s (build %.3f s)\n", r.RunSeconds, r.RunCPUSeconds, r.EventsPerSecond, r.BuildSeconds)
 	fmt.Printf("peak RSS %.1f MiB, simulator %.2f bytes/synapse\n", float64(r.PeakRSSBytes)/(1<<20), r.BytesPerSynapse)
 	fmt.Printf("quantized: we %d (ideal %.2f), wi %d (ideal %.2f) state units, scale %.4g per V, taum %.4g ms\n",
 		r.WeightE, r.WeightEIdeal, r.WeightI, r.WeightIIdeal, r.Scale, r.TauMEff*1e3)
