@@ -185,3 +185,28 @@ func TestRowExponentSaturates(t *testing.T) {
 		t.Errorf("v = %d, want -1 (saturated input)", res.Scores[0])
 	}
 }
+
+// TestTwoPortSamplesOnReplicas: RunSamples with 2 workers simulates
+// samples on replicas of the chip, each with its own port accumulators
+// and InitV; every sample must end at TestTwoPortHandTrace's v = −364
+// after 4 timesteps.
+func TestTwoPortSamplesOnReplicas(t *testing.T) {
+	m, err := Map(twoPortNet(), traceConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(m, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	err = sim.RunSamples(context.Background(), Samples{N: 5, Timesteps: 4,
+		Stimulus: func(int) Stimulus { return fixedStim{{0, 1}} },
+		Each:     func(_ int, r Result) error { got = append(got, r.Scores[0]); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{-364, -364, -364, -364, -364}; !reflect.DeepEqual(got, want) {
+		t.Errorf("v per sample %v, want %v", got, want)
+	}
+}
