@@ -4,7 +4,16 @@
 // chip's weight bits, mapped and simulated through the whole chip model,
 // and Run reports what the peer reports (spikes per layer, synaptic events
 // as the peer counts them, wall time, events per second, memory) beside
-// the chip's own counts and energy. See docs/performance.md.
+// the chip's own counts and energy.
+//
+// RunCuba does the same for Brian2's recurrent CUBA network
+// (../shared/peers/cuba.py --export writes exc_pre/exc_post/inh_pre/
+// inh_post.npy, v0.npy and params.json): LoadCuba builds one lif-2syn
+// population (neuron.QuantizeCUBA) with the excitatory synapses into port
+// 0 and the inhibitory ones into port 1, weights quantized per projection
+// (neuron.QuantizeWeights), no host input and the initial potentials as
+// chip.Layer.InitV; the run is self-driven. PeerNetwork selects between
+// the two on the command line. See docs/performance.md.
 //
 // The package sits above chip and energy and below cmd; it does not use
 // the root package's evaluation pipeline, since the peer network is

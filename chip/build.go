@@ -57,6 +57,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 			b := newBlock(e, cm.Lo, cm.Hi)
 			b.exp = uint8(e.WeightExp)
 			b.graded = e.From.Kind == FromInput && groups[e.From.Index].Graded
+			b.port = uint8(e.Port)
 			b.ring = make([][]uint32, e.Delay+1)
 			blockOf[ei][ci] = int32(len(s.blk))
 			s.blk = append(s.blk, blockRef{int32(ci), int32(len(c.blocks))})
@@ -65,7 +66,7 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		if c.model, err = s.newModel(ci); err != nil {
 			return nil, err
 		}
-		c.acc = make([]int32, c.n)
+		c.allocAcc()
 	}
 	s.hosts = make([]core, len(groups))
 	for gi, ig := range groups {
@@ -123,6 +124,7 @@ func newBlock(e *edge, lo, hi int) block {
 				}
 			}
 		}
+		b.maxRow = 1
 		return b
 	}
 	b.srcRow = make([]int32, e.in)
@@ -144,6 +146,7 @@ func newBlock(e *edge, lo, hi int) block {
 	b.rowStart = make([]int32, rows+1)
 	for r, k := range sizes {
 		b.rowStart[r+1] = b.rowStart[r] + k
+		b.maxRow = max(b.maxRow, k)
 	}
 	b.tgt = make([]uint16, b.rowStart[rows])
 	b.w = make([]int8, b.rowStart[rows])
@@ -163,6 +166,16 @@ func newBlock(e *edge, lo, hi int) block {
 	return b
 }
 
+// setInitV sets neurons [lo, hi) of population ly to its initial
+// potentials (after Reset; see Layer.InitV).
+func setInitV(m neuron.Model, ly *Layer, lo, hi int) error {
+	vs, ok := m.(neuron.VSetter)
+	if !ok {
+		return fmt.Errorf("init_v: model %s cannot set potentials", ly.Neuron.Kind)
+	}
+	return vs.SetV(ly.InitV[lo:hi])
+}
+
 // newModel builds the neuron state of core ci.
 func (s *Simulator) newModel(ci int) (neuron.Model, error) {
 	cm := &s.m.Cores[ci]
@@ -175,7 +188,27 @@ func (s *Simulator) newModel(ci int) (neuron.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
 	}
+	if ly.InitV != nil {
+		if err := setInitV(model, ly, cm.Lo, cm.Hi); err != nil {
+			return nil, fmt.Errorf("chip: layer %s core %d: %w", ly.Name, cm.Core, err)
+		}
+	}
 	return model, nil
+}
+
+// allocAcc gives core c its input accumulators: one per port of its
+// model (neuron.MultiPort), else the single acc.
+func (c *core) allocAcc() {
+	c.acc = make([]int32, c.n)
+	c.mp, c.accs = nil, nil
+	if mp, ok := c.model.(neuron.MultiPort); ok {
+		c.mp = mp
+		c.accs = make([][]int32, mp.Ports())
+		c.accs[0] = c.acc
+		for p := 1; p < len(c.accs); p++ {
+			c.accs[p] = make([]int32, c.n)
+		}
+	}
 }
 
 func (s *Simulator) initResult() {
@@ -213,7 +246,7 @@ func (s *Simulator) replica() (*Simulator, error) {
 		for bi := range c.blocks {
 			c.blocks[bi].ring = make([][]uint32, len(c.blocks[bi].ring))
 		}
-		c.acc = make([]int32, c.n)
+		c.allocAcc()
 		c.scaled, c.lanes, c.fired = nil, nil, nil
 		c.counts = energy.Counts{}
 		r.cores[ci] = c

@@ -63,7 +63,8 @@ func (s *Simulator) compute(t int) error {
 }
 
 // computeCore integrates the events that arrive at core c for timestep t
-// (one inbox slot per incoming projection), updates its neurons and
+// (one inbox slot per incoming projection, into the accumulator of the
+// projection's port), updates its neurons and
 // collects the ones that fired. The slots it reads are emptied for the
 // inject phase, which refills them for timestep t+1+delay.
 func (s *Simulator) computeCore(c *core, t int) {
@@ -87,6 +88,14 @@ func (s *Simulator) computeCore(c *core, t int) {
 	}
 	acc := c.acc[:n]
 	var ops, rowOps, macs, reads uint64
+	// bound is the largest |value| any accumulator can have reached from
+	// the blocks integrated so far this timestep (each event adds at most
+	// maxRow weights of magnitude <= 128, times 255 when graded, shifted by
+	// the exponent). While it stays within int32, no sum can wrap or
+	// saturate, so a row block with a weight exponent adds w << exp
+	// directly instead of summing into scratch and folding it in with
+	// saturation (addScaled, a pass over all n neurons): the same result.
+	var bound uint64
 	for bi := range c.blocks {
 		b := &c.blocks[bi]
 		slot := t % len(b.ring)
@@ -95,15 +104,28 @@ func (s *Simulator) computeCore(c *core, t int) {
 			continue
 		}
 		dst := acc
-		if b.exp != 0 {
+		if b.port != 0 {
+			dst = c.accs[b.port]
+		}
+		port := dst
+		mag := uint64(128)
+		if b.graded {
+			mag *= 255
+		}
+		bound += uint64(len(ev)) * uint64(b.maxRow) * mag << b.exp
+		direct := b.exp == 0 || (b.srcRow != nil && bound <= math.MaxInt32)
+		shift := uint8(0)
+		if !direct {
 			if c.scaled == nil {
 				c.scaled = make([]int32, n)
 			}
 			dst = c.scaled
+		} else if b.srcRow != nil {
+			shift = b.exp
 		}
-		o, m, r := b.integrate(dst, ev, n, &c.lanes)
-		if b.exp != 0 {
-			addScaled(acc, c.scaled, b.exp)
+		o, m, r := b.integrate(dst, ev, n, &c.lanes, shift)
+		if !direct {
+			addScaled(port, c.scaled, b.exp)
 		}
 		ops, macs, reads = ops+o, macs+m, reads+r
 		if b.srcRow != nil {
@@ -117,7 +139,11 @@ func (s *Simulator) computeCore(c *core, t int) {
 	} else { // whole rows (dense) or every connection of the row (rows), zeros included
 		c.memBits = reads * uint64(cfg.WeightBits)
 	}
-	c.fired, c.active = c.model.Step(acc, c.fired[:0])
+	if c.mp != nil {
+		c.fired, c.active = c.mp.StepPorts(c.accs, c.fired[:0])
+	} else {
+		c.fired, c.active = c.model.Step(acc, c.fired[:0])
+	}
 	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
 	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)
 }
@@ -135,9 +161,11 @@ func addScaled(acc, scaled []int32, exp uint8) {
 
 // integrate adds the events ev into acc (n neurons) and returns the
 // synaptic events (binary), multiply-accumulates (graded) and weights read.
+// Row blocks add each weight shifted left by shift (0 or the block's
+// exponent; dense blocks take 0).
 // Dense rows: one weight row per event; integer adds, so the order of
 // events is irrelevant.
-func (b *block) integrate(acc []int32, ev []uint32, n int, lanes *[]uint64) (ops, macs, reads uint64) {
+func (b *block) integrate(acc []int32, ev []uint32, n int, lanes *[]uint64, shift uint8) (ops, macs, reads uint64) {
 	if b.srcRow == nil {
 		if b.graded {
 			for _, e := range ev {
@@ -175,7 +203,7 @@ func (b *block) integrate(acc []int32, ev []uint32, n int, lanes *[]uint64) (ops
 			mag := int32(e & 0xff)
 			lo, hi := b.rowStart[r], b.rowStart[r+1]
 			for k, t := range b.tgt[lo:hi] {
-				acc[t] += int32(b.w[lo+int32(k)]) * mag
+				acc[t] += int32(b.w[lo+int32(k)]) * mag << shift
 			}
 			macs += uint64(b.nnz[r])
 			reads += uint64(hi - lo)
@@ -186,11 +214,16 @@ func (b *block) integrate(acc []int32, ev []uint32, n int, lanes *[]uint64) (ops
 		r := b.srcRow[e&^negSpike]
 		lo, hi := b.rowStart[r], b.rowStart[r+1]
 		tgt, w := b.tgt[lo:hi], b.w[lo:hi]
-		if e&negSpike != 0 {
+		switch {
+		case e&negSpike != 0:
 			for k, t := range tgt {
-				acc[t] -= int32(w[k])
+				acc[t] -= int32(w[k]) << shift
 			}
-		} else {
+		case shift != 0:
+			for k, t := range tgt {
+				acc[t] += int32(w[k]) << shift
+			}
+		default:
 			for k, t := range tgt {
 				acc[t] += int32(w[k])
 			}

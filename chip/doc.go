@@ -7,8 +7,11 @@
 // A Network is a graph: host input groups and populations (Layers) joined
 // by projections (dense, sparse, convolutional with per-axis stride,
 // padding and dilation, one-to-one), each with an axonal delay in
-// timesteps and a weight exponent. Cycles (recurrent projections,
-// self-connections) are allowed. Converted ANNs use the chain shorthand
+// timesteps, a weight exponent and a port (the target's synaptic input:
+// lif-2syn has two, each integrated into its own current; a core keeps
+// one accumulator per port). Cycles (recurrent projections,
+// self-connections) are allowed. Layer.InitV sets initial potentials,
+// reapplied at the start of every sample. Converted ANNs use the chain shorthand
 // Layer.Weights / Layer.Conv; Network.Edges lists every projection and is
 // all the engine sees. Outputs names the read-out populations.
 //

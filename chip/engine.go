@@ -94,7 +94,11 @@ type core struct {
 	// projection, in edge order.
 	blocks []block
 	model  neuron.Model
-	acc    []int32  // synaptic input accumulated for this timestep
+	acc    []int32 // synaptic input accumulated for this timestep (port 0)
+	// Multi-port models (neuron.MultiPort): mp is the model and accs the
+	// accumulator of each port (accs[0] is acc); nil for one port.
+	mp     neuron.MultiPort
+	accs   [][]int32
 	scaled []int32  // scratch of blocks with a weight exponent, allocated on first use
 	lanes  []uint64 // scratch of addRowsSWAR, allocated on first use
 	fired  []int32  // ni, or ^ni for a negative spike
@@ -138,6 +142,8 @@ type block struct {
 	nnz      []int32 // non-zero weights per row: effective synaptic ops per event
 	exp      uint8   // weight exponent: a weight adds w << exp
 	graded   bool    // fed by a graded input group: events are source<<8 | magnitude
+	port     uint8   // the target's synaptic input port (Projection.Port)
+	maxRow   int32   // most entries one event adds into any one neuron: 1 for dense rows, else the longest row
 	// ring[t % len(ring)] holds the events integrated at timestep t: a
 	// projection with delay d has d+1 slots. Events are source ids (bit
 	// 31 marks a negative spike), or source<<8 | magnitude when graded.

@@ -86,7 +86,14 @@ type Layer struct {
 	// (threshold, decays, reset; see neuron.Vectors), each of length Size;
 	// a core gets its slice of them. The zero value uses Neuron's scalars.
 	Vectors neuron.Vectors
-	Shape   Shape // optional, for reports
+	// InitV, if not nil, holds each neuron's membrane potential (state
+	// units) at the start of every sample, set after the model's Reset
+	// (e.g. the random initial potentials of Brian2's CUBA benchmark).
+	// Only kinds whose models implement neuron.VSetter accept it (see
+	// neuron.Kind.SetsV); len(InitV) must equal Size and every value lie
+	// in ±neuron.LIFStateMax. nil = the model's reset state.
+	InitV []int32
+	Shape Shape // optional, for reports
 }
 
 // Groups returns the host input groups: InputGroups, or the single group
@@ -255,6 +262,9 @@ func (n *Network) Validate(weightBits int) error {
 		if ly.Bias != nil && len(ly.Bias) != ly.Size {
 			add("layer %s: %d biases, want %d", ly.Name, len(ly.Bias), ly.Size)
 		}
+		if ly.InitV != nil {
+			n.validateInitV(ly, add)
+		}
 		if !ly.Shape.IsZero() && ly.Shape.Size() != ly.Size {
 			add("layer %s: shape %dx%dx%d has %d elements, the layer has %d neurons", ly.Name, ly.Shape.C, ly.Shape.H, ly.Shape.W, ly.Shape.Size(), ly.Size)
 		}
@@ -283,6 +293,26 @@ func (n *Network) Validate(weightBits int) error {
 		add("network %s: outputs is empty (nil means the last layer)", n.Name)
 	}
 	return errors.Join(errs...)
+}
+
+// validateInitV checks a population's initial potentials: a kind that
+// can set them, one per neuron, each in the 24-bit state. Only the first
+// bad value is reported.
+func (n *Network) validateInitV(ly *Layer, add func(string, ...any)) {
+	if !ly.Neuron.Kind.SetsV() {
+		add("layer %s: init_v is set, but model %s has no settable potential (lif, li, lif-2syn do)", ly.Name, ly.Neuron.Kind)
+		return
+	}
+	if len(ly.InitV) != ly.Size {
+		add("layer %s: %d initial potentials (init_v), want %d", ly.Name, len(ly.InitV), ly.Size)
+		return
+	}
+	for ni, v := range ly.InitV {
+		if v < -neuron.LIFStateMax || v > neuron.LIFStateMax {
+			add("layer %s: init_v[%d] is %d, outside ±%d", ly.Name, ni, v, neuron.LIFStateMax)
+			return
+		}
+	}
 }
 
 // validateProjection checks one projection against the (valid) nodes.
@@ -316,8 +346,8 @@ func (n *Network) validateProjection(p *Projection, weightBits int) []error {
 	}
 	if p.Port < 0 || p.Port >= MaxPorts {
 		add("port is %d, must be in [0, %d]", p.Port, MaxPorts-1)
-	} else if p.Port != 0 {
-		add("port is %d, but model %s of %s has one synaptic input (port 0)", p.Port, n.Layers[p.To].Neuron.Kind, n.Layers[p.To].Name)
+	} else if k := n.Layers[p.To].Neuron.Kind; p.Port >= k.Ports() {
+		add("port is %d, but model %s of %s has %d synaptic input port(s) (0..%d)", p.Port, k, n.Layers[p.To].Name, k.Ports(), k.Ports()-1)
 	}
 	var ws []int8
 	switch p.Kind {

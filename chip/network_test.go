@@ -38,7 +38,7 @@ func TestValidateGraphReportsEverything(t *testing.T) {
 		"projection no-src: source population 7 does not exist",
 		"projection delay: delay is 256 timesteps, must be in [0, 255]",
 		"projection exp: weight exponent is -1",
-		"projection port: port is 1, but model if-subtract of a has one synaptic input",
+		"projection port: port is 1, but model if-subtract of a has 1 synaptic input port(s)",
 		"projection syn: synapse 0 (0 -> 2) is outside 2 sources x 2 neurons",
 		"projection range: synapse 0 weight is 100, outside the 4-bit range [-7, 7]",
 		"projection o2o: one-to-one needs as many sources (3) as target neurons (2)",

@@ -103,9 +103,10 @@ const MaxDelay = 255
 // input, Lava's Dense and LIF models); see docs/mapping.md.
 const MaxWeightExp = 13
 
-// MaxPorts is the number of synaptic input ports a target neuron may
-// have (port 0: the only one of every current neuron kind; port 1 is
-// reserved for two-current models, e.g. separate inhibitory current).
+// MaxPorts is the largest number of synaptic input ports a target neuron
+// may have: port 0 (every kind) and port 1 (lif-2syn's second current,
+// the inhibitory current of Brian2's CUBA benchmark; see
+// neuron.Kind.Ports). It is an engine design limit, not a hardware one.
 const MaxPorts = 2
 
 // Projection is a set of synapses from one source (a host input group or a
@@ -135,9 +136,9 @@ type Projection struct {
 	// WeightExp scales every weight by 2^WeightExp, 0..MaxWeightExp, so
 	// that quantized weights keep their range (Loihi's weight exponent).
 	WeightExp int
-	// Port selects the target neurons' synaptic input (0..MaxPorts-1).
-	// Only port 0 exists for the current neuron kinds; Validate rejects
-	// port 1 until a two-current neuron kind supports it.
+	// Port selects the target neurons' synaptic input, 0..Ports()-1 of
+	// the target's kind (neuron.Kind.Ports): each port has its own
+	// accumulator on the core and its own current in the neuron.
 	Port int
 }
 

@@ -198,7 +198,14 @@ func (s *Simulator) reset() {
 	for ci := range s.cores {
 		c := &s.cores[ci]
 		c.model.Reset()
+		if ly := &s.m.Net.Layers[c.layer]; ly.InitV != nil {
+			// Validated when the model was built: cannot fail.
+			_ = setInitV(c.model, ly, c.lo, c.lo+c.n)
+		}
 		clear(c.acc)
+		for _, a := range c.accs {
+			clear(a)
+		}
 		for bi := range c.blocks {
 			for k, r := range c.blocks[bi].ring {
 				c.blocks[bi].ring[k] = r[:0]

@@ -22,6 +22,7 @@ func BenchmarkStep(b *testing.B) {
 		{"if-subtract-bias", Params{Kind: IFSubtract, Threshold: 64}, true, false},
 		{"lif", Params{Kind: LIF, Threshold: 64, DecayU: 1024, DecayV: 256, Refractory: 1}, false, false},
 		{"lif-vectors", Params{Kind: LIF, Threshold: 64, DecayU: 1024, DecayV: 256, Refractory: 1}, false, true},
+		{"lif-2syn-bias", Params{Kind: LIF2Syn, Threshold: 64, DecayU: 1024, DecayU2: 512, DecayV: 256, Refractory: 1}, true, false},
 	}
 	for _, mc := range models {
 		for _, n := range []int{1024, 100_000} {

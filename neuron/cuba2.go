@@ -97,7 +97,46 @@ func (s *Cuba2State) StepPorts(in [][]int32, fired []int32) ([]int32, int) {
 	}
 	in0, in1 := in[0][:n], in[1][:n]
 	u1, u2, v, bias, ref := s.u1[:n], s.u2[:n], s.v[:n], s.bias[:n], s.ref[:n]
-	p := &s.params
+	if s.vec != nil {
+		return s.stepPortsVec(in0, in1, fired)
+	}
+	// The parameters live in locals for the whole loop (the hot path of
+	// the CUBA benchmark: every neuron is active every step).
+	fu1, fu2, fv := s.factU1, s.factU2, s.factV
+	th, reset, refr := int64(s.params.Threshold), int64(s.params.Reset), s.params.Refractory
+	active := 0
+	for ni := range v {
+		x0, x1, b, a0, c0, v0 := in0[ni], in1[ni], bias[ni], u1[ni], u2[ni], v[ni]
+		if x0|x1|b|a0|c0|v0 == 0 && ref[ni] == 0 {
+			continue
+		}
+		in0[ni], in1[ni] = 0, 0
+		active++
+		a := wrap24(decay(a0, fu1) + int64(x0))
+		c := wrap24(decay(c0, fu2) + int64(x1))
+		u1[ni], u2[ni] = a, c
+		if r := ref[ni]; r > 0 {
+			ref[ni] = r - 1
+			continue
+		}
+		nv := min(max(decay(v0, fv)+int64(a)+int64(c)+int64(b), -LIFStateMax), LIFStateMax)
+		if nv > th {
+			fired = append(fired, int32(ni))
+			nv = reset
+			ref[ni] = refr
+		}
+		v[ni] = int32(nv)
+	}
+	return fired, active
+}
+
+// stepPortsVec is StepPorts with per-neuron parameters (Vectors).
+func (s *Cuba2State) stepPortsVec(in0, in1, fired []int32) ([]int32, int) {
+	n := len(s.v)
+	u1, u2, v, bias, ref := s.u1[:n], s.u2[:n], s.v[:n], s.bias[:n], s.ref[:n]
+	c := s.vec
+	factU, factV, ths, resets := c.factU[:n], c.factV[:n], c.th[:n], c.reset[:n]
+	fu2, refr := s.factU2, s.params.Refractory
 	active := 0
 	for ni := range v {
 		x0, x1, b := in0[ni], in1[ni], bias[ni]
@@ -106,22 +145,18 @@ func (s *Cuba2State) StepPorts(in [][]int32, fired []int32) ([]int32, int) {
 		}
 		in0[ni], in1[ni] = 0, 0
 		active++
-		fu1, fv, th, reset := s.factU1, s.factV, int64(p.Threshold), int64(p.Reset)
-		if c := s.vec; c != nil {
-			fu1, fv, th, reset = c.factU[ni], c.factV[ni], c.th[ni], int64(c.reset[ni])
-		}
-		a := wrap24(decay(u1[ni], fu1) + int64(x0))
-		c := wrap24(decay(u2[ni], s.factU2) + int64(x1))
-		u1[ni], u2[ni] = a, c
+		a := wrap24(decay(u1[ni], factU[ni]) + int64(x0))
+		cu := wrap24(decay(u2[ni], fu2) + int64(x1))
+		u1[ni], u2[ni] = a, cu
 		if r := ref[ni]; r > 0 {
 			ref[ni] = r - 1
 			continue
 		}
-		nv := min(max(decay(v[ni], fv)+int64(a)+int64(c)+int64(b), -LIFStateMax), LIFStateMax)
-		if nv > th {
+		nv := min(max(decay(v[ni], factV[ni])+int64(a)+int64(cu)+int64(b), -LIFStateMax), LIFStateMax)
+		if nv > ths[ni] {
 			fired = append(fired, int32(ni))
-			nv = reset
-			ref[ni] = p.Refractory
+			nv = int64(resets[ni])
+			ref[ni] = refr
 		}
 		v[ni] = int32(nv)
 	}

@@ -102,17 +102,20 @@ func QuantizeCUBA(p CUBAParams, dt float64) (QuantizedCUBA, error) {
 }
 
 // SetV sets the membrane potentials (state units), e.g. the benchmark's
-// random initial potentials after Reset; len(v) must equal Len() and every
-// value must lie in the 24-bit state.
-func (s *Cuba2State) SetV(v []int32) error {
-	if len(v) != len(s.v) {
-		return fmt.Errorf("neuron: SetV: %d values for %d neurons", len(v), len(s.v))
+// random initial potentials after Reset; see VSetter.
+func (s *Cuba2State) SetV(v []int32) error { return setV(s.v, v) }
+
+// setV copies v into dst after checking its length and that every value
+// lies in the 24-bit state; on error dst is unchanged.
+func setV(dst, v []int32) error {
+	if len(v) != len(dst) {
+		return fmt.Errorf("neuron: SetV: %d values for %d neurons", len(v), len(dst))
 	}
 	for ni, x := range v {
 		if x < -LIFStateMax || x > LIFStateMax {
 			return fmt.Errorf("neuron: SetV: v[%d] (%d) outside ±%d", ni, x, LIFStateMax)
 		}
 	}
-	copy(s.v, v)
+	copy(dst, v)
 	return nil
 }

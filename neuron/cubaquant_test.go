@@ -97,3 +97,34 @@ func TestQuantizeCUBAErrors(t *testing.T) {
 		t.Errorf("SetV: %v, v %v", err, m.V())
 	}
 }
+
+// TestKindPortsAndSetsV: Ports and SetsV agree with the models New builds
+// (MultiPort's port count, VSetter).
+func TestKindPortsAndSetsV(t *testing.T) {
+	for k := Kind(0); k < numKinds; k++ {
+		p := Params{Kind: k, Threshold: 8}
+		switch k {
+		case BIF:
+			p.Levels = 4
+		case LIF, LI, LIF2Syn:
+			p.DecayU, p.DecayV = 1, 1
+		}
+		if k == LI {
+			p.Threshold = 0
+		}
+		m, err := New(p, 2, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		ports := 1
+		if mp, ok := m.(MultiPort); ok {
+			ports = mp.Ports()
+		}
+		if k.Ports() != ports {
+			t.Errorf("%s: Ports() = %d, model has %d", k, k.Ports(), ports)
+		}
+		if _, ok := m.(VSetter); ok != k.SetsV() {
+			t.Errorf("%s: SetsV() = %v, model implements VSetter: %v", k, k.SetsV(), ok)
+		}
+	}
+}

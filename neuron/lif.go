@@ -75,6 +75,10 @@ func (s *LIFState) Reset() {
 	clear(s.ref)
 }
 
+// SetV sets the membrane potentials (state units) after Reset; see
+// VSetter.
+func (s *LIFState) SetV(v []int32) error { return setV(s.v, v) }
+
 // decay returns x*f/4096 rounded toward zero (Go's signed integer division
 // truncates), where f = 4096 - d. An arithmetic shift would round negative
 // values toward -inf instead.

@@ -45,6 +45,27 @@ type Quieter interface {
 	Quiet() bool
 }
 
+// VSetter is implemented by models whose membrane potentials can be set
+// after Reset, e.g. to a network's initial potentials (the CUBA kinds:
+// *LIFState for LIF and LI, *Cuba2State for LIF2Syn). SetV copies v
+// (state units); len(v) must equal Len() and every value must lie in the
+// model's state range, otherwise it returns an error and changes nothing.
+type VSetter interface {
+	SetV(v []int32) error
+}
+
+// SetsV reports whether models of kind k implement VSetter.
+func (k Kind) SetsV() bool { return k == LIF || k == LI || k == LIF2Syn }
+
+// Ports returns the number of synaptic input ports of kind k: 2 for
+// LIF2Syn (see MultiPort), 1 for every other kind.
+func (k Kind) Ports() int {
+	if k == LIF2Syn {
+		return 2
+	}
+	return 1
+}
+
 // New builds a Model for n neurons with params p and per-neuron bias (state
 // units, added every step). bias may be nil (all zeros); otherwise len(bias)
 // must be n. New copies bias. It returns an error for invalid params, n < 0,

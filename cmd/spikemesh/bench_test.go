@@ -87,3 +87,78 @@ func TestBenchCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchCuba runs `bench --network cuba` on a tiny export in cuba.py's
+// format (4 neurons, 3 excitatory): text output has its seven lines and
+// the counts agree for 1 and 2 workers; a bad network name or a broken
+// export is one line and a non-zero exit.
+func TestBenchCuba(t *testing.T) {
+	dir := t.TempDir()
+	put := func(name string, v any) {
+		var b bytes.Buffer
+		var n int
+		switch x := v.(type) {
+		case []int64:
+			n = len(x)
+		case []float64:
+			n = len(x)
+		}
+		if err := npyfile.Write(&b, []int{n}, v); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("exc_pre.npy", []int64{0, 0, 1, 2})
+	put("exc_post.npy", []int64{1, 2, 3, 0})
+	put("inh_pre.npy", []int64{3})
+	put("inh_post.npy", []int64{0})
+	put("v0.npy", []float64{-0.060, -0.0575, -0.055, -0.0501})
+	params := `{"N": 4, "NE": 3, "dt": 0.0001, "taum": 0.02, "taue": 0.005, "taui": 0.01, "Vt": -0.05, "Vr": -0.06,
+		"El": -0.049, "we": 0.00162, "wi": -0.009, "refractory": 0.005, "threshold": "v > Vt", "reset": "v = Vr",
+		"integration": "exact", "seed": 2024}`
+	if err := os.WriteFile(filepath.Join(dir, "params.json"), []byte(params), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "bench", "--network", "cuba", "--dir", dir, "--duration", "0.05")
+	if code != 0 || strings.Count(stdout, "\n") != 7 || !strings.HasPrefix(stdout, "cuba: 4 neurons, 5 synapses on loihi") {
+		t.Errorf("text output (exit %d):\n%s%s", code, stdout, stderr)
+	}
+	spikes := func(workers string) string {
+		stdout, stderr, code := run(t, "bench", "--network", "cuba", "--dir", dir, "--duration", "0.05", "--workers", workers, "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var r struct {
+			Exc    uint64 `json:"spikes_exc"`
+			Inh    uint64 `json:"spikes_inh"`
+			Events uint64 `json:"synaptic_events"`
+			Cycles uint64 `json:"chip_cycles"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Exc == 0 {
+			t.Errorf("no excitatory spikes: %s", stdout)
+		}
+		b, _ := json.Marshal(r)
+		return string(b)
+	}
+	if a, b := spikes("1"), spikes("2"); a != b {
+		t.Errorf("1 worker %s, 2 workers %s", a, b)
+	}
+	os.Remove(filepath.Join(dir, "inh_post.npy"))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "--network", "cuba2", "--dir", dir}, `unknown network "cuba2"`},
+		{[]string{"bench", "--network", "cuba", "--dir", dir}, "inh_post.npy"},
+	} {
+		stdout, stderr, code := run(t, c.args...)
+		if code == 0 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line mentioning %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
