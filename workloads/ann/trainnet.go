@@ -1,6 +1,8 @@
 package ann
 
 import (
+	"gonum.org/v1/gonum/stat"
+
 	"errors"
 	"fmt"
 	"math"
@@ -262,9 +264,14 @@ func (t *netTrainer) calibrateLambda(s *mnist.Set, idx []int, pct float64) {
 			}
 		}
 		if len(pos) > 0 {
-			slices.Sort(pos)
-			r := min(max(int(math.Ceil(pct/100*float64(len(pos)))), 1), len(pos))
-			ly.Lambda = max(pos[r-1], 1e-3)
+			// The nearest-rank percentile: gonum's Empirical quantile of the
+			// sorted values, as conversion's calibration takes it.
+			sorted := make([]float64, len(pos))
+			for i, v := range pos {
+				sorted[i] = float64(v)
+			}
+			slices.Sort(sorted)
+			ly.Lambda = max(float32(stat.Quantile(pct/100, stat.Empirical, sorted, nil)), 1e-3)
 		}
 	}
 }
