@@ -5,8 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -14,6 +12,8 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/inputfile"
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -27,6 +27,18 @@ const exploreFormat = 1
 const (
 	maxValuesPerParam = 100_000
 	maxGridPoints     = 100_000 // for the grid strategy; larger spaces need random or nsga2
+	// maxEvaluations bounds the points any strategy computes: random
+	// points, and nsga2 population × (generations + 1). It is the grid's
+	// bound, for the same reason: a point simulates at least one sample
+	// (the example space's take about a second each on one core), so
+	// 100,000 points is already days of compute, and the strategy's own
+	// bookkeeping (a few hundred bytes per point) stays far below any
+	// memory budget. A larger number is a typing mistake (10^9 points
+	// reached 4.4 GB of bookkeeping in 8 s before this check).
+	maxEvaluations = maxGridPoints
+	// maxPopulation bounds one nsga2 generation, which is held and sorted
+	// whole (non-dominated sorting is quadratic in it).
+	maxPopulation = 10_000
 	maxSpacePoints    = 1 << 62
 )
 
@@ -115,7 +127,7 @@ type strategyFile struct {
 // LoadSpaceFile reads a space file. Chip and energy files it names are
 // relative to the current directory, as on the command line.
 func LoadSpaceFile(name string) (*Space, error) {
-	data, err := os.ReadFile(name)
+	data, err := inputfile.Read(name, inputfile.SpaceYAML)
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
 	}
@@ -132,13 +144,11 @@ func LoadSpaceFile(name string) (*Space, error) {
 // constraints that no point can meet.
 func ParseSpace(data []byte) (*Space, error) {
 	var f spaceFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
+	if err := yamlstrict.Decode(data, &f); err != nil {
+		if errors.Is(err, yamlstrict.ErrEmpty) {
 			return nil, errors.New("explore: space file is empty")
 		}
-		return nil, fmt.Errorf("explore: space file: %w", err)
+		return nil, fmt.Errorf("explore: not a valid space file: %w", err)
 	}
 	var errs []error
 	fail := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }

@@ -111,6 +111,17 @@ func cleanMessage(m string) string {
 	})
 }
 
+// Key quotes a key read from a file for an error message when it looks
+// like a configuration key (letters, digits, '_', '.', '-', at most 40
+// characters, not starting with a digit) and returns "…" otherwise, so that
+// a typo is named but a line of another kind of file is not echoed.
+func Key(k string) string {
+	if keyLike.MatchString(k) {
+		return `"` + k + `"`
+	}
+	return "…"
+}
+
 // goType turns a Go type in yaml.v3's messages into words a user reads:
 // "chip.Config" stays (it names the section), basic types are spelled out.
 func goType(t string) string {
