@@ -38,8 +38,8 @@ const (
 	maxEvaluations = maxGridPoints
 	// maxPopulation bounds one nsga2 generation, which is held and sorted
 	// whole (non-dominated sorting is quadratic in it).
-	maxPopulation = 10_000
-	maxSpacePoints    = 1 << 62
+	maxPopulation  = 10_000
+	maxSpacePoints = 1 << 62
 )
 
 // exampleSpace is the space `spikemesh explore --example` runs, embedded
