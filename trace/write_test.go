@@ -25,9 +25,6 @@ func (n onEvery) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
 	return dst
 }
 
-// TestWriteNeurons: the per-layer .npy files hold the chip's
-// per-neuron records with their shapes, a raster sums to the counts, and
-// the heatmap is written as PNG and SVG.
 // tracedRun simulates a two-layer network on the tiny preset for T
 // timesteps and samples samples with a trace attached.
 func tracedRun(t *testing.T) (tr *chip.Trace, m *chip.Mapping, cycles uint64) {
@@ -66,6 +63,9 @@ func tracedRun(t *testing.T) (tr *chip.Trace, m *chip.Mapping, cycles uint64) {
 
 const tracedT, tracedSamples = 6, 2
 
+// TestWriteNeurons: the per-layer .npy files hold the chip's
+// per-neuron records with their shapes, a raster sums to the counts, and
+// the heatmap is written as PNG and SVG.
 func TestWriteNeurons(t *testing.T) {
 	const T, samples = tracedT, tracedSamples
 	tr, m, cycles := tracedRun(t)
