@@ -7,15 +7,23 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/bench"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 )
 
+// maxBenchSamples bounds --samples (default 100): bench.Run keeps one
+// stimulus per sample until the run ends, and a million samples of 100
+// steps is 10^8 timesteps, hours of simulation for the peer's networks;
+// more is a typing mistake.
+const maxBenchSamples = 1_000_000
+
 func newBenchCmd() *cobra.Command {
 	var (
 		o                    bench.Options
 		chipName, energyName string
+		maxMemory            string
 		asJSON               bool
 	)
 	cmd := &cobra.Command{
@@ -43,8 +51,22 @@ See docs/performance.md.`,
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
 				return err
 			}
+			if o.Steps > spikemesh.MaxTimesteps || o.Samples > maxBenchSamples {
+				return fmt.Errorf("--steps (%d) must be at most %d and --samples (%d) at most %d", o.Steps, spikemesh.MaxTimesteps, o.Samples, maxBenchSamples)
+			}
+			b, err := budget(maxMemory)
+			if err != nil {
+				return err
+			}
+			what := fmt.Sprintf("chip %s (%dx%d routers, %d workers)", o.Chip.Name, o.Chip.BoardWidth(), o.Chip.BoardHeight(), resolvedWorkers(o.Workers))
+			if err := b.Check(what, o.Chip.RunBytes(o.Workers, o.Samples), "use a smaller chip or fewer --workers, or raise --max-memory"); err != nil {
+				return err
+			}
 			r, err := bench.Run(cmd.Context(), o)
 			if err != nil {
+				if cmd.Context().Err() != nil {
+					return fmt.Errorf("interrupted before the %d samples finished; no result: %w", o.Samples, err)
+				}
 				return err
 			}
 			r.Provenance.Version, r.Provenance.CommandLine = version(), os.Args
@@ -71,5 +93,6 @@ See docs/performance.md.`,
 	f.StringVar(&chipName, "chip", "loihi", "chip preset or YAML file")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset or YAML file")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	maxMemoryFlag(f, &maxMemory)
 	return cmd
 }
