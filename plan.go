@@ -67,8 +67,8 @@ const (
 // sample of exact conversion). Converted SNNs in the literature use at most
 // a few thousand timesteps (Sengupta et al., Front. Neurosci. 2019, 2,500
 // for VGG-16 on ImageNet; the built-in models need 32 rate-coded or go quiet
-// within 40), so 10^6 is 400 times the largest of them while a run of one
-// sample still ends in minutes, not years.
+// within 40), so 10^6 is 400 times the largest of them while one sample of the
+// built-in MLP still ends in about 20 minutes (docs/reliability.md).
 const MaxTimesteps = 1_000_000
 
 // DefaultTimesteps is the timestep count Plan uses for method when

@@ -22,16 +22,15 @@ const (
 )
 
 // Size limits per kind. A YAML configuration is a few kilobytes: the
-// largest shipped one (chip/presets/loihi.yaml with its comments) is under
-// 4 KiB and a space file with long value lists under 2 KiB, so 1 MiB leaves
-// a factor of 250 for comments and generated lists while keeping the YAML
-// decoder's own memory (a small multiple of the input) far below any
-// budget. A model description lists layers, one short mapping each; 1 MiB
+// largest shipped one (chip/presets/truenorth.yaml with its comments) is
+// 3.5 KB and the example space file 1.6 KB, so 1 MiB leaves a factor of
+// 250 for comments and generated lists while keeping the YAML decoder's
+// own memory (a small multiple of the input) far below any budget. A model description lists layers, one short mapping each; 1 MiB
 // holds more than 10,000 layers. A weights archive is opened, not read
 // whole: entries are read one by one through internal/npyfile, each bounded
 // by ann.MaxArrayBytes (1 GiB); the file limit of 16 GiB only bounds what
-// the zip directory may claim and is above any MNIST-scale model (the
-// built-in CNN's archive is under 1 MiB).
+// the zip directory may claim and is far above any MNIST-scale model (the
+// largest built-in archive, mnist-mlp.npz, is 2.5 MB).
 const (
 	MaxYAMLBytes    = 1 << 20
 	MaxWeightsBytes = 16 << 30
