@@ -7,12 +7,22 @@ import (
 	"github.com/spikemesh/spikemesh/router"
 )
 
-// MeshBytes is the memory one Simulator's mesh takes for this chip
-// (router.Config.MeshBytes): it depends on the chip's size alone, not on
-// how many cores the workload uses, so it can be checked against a memory
-// budget before anything is built. Every Simulator replica (one per worker,
-// see RunSamples) has its own mesh.
-func (c Config) MeshBytes() int64 { return c.RouterConfig().MeshBytes() }
+// MeshBytes is the memory one Simulator takes for this chip's mesh: the
+// router arrays (router.Config.MeshBytes) and three per-link flit
+// counters the chip keeps (the timestep's, the sample's, and the copy in
+// the Result it returns; LinkBytes each). It depends on the chip's size
+// alone, not on how many cores the workload uses, so it can be checked
+// against a memory budget before anything is built. Every Simulator
+// replica (one per worker, see RunSamples) has its own.
+func (c Config) MeshBytes() int64 {
+	return satAdd(c.RouterConfig().MeshBytes(), satMul(3, c.LinkBytes()))
+}
+
+// LinkBytes is one per-link flit counter over the board's mesh (a uint64
+// per router and mesh port), the size of Result.LinkFlits.
+func (c Config) LinkBytes() int64 {
+	return satMul(satMul(int64(max(c.BoardWidth(), 0)), int64(max(c.BoardHeight(), 0))), router.NumMeshPorts*8)
+}
 
 // PlacementBytes is the memory traffic-aware placement (greedy, anneal)
 // takes beyond the mapping: a free flag and an occupancy count per
@@ -24,19 +34,23 @@ func (c Config) PlacementBytes() int64 {
 	return satMul(int64(max(c.Cores(), 0)), int64(unsafe.Sizeof(false)+unsafe.Sizeof(int(0))))
 }
 
-// RunBytes is MeshBytes times the meshes RunSamples builds for samples
-// samples on workers workers (<= 0: GOMAXPROCS): the Simulator's own and,
-// with more than one worker and sample, one replica per worker; plus
-// PlacementBytes.
+// RunBytes is the memory RunSamples needs for samples samples on workers
+// workers (<= 0: GOMAXPROCS): MeshBytes for the Simulator and, with more
+// than one worker and sample, for each worker's replica; the Results
+// waiting in its window (two per worker), each with its LinkBytes; one
+// more LinkBytes for the caller's sum over samples; and PlacementBytes.
 func (c Config) RunBytes(workers, samples int) int64 {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	meshes := int64(1)
+	meshes, inFlight := int64(1), int64(0)
 	if w := min(workers, samples); w > 1 {
 		meshes += int64(w)
+		inFlight = 2 * int64(w)
 	}
-	return satAdd(satMul(c.MeshBytes(), meshes), c.PlacementBytes())
+	b := satMul(c.MeshBytes(), meshes)
+	b = satAdd(b, satMul(c.LinkBytes(), inFlight+1))
+	return satAdd(b, c.PlacementBytes())
 }
 
 // TraceBytes is the memory a Trace of T timesteps takes on m

@@ -92,7 +92,7 @@ func TestBadInput(t *testing.T) {
 		{"two chip documents", []string{"run", "--chip", writeFile(t, "two.yaml", "name: a\n---\nname: b\n")}, "line 2: a second YAML document"},
 		{"weights outside the folder", []string{"run", "--model", writeFile(t, "up.yaml", "name: u\ninput: [784]\nweights: ../w.npz\nlayers: []\n")}, "weights must be a path relative to the description's folder"},
 		{"weights absolute", []string{"run", "--model", writeFile(t, "abs.yaml", "name: u\ninput: [784]\nweights: /dev/zero\nlayers: []\n")}, "weights must be a path relative to the description's folder"},
-		{"chip over the budget", []string{"run", "--samples", "1", "--workers", "1", "--max-memory", "1GiB", "--chip", writeFile(t, "big.yaml", bigChip(t))}, "needs about 4.5 GiB, more than the memory budget of 1.0 GiB (--max-memory)"},
+		{"chip over the budget", []string{"run", "--samples", "1", "--workers", "1", "--max-memory", "1GiB", "--chip", writeFile(t, "big.yaml", bigChip(t))}, "needs about 5.5 GiB, more than the memory budget of 1.0 GiB (--max-memory)"},
 		{"trace over the budget", []string{"run", "--samples", "1", "--timesteps", "1000000", "--trace", t.TempDir(), "--max-memory", "256MiB"}, "--trace of 1000000 timesteps on 7 cores needs about"},
 		{"bad budget", []string{"run", "--max-memory", "lots"}, `--max-memory: "lots" is not a size`},
 		{"bench steps", []string{"bench", "--dir", t.TempDir(), "--steps", "1000000000000"}, "--steps (1000000000000) must be at most 1000000"},
@@ -131,7 +131,7 @@ func fifo(t *testing.T) string {
 }
 
 // bigChip is the loihi preset on a 4096x2048 mesh with one core per router
-// and one-packet buffers: valid, but its mesh alone is 4.5 GiB.
+// and one-packet buffers: valid, but its mesh alone is 5.5 GiB.
 func bigChip(t *testing.T) string {
 	t.Helper()
 	out, _, code := run(t, "chips", "show", "loihi")
