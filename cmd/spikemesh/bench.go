@@ -51,8 +51,11 @@ See docs/performance.md.`,
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
 				return err
 			}
-			if o.Steps > spikemesh.MaxTimesteps || o.Samples > maxBenchSamples {
-				return fmt.Errorf("--steps (%d) must be at most %d and --samples (%d) at most %d", o.Steps, spikemesh.MaxTimesteps, o.Samples, maxBenchSamples)
+			if o.Steps > spikemesh.MaxTimesteps {
+				return fmt.Errorf("--steps (%d) must be at most %d", o.Steps, spikemesh.MaxTimesteps)
+			}
+			if o.Samples > maxBenchSamples {
+				return fmt.Errorf("--samples (%d) must be at most %d", o.Samples, maxBenchSamples)
 			}
 			b, err := budget(maxMemory)
 			if err != nil {
