@@ -10,4 +10,10 @@
 // writes a model description .yaml and its weights .npz, which run --model
 // reads). spikemesh --version prints the build. Every subcommand has
 // --help.
+//
+// Errors are one line on stderr starting with "spikemesh: ", exit status
+// 1. Ctrl-C prints "spikemesh: interrupted ..." with what was completed and
+// exits 130. run, train and bench check the memory they will need against
+// --max-memory (default half of the machine's RAM) before allocating it.
+// See docs/reliability.md.
 package main
