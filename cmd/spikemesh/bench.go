@@ -68,7 +68,7 @@ See docs/performance.md.`,
 			r, err := bench.Run(cmd.Context(), o)
 			if err != nil {
 				if cmd.Context().Err() != nil {
-					return fmt.Errorf("interrupted before the %d samples finished; no result: %w", o.Samples, err)
+					return &interruptedError{fmt.Sprintf("interrupted before the %d samples finished; no result", o.Samples), cmd.Context().Err()}
 				}
 				return err
 			}

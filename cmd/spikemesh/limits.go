@@ -36,3 +36,13 @@ func resolvedWorkers(w int) int {
 	}
 	return w
 }
+
+// interruptedError is a command's error after Ctrl-C: msg says what was
+// completed, and it wraps the context's error so that main exits 130.
+type interruptedError struct {
+	msg string
+	err error
+}
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return e.err }

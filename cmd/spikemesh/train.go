@@ -97,7 +97,7 @@ training images come from the GoMNIST module in the Go module cache
 					return err
 				}
 			case <-cmd.Context().Done():
-				return fmt.Errorf("interrupted after %d of %d epochs; nothing written: %w", epochsDone.Load(), cfg.Epochs, cmd.Context().Err())
+				return &interruptedError{fmt.Sprintf("interrupted after %d of %d epochs; nothing written", epochsDone.Load(), cfg.Epochs), cmd.Context().Err()}
 			}
 			acc := r.Net.Accuracy(test, workers)
 			if err := ann.SaveModel(desc, r.Net); err != nil {
