@@ -293,3 +293,24 @@ func TestTrainWritesWhatRunLoads(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceFailurePrintsReport: when a trace file cannot be written (its
+// name is taken by a directory, as a full disk would fail it), run still
+// prints the report, then one line naming the missing files, and exits 1.
+func TestTraceFailurePrintsReport(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "cores.csv", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "run", "--samples", "2", "--timesteps", "4", "--trace", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stdout, "accuracy") {
+		t.Errorf("no report on stdout: %q", stdout)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "spikemesh: trace incomplete in "+dir) ||
+		!strings.Contains(stderr, "not written: cores.csv, links.csv") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
