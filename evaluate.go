@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/internal/provenance"
 	"github.com/spikemesh/spikemesh/trace"
 	"github.com/spikemesh/spikemesh/workloads"
@@ -130,6 +131,13 @@ func (p *Prepared) place() error {
 
 // Evaluate converts the model, maps it onto the chip, simulates the test
 // samples at every timestep count of the plan and returns the report.
+//
+// Two errors come with partial results. If ctx is cancelled, the error is
+// an *InterruptedError saying how many samples were done (and no report).
+// If only the trace (Options.TraceDir) could not be written, Evaluate
+// returns the complete report together with the error, which wraps a
+// *trace.IncompleteError naming the files that are missing; the caller
+// prints the report and then fails.
 func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	plan, err := o.Plan()
 	if err != nil {
@@ -159,19 +167,39 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	total := o.Samples * len(plan.Timesteps)
+	done := 0 // samples finished, over every timestep count
+	var traceErr error
 	for k, T := range plan.Timesteps {
 		so := SimOptions{Samples: o.Samples, Timesteps: T, Seed: o.Seed, Workers: o.Workers, Trace: o.TraceDir != "" && k == 0}
-		if o.Progress != nil {
-			base := k * o.Samples
-			so.Progress = func(done int) { o.Progress(base+done, total) }
+		if so.Trace {
+			// A traced run keeps one mesh (samples run one at a time) and
+			// the trace, summed over samples, until it is written.
+			need := o.Chip.MeshBytes() + chip.TraceBytes(p.Mapping, T)
+			err := membudget.Budget(o.MaxMemory).Check(fmt.Sprintf("--trace of %d timesteps on %d cores", T, len(p.Mapping.Cores)), need,
+				"trace fewer --timesteps (the first count of the list is the one traced), or raise --max-memory")
+			if err != nil {
+				return nil, fmt.Errorf("spikemesh: %w", err)
+			}
+		}
+		base := k * o.Samples
+		so.Progress = func(d int) {
+			done = base + d
+			if o.Progress != nil {
+				o.Progress(done, total)
+			}
 		}
 		act, err := p.simulate(ctx, so)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, &InterruptedError{Done: done, Total: total, Err: err}
+			}
 			return nil, err
 		}
 		if act.Trace != nil {
+			// The run is complete: a trace that cannot be written (a full
+			// disk) does not discard it.
 			if err := trace.Write(o.TraceDir, act.Trace, p.Mapping, act.agg.sum.Cycles); err != nil {
-				return nil, err
+				traceErr = err
 			}
 		}
 		r.Runs = append(r.Runs, act.price(plan.Energy))
@@ -179,8 +207,22 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 	if o.Timings != nil {
 		*o.Timings = Timings{Load: tLoad.Sub(t0), Convert: tConv.Sub(tLoad), Map: tMap.Sub(tConv), Simulate: time.Since(tMap)}
 	}
-	return r, nil
+	return r, traceErr
 }
+
+// InterruptedError is Evaluate's error when its context is cancelled
+// (Ctrl-C): it says how many samples were finished. It wraps the
+// context's error.
+type InterruptedError struct {
+	Done, Total int // samples finished and asked for, over every timestep count
+	Err         error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("interrupted after %d of %d samples", e.Done, e.Total)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
 
 // newReport fills everything in the report but the runs: what ran, on what
 // chip, how each layer was converted and mapped, and the ANN accuracies.

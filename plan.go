@@ -3,11 +3,13 @@ package spikemesh
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/workloads"
 )
 
@@ -33,6 +35,10 @@ type Options struct {
 	Percentile float64          // threshold-balancing percentile, (0, 100]
 	Seed       uint64           // seeds every random draw (rate-coded input)
 	Workers    int              // compute workers; <= 0 means GOMAXPROCS; never changes results
+	// MaxMemory is the memory budget in bytes (0: no limit) that the
+	// chip's meshes (one per worker replica) and the trace are checked
+	// against before they are allocated (see docs/reliability.md).
+	MaxMemory int64
 	// Progress, if set, is called after every simulated sample with the
 	// number done and the total (over all timestep counts).
 	Progress func(done, total int)
@@ -57,6 +63,14 @@ const (
 	defaultExactTimesteps = 200
 )
 
+// MaxTimesteps bounds a timestep count (--timesteps, and the limit per
+// sample of exact conversion). Converted SNNs in the literature use at most
+// a few thousand timesteps (Sengupta et al., Front. Neurosci. 2019, 2,500
+// for VGG-16 on ImageNet; the built-in models need 32 rate-coded or go quiet
+// within 40), so 10^6 is 400 times the largest of them while one sample of the
+// built-in MLP still ends in about 20 minutes (docs/reliability.md).
+const MaxTimesteps = 1_000_000
+
 // DefaultTimesteps is the timestep count Plan uses for method when
 // Options.Timesteps is empty.
 func DefaultTimesteps(method workloads.Method) int {
@@ -71,8 +85,8 @@ func DefaultTimesteps(method workloads.Method) int {
 func (o *Options) Validate() error {
 	var errs []error
 	for _, t := range o.Timesteps {
-		if t < 1 {
-			errs = append(errs, fmt.Errorf("timesteps %d: must be >= 1", t))
+		if t < 1 || t > MaxTimesteps {
+			errs = append(errs, fmt.Errorf("timesteps %d: must be in 1..%d", t, MaxTimesteps))
 		}
 	}
 	if !(o.Percentile > 0 && o.Percentile <= 100) {
@@ -80,11 +94,30 @@ func (o *Options) Validate() error {
 	}
 	if err := o.Chip.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("chip %s: %w", o.Chip.Name, err))
+	} else if err := o.checkChipMemory(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := o.Energy.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("energy model %s: %w", o.Energy.Name, err))
 	}
 	return errors.Join(errs...)
+}
+
+// checkChipMemory refuses a chip whose meshes (one per worker replica)
+// would not fit in MaxMemory, before anything is loaded or built.
+func (o *Options) checkChipMemory() error {
+	need := o.Chip.RunBytes(o.Workers, o.Samples)
+	what := fmt.Sprintf("chip %s (%dx%d routers, %d cores per router, buffer depth %d, %d workers)",
+		o.Chip.Name, o.Chip.BoardWidth(), o.Chip.BoardHeight(), o.Chip.CoresPerRouter, o.Chip.BufferDepth, resolvedWorkers(o.Workers))
+	return membudget.Budget(o.MaxMemory).Check(what, need,
+		"use a smaller mesh, fewer cores per router or a smaller buffer_depth, fewer --workers, or raise --max-memory")
+}
+
+func resolvedWorkers(w int) int {
+	if w <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return w
 }
 
 // Plan is what Options resolve to before anything is loaded: every

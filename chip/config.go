@@ -13,6 +13,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spikemesh/spikemesh/internal/inputfile"
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 	"github.com/spikemesh/spikemesh/router"
 )
 
@@ -257,17 +259,23 @@ func (c Config) YAML() ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// LoadConfig decodes one YAML document. Unknown keys are errors, and the
-// result is validated.
+// LoadConfig decodes one YAML document (a second one is an error). Unknown
+// keys are errors, and the result is validated. Decoding errors name the
+// line, never the file's content (internal/yamlstrict).
 func LoadConfig(r io.Reader) (Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, inputfile.MaxYAMLBytes+1))
+	if err != nil {
+		return Config{}, fmt.Errorf("chip: reading config: %w", err)
+	}
+	if len(data) > inputfile.MaxYAMLBytes {
+		return Config{}, fmt.Errorf("chip: config is larger than %d bytes", inputfile.MaxYAMLBytes)
+	}
 	var c Config
-	dec := yaml.NewDecoder(r)
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		if errors.Is(err, io.EOF) {
+	if err := yamlstrict.Decode(data, &c); err != nil {
+		if errors.Is(err, yamlstrict.ErrEmpty) {
 			return Config{}, errors.New("chip: config is empty")
 		}
-		return Config{}, fmt.Errorf("chip: decoding config: %w", err)
+		return Config{}, fmt.Errorf("chip: not a valid chip configuration: %w", err)
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("chip: invalid config %q:\n%w", c.Name, err)
@@ -275,14 +283,14 @@ func LoadConfig(r io.Reader) (Config, error) {
 	return c, nil
 }
 
-// LoadConfigFile reads a chip configuration from a YAML file.
+// LoadConfigFile reads a chip configuration from a YAML file: a regular
+// file of at most inputfile.MaxYAMLBytes.
 func LoadConfigFile(name string) (Config, error) {
-	f, err := os.Open(name)
+	data, err := inputfile.Read(name, inputfile.ChipYAML)
 	if err != nil {
 		return Config{}, fmt.Errorf("chip: %w", err)
 	}
-	defer f.Close()
-	c, err := LoadConfig(f)
+	c, err := LoadConfig(bytes.NewReader(data))
 	if err != nil {
 		return Config{}, fmt.Errorf("%s: %w", name, err)
 	}

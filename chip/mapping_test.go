@@ -169,7 +169,8 @@ func TestLoadConfig(t *testing.T) {
 		{"unknown key", "name: x\nmesh_widht: 3\n", "mesh_widht"},
 		{"empty", "", "empty"},
 		{"bad routing", "name: x\nrouting: zigzag\n", "zigzag"},
-		{"not a number", "name: x\nmesh_width: many\n", "many"},
+		{"not a number", "name: x\nmesh_width: many\n", "line 2: found a string where an integer was expected"},
+		{"two documents", "name: x\n---\nname: y\n", "line 2: a second YAML document"},
 	}
 	for _, c := range bad {
 		_, err := LoadConfig(strings.NewReader(c.yaml))

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 )
 
 // Model is a table of per-event energies (pJ) and static power (mW). The
@@ -183,13 +185,13 @@ func load(r io.Reader) (Model, error) {
 		if errors.Is(err, io.EOF) {
 			return Model{}, errors.New("model YAML is empty; expected a mapping with name and cost keys")
 		}
-		return Model{}, fmt.Errorf("decoding model YAML: %w", err)
+		return Model{}, fmt.Errorf("decoding model YAML: %w", yamlstrict.Clean(err))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return Model{}, fmt.Errorf("line %d: a second YAML document; expected exactly one model", extra.Line)
 	} else if !errors.Is(err, io.EOF) {
-		return Model{}, fmt.Errorf("decoding model YAML: %w", err)
+		return Model{}, fmt.Errorf("decoding model YAML: %w", yamlstrict.Clean(err))
 	}
 	m, errs := modelFromNode(&doc)
 	if len(errs) == 0 {
@@ -245,7 +247,7 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 			continue
 		}
 		if first, dup := seen[key]; dup {
-			errs = append(errs, fmt.Errorf("line %d: key %q repeated (first on line %d)", k.Line, key, first))
+			errs = append(errs, fmt.Errorf("line %d: key %s repeated (first on line %d)", k.Line, yamlstrict.Key(key), first))
 			continue
 		}
 		seen[key] = k.Line
@@ -272,8 +274,8 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 		default:
 			f, ok := findCost(key)
 			if !ok {
-				errs = append(errs, fmt.Errorf("line %d: unknown key %q; expected one of: %s, %s, %s, %s, %s",
-					k.Line, key, keyName, keyDescription, keySources, keyScaling, strings.Join(CostKeys(), ", ")))
+				errs = append(errs, fmt.Errorf("line %d: unknown key %s; expected one of: %s, %s, %s, %s, %s",
+					k.Line, yamlstrict.Key(key), keyName, keyDescription, keySources, keyScaling, strings.Join(CostKeys(), ", ")))
 				continue
 			}
 			val, err := costFromNode(v, f)
@@ -331,11 +333,11 @@ func sourcesFromNode(v *yaml.Node) (map[string]string, []error) {
 			continue
 		}
 		if _, ok := findCost(k.Value); !ok {
-			errs = append(errs, fmt.Errorf("line %d: sources: unknown key %q; expected one of: %s", k.Line, k.Value, strings.Join(CostKeys(), ", ")))
+			errs = append(errs, fmt.Errorf("line %d: sources: unknown key %s; expected one of: %s", k.Line, yamlstrict.Key(k.Value), strings.Join(CostKeys(), ", ")))
 			continue
 		}
 		if _, dup := src[k.Value]; dup {
-			errs = append(errs, fmt.Errorf("line %d: sources: key %q repeated", k.Line, k.Value))
+			errs = append(errs, fmt.Errorf("line %d: sources: key %s repeated", k.Line, yamlstrict.Key(k.Value)))
 			continue
 		}
 		s, err := scalarString(c)

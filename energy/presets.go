@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/spikemesh/spikemesh/internal/inputfile"
 )
 
 // presetFS holds the preset YAML files; embed.FS is read-only.
@@ -64,14 +66,14 @@ func unknownPreset(name string) error {
 	return fmt.Errorf("energy: unknown preset %q; available: %s", name, strings.Join(PresetNames(), ", "))
 }
 
-// LoadFile reads an energy model from a YAML file.
+// LoadFile reads an energy model from a YAML file: a regular file of at
+// most inputfile.MaxYAMLBytes.
 func LoadFile(name string) (Model, error) {
-	f, err := os.Open(name)
+	data, err := inputfile.Read(name, inputfile.EnergyYAML)
 	if err != nil {
 		return Model{}, fmt.Errorf("energy: %w", err)
 	}
-	defer f.Close()
-	m, err := Load(f)
+	m, err := Load(bytes.NewReader(data))
 	if err != nil {
 		return Model{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 )
 
 // Scaling makes two costs of a model depend on the chip it is applied to.
@@ -158,7 +160,7 @@ func scalingFromNode(v *yaml.Node) (Scaling, []error) {
 			continue
 		}
 		if seen[k.Value] {
-			errs = append(errs, fmt.Errorf("line %d: scaling: key %q repeated", k.Line, k.Value))
+			errs = append(errs, fmt.Errorf("line %d: scaling: key %s repeated", k.Line, yamlstrict.Key(k.Value)))
 			continue
 		}
 		seen[k.Value] = true
@@ -186,7 +188,7 @@ func scalingFromNode(v *yaml.Node) (Scaling, []error) {
 			}
 			s.SRAMSizeExponent = f
 		default:
-			errs = append(errs, fmt.Errorf("line %d: scaling: unknown key %q; expected %s", k.Line, k.Value, strings.Join(scalingKeys, ", ")))
+			errs = append(errs, fmt.Errorf("line %d: scaling: unknown key %s; expected %s", k.Line, yamlstrict.Key(k.Value), strings.Join(scalingKeys, ", ")))
 		}
 	}
 	var missing []string

@@ -5,15 +5,18 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"runtime"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/inputfile"
+	"github.com/spikemesh/spikemesh/internal/membudget"
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -27,7 +30,19 @@ const exploreFormat = 1
 const (
 	maxValuesPerParam = 100_000
 	maxGridPoints     = 100_000 // for the grid strategy; larger spaces need random or nsga2
-	maxSpacePoints    = 1 << 62
+	// maxEvaluations bounds the points any strategy computes: random
+	// points, and nsga2 population × (generations + 1). It is the grid's
+	// bound, for the same reason: a point simulates at least one sample
+	// (the example space's take about a second each on one core), so
+	// 100,000 points is already days of compute, and the strategy's own
+	// bookkeeping (a few hundred bytes per point) stays far below any
+	// memory budget. A larger number is a typing mistake (10^9 points
+	// reached 4.4 GB of bookkeeping in 8 s before this check).
+	maxEvaluations = maxGridPoints
+	// maxPopulation bounds one nsga2 generation, which is held and sorted
+	// whole (non-dominated sorting is quadratic in it).
+	maxPopulation  = 10_000
+	maxSpacePoints = 1 << 62
 )
 
 // exampleSpace is the space `spikemesh explore --example` runs, embedded
@@ -66,8 +81,8 @@ func (pc *PointConfig) Validate() error {
 	if !(pc.Percentile > 0 && pc.Percentile <= 100) {
 		errs = append(errs, fmt.Errorf("percentile is %g, must be in (0, 100]", pc.Percentile))
 	}
-	if pc.Timesteps < 1 {
-		errs = append(errs, fmt.Errorf("timesteps is %d, must be >= 1", pc.Timesteps))
+	if pc.Timesteps < 1 || pc.Timesteps > spikemesh.MaxTimesteps {
+		errs = append(errs, fmt.Errorf("timesteps is %d, must be in 1..%d", pc.Timesteps, spikemesh.MaxTimesteps))
 	}
 	if pc.Samples < 1 {
 		errs = append(errs, fmt.Errorf("samples is %d, must be >= 1", pc.Samples))
@@ -115,7 +130,7 @@ type strategyFile struct {
 // LoadSpaceFile reads a space file. Chip and energy files it names are
 // relative to the current directory, as on the command line.
 func LoadSpaceFile(name string) (*Space, error) {
-	data, err := os.ReadFile(name)
+	data, err := inputfile.Read(name, inputfile.SpaceYAML)
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
 	}
@@ -132,13 +147,11 @@ func LoadSpaceFile(name string) (*Space, error) {
 // constraints that no point can meet.
 func ParseSpace(data []byte) (*Space, error) {
 	var f spaceFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
+	if err := yamlstrict.Decode(data, &f); err != nil {
+		if errors.Is(err, yamlstrict.ErrEmpty) {
 			return nil, errors.New("explore: space file is empty")
 		}
-		return nil, fmt.Errorf("explore: space file: %w", err)
+		return nil, fmt.Errorf("explore: not a valid space file: %w", err)
 	}
 	var errs []error
 	fail := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
@@ -262,6 +275,56 @@ func (s *Space) staticRange(m *metricDef) (lo, hi float64) {
 	}
 	lp, hp := pick(false), pick(true)
 	return m.static(&lp), m.static(&hp)
+}
+
+// MaxPointBytes bounds the memory one point's simulation takes for its
+// chip (chip.Config.RunBytes with one worker, as the evaluator runs a
+// point): the chip with the largest value of every numeric parameter
+// (mesh, cores per router, buffer depth and board sizes only grow memory),
+// plus traffic-aware placement's per-core arrays when placement varies.
+// Checking it before a sweep (CheckMemory) refuses a space whose largest
+// chip would not fit, without making any point's result depend on the
+// machine.
+func (s *Space) MaxPointBytes() int64 {
+	pc := s.Base
+	varies := false
+	for _, p := range s.Params {
+		if p.Kind == NameParam {
+			varies = varies || p.Name == "placement"
+			continue
+		}
+		best := p.Values[0]
+		for _, v := range p.Values[1:] {
+			if v.Num > best.Num {
+				best = v
+			}
+		}
+		_ = p.def.set(&pc, best) // every value was checked by parseParams
+	}
+	c := pc.Chip
+	b := c.RunBytes(1, 1)
+	if varies && c.Placement == chip.RowMajor {
+		c.Placement = chip.Greedy
+		b += c.PlacementBytes()
+	}
+	return b
+}
+
+// CheckMemory refuses the space when workers points at once, each with
+// the space's largest chip (MaxPointBytes), would not fit in budget bytes
+// (0: no limit).
+func (s *Space) CheckMemory(budget int64, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	need := s.MaxPointBytes()
+	if need > (1<<63-1)/int64(workers) {
+		need = 1<<63 - 1
+	} else {
+		need *= int64(workers)
+	}
+	return membudget.Budget(budget).Check(fmt.Sprintf("explore: the space's largest chip on %d workers", workers), need,
+		"use smaller mesh, cores_per_router or buffer_depth values, fewer --workers, or raise --max-memory")
 }
 
 // oneLine joins a multi-line error into one line.

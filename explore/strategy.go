@@ -75,8 +75,8 @@ func parseStrategy(f *strategyFile, s *Space) error {
 			errs = append(errs, fmt.Errorf("strategy grid: the space has %d points, more than %d; use kind random or nsga2", size, maxGridPoints))
 		}
 	case StrategyRandom:
-		if st.Points < 1 {
-			errs = append(errs, fmt.Errorf("strategy random: points is %d, must be >= 1", st.Points))
+		if st.Points < 1 || st.Points > maxEvaluations {
+			errs = append(errs, fmt.Errorf("strategy random: points is %d, must be in 1..%d", st.Points, maxEvaluations))
 		}
 	case StrategyNSGA2:
 		if st.Population == 0 {
@@ -91,8 +91,16 @@ func parseStrategy(f *strategyFile, s *Space) error {
 		if st.Population < 2 {
 			errs = append(errs, fmt.Errorf("strategy nsga2: population is %d, must be >= 2", st.Population))
 		}
+		if st.Population > maxPopulation {
+			errs = append(errs, fmt.Errorf("strategy nsga2: population is %d, must be at most %d", st.Population, maxPopulation))
+		}
 		if st.Generations < 0 {
 			errs = append(errs, fmt.Errorf("strategy nsga2: generations is %d, must be >= 0", st.Generations))
+		}
+		// population × (generations + 1) > maxEvaluations, without overflow.
+		if st.Population >= 2 && st.Population <= maxPopulation && st.Generations >= maxEvaluations/st.Population {
+			errs = append(errs, fmt.Errorf("strategy nsga2: population %d × (generations %d + 1) evaluations is more than %d; lower generations or population",
+				st.Population, st.Generations, maxEvaluations))
 		}
 		if !(st.Crossover >= 0 && st.Crossover <= 1) {
 			errs = append(errs, fmt.Errorf("strategy nsga2: crossover is %g, must be in [0, 1]", st.Crossover))

@@ -180,3 +180,12 @@ func TestHugeHeapObjectRefused(t *testing.T) {
 		t.Errorf("got %v\nwant prefix %s", err, want)
 	}
 }
+
+// TestReadRefusesDevice: /dev/zero reports size 0 and never ends; it is
+// refused before it is opened.
+func TestReadRefusesDevice(t *testing.T) {
+	_, err := Read("/dev/zero", Options{MaxBytes: 1 << 20})
+	if err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("Read(/dev/zero) = %v, want a refusal", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -27,12 +28,26 @@ func preflight(path string, budget int64) error {
 	if fi.IsDir() {
 		return fmt.Errorf("is a directory, not a NIR file")
 	}
+	// Devices and FIFOs report size 0: /dev/zero would be read forever and
+	// opening a FIFO blocks until a writer appears.
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("is not a regular file (mode %s), not a NIR file", fi.Mode().Type())
+	}
 	if fi.Size() > budget {
 		return fmt.Errorf("file is %d bytes, more than the read budget (Options.MaxBytes = %d)", fi.Size(), budget)
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
+	}
+	defer f.Close()
+	// Bounded even if the file grows after Stat.
+	b, err := io.ReadAll(io.LimitReader(f, budget+1))
+	if err != nil {
+		return err
+	}
+	if int64(len(b)) > budget {
+		return fmt.Errorf("file grew past the read budget (Options.MaxBytes = %d) while it was read", budget)
 	}
 	if err := checkHeaps(b); err != nil {
 		return fmt.Errorf("not a readable HDF5 file (%v)", err)

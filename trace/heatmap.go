@@ -1,9 +1,9 @@
 package trace
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
+	"io"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -29,7 +29,7 @@ func (g utilGrid) Z(c, r int) float64 { return g.v[r*g.w+c] }
 func (g utilGrid) X(c int) float64    { return float64(c) }
 func (g utilGrid) Y(r int) float64    { return float64(r) }
 
-func writeHeatmap(name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
+func writeHeatmap(f *fileSet, name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
 	cfg := m.Config
 	g := utilGrid{w: cfg.MeshWidth, h: cfg.MeshHeight, v: make([]float64, cfg.MeshWidth*cfg.MeshHeight)}
 	width := float64(max(cfg.LinkWidthFlits, 1))
@@ -107,11 +107,13 @@ func writeHeatmap(name string, tr *chip.Trace, m *chip.Mapping, cycles uint64) e
 		dc := draw.New(out.c)
 		p.Draw(draw.Crop(dc, 0, -barW, 0, 0))
 		bar.Draw(draw.Crop(dc, w-barW, -vg.Points(8), 0, -vg.Points(14))) // below the title, clear of the edge
-		var buf bytes.Buffer
-		if _, err := out.c.WriteTo(&buf); err != nil {
-			return fmt.Errorf("trace: heatmap: %w", err)
-		}
-		if err := writeFile(name+out.ext, buf.Bytes()); err != nil {
+		err := f.write(name+out.ext, func(w io.Writer) error {
+			if _, err := out.c.WriteTo(w); err != nil {
+				return fmt.Errorf("heatmap: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

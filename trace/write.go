@@ -1,9 +1,12 @@
 package trace
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,10 +39,113 @@ import (
 // over all layers; their first dimension says how many (no file when not
 // even one sample fits). A layer name is
 // kept in file names as letters, digits, '-' and '_' (others become '_').
+//
+// Before writing, temporary files that an interrupted earlier run left in
+// dir (internal/atomicfile's ".tmp-" names) are removed: a trace directory
+// belongs to one run at a time. If a file cannot be written (a full disk),
+// Write stops and returns an *IncompleteError naming the files written and
+// those missing; the files already written are complete and consistent.
 func Write(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("trace: %w", err)
 	}
+	if err := removeStale(dir); err != nil {
+		return err
+	}
+	fs := &fileSet{dir: dir}
+	if err := fs.writeAll(tr, m, cycles); err != nil {
+		done := map[string]bool{}
+		for _, n := range fs.written {
+			done[n] = true
+		}
+		ie := &IncompleteError{Dir: dir, Written: fs.written, Err: err}
+		for _, n := range Files(tr, m) {
+			if !done[n] {
+				ie.Missing = append(ie.Missing, n)
+			}
+		}
+		return ie
+	}
+	return nil
+}
+
+// Files lists the files Write writes for tr, in the order it writes them.
+func Files(tr *chip.Trace, m *chip.Mapping) []string {
+	names := []string{"core_spikes.npy", "core_synaptic_ops.npy", "core_busy_cycles.npy", "link_flits.npy", "cores.csv", "links.csv"}
+	for l := range tr.Sizes {
+		base := neuronBase(l, m)
+		if tr.CountSamples > 0 {
+			names = append(names, "neuron_counts_"+base)
+		}
+		if tr.RasterSamples > 0 {
+			names = append(names, "neuron_raster_"+base)
+		}
+	}
+	return append(names, "link_utilization.png", "link_utilization.svg")
+}
+
+// IncompleteError is Write's error when some trace files could not be
+// written.
+type IncompleteError struct {
+	Dir              string
+	Written, Missing []string // base names
+	Err              error    // the first failure
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("trace incomplete in %s: %v; written: %s; not written: %s", e.Dir, e.Err, listOrNone(e.Written), listOrNone(e.Missing))
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// removeStale removes temporary files left in dir by a killed run.
+func removeStale(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("trace: %w", err)
+	}
+	for _, e := range ents {
+		if e.Type().IsRegular() && atomicfile.IsTemp(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("trace: removing a stale temporary file: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// fileSet writes the files of one trace and remembers which are done.
+type fileSet struct {
+	dir     string
+	written []string
+}
+
+// write creates dir/name atomically from what fill writes through a
+// buffer, so large CSV files stream to disk instead of being built in
+// memory first.
+func (f *fileSet) write(name string, fill func(w io.Writer) error) error {
+	err := atomicfile.Write(filepath.Join(f.dir, name), 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if err := fill(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("trace: %w", err)
+	}
+	f.written = append(f.written, name)
+	return nil
+}
+
+func (f *fileSet) writeAll(tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
 	T := tr.T
 	for _, a := range []struct {
 		name string
@@ -51,57 +157,67 @@ func Write(dir string, tr *chip.Trace, m *chip.Mapping, cycles uint64) error {
 		{"core_busy_cycles.npy", tr.BusyCycles, tr.Cores},
 		{"link_flits.npy", tr.LinkFlits, tr.Links},
 	} {
-		var buf bytes.Buffer
-		if err := npyfile.Write(&buf, []int{T, a.cols}, a.data); err != nil {
-			return fmt.Errorf("trace: %s: %w", a.name, err)
-		}
-		if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
+		err := f.write(a.name, func(w io.Writer) error {
+			if err := npyfile.Write(w, []int{T, a.cols}, a.data); err != nil {
+				return fmt.Errorf("%s: %w", a.name, err)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
 	u := strconv.FormatUint
-	var cores bytes.Buffer
-	w := csv.NewWriter(&cores)
-	w.Write([]string{"timestep", "core", "layer", "x", "y", "spikes", "synaptic_ops", "busy_cycles"})
-	for t := 0; t < T; t++ {
-		for ci, cm := range m.Cores {
-			i := t*tr.Cores + ci
-			w.Write([]string{strconv.Itoa(t), strconv.Itoa(cm.Core), m.Net.Layers[cm.Layer].Name, strconv.Itoa(cm.X), strconv.Itoa(cm.Y),
-				u(tr.Spikes[i], 10), u(tr.SynOps[i], 10), u(tr.BusyCycles[i], 10)})
-		}
-	}
-	w.Flush()
-	if err := writeFile(filepath.Join(dir, "cores.csv"), cores.Bytes()); err != nil {
-		return err
-	}
-	var links bytes.Buffer
-	w = csv.NewWriter(&links)
-	w.Write([]string{"timestep", "router", "x", "y", "port", "flits"})
-	mw := m.Config.MeshWidth
-	for t := 0; t < T; t++ {
-		for li := 0; li < tr.Links; li++ {
-			f := tr.LinkFlits[t*tr.Links+li]
-			if f == 0 {
-				continue
+	err := f.write("cores.csv", func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write([]string{"timestep", "core", "layer", "x", "y", "spikes", "synaptic_ops", "busy_cycles"})
+		for t := 0; t < T; t++ {
+			for ci, cm := range m.Cores {
+				i := t*tr.Cores + ci
+				w.Write([]string{strconv.Itoa(t), strconv.Itoa(cm.Core), m.Net.Layers[cm.Layer].Name, strconv.Itoa(cm.X), strconv.Itoa(cm.Y),
+					u(tr.Spikes[i], 10), u(tr.SynOps[i], 10), u(tr.BusyCycles[i], 10)})
 			}
-			r := li / router.NumMeshPorts
-			w.Write([]string{strconv.Itoa(t), strconv.Itoa(r), strconv.Itoa(r % mw), strconv.Itoa(r / mw), router.Port(li % router.NumMeshPorts).String(), u(f, 10)})
 		}
-	}
-	w.Flush()
-	if err := writeFile(filepath.Join(dir, "links.csv"), links.Bytes()); err != nil {
+		w.Flush()
+		return w.Error()
+	})
+	if err != nil {
 		return err
 	}
-	if err := writeNeurons(dir, tr, m); err != nil {
+	mw := m.Config.MeshWidth
+	err = f.write("links.csv", func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write([]string{"timestep", "router", "x", "y", "port", "flits"})
+		for t := 0; t < T; t++ {
+			for li := 0; li < tr.Links; li++ {
+				fl := tr.LinkFlits[t*tr.Links+li]
+				if fl == 0 {
+					continue
+				}
+				r := li / router.NumMeshPorts
+				w.Write([]string{strconv.Itoa(t), strconv.Itoa(r), strconv.Itoa(r % mw), strconv.Itoa(r / mw), router.Port(li % router.NumMeshPorts).String(), u(fl, 10)})
+			}
+		}
+		w.Flush()
+		return w.Error()
+	})
+	if err != nil {
 		return err
 	}
-	return writeHeatmap(filepath.Join(dir, "link_utilization"), tr, m, cycles)
+	if err := f.writeNeurons(tr, m); err != nil {
+		return err
+	}
+	return writeHeatmap(f, "link_utilization", tr, m, cycles)
+}
+
+func neuronBase(l int, m *chip.Mapping) string {
+	return fmt.Sprintf("L%d_%s.npy", l, fileSafe(m.Net.Layers[l].Name))
 }
 
 // writeNeurons writes each layer's per-neuron counts and rasters.
-func writeNeurons(dir string, tr *chip.Trace, m *chip.Mapping) error {
+func (f *fileSet) writeNeurons(tr *chip.Trace, m *chip.Mapping) error {
 	for l, n := range tr.Sizes {
-		base := fmt.Sprintf("L%d_%s.npy", l, fileSafe(m.Net.Layers[l].Name))
+		base := neuronBase(l, m)
 		for _, a := range []struct {
 			name    string
 			samples int
@@ -114,11 +230,13 @@ func writeNeurons(dir string, tr *chip.Trace, m *chip.Mapping) error {
 			if a.samples == 0 {
 				continue // not even one sample fits the bound
 			}
-			var buf bytes.Buffer
-			if err := npyfile.Write(&buf, a.shape, a.data); err != nil {
-				return fmt.Errorf("trace: %s: %w", a.name, err)
-			}
-			if err := writeFile(filepath.Join(dir, a.name), buf.Bytes()); err != nil {
+			err := f.write(a.name, func(w io.Writer) error {
+				if err := npyfile.Write(w, a.shape, a.data); err != nil {
+					return fmt.Errorf("%s: %w", a.name, err)
+				}
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -135,13 +253,4 @@ func fileSafe(name string) string {
 		}
 		return '_'
 	}, name)
-}
-
-// writeFile writes a trace file atomically, so that an interrupted run never
-// leaves a half-written one.
-func writeFile(name string, data []byte) error {
-	if err := atomicfile.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("trace: %w", err)
-	}
-	return nil
 }

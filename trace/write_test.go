@@ -2,9 +2,11 @@ package trace
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npy"
@@ -23,10 +25,10 @@ func (n onEvery) Events(_ int, dst []chip.InputEvent) []chip.InputEvent {
 	return dst
 }
 
-// TestWriteNeurons: the per-layer .npy files hold the chip's
-// per-neuron records with their shapes, a raster sums to the counts, and
-// the heatmap is written as PNG and SVG.
-func TestWriteNeurons(t *testing.T) {
+// tracedRun simulates a two-layer network on the tiny preset for T
+// timesteps and samples samples with a trace attached.
+func tracedRun(t *testing.T) (tr *chip.Trace, m *chip.Mapping, cycles uint64) {
+	t.Helper()
 	cfg, err := chip.Preset("tiny")
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +41,7 @@ func TestWriteNeurons(t *testing.T) {
 		{Name: "hid/1", Size: 3, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 4}, Weights: w},
 		{Name: "out", Size: 2, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 3}, Weights: []int8{1, 2, 2, 1, 1, 1}},
 	}}
-	m, err := chip.Map(net, cfg)
+	m, err = chip.Map(net, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +49,8 @@ func TestWriteNeurons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const T, samples = 6, 2
-	tr := sim.EnableTrace(T)
-	var cycles uint64
+	T, samples := tracedT, tracedSamples
+	tr = sim.EnableTrace(T)
 	for range samples {
 		res, err := sim.Run(context.Background(), onEvery(4), T)
 		if err != nil {
@@ -57,6 +58,17 @@ func TestWriteNeurons(t *testing.T) {
 		}
 		cycles += res.Cycles
 	}
+	return tr, m, cycles
+}
+
+const tracedT, tracedSamples = 6, 2
+
+// TestWriteNeurons: the per-layer .npy files hold the chip's
+// per-neuron records with their shapes, a raster sums to the counts, and
+// the heatmap is written as PNG and SVG.
+func TestWriteNeurons(t *testing.T) {
+	const T, samples = tracedT, tracedSamples
+	tr, m, cycles := tracedRun(t)
 	dir := t.TempDir()
 	if err := Write(dir, tr, m, cycles); err != nil {
 		t.Fatal(err)
@@ -112,4 +124,46 @@ func readNpy(t *testing.T, name string, ptr any) []int {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return r.Header.Descr.Shape
+}
+
+// TestWriteIncomplete: a file that cannot be written (its name is taken by
+// a directory, as a full disk would fail it) stops Write with an
+// *IncompleteError that names what was written and what was not, and a
+// stale temporary file of an earlier, killed run is removed.
+func TestWriteIncomplete(t *testing.T) {
+	tr, m, cycles := tracedRun(t)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".tmp-cores.csv-123456")
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "cores.csv", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := Write(dir, tr, m, cycles)
+	var ie *IncompleteError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Write = %v, want an *IncompleteError", err)
+	}
+	if want := []string{"core_spikes.npy", "core_synaptic_ops.npy", "core_busy_cycles.npy", "link_flits.npy"}; !reflect.DeepEqual(ie.Written, want) {
+		t.Errorf("written %v, want %v", ie.Written, want)
+	}
+	if len(ie.Missing) == 0 || ie.Missing[0] != "cores.csv" || ie.Missing[len(ie.Missing)-1] != "link_utilization.svg" {
+		t.Errorf("missing %v, want cores.csv first and link_utilization.svg last", ie.Missing)
+	}
+	if len(ie.Written)+len(ie.Missing) != len(Files(tr, m)) {
+		t.Errorf("written %d + missing %d != %d files", len(ie.Written), len(ie.Missing), len(Files(tr, m)))
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			t.Errorf("leftover %s", e.Name())
+		}
+	}
+	if !strings.Contains(err.Error(), "not written: cores.csv, links.csv") {
+		t.Errorf("error %q does not list the missing files", err)
+	}
 }

@@ -7,10 +7,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/bench"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 )
+
+// maxBenchSamples bounds --samples (default 100): bench.Run keeps one
+// stimulus per sample until the run ends, and a million samples of 100
+// steps is 10^8 timesteps, hours of simulation for the peer's networks;
+// more is a typing mistake.
+const maxBenchSamples = 1_000_000
 
 func newBenchCmd() *cobra.Command {
 	var (
@@ -18,6 +25,7 @@ func newBenchCmd() *cobra.Command {
 		network              bench.PeerNetwork
 		duration             float64
 		chipName, energyName string
+		maxMemory            string
 		asJSON               bool
 	)
 	cmd := &cobra.Command{
@@ -56,11 +64,32 @@ See docs/performance.md.`,
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
 				return err
 			}
+			b, err := budget(maxMemory)
+			if err != nil {
+				return err
+			}
+			what := fmt.Sprintf("chip %s (%dx%d routers, %d workers)", o.Chip.Name, o.Chip.BoardWidth(), o.Chip.BoardHeight(), resolvedWorkers(o.Workers))
+			const fix = "use a smaller chip or fewer --workers, or raise --max-memory"
 			if network == bench.PeerCUBA {
+				if err := b.Check(what, o.Chip.RunBytes(o.Workers, 1), fix); err != nil {
+					return err
+				}
 				return runCubaBench(cmd, bench.CubaOptions{Dir: o.Dir, Duration: duration, Workers: o.Workers, Chip: o.Chip, Energy: o.Energy}, asJSON)
+			}
+			if o.Steps > spikemesh.MaxTimesteps {
+				return fmt.Errorf("--steps (%d) must be at most %d", o.Steps, spikemesh.MaxTimesteps)
+			}
+			if o.Samples > maxBenchSamples {
+				return fmt.Errorf("--samples (%d) must be at most %d", o.Samples, maxBenchSamples)
+			}
+			if err := b.Check(what, o.Chip.RunBytes(o.Workers, o.Samples), fix); err != nil {
+				return err
 			}
 			r, err := bench.Run(cmd.Context(), o)
 			if err != nil {
+				if cmd.Context().Err() != nil {
+					return &interruptedError{fmt.Sprintf("interrupted before the %d samples finished; no result", o.Samples), cmd.Context().Err()}
+				}
 				return err
 			}
 			r.Provenance.Version, r.Provenance.CommandLine = version(), os.Args
@@ -89,6 +118,7 @@ See docs/performance.md.`,
 	f.StringVar(&chipName, "chip", "loihi", "chip preset or YAML file")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset or YAML file")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	maxMemoryFlag(f, &maxMemory)
 	return cmd
 }
 

@@ -11,4 +11,10 @@
 // reads), export (write the network that runs on the chip as a NIR file).
 // spikemesh --version prints the build. Every subcommand has
 // --help.
+//
+// Errors are one line on stderr starting with "spikemesh: ", exit status
+// 1. Ctrl-C prints "spikemesh: interrupted ..." with what was completed and
+// exits 130. run, train and bench check the memory they will need against
+// --max-memory (default half of the machine's RAM) before allocating it.
+// See docs/reliability.md.
 package main

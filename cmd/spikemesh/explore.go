@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,6 +22,7 @@ func newExploreCmd() *cobra.Command {
 		workers               int
 		example, printExample bool
 		waitLock, spaceChange bool
+		maxMemory             string
 	)
 	cmd := &cobra.Command{
 		Use:   "explore",
@@ -65,6 +67,13 @@ space, a starting point for your own space.yaml.
 			if err != nil {
 				return err
 			}
+			b, err := budget(maxMemory)
+			if err != nil {
+				return err
+			}
+			if err := s.CheckMemory(int64(b), workers); err != nil {
+				return trimPkg(err)
+			}
 			var sh explore.Shard
 			if shard != "" {
 				if sh, err = explore.ParseShard(shard); err != nil {
@@ -77,7 +86,7 @@ space, a starting point for your own space.yaml.
 			lock, err := explore.LockDir(cmd.Context(), out, waitLock)
 			if err != nil {
 				if cmd.Context().Err() != nil {
-					exitInterrupted(nil, filepath.Join(out, explore.PointsFile))
+					return interruptedSweep(nil, filepath.Join(out, explore.PointsFile))
 				}
 				return trimPkg(err)
 			}
@@ -90,8 +99,7 @@ space, a starting point for your own space.yaml.
 			bar.finish()
 			if err != nil {
 				if cmd.Context().Err() != nil {
-					lock.Unlock() // os.Exit skips the deferred one
-					exitInterrupted(res, filepath.Join(out, explore.PointsFile))
+					return interruptedSweep(res, filepath.Join(out, explore.PointsFile))
 				}
 				return trimPkg(err)
 			}
@@ -118,6 +126,7 @@ space, a starting point for your own space.yaml.
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
+	maxMemoryFlag(f, &maxMemory)
 	f.StringVar(&shard, "shard", "", "evaluate only shard i of n (i/n, 0 <= i < n), e.g. a job-array index")
 	f.BoolVar(&waitLock, "wait-lock", false, "if another sweep is using --out, wait for it instead of failing")
 	f.BoolVar(&spaceChange, "space-changed", false, "continue an unsharded --out started with another space, reusing its points that are still in the space")
@@ -197,17 +206,16 @@ func tidyNewDir(dir string) func(failed bool) {
 	}
 }
 
-// exitInterrupted reports a sweep stopped by Ctrl-C, with what it had
-// done, and exits with 130 (128 + SIGINT), as shells do for a job killed
-// by SIGINT. Everything finished is already in points.jsonl.
-func exitInterrupted(res *explore.Outcome, points string) {
+// interruptedSweep is the error of a sweep stopped by Ctrl-C: it says what
+// was done and wraps context.Canceled, so main exits with 130.
+// Everything finished is already in points.jsonl.
+func interruptedSweep(res *explore.Outcome, points string) error {
 	done := "no points finished"
 	if res != nil {
 		done = fmt.Sprintf("%d of %d points done (%d evaluated now, %d already stored)",
 			res.Evaluated+res.Reused, res.Total, res.Evaluated, res.Reused)
 	}
-	fmt.Fprintf(os.Stderr, "spikemesh: interrupted: %s; finished points are in %s; run the same command again to finish the sweep\n", done, points)
-	os.Exit(130)
+	return &interruptedError{fmt.Sprintf("interrupted: %s; finished points are in %s; run the same command again to finish the sweep", done, points), context.Canceled}
 }
 
 // spaceHelp lists the parameters a space may vary and the metrics

@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 var bin string
@@ -63,7 +66,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown chip", []string{"run", "--chip", "loihi3"}, `unknown preset "loihi3"`},
 		{"unknown energy", []string{"run", "--energy", "nope"}, `nope`},
-		{"zero timesteps", []string{"run", "--timesteps", "0"}, "--timesteps: 0: must be >= 1"},
+		{"zero timesteps", []string{"run", "--timesteps", "0"}, "--timesteps: 0: must be in 1..1000000"},
+		{"10^12 timesteps", []string{"run", "--timesteps", "1000000000000"}, "--timesteps: 1000000000000: must be in 1..1000000"},
 		{"bad timesteps", []string{"run", "--timesteps", "8,x"}, `"x" is not an integer`},
 		{"zero samples", []string{"run", "--samples", "0"}, "samples is 0"},
 		{"negative samples", []string{"run", "--samples", "-5"}, "samples is -5"},
@@ -82,6 +86,16 @@ func TestBadInput(t *testing.T) {
 		{"train removed sizes flag", []string{"train", "--sizes", "784,0,10"}, "unknown flag: --sizes"},
 		{"run a PyTorch file", []string{"run", "--model", "net.pt"}, "tools/export_torch.py"},
 		{"run bare weights", []string{"run", "--model", "t.npz"}, "holds weights only"},
+		{"model is /dev/zero", []string{"run", "--model", "/dev/zero"}, "/dev/zero is a character device, not a regular file"},
+		{"chip is a directory", []string{"run", "--chip", t.TempDir() + "/"}, "is a directory, not a regular file"},
+		{"chip is a FIFO", []string{"run", "--chip", fifo(t)}, "is a named pipe (FIFO), not a regular file"},
+		{"two chip documents", []string{"run", "--chip", writeFile(t, "two.yaml", "name: a\n---\nname: b\n")}, "line 2: a second YAML document"},
+		{"weights outside the folder", []string{"run", "--model", writeFile(t, "up.yaml", "name: u\ninput: [784]\nweights: ../w.npz\nlayers: []\n")}, "weights must be a path relative to the description's folder"},
+		{"weights absolute", []string{"run", "--model", writeFile(t, "abs.yaml", "name: u\ninput: [784]\nweights: /dev/zero\nlayers: []\n")}, "weights must be a path relative to the description's folder"},
+		{"chip over the budget", []string{"run", "--samples", "1", "--workers", "1", "--max-memory", "1GiB", "--chip", writeFile(t, "big.yaml", bigChip(t))}, "needs about 5.5 GiB, more than the memory budget of 1.0 GiB (--max-memory)"},
+		{"trace over the budget", []string{"run", "--samples", "1", "--timesteps", "1000000", "--trace", t.TempDir(), "--max-memory", "256MiB"}, "--trace of 1000000 timesteps on 7 cores needs about"},
+		{"bad budget", []string{"run", "--max-memory", "lots"}, `--max-memory: "lots" is not a size`},
+		{"bench steps", []string{"bench", "--dir", t.TempDir(), "--steps", "1000000000000"}, "--steps (1000000000000) must be at most 1000000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,6 +116,78 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("stack trace: %q", stderr)
 			}
 		})
+	}
+}
+
+// fifo makes a named pipe: opening it for reading would block until a
+// writer appears, so a reader that opens before checking hangs.
+func fifo(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "chip.yaml")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// bigChip is the loihi preset on a 4096x2048 mesh with one core per router
+// and one-packet buffers: valid, but its mesh alone is 5.5 GiB.
+func bigChip(t *testing.T) string {
+	t.Helper()
+	out, _, code := run(t, "chips", "show", "loihi")
+	if code != 0 {
+		t.Fatal("chips show loihi failed")
+	}
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		switch k, _, _ := strings.Cut(l, ":"); k {
+		case "mesh_width", "mesh_height", "cores_per_router", "buffer_depth":
+			continue
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n") + "\nmesh_width: 4096\nmesh_height: 2048\ncores_per_router: 1\nbuffer_depth: 1\n"
+}
+
+// TestSecretNotEchoed: a file that is not a chip, model or energy file,
+// holding a line someone would not want printed, is refused by path, kind
+// and line number, without its content.
+func TestSecretNotEchoed(t *testing.T) {
+	p := writeFile(t, "notes.yaml", "password=hunter2-do-not-print\n")
+	for _, flag := range []string{"--chip", "--model", "--energy"} {
+		_, stderr, code := run(t, "run", flag, p)
+		if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, p) || !strings.Contains(stderr, "line 1") {
+			t.Errorf("%s: exit %d, stderr %q; want one line naming %s and line 1", flag, code, stderr, p)
+		}
+		if strings.Contains(stderr, "hunter2") || strings.Contains(stderr, "passwor") {
+			t.Errorf("%s echoes the file: %q", flag, stderr)
+		}
+	}
+}
+
+// TestInterrupt sends SIGINT to a long run: it prints one line saying how
+// many samples were done, nothing on stdout, and exits 130.
+func TestInterrupt(t *testing.T) {
+	cmd := exec.Command(bin, "run", "--samples", "10000", "--workers", "1")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // loading and conversion take about a second
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want status 130; stderr %q", err, e.String())
+	}
+	if !regexp.MustCompile(`^spikemesh: interrupted after \d+ of 10000 samples\n$`).MatchString(e.String()) {
+		t.Errorf("stderr %q", e.String())
+	}
+	if o.Len() != 0 {
+		t.Errorf("stdout %q", o.String())
 	}
 }
 
@@ -205,5 +291,26 @@ func TestTrainWritesWhatRunLoads(t *testing.T) {
 				t.Fatalf("run --model %s: %s", desc, stderr)
 			}
 		})
+	}
+}
+
+// TestTraceFailurePrintsReport: when a trace file cannot be written (its
+// name is taken by a directory, as a full disk would fail it), run still
+// prints the report, then one line naming the missing files, and exits 1.
+func TestTraceFailurePrintsReport(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "cores.csv", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "run", "--samples", "2", "--timesteps", "4", "--trace", dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stdout, "accuracy") {
+		t.Errorf("no report on stdout: %q", stdout)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "spikemesh: trace incomplete in "+dir) ||
+		!strings.Contains(stderr, "not written: cores.csv, links.csv") {
+		t.Errorf("stderr %q", stderr)
 	}
 }

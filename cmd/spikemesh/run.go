@@ -21,7 +21,7 @@ import (
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
-		conversion, dataset                      string
+		conversion, dataset, maxMemory           string
 		o                                        spikemesh.Options
 		asJSON, timings                          bool
 		gf                                       graphFlags
@@ -61,6 +61,11 @@ report (text, or JSON with --json).`,
 				// report says so); asked for by name, it is not overridden.
 				return fmt.Errorf("--encoder %s: exact conversion presents the image once and needs --encoder pulse", o.Encoder)
 			}
+			b, err := budget(maxMemory)
+			if err != nil {
+				return err
+			}
+			o.MaxMemory = int64(b)
 			if dataset != "mnist" {
 				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
 			}
@@ -70,9 +75,12 @@ report (text, or JSON with --json).`,
 				o.Timings = &tm
 			}
 			rep, err := spikemesh.Evaluate(cmd.Context(), o)
-			if err != nil {
+			if rep == nil {
 				return err
 			}
+			// With a report, err can only be a trace that was not fully
+			// written: the report is printed, then the command fails.
+			traceErr := err
 			rep.Provenance.Version, rep.Provenance.CommandLine = version(), os.Args
 			if timings {
 				total := tm.Load + tm.Convert + tm.Map + tm.Simulate
@@ -89,7 +97,10 @@ report (text, or JSON with --json).`,
 			if err != nil {
 				return err
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			return traceErr
 		},
 	}
 	f := cmd.Flags()
@@ -109,6 +120,7 @@ report (text, or JSON with --json).`,
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
+	maxMemoryFlag(f, &maxMemory)
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	gf.register(cmd)
 	return cmd
@@ -122,8 +134,8 @@ func parseInts(s string) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", p)
 		}
-		if v < 1 {
-			return nil, fmt.Errorf("%d: must be >= 1", v)
+		if v < 1 || v > spikemesh.MaxTimesteps {
+			return nil, fmt.Errorf("%d: must be in 1..%d", v, spikemesh.MaxTimesteps)
 		}
 		out = append(out, v)
 	}

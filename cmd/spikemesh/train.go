@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +17,7 @@ import (
 
 func newTrainCmd() *cobra.Command {
 	var (
-		model, out             string
+		model, out, maxMemory  string
 		epochs, workers, limit int
 		seed                   uint64
 	)
@@ -54,6 +55,17 @@ training images come from the GoMNIST module in the Go module cache
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
+			b, err := budget(maxMemory)
+			if err != nil {
+				return err
+			}
+			need, err := ann.TrainBytes(r.Net, cfg.BatchSize, resolvedWorkers(workers))
+			if err != nil {
+				return err
+			}
+			if err := b.Check(fmt.Sprintf("training %s (batch %d)", model, cfg.BatchSize), need, "use smaller layers or batch, fewer --workers, or raise --max-memory"); err != nil {
+				return err
+			}
 			train, err := mnist.Train()
 			if err != nil {
 				return err
@@ -66,14 +78,26 @@ training images come from the GoMNIST module in the Go module cache
 				return err
 			}
 			start := time.Now()
+			var epochsDone atomic.Int64
 			progress := func(epoch int, loss float64) {
+				epochsDone.Store(int64(epoch))
 				fmt.Fprintf(os.Stderr, "epoch %d/%d  loss %.5f  (%s)\n", epoch, cfg.Epochs, loss, time.Since(start).Round(time.Second))
 			}
 			if err := ann.InitNet(r.Net, seed); err != nil {
 				return err
 			}
-			if err := ann.TrainNet(train, r.Net, cfg, progress); err != nil {
-				return err
+			// TrainNet takes no context: it runs on its own goroutine, and
+			// Ctrl-C returns at once (the process then exits, nothing is
+			// written).
+			done := make(chan error, 1)
+			go func() { done <- ann.TrainNet(train, r.Net, cfg, progress) }()
+			select {
+			case err := <-done:
+				if err != nil {
+					return err
+				}
+			case <-cmd.Context().Done():
+				return &interruptedError{fmt.Sprintf("interrupted after %d of %d epochs; nothing written", epochsDone.Load(), cfg.Epochs), cmd.Context().Err()}
 			}
 			acc := r.Net.Accuracy(test, workers)
 			if err := ann.SaveModel(desc, r.Net); err != nil {
@@ -91,6 +115,7 @@ training images come from the GoMNIST module in the Go module cache
 	f.IntVar(&epochs, "epochs", 0, "passes over the training set (0 = the recipe's)")
 	f.IntVar(&limit, "limit", 0, "train on the first N images only (0 = all 60,000)")
 	f.IntVar(&workers, "workers", 0, "goroutines (0 = GOMAXPROCS); results do not depend on it")
+	maxMemoryFlag(f, &maxMemory)
 	return cmd
 }
 

@@ -19,7 +19,7 @@ import (
 // tiers lists every package of the module (directory relative to the
 // module root, "." for the root package) by tier, lowest first.
 var tiers = [][]string{
-	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering"},
+	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering", "internal/inputfile", "internal/yamlstrict", "internal/membudget"},
 	{"chip", "snnref"},
 	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "trace", "internal/provenance", "nirconv"},
 	{".", "graphrun"},

@@ -347,3 +347,12 @@ func TestArchiveMalformed(t *testing.T) {
 		t.Errorf("short entry: %v", err)
 	}
 }
+
+func TestReadFileRefusesNonRegular(t *testing.T) {
+	for _, p := range []string{"/dev/zero", t.TempDir()} {
+		_, err := ReadFile(p, 1<<20)
+		if err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+			t.Errorf("ReadFile(%s) = %v, want a refusal", p, err)
+		}
+	}
+}

@@ -22,10 +22,17 @@ type Array struct {
 	Data any
 }
 
-// ReadFile reads the .npy file at path, refusing files larger than
-// maxBytes before reading them. The data streams from the file into the
+// ReadFile reads the .npy file at path, refusing anything but a regular
+// file, and files larger than maxBytes, before reading them. The data streams from the file into the
 // result, so memory use is the array plus a small buffer.
 func ReadFile(path string, maxBytes int64) (*Array, error) {
+	// Refuse directories, devices and FIFOs before opening: opening a FIFO
+	// blocks until a writer appears, and /dev/zero never ends.
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("npyfile: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("npyfile: %s is not a regular file (mode %s)", path, st.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("npyfile: %w", err)
@@ -34,6 +41,9 @@ func ReadFile(path string, maxBytes int64) (*Array, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("npyfile: %w", err)
+	}
+	if !st.Mode().IsRegular() { // replaced between Stat and Open
+		return nil, fmt.Errorf("npyfile: %s is not a regular file (mode %s)", path, st.Mode().Type())
 	}
 	if st.Size() > maxBytes {
 		return nil, fmt.Errorf("npyfile: %s: file is %d bytes, limit is %d", path, st.Size(), maxBytes)

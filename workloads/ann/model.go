@@ -1,14 +1,14 @@
 package ann
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/spikemesh/spikemesh/internal/inputfile"
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 )
 
 // ModelFile is the model description: the layer list of a Net, with the
@@ -52,8 +52,12 @@ var modelTypes = []string{"dense", "conv2d", "avgpool2d", "maxpool2d", "flatten"
 // names, folds batch-norm layers into the preceding dense or conv2d layer,
 // and returns the Net. Every problem is reported at once, each naming the
 // layer and, for arrays, the array, the shape found and the shape expected.
+//
+// Both files must be regular files within their size limits
+// (internal/inputfile), and the weights path must be local to the
+// description's folder (see WeightsPath).
 func LoadModel(path string) (*Net, error) {
-	desc, err := os.ReadFile(path)
+	desc, err := inputfile.Read(path, inputfile.ModelDesc)
 	if err != nil {
 		return nil, fmt.Errorf("ann: %w", err)
 	}
@@ -61,32 +65,52 @@ func LoadModel(path string) (*Net, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ann: %s: %w", path, err)
 	}
-	if mf.Weights == "" {
-		return nil, fmt.Errorf("ann: %s: weights (the .npz file) is not set", path)
+	wpath, err := WeightsPath(path, mf.Weights)
+	if err != nil {
+		return nil, fmt.Errorf("ann: %s: %w", path, err)
 	}
-	wpath := mf.Weights
-	if !filepath.IsAbs(wpath) {
-		wpath = filepath.Join(filepath.Dir(path), wpath)
-	}
-	data, err := os.ReadFile(wpath)
+	f, size, err := inputfile.Open(wpath, inputfile.Weights)
 	if err != nil {
 		return nil, fmt.Errorf("ann: %s: weights: %w", path, err)
 	}
-	n, err := BuildNet(mf, bytes.NewReader(data), int64(len(data)))
+	defer f.Close()
+	// The archive is read entry by entry from the file (an io.ReaderAt),
+	// each entry bounded by MaxArrayBytes, never whole.
+	n, err := BuildNet(mf, f, size)
 	if err != nil {
 		return nil, fmt.Errorf("ann: %s: %w", path, err)
 	}
 	return n, nil
 }
 
-// ParseModelFile decodes a model description strictly (unknown fields are
-// errors).
+// WeightsPath resolves the weights field of the description at descPath.
+// The field must be a local path (filepath.IsLocal: relative, no ".."
+// leaving the folder, not empty), resolved against the description's
+// folder. The rule keeps a description and its weights one self-contained
+// folder that can be moved or shared, and stops a description received from
+// someone else from making spikemesh open files elsewhere on the machine
+// (/dev/zero, /proc, another user's data). A symbolic link inside the
+// folder is followed: whoever can create it there can read its target.
+func WeightsPath(descPath, weights string) (string, error) {
+	if weights == "" {
+		return "", errors.New("weights (the .npz file) is not set")
+	}
+	if !filepath.IsLocal(weights) {
+		return "", errors.New("weights must be a path relative to the description's folder, without \"..\" leaving it (put the .npz next to the description)")
+	}
+	return filepath.Join(filepath.Dir(descPath), weights), nil
+}
+
+// ParseModelFile decodes a model description strictly: unknown fields and
+// a second YAML document are errors, and errors never quote the file's
+// content (internal/yamlstrict).
 func ParseModelFile(desc []byte) (*ModelFile, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(desc))
-	dec.KnownFields(true)
 	var mf ModelFile
-	if err := dec.Decode(&mf); err != nil {
-		return nil, fmt.Errorf("model description: %w", err)
+	if err := yamlstrict.Decode(desc, &mf); err != nil {
+		if errors.Is(err, yamlstrict.ErrEmpty) {
+			return nil, errors.New("not a model description: the file is empty")
+		}
+		return nil, fmt.Errorf("not a valid model description: %w", err)
 	}
 	return &mf, nil
 }

@@ -212,7 +212,7 @@ func TestBuildNetErrors(t *testing.T) {
 		{"unknown layer type", strings.Replace(denseDesc, "type: relu", "type: gelu", 1), good,
 			[]string{`layer 1 (gelu ""): unknown layer type "gelu", expected one of dense, conv2d`}},
 		{"unknown field", strings.Replace(denseDesc, "type: relu", "type: relu, slope: 2", 1), good,
-			[]string{`field slope not found`}},
+			[]string{`unknown key slope`}},
 		{"misplaced field", strings.Replace(denseDesc, "type: relu", "type: relu, kernel: 2", 1), good,
 			[]string{`layer 1 (relu ""): kernel does not apply to relu`}},
 		{"not flat", strings.Replace(denseDesc, "input: [3]", "input: [3, 1, 2]", 1), good,

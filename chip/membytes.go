@@ -1,0 +1,92 @@
+package chip
+
+import (
+	"runtime"
+	"unsafe"
+
+	"github.com/spikemesh/spikemesh/router"
+)
+
+// MeshBytes is the memory one Simulator takes for this chip's mesh: the
+// router arrays (router.Config.MeshBytes) and three per-link flit
+// counters the chip keeps (the timestep's, the sample's, and the copy in
+// the Result it returns; LinkBytes each). It depends on the chip's size
+// alone, not on how many cores the workload uses, so it can be checked
+// against a memory budget before anything is built. Every Simulator
+// replica (one per worker, see RunSamples) has its own.
+func (c Config) MeshBytes() int64 {
+	return satAdd(c.RouterConfig().MeshBytes(), satMul(3, c.LinkBytes()))
+}
+
+// LinkBytes is one per-link flit counter over the board's mesh (a uint64
+// per router and mesh port), the size of Result.LinkFlits.
+func (c Config) LinkBytes() int64 {
+	return satMul(satMul(int64(max(c.BoardWidth(), 0)), int64(max(c.BoardHeight(), 0))), router.NumMeshPorts*8)
+}
+
+// PlacementBytes is the memory traffic-aware placement (greedy, anneal)
+// takes beyond the mapping: a free flag and an occupancy count per
+// physical core of the board. Row-major placement takes none.
+func (c Config) PlacementBytes() int64 {
+	if c.Placement == RowMajor {
+		return 0
+	}
+	return satMul(int64(max(c.Cores(), 0)), int64(unsafe.Sizeof(false)+unsafe.Sizeof(int(0))))
+}
+
+// RunBytes is the memory RunSamples needs for samples samples on workers
+// workers (<= 0: GOMAXPROCS): MeshBytes for the Simulator and, with more
+// than one worker and sample, for each worker's replica; the Results
+// waiting in its window (two per worker), each with its LinkBytes; one
+// more LinkBytes for the caller's sum over samples; and PlacementBytes.
+func (c Config) RunBytes(workers, samples int) int64 {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	meshes, inFlight := int64(1), int64(0)
+	if w := min(workers, samples); w > 1 {
+		meshes += int64(w)
+		inFlight = 2 * int64(w)
+	}
+	b := satMul(c.MeshBytes(), meshes)
+	b = satAdd(b, satMul(c.LinkBytes(), inFlight+1))
+	return satAdd(b, c.PlacementBytes())
+}
+
+// TraceBytes is the memory a Trace of T timesteps takes on m
+// (EnableTrace): three uint64 counters per core and timestep (spikes,
+// synaptic events, busy cycles), one per mesh link and timestep, the
+// current sample's per-neuron buffers, and at most MaxTraceCounts int32
+// counts and MaxTraceRaster int8 raster entries.
+// Traces are summed over samples per timestep, so they are held whole
+// until written; this is the size to check before a traced run.
+func TraceBytes(m *Mapping, T int) int64 {
+	links := satMul(int64(m.Config.BoardWidth()*m.Config.BoardHeight()), router.NumMeshPorts)
+	perStep := satAdd(satMul(int64(len(m.Cores)), 3*8), satMul(links, 8))
+	neurons := int64(0)
+	for _, ly := range m.Net.Layers {
+		neurons += int64(ly.Size)
+	}
+	b := satMul(int64(max(T, 0)), perStep)
+	b = satAdd(b, satMul(neurons, 4))                                     // the sample's counts
+	b = satAdd(b, min(satMul(neurons, int64(max(T, 0))), MaxTraceRaster)) // its raster, if kept
+	return satAdd(b, MaxTraceCounts*4+MaxTraceRaster)
+}
+
+// satMul and satAdd saturate at the largest int64 instead of wrapping.
+func satMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > (1<<63-1)/b {
+		return 1<<63 - 1
+	}
+	return a * b
+}
+
+func satAdd(a, b int64) int64 {
+	if a > (1<<63-1)-b {
+		return 1<<63 - 1
+	}
+	return a + b
+}
