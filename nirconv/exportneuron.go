@@ -26,7 +26,9 @@ import (
 //
 // v_threshold of if-zero is Threshold − 1 because the chip's IF fires when
 // v >= Threshold and NIR's when v > v_threshold; v is an integer, so both
-// say the same. v_reset is 0: the chip's LIF and IF-zero reset to 0.
+// say the same. v_reset is the lif's Reset (IF-zero resets to 0). A lif
+// population's per-neuron Vectors (threshold, decays, reset) become
+// per-neuron arrays; all its neurons must map to the same NIR type.
 // Refused, one line each: a refractory period, du = 0 or (du < 4096 and
 // dv = 0) (an infinite time constant), bif (exact conversion's
 // bidirectional neuron), and any kind this file does not know.
@@ -63,29 +65,48 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 		if p.Refractory > 0 {
 			return refuse("refractory period %d has no NIR form (no NIR neuron has one)", p.Refractory)
 		}
-		du, dv := float64(p.DecayU), float64(p.DecayV)
-		vLeak := make([]float64, n)
-		for i, b := range bias {
-			vLeak[i] = neuron.DecayMax * b / dv
+		// Per-neuron values (ly.Vectors) become per-neuron arrays; the
+		// kind (LIF, IF, CubaLIF) is chosen per population, so every
+		// neuron's decays must fall in the same case.
+		vec := ly.Vectors
+		th, rst := expI32(vec.Threshold, p.Threshold, n), expI32(vec.Reset, p.Reset, n)
+		du, dv := expU16(vec.DecayU, p.DecayU, n), expU16(vec.DecayV, p.DecayV, n)
+		kind := expLIFKind(du[0], dv[0])
+		for i := range du {
+			if k := expLIFKind(du[i], dv[i]); k != kind {
+				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
+			}
 		}
-		switch {
-		case p.DecayU == neuron.DecayMax && p.DecayV == 0:
+		per := func(f func(i int) float64) nir.Tensor {
+			d := make([]float64, n)
+			for i := range d {
+				d[i] = f(i)
+			}
+			return expTensor(shape, d)
+		}
+		vth := per(func(i int) float64 { return float64(th[i]) })
+		vReset := per(func(i int) float64 { return float64(rst[i]) })
+		vLeak := per(func(i int) float64 { return neuron.DecayMax * bias[i] / float64(dv[i]) })
+		switch kind {
+		case nir.KindIF:
 			node.Kind = nir.KindIF
-			node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
+			node.Params = &nir.IFParams{R: fill(1), VThreshold: vth, VReset: vReset}
 			nn.biasOnProj = true
-		case p.DecayU == neuron.DecayMax:
+		case nir.KindLIF:
 			node.Kind = nir.KindLIF
-			node.Params = &nir.LIFParams{Tau: fill(neuron.DecayMax * dt / dv), R: fill(neuron.DecayMax / dv),
-				VLeak: expTensor(shape, vLeak), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
-		case p.DecayU == 0:
-			return refuse("decay_u 0 (a current that never decays) has no NIR form (tau_syn would be infinite)")
-		case p.DecayV == 0:
-			return refuse("decay_v 0 with decay_u %d (no membrane leak behind a synaptic current) has no NIR form (tau_mem would be infinite)", p.DecayU)
-		default:
+			node.Params = &nir.LIFParams{Tau: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R: per(func(i int) float64 { return neuron.DecayMax / float64(dv[i]) }), VLeak: vLeak, VThreshold: vth, VReset: vReset}
+		case nir.KindCubaLIF:
 			node.Kind = nir.KindCubaLIF
-			node.Params = &nir.CubaLIFParams{TauSyn: fill(neuron.DecayMax * dt / du), TauMem: fill(neuron.DecayMax * dt / dv),
-				R: fill(neuron.DecayMax / du * neuron.DecayMax / dv), VLeak: expTensor(shape, vLeak),
-				VThreshold: fill(float64(p.Threshold)), VReset: fill(0), WIn: fill(1)}
+			node.Params = &nir.CubaLIFParams{TauSyn: per(func(i int) float64 { return neuron.DecayMax * dt / float64(du[i]) }),
+				TauMem: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R:      per(func(i int) float64 { return neuron.DecayMax / float64(du[i]) * neuron.DecayMax / float64(dv[i]) }),
+				VLeak:  vLeak, VThreshold: vth, VReset: vReset, WIn: fill(1)}
+		case nir.KindInvalid:
+			if du[0] == 0 {
+				return refuse("decay_u 0 (a current that never decays) has no NIR form (tau_syn would be infinite)")
+			}
+			return refuse("decay_v 0 with decay_u %d (no membrane leak behind a synaptic current) has no NIR form (tau_mem would be infinite)", du[0])
 		}
 	case neuron.IFZero:
 		node.Kind = nir.KindIF
@@ -129,6 +150,44 @@ func expSubtractNodes(name string, shape nir.Shape, n int, theta int32, dt float
 		},
 		edges: []nir.Edge{{Src: v, Dst: name}, {Src: name, Dst: reset}, {Src: reset, Dst: delay}, {Src: delay, Dst: v}},
 	}
+}
+
+// expLIFKind is the NIR type of a chip lif neuron with decays du, dv
+// (KindInvalid: none).
+func expLIFKind(du, dv uint16) nir.Kind {
+	switch {
+	case du == neuron.DecayMax && dv == 0:
+		return nir.KindIF
+	case du == neuron.DecayMax:
+		return nir.KindLIF
+	case du == 0 || dv == 0:
+		return nir.KindInvalid
+	}
+	return nir.KindCubaLIF
+}
+
+// expI32 returns the per-neuron values vec, or n copies of the scalar s.
+func expI32(vec []int32, s int32, n int) []int32 {
+	if vec != nil {
+		return vec
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// expU16 is expI32 for the decays.
+func expU16(vec []uint16, s uint16, n int) []uint16 {
+	if vec != nil {
+		return vec
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 // expTensor makes a parameter of the given shape: float32, as frameworks
