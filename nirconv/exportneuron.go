@@ -21,6 +21,8 @@ import (
 //	chip lif, du = 4096, dv = 0  → IF      r = 1, v_threshold = Threshold (bias on the input Affine)
 //	chip lif, 0 < du < 4096, dv > 0 → CubaLIF  tau_syn = 4096·dt/du, tau_mem = 4096·dt/dv,
 //	                                  r = 4096²/(du·dv), w_in = 1, v_leak = 4096·bias/dv
+//	chip li: LI (du = 4096, dv > 0), CubaLI (0 < du < 4096, dv > 0) or I
+//	(du = 4096, dv = 0), with the same time constants, r and v_leak
 //	chip if-zero                 → IF      r = 1, v_threshold = Threshold − 1, v_reset = 0
 //	chip if-subtract             → I + Threshold + reset loop (see expSubtractNodes)
 //
@@ -108,6 +110,39 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 			}
 			return refuse("decay_v 0 with decay_u %d (no membrane leak behind a synaptic current) has no NIR form (tau_mem would be infinite)", du[0])
 		}
+	case neuron.LI:
+		// The readout: LI, CubaLI or I by its decays, v in state units.
+		du, dv := expU16(ly.Vectors.DecayU, p.DecayU, n), expU16(ly.Vectors.DecayV, p.DecayV, n)
+		kind := expLIKind(du[0], dv[0])
+		for i := range du {
+			if k := expLIKind(du[i], dv[i]); k != kind {
+				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
+			}
+		}
+		per := func(f func(i int) float64) nir.Tensor {
+			d := make([]float64, n)
+			for i := range d {
+				d[i] = f(i)
+			}
+			return expTensor(shape, d)
+		}
+		vLeak := per(func(i int) float64 { return neuron.DecayMax * bias[i] / float64(dv[i]) })
+		node.Kind = kind
+		switch kind {
+		case nir.KindI:
+			node.Params = &nir.IParams{R: fill(1)}
+			nn.biasOnProj = true
+		case nir.KindLI:
+			node.Params = &nir.LIParams{Tau: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R: per(func(i int) float64 { return neuron.DecayMax / float64(dv[i]) }), VLeak: vLeak}
+		case nir.KindCubaLI:
+			node.Params = &nir.CubaLIParams{TauSyn: per(func(i int) float64 { return neuron.DecayMax * dt / float64(du[i]) }),
+				TauMem: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R:      per(func(i int) float64 { return neuron.DecayMax / float64(du[i]) * neuron.DecayMax / float64(dv[i]) }),
+				VLeak:  vLeak, WIn: fill(1)}
+		default:
+			return refuse("decay_u %d, decay_v %d (an infinite time constant) has no NIR form", du[0], dv[0])
+		}
 	case neuron.IFZero:
 		node.Kind = nir.KindIF
 		node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold) - 1), VReset: fill(0)}
@@ -164,6 +199,21 @@ func expLIFKind(du, dv uint16) nir.Kind {
 		return nir.KindInvalid
 	}
 	return nir.KindCubaLIF
+}
+
+// expLIKind is the NIR type of a chip li neuron with decays du, dv
+// (KindInvalid: none). I has no bias field (the bias rides on a
+// projection, as for IF).
+func expLIKind(du, dv uint16) nir.Kind {
+	switch {
+	case du == neuron.DecayMax && dv == 0:
+		return nir.KindI
+	case du == neuron.DecayMax:
+		return nir.KindLI
+	case du == 0 || dv == 0:
+		return nir.KindInvalid
+	}
+	return nir.KindCubaLI
 }
 
 // expI32 returns the per-neuron values vec, or n copies of the scalar s.
