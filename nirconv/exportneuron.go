@@ -24,7 +24,7 @@ import (
 //	chip li: LI (du = 4096, dv > 0), CubaLI (0 < du < 4096, dv > 0) or I
 //	(du = 4096, dv = 0), with the same time constants, r and v_leak
 //	chip if-zero                 → IF      r = 1, v_threshold = Threshold − 1, v_reset = 0
-//	chip if-subtract             → I + Threshold + reset loop (see expSubtractNodes)
+//	chip if-subtract             → I + Threshold + Scale loop (see expSubtractNodes)
 //
 // v_threshold of if-zero is Threshold − 1 because the chip's IF fires when
 // v >= Threshold and NIR's when v > v_threshold; v is an integer, so both
@@ -148,7 +148,7 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 		node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold) - 1), VReset: fill(0)}
 		nn.biasOnProj = true
 	case neuron.IFSubtract:
-		return expSubtractNodes(name, shape, n, p.Threshold, dt), nil
+		return expSubtractNodes(name, shape, n, p.Threshold), nil
 	case neuron.BIF:
 		return refuse("the bidirectional neuron of exact conversion (negative spikes, spike-count limit) has no NIR node")
 	default:
@@ -163,27 +163,30 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 //
 //	name.v      I,         r = 1          y_t = y_{t−1} + x_t − θ·z_{t−1}
 //	name        Threshold, θ − 1          z_t = [y_t > θ − 1] = [y_t >= θ]
-//	name.reset  Scale,     −θ             feedback of each spike...
-//	name.delay  Delay,     dt             ...one step later
+//	name.reset  Scale,     −θ             feedback of each spike
 //
-// with edges name.v → name → name.reset → name.delay → name.v. By
-// induction y_t is the chip's potential before its reset (v_{t−1} after
-// reset plus x_t), so z_t is the chip's spike. Projections feed name.v
-// (the bias rides on an incoming Affine or Conv bias), spikes leave from
-// name. A lowering recognizes the pattern to get one if-subtract
-// population back; a float simulator of NIR runs it as it stands.
-func expSubtractNodes(name string, shape nir.Shape, n int, theta int32, dt float64) expNeuron {
+// with edges name.v → name → name.reset → name.v. The edge name.reset →
+// name.v closes a cycle, so it carries the previous step's value: the
+// convention of snnTorch's and Norse's recurrent cells, of our float
+// reference (snnref.Sim) and of Lower (a recurrent projection takes one
+// timestep plus its Delay nodes). A Delay node of dt in the loop would
+// subtract two steps after the spike there. By induction y_t is the
+// chip's potential before its reset (v_{t−1} after reset plus x_t), so
+// z_t is the chip's spike. Projections feed name.v (the bias rides on an
+// incoming Affine or Conv bias), spikes leave from name. Lower recognizes
+// the pattern to get one if-subtract population back; a float simulator
+// of NIR runs it as it stands.
+func expSubtractNodes(name string, shape nir.Shape, n int, theta int32) expNeuron {
 	fill := func(v float64) nir.Tensor { return expTensor(shape, expConst(n, v)) }
-	v, reset, delay := name+".v", name+".reset", name+".delay"
+	v, reset := name+".v", name+".reset"
 	return expNeuron{
 		in: v, out: name, biasOnProj: true,
 		nodes: []*nir.Node{
 			{Name: v, Kind: nir.KindI, Params: &nir.IParams{R: fill(1)}},
 			{Name: name, Kind: nir.KindThreshold, Params: &nir.ThresholdParams{Threshold: fill(float64(theta) - 1)}},
 			{Name: reset, Kind: nir.KindScale, Params: &nir.ScaleParams{Scale: fill(-float64(theta))}},
-			{Name: delay, Kind: nir.KindDelay, Params: &nir.DelayParams{Delay: fill(dt)}},
 		},
-		edges: []nir.Edge{{Src: v, Dst: name}, {Src: name, Dst: reset}, {Src: reset, Dst: delay}, {Src: delay, Dst: v}},
+		edges: []nir.Edge{{Src: v, Dst: name}, {Src: name, Dst: reset}, {Src: reset, Dst: v}},
 	}
 }
 

@@ -117,7 +117,7 @@ func Lower(g *nir.Graph, opt LowerOptions) (*Lowered, error) {
 	// has halves its target's scale (threshold, reset, gains) as often as
 	// needed and the graph is lowered again (at most once per population
 	// in practice; each pass only lowers scales).
-	loops := findSubtractLoops(flat, opt.DT)
+	loops := findSubtractLoops(flat)
 	scales := map[string]float64{}
 	for range 8 {
 		lw, err := lowerOnce(flat, loops, opt, scales)

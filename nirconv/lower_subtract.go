@@ -6,40 +6,43 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/nir"
-	"github.com/spikemesh/spikemesh/snnref"
 )
 
 // subtractLoop is one reset-by-subtraction neuron written as FromChip
 // writes it (expSubtractNodes): the I node v, the Threshold node t (the
-// population's name), the Scale node reset and the Delay node delay,
-// with edges v -> t -> reset -> delay -> v.
+// population's name) and the Scale node reset, with edges v -> t ->
+// reset -> v.
 type subtractLoop struct {
-	v, t, reset, delay string
-	theta              int32 // the chip's if-subtract threshold (fires when v >= theta)
+	v, t, reset string
+	theta       int32 // the chip's if-subtract threshold (fires when v >= theta)
 }
 
 // findSubtractLoops returns the reset-by-subtraction loops of g, keyed by
 // their Threshold node. A loop is recognized only when it computes
 // exactly the chip's if-subtract neuron, so that lowering it to one
-// population changes nothing:
+// population changes nothing (the edge reset -> v closes the cycle and so
+// takes one step, as every recurrent edge does here: docs/nir.md):
 //
 //   - the I node has r = 1 for every element, one successor (the
-//     Threshold node), and the Delay node among its predecessors;
+//     Threshold node), and the Scale node among its predecessors;
 //   - the Threshold node's only predecessor is the I node and every
 //     element's threshold is θ − 1 for one integer θ in [1, 2^23 − 1]
 //     (the chip's if-subtract threshold is one scalar);
 //   - the Scale node's only predecessor is the Threshold node, its only
-//     successor the Delay node, and every scale is −θ;
-//   - the Delay node's only predecessor is the Scale node, its only
-//     successor the I node, and every delay is one step of dt.
+//     successor the I node, and every scale is −θ.
 //
-// Anything else is left as the graph has it and lowered node by node.
-func findSubtractLoops(g *nir.Graph, dt float64) map[string]subtractLoop {
+// Anything else (a Delay in the loop, which would subtract later) is left
+// as the graph has it and lowered node by node.
+func findSubtractLoops(g *nir.Graph) map[string]subtractLoop {
 	succ := map[string][]string{}
 	pred := map[string][]string{}
 	for _, e := range g.Edges {
 		succ[e.Src] = append(succ[e.Src], e.Dst)
 		pred[e.Dst] = append(pred[e.Dst], e.Src)
+	}
+	byName := map[string]*nir.Node{}
+	for _, n := range g.Nodes {
+		byName[n.Name] = n
 	}
 	only := func(xs []string) (string, bool) {
 		if len(xs) != 1 {
@@ -47,11 +50,6 @@ func findSubtractLoops(g *nir.Graph, dt float64) map[string]subtractLoop {
 		}
 		return xs[0], true
 	}
-	byName := map[string]*nir.Node{}
-	for _, n := range g.Nodes {
-		byName[n.Name] = n
-	}
-	node := func(name string) *nir.Node { return byName[name] }
 	loops := map[string]subtractLoop{}
 	for _, t := range g.Nodes {
 		tp, ok := t.Params.(*nir.ThresholdParams)
@@ -59,54 +57,44 @@ func findSubtractLoops(g *nir.Graph, dt float64) map[string]subtractLoop {
 			continue
 		}
 		vName, ok := only(pred[t.Name])
-		v := node(vName)
+		v := byName[vName]
 		if !ok || v == nil || v.Kind != nir.KindI {
-			continue
-		}
-		var reset, delay *nir.Node
-		for _, s := range succ[t.Name] {
-			if n := node(s); n != nil && n.Kind == nir.KindScale {
-				if p, ok := only(pred[s]); ok && p == t.Name {
-					if d, ok := only(succ[s]); ok {
-						if dn := node(d); dn != nil && dn.Kind == nir.KindDelay {
-							reset, delay = n, dn
-							break
-						}
-					}
-				}
-			}
-		}
-		if reset == nil {
-			continue
-		}
-		if p, ok := only(pred[delay.Name]); !ok || p != reset.Name {
-			continue
-		}
-		if s, ok := only(succ[delay.Name]); !ok || s != v.Name {
 			continue
 		}
 		if s, ok := only(succ[v.Name]); !ok || s != t.Name {
 			continue
 		}
-		theta, ok := subtractParams(v, tp, reset, delay, dt)
+		var reset *nir.Node
+		for _, s := range succ[t.Name] {
+			n := byName[s]
+			if n == nil || n.Kind != nir.KindScale {
+				continue
+			}
+			p, ok1 := only(pred[s])
+			d, ok2 := only(succ[s])
+			if ok1 && ok2 && p == t.Name && d == v.Name {
+				reset = n
+				break
+			}
+		}
+		if reset == nil {
+			continue
+		}
+		theta, ok := subtractParams(v, tp, reset)
 		if !ok {
 			continue
 		}
-		loops[t.Name] = subtractLoop{v: v.Name, t: t.Name, reset: reset.Name, delay: delay.Name, theta: theta}
+		loops[t.Name] = subtractLoop{v: v.Name, t: t.Name, reset: reset.Name, theta: theta}
 	}
 	return loops
 }
 
 // subtractParams checks the loop's parameters (see findSubtractLoops) and
 // returns the chip threshold θ.
-func subtractParams(v *nir.Node, tp *nir.ThresholdParams, reset, delay *nir.Node, dt float64) (int32, bool) {
+func subtractParams(v *nir.Node, tp *nir.ThresholdParams, reset *nir.Node) (int32, bool) {
 	ip, ok1 := v.Params.(*nir.IParams)
 	sp, ok2 := reset.Params.(*nir.ScaleParams)
-	dp, ok3 := delay.Params.(*nir.DelayParams)
-	if !ok1 || !ok2 || !ok3 || len(tp.Threshold.Data) == 0 {
-		return 0, false
-	}
-	if len(ip.R.Data) == 0 || len(sp.Scale.Data) == 0 {
+	if !ok1 || !ok2 || len(tp.Threshold.Data) == 0 || len(ip.R.Data) == 0 || len(sp.Scale.Data) == 0 {
 		return 0, false
 	}
 	th := tp.Threshold.Data[0] + 1
@@ -128,21 +116,11 @@ func subtractParams(v *nir.Node, tp *nir.ThresholdParams, reset, delay *nir.Node
 			return 0, false
 		}
 	}
-	steps, err := snnref.DelaySteps(dp.Delay.Data, dt)
-	if err != nil || len(steps) == 0 {
-		return 0, false
-	}
-	for _, s := range steps {
-		if s != 1 {
-			return 0, false
-		}
-	}
 	return int32(th), true
 }
 
 // withoutLoops returns g with each recognized loop folded into its
-// Threshold node: the I, Scale and Delay nodes and the loop's edges
-// removed, and every edge into the I node redirected to the Threshold
+// Threshold node: the I and Scale nodes and the loop's edges removed, and every edge into the I node redirected to the Threshold
 // node. The nodes and edges keep their order.
 func withoutLoops(g *nir.Graph, loops map[string]subtractLoop) *nir.Graph {
 	if len(loops) == 0 {
@@ -151,7 +129,7 @@ func withoutLoops(g *nir.Graph, loops map[string]subtractLoop) *nir.Graph {
 	drop := map[string]bool{}
 	into := map[string]string{} // I node -> Threshold node
 	for _, l := range loops {
-		drop[l.v], drop[l.reset], drop[l.delay] = true, true, true
+		drop[l.v], drop[l.reset] = true, true
 		into[l.v] = l.t
 	}
 	out := &nir.Graph{Notes: g.Notes}
