@@ -61,7 +61,7 @@ func findSubtractLoops(g *nir.Graph) map[string]subtractLoop {
 		if !ok || v == nil || v.Kind != nir.KindI {
 			continue
 		}
-		if s, ok := only(succ[v.Name]); !ok || s != t.Name {
+		if s, ok := only(succ[v.Name]); !ok || s != t.Name || t.Out == nil || !t.Out.Equal(v.Out) {
 			continue
 		}
 		var reset *nir.Node
