@@ -35,6 +35,10 @@ type Population struct {
 	Fires bool     // false for LI, CubaLI and I (read out through v)
 	// Scale is the state units per float voltage unit (neuron.Quantized).
 	Scale float64
+	// Folded lists the other NIR nodes lowered into this population: the
+	// I and Scale nodes of a reset-by-subtraction loop (findSubtractLoops);
+	// nil otherwise.
+	Folded []string
 }
 
 // Lowered is a NIR graph mapped to the chip's general network.

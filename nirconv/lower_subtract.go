@@ -167,5 +167,6 @@ func (lw *lowerer) subtractPopulation(n *nir.Node, loop subtractLoop) {
 	lw.quant = append(lw.quant, neuron.Quantized{Scale: 1, InputGain: gain})
 	lw.fps = append(lw.fps, neuron.FloatParams{})
 	lw.bias = append(lw.bias, nil)
-	lw.out.Populations = append(lw.out.Populations, Population{Node: n.Name, Kind: n.Kind, Fires: true, Scale: 1})
+	lw.out.Populations = append(lw.out.Populations, Population{Node: n.Name, Kind: n.Kind, Fires: true, Scale: 1,
+		Folded: []string{loop.v, loop.reset}})
 }

@@ -184,8 +184,8 @@ func TestBuiltinRoundTrip(t *testing.T) {
 				t.Fatalf("round trip differs: %s", d)
 			}
 			for l, p := range lw.Populations {
-				if p.Kind != nir.KindThreshold || p.Scale != 1 {
-					t.Errorf("population %d (%s): %s at scale %g, want a recognized subtract loop (Threshold, scale 1)", l, p.Node, p.Kind, p.Scale)
+				if p.Kind != nir.KindThreshold || p.Scale != 1 || len(p.Folded) != 2 || p.Folded[0] != p.Node+".v" || p.Folded[1] != p.Node+".reset" {
+					t.Errorf("population %d (%s): %s at scale %g, folding %v; want a recognized subtract loop (Threshold, scale 1, folding .v and .reset)", l, p.Node, p.Kind, p.Scale, p.Folded)
 				}
 			}
 			a, b := rtRun(t, net, cfg), rtRun(t, lw.Net, cfg)
