@@ -9,7 +9,9 @@
 // the chip and in float, the output agreement (same predicted class: the
 // output neuron with the most spikes, or for LI, CubaLI and I readouts the
 // largest final voltage), the accuracy when the input has labels, and the
-// chip's energy (energy.Model) and latency per sample.
+// chip's energy (energy.Model) and latency per sample. With
+// Options.TraceDir it also writes the chip's per-timestep trace (package
+// trace), summed over the samples.
 //
 // Inputs (ReadInput) are .npy or .npz arrays [samples, T, channels...] with
 // optional labels. Values 0/1 are spikes; integers up to 255 are spike

@@ -29,8 +29,10 @@ type PopStat struct {
 	Fires       bool    `json:"fires"` // false: a readout (LI, CubaLI, I)
 	ChipSpikes  float64 `json:"chip_spikes"`
 	FloatSpikes float64 `json:"float_spikes"`
-	// DriftPct is (chip − float)/float in percent; 0 when both are 0.
-	DriftPct float64 `json:"drift_pct"`
+	// DriftPct is (chip − float)/float in percent; 0 when both are 0;
+	// nil (JSON null, "n/a" in text) when only the chip fires, where no
+	// relative difference exists.
+	DriftPct *float64 `json:"drift_pct"`
 	chip     uint64
 	float    uint64
 }
@@ -99,8 +101,13 @@ func (r *Report) finish() {
 	for i := range r.Populations {
 		p := &r.Populations[i]
 		p.ChipSpikes, p.FloatSpikes = float64(p.chip)/n, float64(p.float)/n
-		if p.float > 0 {
-			p.DriftPct = 100 * (p.ChipSpikes - p.FloatSpikes) / p.FloatSpikes
+		switch {
+		case p.float > 0:
+			d := 100 * (p.ChipSpikes - p.FloatSpikes) / p.FloatSpikes
+			p.DriftPct = &d
+		case p.chip == 0:
+			d := 0.0
+			p.DriftPct = &d
 		}
 	}
 	agree, chipOK, floatOK := 0, 0, 0
@@ -146,7 +153,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t-\t-\treadout\n", p.Name, p.Type, p.Neurons, p.Cores)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%+.2f\n", p.Name, p.Type, p.Neurons, p.Cores, p.ChipSpikes, p.FloatSpikes, p.DriftPct)
+		drift := "n/a"
+		if p.DriftPct != nil {
+			drift = fmt.Sprintf("%+.2f", *p.DriftPct)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%s\n", p.Name, p.Type, p.Neurons, p.Cores, p.ChipSpikes, p.FloatSpikes, drift)
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "(spikes per sample, mean over samples)\n\n")

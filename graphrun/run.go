@@ -11,6 +11,7 @@ import (
 	"github.com/spikemesh/spikemesh/nir"
 	"github.com/spikemesh/spikemesh/nirconv"
 	"github.com/spikemesh/spikemesh/snnref"
+	"github.com/spikemesh/spikemesh/trace"
 )
 
 // Options select what Run runs.
@@ -25,6 +26,10 @@ type Options struct {
 	Timesteps int     // input timesteps per sample; 0 = the input's T (at most T)
 	Samples   int     // 0 = every sample of the input
 	Workers   int     // <= 0: GOMAXPROCS; never changes results
+	// TraceDir, if set, receives the chip's per-timestep trace summed over
+	// the samples (package trace, as spikemesh run --trace writes it for
+	// the built-in models).
+	TraceDir string
 }
 
 // Run lowers the graph for the chip, maps it, simulates every sample on
@@ -113,6 +118,10 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 		return err
 	}
 	sim.EnableNeuronCounts()
+	var tr *chip.Trace
+	if o.TraceDir != "" {
+		tr = sim.EnableTrace(rep.ChipTimesteps)
+	}
 	e := o.Energy
 	if r, err := e.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes); err == nil {
 		e = r
@@ -133,6 +142,11 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 		}})
 	if err != nil {
 		return err
+	}
+	if tr != nil {
+		if err := trace.Write(o.TraceDir, tr, m, cycles); err != nil {
+			return err
+		}
 	}
 	seconds := float64(cycles) / o.Chip.ClockMHz * 1e-6
 	bd := e.Estimate(counts, seconds, len(m.Cores))

@@ -193,15 +193,26 @@ func (e *exporter) shapes(edges []chip.Projection) error {
 	for g, ig := range groups {
 		if e.inShape[g] == nil {
 			e.inShape[g] = expFlat(ig.Size)
-			if !ig.Shape.IsZero() {
+			if !ig.Shape.IsZero() && ig.Shape.H*ig.Shape.W > 1 { // (C, 1, 1) is a vector
 				e.inShape[g] = expCHW(ig.Shape)
 			}
+		}
+	}
+	// Layer.Shape is for reports; a population fed by a dense or sparse
+	// projection (which delivers a flat vector) is flat unless a
+	// convolution needs its shape (a lowered NIR graph shapes every
+	// population, e.g. cnn_sinabs's 8x8x8 IF behind a composed sparse
+	// projection).
+	flatIn := make([]bool, len(net.Layers))
+	for i := range edges {
+		if k := edges[i].Kind; k == chip.ProjDense || k == chip.ProjSparse {
+			flatIn[edges[i].To] = true
 		}
 	}
 	for l, ly := range net.Layers {
 		if e.popShape[l] == nil {
 			e.popShape[l] = expFlat(ly.Size)
-			if !ly.Shape.IsZero() {
+			if !ly.Shape.IsZero() && !flatIn[l] && ly.Shape.H*ly.Shape.W > 1 { // (C, 1, 1) is a vector
 				e.popShape[l] = expCHW(ly.Shape)
 			}
 		}
@@ -219,7 +230,7 @@ func (e *exporter) shapes(edges []chip.Projection) error {
 			ok = ok || to.Equal(*src(p.From))
 		}
 		if !ok {
-			return fmt.Errorf("projection %s: %s target of shape %s: NIR has no reshape from a expFlat vector to it", p.Label(net), p.Kind, to)
+			return fmt.Errorf("projection %s: %s target of shape %s: NIR has no reshape from a flat vector to it", p.Label(net), p.Kind, to)
 		}
 	}
 	return nil

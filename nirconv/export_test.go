@@ -11,6 +11,7 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/snnref"
 )
 
 const exDT = 1e-4
@@ -181,7 +182,7 @@ func TestFromChipConvAndSubtract(t *testing.T) {
 	if aff.Bias.Data[0] != 1 || aff.Bias.Data[2] != -1 {
 		t.Errorf("Affine bias %v, want the population's bias [1 0 -1]", aff.Bias.Data)
 	}
-	for _, e := range [][2]string{{"c", "s.w.flatten"}, {"s.w.flatten", "s.w"}, {"s.w", "s.v"}, {"s.v", "s"}, {"s", "s.reset"}, {"s.reset", "s.delay"}, {"s.delay", "s.v"}, {"s", "output"}} {
+	for _, e := range [][2]string{{"c", "s.w.flatten"}, {"s.w.flatten", "s.w"}, {"s.w", "s.v"}, {"s.v", "s"}, {"s", "s.reset"}, {"s.reset", "s.v"}, {"s", "output"}} {
 		if !exHasEdge(g, e[0], e[1]) {
 			t.Errorf("missing edge %s -> %s", e[0], e[1])
 		}
@@ -189,17 +190,17 @@ func TestFromChipConvAndSubtract(t *testing.T) {
 }
 
 // TestSubtractLoopExact runs the exported reset-by-subtraction pattern
-// (I, Threshold, Scale, one-step Delay) with its written parameters
-// against the chip's if-subtract neuron on random input: same spikes,
-// every step.
+// (I, Threshold, Scale; the Scale -> I edge closes the cycle, so it
+// carries the previous step's value) with its written parameters against
+// the chip's if-subtract neuron on random input: same spikes, every step.
+// TestSubtractLoopFloat runs the same through the float reference.
 func TestSubtractLoopExact(t *testing.T) {
 	g := exExportRead(t, exConvNet())
 	r := exNode(t, g, "s.v", nir.KindI).Params.(*nir.IParams).R.Data[0]
 	th := exNode(t, g, "s", nir.KindThreshold).Params.(*nir.ThresholdParams).Threshold.Data[0]
 	sc := exNode(t, g, "s.reset", nir.KindScale).Params.(*nir.ScaleParams).Scale.Data[0]
-	delay := exRound(exNode(t, g, "s.delay", nir.KindDelay).Params.(*nir.DelayParams).Delay.Data[0] / exDT)
-	if delay != 1 {
-		t.Fatalf("feedback delay %d steps, want 1", delay)
+	if n := g.Node("s.delay"); n != nil {
+		t.Fatalf("node s.delay (%s) in the loop: the recurrent edge already takes one step", n.Kind)
 	}
 	m, err := neuron.New(neuron.Params{Kind: neuron.IFSubtract, Threshold: 9}, 1, nil)
 	if err != nil {
@@ -211,7 +212,7 @@ func TestSubtractLoopExact(t *testing.T) {
 	for step := 0; step < 2000; step++ {
 		x := int32(rng.IntN(31) - 8)
 		fired, _ := m.Step([]int32{x}, nil)
-		y += r*float64(x) + sc*zPrev // I: v += r·input; input = x + Scale(delayed z)
+		y += r*float64(x) + sc*zPrev // I: v += r·input; input = x + Scale(z of the previous step)
 		z := 0.0
 		if y > th {
 			z = 1
@@ -318,5 +319,47 @@ func TestExportH5py(t *testing.T) {
 	out, err := exec.Command(py, append([]string{filepath.Join("..", "nir", "testdata", "check_h5py.py")}, files...)...).CombinedOutput()
 	if err != nil || strings.Count(string(out), "ok ") != len(files) {
 		t.Fatalf("check_h5py.py: %v\n%s", err, out)
+	}
+}
+
+// TestSubtractLoopFloat runs an exported if-subtract population through
+// the float reference (snnref, which gives the loop's closing edge one
+// step, as Lower does) against the chip's neuron on the same integer
+// input: the same spike at every step.
+func TestSubtractLoopFloat(t *testing.T) {
+	net := &chip.Network{
+		Name:        "sub",
+		InputGroups: []chip.InputGroup{{Name: "in", Size: 1, Graded: true}},
+		Layers:      []chip.Layer{{Name: "s", Size: 1, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 9}}},
+		Projections: []chip.Projection{{From: chip.Input(0), To: 0, Kind: chip.ProjOneToOne, Weights: []int8{1}}},
+		Outputs:     []int{0},
+	}
+	fg, err := snnref.FromNIR(exExportRead(t, net), exDT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := snnref.New(fg, neuron.FloatOptions{DT: exDT})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := neuron.New(net.Layers[0].Neuron, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	spikes := 0
+	for step := range 2000 {
+		x := int32(rng.IntN(31) - 8)
+		fired, _ := m.Step([]int32{x}, nil)
+		if err := sim.Step([][]float64{{float64(x)}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := sim.SpikeCounts("s")[0]; got != int64(spikes+len(fired)) {
+			t.Fatalf("step %d: float has %d spikes so far, chip %d", step, got, spikes+len(fired))
+		}
+		spikes += len(fired)
+	}
+	if spikes == 0 {
+		t.Fatal("no spikes in 2000 steps: the comparison tested nothing")
 	}
 }

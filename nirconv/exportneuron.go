@@ -21,12 +21,16 @@ import (
 //	chip lif, du = 4096, dv = 0  → IF      r = 1, v_threshold = Threshold (bias on the input Affine)
 //	chip lif, 0 < du < 4096, dv > 0 → CubaLIF  tau_syn = 4096·dt/du, tau_mem = 4096·dt/dv,
 //	                                  r = 4096²/(du·dv), w_in = 1, v_leak = 4096·bias/dv
+//	chip li: LI (du = 4096, dv > 0), CubaLI (0 < du < 4096, dv > 0) or I
+//	(du = 4096, dv = 0), with the same time constants, r and v_leak
 //	chip if-zero                 → IF      r = 1, v_threshold = Threshold − 1, v_reset = 0
-//	chip if-subtract             → I + Threshold + reset loop (see expSubtractNodes)
+//	chip if-subtract             → I + Threshold + Scale loop (see expSubtractNodes)
 //
 // v_threshold of if-zero is Threshold − 1 because the chip's IF fires when
 // v >= Threshold and NIR's when v > v_threshold; v is an integer, so both
-// say the same. v_reset is 0: the chip's LIF and IF-zero reset to 0.
+// say the same. v_reset is the lif's Reset (IF-zero resets to 0). A lif
+// population's per-neuron Vectors (threshold, decays, reset) become
+// per-neuron arrays; all its neurons must map to the same NIR type.
 // Refused, one line each: a refractory period, du = 0 or (du < 4096 and
 // dv = 0) (an infinite time constant), bif (exact conversion's
 // bidirectional neuron), and any kind this file does not know.
@@ -63,36 +67,88 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 		if p.Refractory > 0 {
 			return refuse("refractory period %d has no NIR form (no NIR neuron has one)", p.Refractory)
 		}
-		du, dv := float64(p.DecayU), float64(p.DecayV)
-		vLeak := make([]float64, n)
-		for i, b := range bias {
-			vLeak[i] = neuron.DecayMax * b / dv
+		// Per-neuron values (ly.Vectors) become per-neuron arrays; the
+		// kind (LIF, IF, CubaLIF) is chosen per population, so every
+		// neuron's decays must fall in the same case.
+		vec := ly.Vectors
+		th, rst := expI32(vec.Threshold, p.Threshold, n), expI32(vec.Reset, p.Reset, n)
+		du, dv := expU16(vec.DecayU, p.DecayU, n), expU16(vec.DecayV, p.DecayV, n)
+		kind := expLIFKind(du[0], dv[0])
+		for i := range du {
+			if k := expLIFKind(du[i], dv[i]); k != kind {
+				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
+			}
 		}
-		switch {
-		case p.DecayU == neuron.DecayMax && p.DecayV == 0:
+		per := func(f func(i int) float64) nir.Tensor {
+			d := make([]float64, n)
+			for i := range d {
+				d[i] = f(i)
+			}
+			return expTensor(shape, d)
+		}
+		vth := per(func(i int) float64 { return float64(th[i]) })
+		vReset := per(func(i int) float64 { return float64(rst[i]) })
+		vLeak := per(func(i int) float64 { return neuron.DecayMax * bias[i] / float64(dv[i]) })
+		switch kind {
+		case nir.KindIF:
 			node.Kind = nir.KindIF
-			node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
+			node.Params = &nir.IFParams{R: fill(1), VThreshold: vth, VReset: vReset}
 			nn.biasOnProj = true
-		case p.DecayU == neuron.DecayMax:
+		case nir.KindLIF:
 			node.Kind = nir.KindLIF
-			node.Params = &nir.LIFParams{Tau: fill(neuron.DecayMax * dt / dv), R: fill(neuron.DecayMax / dv),
-				VLeak: expTensor(shape, vLeak), VThreshold: fill(float64(p.Threshold)), VReset: fill(0)}
-		case p.DecayU == 0:
-			return refuse("decay_u 0 (a current that never decays) has no NIR form (tau_syn would be infinite)")
-		case p.DecayV == 0:
-			return refuse("decay_v 0 with decay_u %d (no membrane leak behind a synaptic current) has no NIR form (tau_mem would be infinite)", p.DecayU)
-		default:
+			node.Params = &nir.LIFParams{Tau: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R: per(func(i int) float64 { return neuron.DecayMax / float64(dv[i]) }), VLeak: vLeak, VThreshold: vth, VReset: vReset}
+		case nir.KindCubaLIF:
 			node.Kind = nir.KindCubaLIF
-			node.Params = &nir.CubaLIFParams{TauSyn: fill(neuron.DecayMax * dt / du), TauMem: fill(neuron.DecayMax * dt / dv),
-				R: fill(neuron.DecayMax / du * neuron.DecayMax / dv), VLeak: expTensor(shape, vLeak),
-				VThreshold: fill(float64(p.Threshold)), VReset: fill(0), WIn: fill(1)}
+			node.Params = &nir.CubaLIFParams{TauSyn: per(func(i int) float64 { return neuron.DecayMax * dt / float64(du[i]) }),
+				TauMem: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R:      per(func(i int) float64 { return neuron.DecayMax / float64(du[i]) * neuron.DecayMax / float64(dv[i]) }),
+				VLeak:  vLeak, VThreshold: vth, VReset: vReset, WIn: fill(1)}
+		case nir.KindInvalid:
+			if du[0] == 0 {
+				return refuse("decay_u 0 (a current that never decays) has no NIR form (tau_syn would be infinite)")
+			}
+			return refuse("decay_v 0 with decay_u %d (no membrane leak behind a synaptic current) has no NIR form (tau_mem would be infinite)", du[0])
+		}
+	case neuron.LI:
+		// The readout: LI, CubaLI or I by its decays, v in state units.
+		du, dv := expU16(ly.Vectors.DecayU, p.DecayU, n), expU16(ly.Vectors.DecayV, p.DecayV, n)
+		kind := expLIKind(du[0], dv[0])
+		for i := range du {
+			if k := expLIKind(du[i], dv[i]); k != kind {
+				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
+			}
+		}
+		per := func(f func(i int) float64) nir.Tensor {
+			d := make([]float64, n)
+			for i := range d {
+				d[i] = f(i)
+			}
+			return expTensor(shape, d)
+		}
+		vLeak := per(func(i int) float64 { return neuron.DecayMax * bias[i] / float64(dv[i]) })
+		node.Kind = kind
+		switch kind {
+		case nir.KindI:
+			node.Params = &nir.IParams{R: fill(1)}
+			nn.biasOnProj = true
+		case nir.KindLI:
+			node.Params = &nir.LIParams{Tau: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R: per(func(i int) float64 { return neuron.DecayMax / float64(dv[i]) }), VLeak: vLeak}
+		case nir.KindCubaLI:
+			node.Params = &nir.CubaLIParams{TauSyn: per(func(i int) float64 { return neuron.DecayMax * dt / float64(du[i]) }),
+				TauMem: per(func(i int) float64 { return neuron.DecayMax * dt / float64(dv[i]) }),
+				R:      per(func(i int) float64 { return neuron.DecayMax / float64(du[i]) * neuron.DecayMax / float64(dv[i]) }),
+				VLeak:  vLeak, WIn: fill(1)}
+		default:
+			return refuse("decay_u %d, decay_v %d (an infinite time constant) has no NIR form", du[0], dv[0])
 		}
 	case neuron.IFZero:
 		node.Kind = nir.KindIF
 		node.Params = &nir.IFParams{R: fill(1), VThreshold: fill(float64(p.Threshold) - 1), VReset: fill(0)}
 		nn.biasOnProj = true
 	case neuron.IFSubtract:
-		return expSubtractNodes(name, shape, n, p.Threshold, dt), nil
+		return expSubtractNodes(name, shape, n, p.Threshold), nil
 	case neuron.BIF:
 		return refuse("the bidirectional neuron of exact conversion (negative spikes, spike-count limit) has no NIR node")
 	default:
@@ -107,28 +163,84 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 //
 //	name.v      I,         r = 1          y_t = y_{t−1} + x_t − θ·z_{t−1}
 //	name        Threshold, θ − 1          z_t = [y_t > θ − 1] = [y_t >= θ]
-//	name.reset  Scale,     −θ             feedback of each spike...
-//	name.delay  Delay,     dt             ...one step later
+//	name.reset  Scale,     −θ             feedback of each spike
 //
-// with edges name.v → name → name.reset → name.delay → name.v. By
-// induction y_t is the chip's potential before its reset (v_{t−1} after
-// reset plus x_t), so z_t is the chip's spike. Projections feed name.v
-// (the bias rides on an incoming Affine or Conv bias), spikes leave from
-// name. A lowering recognizes the pattern to get one if-subtract
-// population back; a float simulator of NIR runs it as it stands.
-func expSubtractNodes(name string, shape nir.Shape, n int, theta int32, dt float64) expNeuron {
+// with edges name.v → name → name.reset → name.v. The edge name.reset →
+// name.v closes a cycle, so it carries the previous step's value: the
+// convention of snnTorch's and Norse's recurrent cells, of our float
+// reference (snnref.Sim) and of Lower (a recurrent projection takes one
+// timestep plus its Delay nodes). A Delay node of dt in the loop would
+// subtract two steps after the spike there. By induction y_t is the
+// chip's potential before its reset (v_{t−1} after reset plus x_t), so
+// z_t is the chip's spike. Projections feed name.v (the bias rides on an
+// incoming Affine or Conv bias), spikes leave from name. Lower recognizes
+// the pattern to get one if-subtract population back; a float simulator
+// of NIR runs it as it stands.
+func expSubtractNodes(name string, shape nir.Shape, n int, theta int32) expNeuron {
 	fill := func(v float64) nir.Tensor { return expTensor(shape, expConst(n, v)) }
-	v, reset, delay := name+".v", name+".reset", name+".delay"
+	v, reset := name+".v", name+".reset"
 	return expNeuron{
 		in: v, out: name, biasOnProj: true,
 		nodes: []*nir.Node{
 			{Name: v, Kind: nir.KindI, Params: &nir.IParams{R: fill(1)}},
 			{Name: name, Kind: nir.KindThreshold, Params: &nir.ThresholdParams{Threshold: fill(float64(theta) - 1)}},
 			{Name: reset, Kind: nir.KindScale, Params: &nir.ScaleParams{Scale: fill(-float64(theta))}},
-			{Name: delay, Kind: nir.KindDelay, Params: &nir.DelayParams{Delay: fill(dt)}},
 		},
-		edges: []nir.Edge{{Src: v, Dst: name}, {Src: name, Dst: reset}, {Src: reset, Dst: delay}, {Src: delay, Dst: v}},
+		edges: []nir.Edge{{Src: v, Dst: name}, {Src: name, Dst: reset}, {Src: reset, Dst: v}},
 	}
+}
+
+// expLIFKind is the NIR type of a chip lif neuron with decays du, dv
+// (KindInvalid: none).
+func expLIFKind(du, dv uint16) nir.Kind {
+	switch {
+	case du == neuron.DecayMax && dv == 0:
+		return nir.KindIF
+	case du == neuron.DecayMax:
+		return nir.KindLIF
+	case du == 0 || dv == 0:
+		return nir.KindInvalid
+	}
+	return nir.KindCubaLIF
+}
+
+// expLIKind is the NIR type of a chip li neuron with decays du, dv
+// (KindInvalid: none). I has no bias field (the bias rides on a
+// projection, as for IF).
+func expLIKind(du, dv uint16) nir.Kind {
+	switch {
+	case du == neuron.DecayMax && dv == 0:
+		return nir.KindI
+	case du == neuron.DecayMax:
+		return nir.KindLI
+	case du == 0 || dv == 0:
+		return nir.KindInvalid
+	}
+	return nir.KindCubaLI
+}
+
+// expI32 returns the per-neuron values vec, or n copies of the scalar s.
+func expI32(vec []int32, s int32, n int) []int32 {
+	if vec != nil {
+		return vec
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// expU16 is expI32 for the decays.
+func expU16(vec []uint16, s uint16, n int) []uint16 {
+	if vec != nil {
+		return vec
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 // expTensor makes a parameter of the given shape: float32, as frameworks

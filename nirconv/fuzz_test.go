@@ -10,8 +10,10 @@ import (
 
 // FuzzLower feeds arbitrary bytes to nir.Read and every graph it accepts
 // to Lower, which must return a valid network or an error, never panic.
-// Seeds: the reader's test files (every node type, every bad case) and
-// truncated copies. Run with: go test -fuzz FuzzLower ./nirconv
+// Seeds: the reader's test files (every node type, every bad case),
+// truncated copies, and FromChip's export of a network with an
+// if-subtract population (the loop Lower folds). Run with:
+// go test -fuzz FuzzLower ./nirconv
 func FuzzLower(f *testing.F) {
 	files, err := filepath.Glob("../nir/testdata/*.nir")
 	if err != nil {
@@ -27,6 +29,19 @@ func FuzzLower(f *testing.F) {
 			f.Add(b[:len(b)/2], 1e-4)
 		}
 	}
+	g, err := FromChip(exConvNet(), 1e-4)
+	if err != nil {
+		f.Fatal(err)
+	}
+	exported := filepath.Join(f.TempDir(), "subtract.nir")
+	if err := nir.Write(exported, g); err != nil {
+		f.Fatal(err)
+	}
+	b, err := os.ReadFile(exported)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b, 1e-4)
 	f.Fuzz(func(t *testing.T, data []byte, dt float64) {
 		path := filepath.Join(t.TempDir(), "in.nir")
 		if err := os.WriteFile(path, data, 0o600); err != nil {

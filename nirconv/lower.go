@@ -35,6 +35,10 @@ type Population struct {
 	Fires bool     // false for LI, CubaLI and I (read out through v)
 	// Scale is the state units per float voltage unit (neuron.Quantized).
 	Scale float64
+	// Folded lists the other NIR nodes lowered into this population: the
+	// I and Scale nodes of a reset-by-subtraction loop (findSubtractLoops);
+	// nil otherwise.
+	Folded []string
 }
 
 // Lowered is a NIR graph mapped to the chip's general network.
@@ -74,7 +78,8 @@ func isPopulation(k nir.Kind) bool { return k.IsNeuron() || k == nir.KindThresho
 // lowerer holds the state of one Lower call.
 type lowerer struct {
 	opt   LowerOptions
-	g     *nir.Graph
+	g     *nir.Graph              // the inlined graph with loops folded (withoutLoops)
+	loops map[string]subtractLoop // by Threshold node
 	succ  map[string][]string
 	pop   map[string]int // node name -> population index
 	group map[string]int // Input node name -> group index
@@ -116,9 +121,10 @@ func Lower(g *nir.Graph, opt LowerOptions) (*Lowered, error) {
 	// has halves its target's scale (threshold, reset, gains) as often as
 	// needed and the graph is lowered again (at most once per population
 	// in practice; each pass only lowers scales).
+	loops := findSubtractLoops(flat)
 	scales := map[string]float64{}
 	for range 8 {
-		lw, err := lowerOnce(flat, opt, scales)
+		lw, err := lowerOnce(flat, loops, opt, scales)
 		if err != nil {
 			return nil, err
 		}
@@ -134,14 +140,16 @@ func Lower(g *nir.Graph, opt LowerOptions) (*Lowered, error) {
 
 // lowerOnce is one pass of Lower with the given population scales (node
 // name -> state units per float voltage unit; missing = Quantize's
-// default). lw.shrink lists populations whose scale must shrink.
-func lowerOnce(flat *nir.Graph, opt LowerOptions, scales map[string]float64) (*lowerer, error) {
-	lw := &lowerer{opt: opt, g: flat, succ: map[string][]string{}, pop: map[string]int{}, group: map[string]int{},
+// default). loops are the reset-by-subtraction loops to lower as one
+// population each (findSubtractLoops). lw.shrink lists populations whose
+// scale must shrink.
+func lowerOnce(flat *nir.Graph, loops map[string]subtractLoop, opt LowerOptions, scales map[string]float64) (*lowerer, error) {
+	lw := &lowerer{opt: opt, g: withoutLoops(flat, loops), loops: loops, succ: map[string][]string{}, pop: map[string]int{}, group: map[string]int{},
 		scales: scales, shrink: map[string]int{},
 		net: &chip.Network{Name: "nir", InputGroups: []chip.InputGroup{}},
 		out: &Lowered{DT: opt.DT, Flat: flat}}
-	for _, e := range flat.Edges {
-		if flat.Node(e.Src) == nil || flat.Node(e.Dst) == nil {
+	for _, e := range lw.g.Edges {
+		if lw.g.Node(e.Src) == nil || lw.g.Node(e.Dst) == nil {
 			return nil, fmt.Errorf("nirconv: edge %s -> %s names a node the graph does not have", e.Src, e.Dst)
 		}
 		lw.succ[e.Src] = append(lw.succ[e.Src], e.Dst)
@@ -227,6 +235,10 @@ func (lw *lowerer) nodes() error {
 
 // population quantizes one neuron node into a chip population.
 func (lw *lowerer) population(n *nir.Node) error {
+	if loop, ok := lw.loops[n.Name]; ok {
+		lw.subtractPopulation(n, loop)
+		return nil
+	}
 	fp, ok := snnref.NeuronParams(n.Params)
 	if !ok {
 		return fmt.Errorf("nirconv: node %s: type %s has no neuron parameters", n.Name, n.Kind)
@@ -239,6 +251,7 @@ func (lw *lowerer) population(n *nir.Node) error {
 	if err != nil {
 		return nodeErrors(n.Name, err)
 	}
+	snapGains(q.InputGain)
 	lw.pop[n.Name] = len(lw.net.Layers)
 	lw.net.Layers = append(lw.net.Layers, chip.Layer{Name: n.Name, Size: size, Neuron: q.Params, Bias: q.Bias,
 		Vectors: q.Vectors, Shape: chipShape(n.Out)})
@@ -341,6 +354,11 @@ func (lw *lowerer) biases() error {
 		out := make([]int32, ly.Size)
 		copy(out, ly.Bias)
 		for ni, x := range b {
+			if k := ly.Neuron.Kind; k != neuron.LIF && k != neuron.LI {
+				// if-subtract (a recognized loop): the bias adds to v.
+				out[ni] = int32(math.RoundToEven(float64(out[ni]) + x*q.InputGain[ni]))
+				continue
+			}
 			du := ly.Neuron.DecayU
 			if ly.Vectors.DecayU != nil {
 				du = ly.Vectors.DecayU[ni]
@@ -359,6 +377,31 @@ func (lw *lowerer) biases() error {
 		ly.Bias = out
 	}
 	return errors.Join(errs...)
+}
+
+// gainSnapTol is how close (relative) an input gain must be to a power of
+// two to be taken as that power of two. A file that FromChip wrote holds
+// r = 4096/decay_v (and 4096²/(decay_u·decay_v)), so the gain S·a·r is S
+// up to the rounding of the parameters: float64 rounding (~1e-16) in
+// ours, float32 rounding (6e-8) in a file a float32 framework re-saved.
+// 1e-6 covers both with a margin and is far below the 8-bit weight step
+// (1/127), so it changes no other file's weights except at exact rounding
+// ties (docs/nir.md, "Exporting a chip network").
+const gainSnapTol = 1e-6
+
+// snapGains replaces every gain within gainSnapTol of a power of two by
+// that power of two, so that integer weights written by FromChip come
+// back exactly.
+func snapGains(gain []float64) {
+	for i, g := range gain {
+		if !(g > 0) || math.IsInf(g, 0) {
+			continue
+		}
+		p := math.Exp2(math.Round(math.Log2(g)))
+		if math.Abs(g/p-1) <= gainSnapTol {
+			gain[i] = p
+		}
+	}
 }
 
 // latency computes Lowered.Latency by relaxation over the projections.

@@ -60,7 +60,8 @@ func TestExportBadInput(t *testing.T) {
 		{"no out", []string{"export"}, "--out is required"},
 		{"zero dt", []string{"export", "--out", out, "--dt", "0"}, "--dt 0: must be finite and > 0"},
 		{"negative dt", []string{"export", "--out", out, "--dt", "-1e-4"}, "--dt -0.0001"},
-		{"nir model", []string{"export", "--out", out, "--model", "net.nir"}, "needs the NIR-to-chip lowering"},
+		{"missing nir model", []string{"export", "--out", out, "--model", filepath.Join(dir, "net.nir")}, "net.nir"},
+		{"nir model, ANN flag", []string{"export", "--out", out, "--model", "../../nir/testdata/lif_norse.nir", "--percentile", "99"}, "--percentile applies to built-in ANN models"},
 		{"unknown model", []string{"export", "--out", out, "--model", "resnet"}, "resnet"},
 		{"unknown chip", []string{"export", "--out", out, "--chip", "loihi3"}, `unknown preset "loihi3"`},
 		{"bad conversion", []string{"export", "--out", out, "--conversion", "magic"}, "--conversion"},
@@ -79,5 +80,23 @@ func TestExportBadInput(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("%d entries in the output directory, want only the blocking file", len(ents))
+	}
+}
+
+// TestExportNIRModel: every fixture exports as the network Lower puts on
+// the chip, and the written file reads back strictly (exact equality of
+// the round trip is nirconv's TestBuiltinRoundTrip).
+func TestExportNIRModel(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"lif_norse", "lif_rockpool", "two_lif_neurons", "cnn_sinabs", "braille_noDelay_bias_zero", "braille_noDelay_bias_zero_subgraph", "all_nodes"} {
+		out := filepath.Join(dir, f+".nir")
+		stdout, stderr, code := run(t, "export", "--model", "../../nir/testdata/"+f+".nir", "--out", out)
+		if code != 0 || !strings.Contains(stdout, "(lowered onto chip loihi, dt 0.0001 s)") {
+			t.Errorf("%s: code %d, stdout %q, stderr %q", f, code, stdout, stderr)
+			continue
+		}
+		if _, err := nir.Read(out, nir.Options{Strict: true}); err != nil {
+			t.Errorf("%s: Read(exported): %v", f, err)
+		}
 	}
 }

@@ -106,6 +106,11 @@ func inspect(w io.Writer, file string, g *nir.Graph, cfg chip.Config, chipName s
 		fmt.Fprintf(tw, "  %d\t%s (%s)\t%s\t%d\t%d\t2^%d\t%d\n", l, p.Node, p.Kind, ly.Neuron.Kind, ly.Size, ly.Neuron.Threshold, exp2(p.Scale), lw.Latency[l])
 	}
 	tw.Flush()
+	for l, p := range lw.Populations {
+		if p.Folded != nil {
+			fmt.Fprintf(w, "  population %d also holds %s (a reset-by-subtraction loop: %s)\n", l, strings.Join(p.Folded, ", "), net.Layers[l].Neuron.Kind)
+		}
+	}
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  projection\tkind\tsynapses\tdelay\tweight exp\t<- nodes\n")
 	for i, p := range net.Projections {

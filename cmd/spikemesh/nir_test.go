@@ -195,11 +195,25 @@ func TestNIRBadInput(t *testing.T) {
 		{"dt", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--dt", "0.01"}, "tau"},
 		{"timesteps", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--timesteps", "6"}, "timesteps"},
 	}
+	exported := filepath.Join(dir, "exported.nir")
 	for _, f := range []struct{ file, want string }{
-		{"bad_truncated", ""}, {"bad_not_hdf5", ""}, {"bad_unknown_type", "type"}, {"bad_missing_tau", "tau"},
-		{"bad_shape_mismatch", ""}, {"bad_nan", ""}, {"bad_negative_tau", "tau"}, {"bad_missing_node", ""},
-		{"bad_huge", ""}, {"bad_no_path", ""}, {"bad_inf_weight", "weight"}, {"bad_zero_tau", "tau"},
+		{"bad_truncated", "not a readable HDF5 file"}, {"bad_not_hdf5", "no HDF5 signature"},
+		{"bad_unknown_type", `node "mystery": field "type": unknown node type "Quantum"`},
+		{"bad_missing_tau", `node "lif": field "tau": missing`},
+		{"bad_shape_mismatch", `node "lif": field "input": receives shape 2 from "aff" but expects 4`},
+		{"bad_nan", `node "lif": field "v_threshold": element 1 is not finite`},
+		{"bad_negative_tau", `node "lif": field "tau": time constant must be positive`},
+		{"bad_missing_node", `field "edges": edge 1 names destination "ghost"`},
+		{"bad_huge", `node "aff": field "weight": declared array 100000x100000 of float64 exceeds the read budget`},
+		{"bad_no_path", `field "edges": no path from any Input node to any Output node`},
+		{"bad_inf_weight", `node "aff": field "weight": element 4 is not finite`},
+		{"bad_zero_tau", `node "lif": field "tau": time constant must be positive`},
 	} {
+		cases = append(cases, struct {
+			name string
+			args []string
+			want string
+		}{"export " + f.file, []string{"export", "--model", nirTestdata + f.file + ".nir", "--out", exported}, f.want})
 		cases = append(cases, struct {
 			name string
 			args []string
@@ -219,6 +233,9 @@ func TestNIRBadInput(t *testing.T) {
 			}
 			if !strings.HasPrefix(stderr, "spikemesh: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
 				t.Errorf("stderr %q: want one \"spikemesh:\" line containing %q", stderr, c.want)
+			}
+			if _, err := os.Stat(exported); err == nil {
+				t.Fatalf("export wrote %s for a refused file", exported)
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 // input, runs them on the chip and in float and prints the report.
 func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "trace", "dataset", "timings"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "timings"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
@@ -68,6 +68,10 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	if !f.Changed("samples") {
 		samples = 0 // every sample of the input
 	}
+	traceDir, err := f.GetString("trace")
+	if err != nil {
+		return err
+	}
 	g, err := nir.Read(model, nir.Options{})
 	if err != nil {
 		return err
@@ -77,7 +81,7 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	rep, err := graphrun.Run(cmd.Context(), graphrun.Options{Graph: g, Model: model, Input: in, Chip: cfg, ChipName: chipName,
-		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers})
+		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers, TraceDir: traceDir})
 	if err != nil {
 		return err
 	}
