@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -257,36 +256,21 @@ func (c Config) YAML() ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// LoadConfig decodes one YAML document. Unknown keys are errors, and the
+// LoadConfig decodes one YAML document. Unknown keys are errors. A document
+// may start from a preset with "base: NAME" and give only what changes;
+// without a base it must give every field (see ConfigKeys; the fields
+// tagged omitempty may be left out and mean their documented zero). The
 // result is validated.
 func LoadConfig(r io.Reader) (Config, error) {
-	var c Config
-	dec := yaml.NewDecoder(r)
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Config{}, errors.New("chip: config is empty")
-		}
-		return Config{}, fmt.Errorf("chip: decoding config: %w", err)
-	}
-	if err := c.Validate(); err != nil {
-		return Config{}, fmt.Errorf("chip: invalid config %q:\n%w", c.Name, err)
-	}
-	return c, nil
+	var l configLoader
+	return l.load(r, "<config>", "")
 }
 
-// LoadConfigFile reads a chip configuration from a YAML file.
+// LoadConfigFile reads a chip configuration from a YAML file. A base given
+// as a relative file path is looked up next to the file.
 func LoadConfigFile(name string) (Config, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return Config{}, fmt.Errorf("chip: %w", err)
-	}
-	defer f.Close()
-	c, err := LoadConfig(f)
-	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
-	}
-	return c, nil
+	var l configLoader
+	return l.loadFile(name)
 }
 
 //go:embed presets/*.yaml
@@ -318,7 +302,8 @@ func Preset(name string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c, err := LoadConfig(bytes.NewReader(b))
+	l := configLoader{}
+	c, err := l.load(bytes.NewReader(b), name, "")
 	if err != nil {
 		return Config{}, fmt.Errorf("chip: preset %s: %w", name, err)
 	}
@@ -328,7 +313,7 @@ func Preset(name string) (Config, error) {
 // Resolve accepts a preset name or a path to a YAML file (anything ending
 // in .yaml or .yml, or containing a path separator).
 func Resolve(nameOrFile string) (Config, error) {
-	if strings.HasSuffix(nameOrFile, ".yaml") || strings.HasSuffix(nameOrFile, ".yml") || strings.ContainsRune(nameOrFile, os.PathSeparator) {
+	if looksLikeFile(nameOrFile) {
 		return LoadConfigFile(nameOrFile)
 	}
 	return Preset(nameOrFile)
