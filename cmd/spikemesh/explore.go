@@ -20,6 +20,7 @@ func newExploreCmd() *cobra.Command {
 		spacePath, out, shard string
 		workers               int
 		example               bool
+		sf                    setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "explore",
@@ -45,7 +46,7 @@ arrays); "explore merge" combines the shards' directories.
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := loadSpace(spacePath, example)
+			s, err := loadSpace(spacePath, example, &sf)
 			if err != nil {
 				return err
 			}
@@ -89,6 +90,7 @@ arrays); "explore merge" combines the shards' directories.
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	f.StringVar(&shard, "shard", "", "evaluate only shard i of n (i/n, 0 <= i < n), e.g. a job-array index")
+	sf.register(cmd)
 	cmd.AddCommand(newExploreMergeCmd())
 	return cmd
 }
@@ -97,6 +99,7 @@ func newExploreMergeCmd() *cobra.Command {
 	var (
 		spacePath, out string
 		example        bool
+		sf             setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "merge SHARD_DIR...",
@@ -108,7 +111,7 @@ into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
-			s, err := loadSpace(spacePath, example)
+			s, err := loadSpace(spacePath, example, &sf)
 			if err != nil {
 				return err
 			}
@@ -132,6 +135,7 @@ into --out, as a single run would.`,
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "the design space YAML file the shards ran")
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
+	sf.register(cmd)
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
 }
@@ -156,7 +160,24 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example bool) (*explore.Space, error) {
+func loadSpace(path string, example bool, sf *setFlag) (*explore.Space, error) {
+	s, err := readSpace(path, example)
+	if err != nil || len(sf.items) == 0 {
+		return s, err
+	}
+	// --set changes the base every point starts from; a swept parameter
+	// still overrides it point by point.
+	if s.Base.Chip, err = sf.applyChip(s.Base.Chip, true); err != nil {
+		return nil, err
+	}
+	if s.Base.Energy, err = sf.applyEnergy(s.Base.Energy); err != nil {
+		return nil, err
+	}
+	s.Base.Energy.Description, s.Base.Energy.Sources = "", nil // as the space loader strips them
+	return s, nil
+}
+
+func readSpace(path string, example bool) (*explore.Space, error) {
 	switch {
 	case example && path != "":
 		return nil, errors.New("explore: give --space or --example, not both")

@@ -25,6 +25,7 @@ func newRunCmd() *cobra.Command {
 		o                                        spikemesh.Options
 		asJSON, timings                          bool
 		gf                                       graphFlags
+		sf                                       setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -36,10 +37,16 @@ report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isNIRModel(o.Model) {
-				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf)
+				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
 			var err error
 			if o.Chip, err = chip.Resolve(chipName); err != nil {
+				return err
+			}
+			if o.Chip, err = sf.applyChip(o.Chip, true); err != nil {
+				return err
+			}
+			if o.EnergyOverride, err = sf.energySpec(o.EnergyOverride); err != nil {
 				return err
 			}
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
@@ -111,6 +118,7 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	gf.register(cmd)
+	sf.register(cmd)
 	return cmd
 }
 
