@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 )
@@ -53,7 +52,8 @@ func Preset(name string) (Model, error) {
 	if err != nil {
 		return Model{}, err
 	}
-	m, err := load(bytes.NewReader(data))
+	var l modelLoader
+	m, err := l.load(bytes.NewReader(data), name, "")
 	if err != nil {
 		return Model{}, fmt.Errorf("energy: preset %q: %w", name, err)
 	}
@@ -66,14 +66,10 @@ func unknownPreset(name string) error {
 
 // LoadFile reads an energy model from a YAML file.
 func LoadFile(name string) (Model, error) {
-	f, err := os.Open(name)
+	var l modelLoader
+	m, err := l.loadFile(name)
 	if err != nil {
 		return Model{}, fmt.Errorf("energy: %w", err)
-	}
-	defer f.Close()
-	m, err := Load(f)
-	if err != nil {
-		return Model{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return m, nil
 }
@@ -81,7 +77,7 @@ func LoadFile(name string) (Model, error) {
 // Resolve accepts a preset name or a path to a YAML file (anything ending
 // in .yaml or .yml, or containing a path separator).
 func Resolve(nameOrFile string) (Model, error) {
-	if strings.HasSuffix(nameOrFile, ".yaml") || strings.HasSuffix(nameOrFile, ".yml") || strings.ContainsRune(nameOrFile, os.PathSeparator) {
+	if looksLikeFile(nameOrFile) {
 		return LoadFile(nameOrFile)
 	}
 	return Preset(nameOrFile)
