@@ -23,7 +23,7 @@ func newRunCmd() *cobra.Command {
 		chipName, energyName, timesteps, encoder string
 		conversion, dataset                      string
 		o                                        spikemesh.Options
-		asJSON, timings                          bool
+		asJSON, timings, coreEnergy              bool
 		gf                                       graphFlags
 		sf                                       setFlag
 	)
@@ -68,6 +68,9 @@ report (text, or JSON with --json).`,
 				// report says so); asked for by name, it is not overridden.
 				return fmt.Errorf("--encoder %s: exact conversion presents the image once and needs --encoder pulse", o.Encoder)
 			}
+			if coreEnergy && asJSON {
+				return fmt.Errorf("--core-energy is for the text report; the JSON report always has energy.cores")
+			}
 			if dataset != "mnist" {
 				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
 			}
@@ -93,6 +96,9 @@ report (text, or JSON with --json).`,
 			} else {
 				err = rep.WriteText(w)
 			}
+			if err == nil && coreEnergy {
+				err = rep.WriteCoreEnergy(w)
+			}
 			if err != nil {
 				return err
 			}
@@ -114,6 +120,7 @@ report (text, or JSON with --json).`,
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
+	f.BoolVar(&coreEnergy, "core-energy", false, "text report: also print every used core's energy per inference by component (the JSON report always has it)")
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
