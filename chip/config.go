@@ -68,6 +68,11 @@ type Config struct {
 	BoardX           int `yaml:"board_chips_x,omitempty" json:"board_chips_x,omitempty"`
 	BoardY           int `yaml:"board_chips_y,omitempty" json:"board_chips_y,omitempty"`
 	OffChipHopCycles int `yaml:"off_chip_hop_cycles,omitempty" json:"off_chip_hop_cycles,omitempty"`
+
+	// NeuronModels are the neuron models the cores implement (models.go);
+	// left out, every model the simulator has. A network needing another
+	// model is refused, naming the layer and the model.
+	NeuronModels ModelSet `yaml:"neuron_models,omitempty" json:"neuron_models,omitempty"`
 }
 
 // Cores is the number of cores on the chip.

@@ -74,3 +74,38 @@ func TestMapRouterTablesOnlyAfterPlace(t *testing.T) {
 		t.Errorf("NewSimulator: error %v, want the router-table limit", err)
 	}
 }
+
+func TestNeuronModels(t *testing.T) {
+	cfg, err := LoadConfig(strings.NewReader("base: tiny\nneuron_models: [lif, if-zero]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.NeuronModels.String(); got != "if-zero,lif" {
+		t.Errorf("neuron_models read as %q", got)
+	}
+	_, err = Map(denseNet(16, 8, 4), cfg)
+	want := "layer fc1 needs neuron model if-subtract; chip tiny implements if-zero,lif (neuron_models)"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "layer fc2 needs neuron model if-subtract") {
+		t.Errorf("Map error %v, want it to name both layers: %q", err, want)
+	}
+	if _, err := cfg.SetAll([]string{"neuron_models=if-subtract,lif"}); err != nil {
+		t.Error(err)
+	}
+	if c, err := cfg.SetAll([]string{"neuron_models=if-subtract,if-zero,lif,bif,li,lif-2syn"}); err != nil || c.NeuronModels != 0 {
+		t.Errorf("every model should read as the zero set: %v %v", c.NeuronModels, err)
+	}
+	tiny, _ := Preset("tiny")
+	if _, err := Map(denseNet(16, 8, 4), tiny); err != nil {
+		t.Errorf("a chip without neuron_models refused: %v", err)
+	}
+	for _, bad := range []struct{ text, want string }{
+		{"base: tiny\nneuron_models: [lif, hh]\n", `unknown model "hh"`},
+		{"base: tiny\nneuron_models: [lif, lif]\n", "lif is listed twice"},
+		{"base: tiny\nneuron_models: []\n", "the list is empty"},
+		{"base: tiny\nneuron_models: {a: 1}\n", "must be a list of model names"},
+	} {
+		if _, err := LoadConfig(strings.NewReader(bad.text)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: error %v, want %q", bad.text, err, bad.want)
+		}
+	}
+}
