@@ -21,7 +21,7 @@ import (
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
-		conversion, dataset                      string
+		conversion, dataset, reset               string
 		o                                        spikemesh.Options
 		asJSON, timings, coreEnergy              bool
 		gf                                       graphFlags
@@ -62,6 +62,12 @@ report (text, or JSON with --json).`,
 			}
 			if err := o.Method.UnmarshalText([]byte(conversion)); err != nil {
 				return fmt.Errorf("--conversion: %w", err)
+			}
+			if err := o.Reset.UnmarshalText([]byte(reset)); err != nil {
+				return fmt.Errorf("--reset: %w", err)
+			}
+			if o.Method == workloads.MethodExact && cmd.Flags().Changed("reset") {
+				return fmt.Errorf("--reset %s: exact conversion uses bidirectional IF neurons; --reset is for rate conversion", o.Reset)
 			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
 				// Left at its default, the encoder follows the method (the
@@ -109,6 +115,7 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
+	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")

@@ -35,7 +35,7 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 // input, runs them on the chip and in float and prints the report.
 func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "trace", "dataset", "timings"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "trace", "dataset", "timings", "reset", "core-energy"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
