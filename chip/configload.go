@@ -37,7 +37,7 @@ type configLoader struct {
 // looked up. Unknown keys, and without a base missing keys, are errors.
 func (l *configLoader) load(r io.Reader, name, dir string) (Config, error) {
 	if slices.Contains(l.chain, name) {
-		return Config{}, fmt.Errorf("chip: base cycle: %s -> %s", strings.Join(l.chain, " -> "), name)
+		return Config{}, cycleError(fmt.Sprintf("chip: base cycle: %s -> %s", strings.Join(l.chain, " -> "), name))
 	}
 	if len(l.chain) >= maxBaseDepth {
 		return Config{}, fmt.Errorf("chip: base chain %s is longer than %d", strings.Join(l.chain, " -> "), maxBaseDepth)
@@ -148,11 +148,17 @@ func (l *configLoader) loadFile(name string) (Config, error) {
 	}
 	defer f.Close()
 	c, err := l.load(f, filepath.Clean(name), filepath.Dir(name))
-	if err != nil {
+	var cyc cycleError
+	if err != nil && !errors.As(err, &cyc) { // a cycle already names every file
 		return Config{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return c, nil
+	return c, err
 }
+
+// cycleError is a cycle of bases; its message names every file of it.
+type cycleError string
+
+func (e cycleError) Error() string { return string(e) }
 
 func looksLikeFile(s string) bool {
 	return strings.HasSuffix(s, ".yaml") || strings.HasSuffix(s, ".yml") || strings.ContainsRune(s, os.PathSeparator)
