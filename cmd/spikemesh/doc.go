@@ -9,6 +9,8 @@
 // (the Brian2 peer benchmark), train (retrain a built-in model's recipe;
 // writes a model description .yaml and its weights .npz, which run --model
 // reads), export (write the network that runs on the chip as a NIR file).
-// spikemesh --version prints the build. Every subcommand has
-// --help.
+// spikemesh --version prints the build. run, explore, noc (with --chip)
+// and chips show take --set key=value, repeatable, to change chip fields
+// (energy.KEY=VALUE for energy costs); see docs/chips.md. Every subcommand
+// has --help.
 package main
