@@ -264,8 +264,9 @@ func (c Config) YAML() ([]byte, error) {
 // LoadConfig decodes one YAML document. Unknown keys are errors. A document
 // may start from a preset with "base: NAME" and give only what changes;
 // without a base it must give every field (see ConfigKeys; the fields
-// tagged omitempty may be left out and mean their documented zero). The
-// result is validated.
+// tagged omitempty may be left out and mean their documented zero). A base
+// file given by a relative path is looked up in the current directory (use
+// LoadConfigFile for paths relative to the file). The result is validated.
 func LoadConfig(r io.Reader) (Config, error) {
 	var l configLoader
 	return l.load(r, "<config>", "")

@@ -16,14 +16,16 @@ import (
 // counted split by neurons alone: a lower bound for them.
 func coresViolation(net *Network, cfg Config, parts [][]int, broken []bool) *Violation {
 	total, atLeast := 0, false
-	var per []string
 	for l, b := range parts {
 		total += len(b) - 1
-		per = append(per, fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1))
 		atLeast = atLeast || broken[l]
 	}
 	if total <= cfg.Cores() {
 		return nil
+	}
+	per := make([]string, len(parts))
+	for l, b := range parts {
+		per[l] = fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1)
 	}
 	group := "cores per layer " + strings.Join(per, ", ")
 	if atLeast {
