@@ -30,11 +30,12 @@ type Options struct {
 	// once and always uses workloads.Pulse; Plan says so in its Notes when
 	// Encoder is another one.
 	Encoder    workloads.Encoder
-	Method     workloads.Method // rate or exact conversion
-	PerChannel bool             // rate conversion: balance thresholds per channel
-	Percentile float64          // threshold-balancing percentile, (0, 100]
-	Seed       uint64           // seeds every random draw (rate-coded input)
-	Workers    int              // compute workers; <= 0 means GOMAXPROCS; never changes results
+	Method     workloads.Method    // rate or exact conversion
+	PerChannel bool                // rate conversion: balance thresholds per channel
+	Reset      workloads.ResetMode // rate conversion: IF reset by subtraction (default) or to zero
+	Percentile float64             // threshold-balancing percentile, (0, 100]
+	Seed       uint64              // seeds every random draw (rate-coded input)
+	Workers    int                 // compute workers; <= 0 means GOMAXPROCS; never changes results
 	// MaxMemory is the memory budget in bytes (0: no limit) that the
 	// chip's meshes (one per worker replica) and the trace are checked
 	// against before they are allocated (see docs/reliability.md).
@@ -169,7 +170,7 @@ func (o *Options) Plan() (*Plan, error) {
 // so when o.Encoder is another encoder.
 func (o *Options) ConvertOptions() (workloads.ConvertOptions, []string) {
 	c := workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method,
-		PerChannel: o.PerChannel, WeightBits: o.Chip.WeightBits}
+		PerChannel: o.PerChannel, Reset: o.Reset, WeightBits: o.Chip.WeightBits}
 	var notes []string
 	if o.Method == workloads.MethodExact && o.Encoder != workloads.Pulse {
 		c.Encoder = workloads.Pulse

@@ -74,6 +74,7 @@ func (a *aggregate) run(T int, p *Prepared, e energy.Model) Run {
 		SpikePackets:     float64(c.Packets) / n,
 		HostPackets:      float64(c.HostPackets) / n,
 		PacketHops:       float64(c.HopsX+c.HopsY) / n,
+		OffChipHops:      float64(c.OffChipHops) / n,
 		PacketLatencyMax: a.sum.Mesh.LatencyMax,
 	}
 	a.layerActivity(&run, p.Converted)
@@ -211,7 +212,7 @@ func (a *aggregate) energy(run *Run, p *Prepared, e energy.Model) {
 	}
 	for ci, cm := range mp.Cores {
 		cb := coreOnly.Estimate(a.cores[ci], totalSeconds, 1)
-		en.Cores = append(en.Cores, CoreEnergy{Core: cm.Core, Layer: p.Converted.Net.Layers[cm.Layer].Name, X: cm.X, Y: cm.Y, TotalUJ: cb.TotalPJ / n * pJ2uJ})
+		en.Cores = append(en.Cores, CoreEnergy{Core: cm.Core, Layer: p.Converted.Net.Layers[cm.Layer].Name, X: cm.X, Y: cm.Y, EnergyParts: perInf(cb)})
 	}
 	chipCounts := a.host
 	chipCounts.Barriers = c.Barriers

@@ -102,13 +102,16 @@ type Run struct {
 	ActivationSparsity float64 `json:"activation_sparsity"`
 	// SynapticOps are NeuroBench effective ACs: binary spikes times non-zero
 	// weights; EffectiveMACs are graded (direct) inputs times non-zero weights.
-	SynapticOps      float64 `json:"synaptic_ops_per_inference"`
-	EffectiveMACs    float64 `json:"effective_macs_per_inference"`
-	NeuronUpdates    float64 `json:"neuron_updates_per_inference"`
-	NeuronIdle       float64 `json:"neuron_idle_updates_per_inference"`
-	SpikePackets     float64 `json:"spike_packets_per_inference"`
-	HostPackets      float64 `json:"host_packets_per_inference"`
-	PacketHops       float64 `json:"packet_hops_per_inference"`
+	SynapticOps   float64 `json:"synaptic_ops_per_inference"`
+	EffectiveMACs float64 `json:"effective_macs_per_inference"`
+	NeuronUpdates float64 `json:"neuron_updates_per_inference"`
+	NeuronIdle    float64 `json:"neuron_idle_updates_per_inference"`
+	SpikePackets  float64 `json:"spike_packets_per_inference"`
+	HostPackets   float64 `json:"host_packets_per_inference"`
+	PacketHops    float64 `json:"packet_hops_per_inference"` // on-chip hops; off-chip ones are counted apart
+	// OffChipHops are hops over chip-to-chip links on a board of several
+	// chips (board_chips_x/y); omitted on a single chip, where there are none.
+	OffChipHops      float64 `json:"off_chip_hops_per_inference,omitempty"`
 	PacketLatencyAvg float64 `json:"packet_latency_mean_cycles"`
 	PacketLatencyMax uint64  `json:"packet_latency_max_cycles"`
 	PacketLatencyP50 uint64  `json:"packet_latency_p50_cycles"`
@@ -196,13 +199,14 @@ type LayerEnergy struct {
 	EnergyParts
 }
 
-// CoreEnergy is one core's energy per inference.
+// CoreEnergy is one core's energy per inference, by component group: its
+// own events and its leakage (the chip-wide part is Energy.Chip).
 type CoreEnergy struct {
-	Core    int     `json:"core"`
-	Layer   string  `json:"layer"`
-	X       int     `json:"x"`
-	Y       int     `json:"y"`
-	TotalUJ float64 `json:"energy_per_inference_uj"`
+	Core  int    `json:"core"`
+	Layer string `json:"layer"`
+	X     int    `json:"x"`
+	Y     int    `json:"y"`
+	EnergyParts
 }
 
 // NeuroBench holds the NeuroBench metrics under their names, per inference.
@@ -275,7 +279,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "quantized ANN accuracy %.2f %%  (%s)\n", r.QuantizedANNAccuracyPct, r.QuantizedANN)
 	}
 	for _, run := range r.Runs {
-		writeRun(&b, &run)
+		writeRun(&b, &run, r.Chip.Chips)
 	}
 	if len(r.Runs) > 1 {
 		fmt.Fprintf(&b, "\naccuracy and energy vs timesteps\n")
@@ -291,7 +295,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-func writeRun(b *strings.Builder, run *Run) {
+func writeRun(b *strings.Builder, run *Run, chips int) {
 	if run.Exact != nil {
 		fmt.Fprintf(b, "\n== until quiet (limit %d timesteps) ==\n", run.Timesteps)
 	} else {
@@ -322,6 +326,9 @@ func writeRun(b *strings.Builder, run *Run) {
 	fmt.Fprintf(b, "  neuron updates                %.4g active, %.4g idle\n", run.NeuronUpdates, run.NeuronIdle)
 	fmt.Fprintf(b, "  spike packets                 %.4g (+ %.4g host input packets)\n", run.SpikePackets, run.HostPackets)
 	fmt.Fprintf(b, "  packet hops                   %.4g\n", run.PacketHops)
+	if chips > 1 {
+		fmt.Fprintf(b, "  off-chip hops                 %.4g  (chip-to-chip links of the %d-chip board, not in packet hops)\n", run.OffChipHops, chips)
+	}
 	fmt.Fprintf(b, "  packet latency (cycles)       mean %.1f, p50 %d, p99 %d, max %d; back-pressure stalls %.4g\n",
 		run.PacketLatencyAvg, run.PacketLatencyP50, run.PacketLatencyP99, run.PacketLatencyMax, run.BackPressureStalls)
 	fmt.Fprintf(b, "  mesh link utilization         mean %.2e, busiest link %.2e\n\n", run.LinkUtilizationMean, run.LinkUtilizationMax)
@@ -383,4 +390,25 @@ type ExactReport struct {
 	TimestepsMax     int     `json:"timesteps_to_quiet_max"`
 	FirstMismatch    string  `json:"first_mismatch,omitempty"`
 	stepsSum         int     // timesteps to quiescence, summed over the images
+}
+
+// WriteCoreEnergy writes, for each run, one line per used core: where it
+// sits, its layer and its energy per inference by component group (the
+// same numbers as the JSON report's energy.cores).
+func (r *Report) WriteCoreEnergy(w io.Writer) error {
+	var b strings.Builder
+	for _, run := range r.Runs {
+		fmt.Fprintf(&b, "\nenergy per core and inference, µJ (%d timesteps)\n", run.Timesteps)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  core\tx,y\tlayer\ttotal\tsynaptic\tneuron\tspike\tmesh\tstatic\n")
+		for _, c := range run.Energy.Cores {
+			fmt.Fprintf(tw, "  %d\t%d,%d\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", c.Core, c.X, c.Y, c.Layer,
+				c.TotalUJ, c.SynapticUJ, c.NeuronUJ, c.SpikeUJ, c.MeshUJ, c.StaticUJ)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/spikemesh/spikemesh/internal/inputfile"
-	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 	"github.com/spikemesh/spikemesh/router"
 )
 
@@ -71,6 +69,11 @@ type Config struct {
 	BoardX           int `yaml:"board_chips_x,omitempty" json:"board_chips_x,omitempty"`
 	BoardY           int `yaml:"board_chips_y,omitempty" json:"board_chips_y,omitempty"`
 	OffChipHopCycles int `yaml:"off_chip_hop_cycles,omitempty" json:"off_chip_hop_cycles,omitempty"`
+
+	// NeuronModels are the neuron models the cores implement (models.go);
+	// left out, every model the simulator has. A network needing another
+	// model is refused, naming the layer and the model.
+	NeuronModels ModelSet `yaml:"neuron_models,omitempty" json:"neuron_models,omitempty"`
 }
 
 // Cores is the number of cores on the chip.
@@ -259,9 +262,15 @@ func (c Config) YAML() ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// LoadConfig decodes one YAML document (a second one is an error). Unknown
-// keys are errors, and the result is validated. Decoding errors name the
-// line, never the file's content (internal/yamlstrict).
+// LoadConfig decodes one YAML document (a second one is an error) of at
+// most inputfile.MaxYAMLBytes. Unknown keys are errors. A document may
+// start from a preset with "base: NAME" and give only what changes;
+// without a base it must give every field (see ConfigKeys; the fields
+// tagged omitempty may be left out and mean their documented zero). A base
+// file given by a relative path is looked up in the current directory (use
+// LoadConfigFile for paths relative to the file). The result is validated.
+// Decoding errors name the line, never the file's content
+// (internal/yamlstrict).
 func LoadConfig(r io.Reader) (Config, error) {
 	data, err := io.ReadAll(io.LimitReader(r, inputfile.MaxYAMLBytes+1))
 	if err != nil {
@@ -270,31 +279,16 @@ func LoadConfig(r io.Reader) (Config, error) {
 	if len(data) > inputfile.MaxYAMLBytes {
 		return Config{}, fmt.Errorf("chip: config is larger than %d bytes", inputfile.MaxYAMLBytes)
 	}
-	var c Config
-	if err := yamlstrict.Decode(data, &c); err != nil {
-		if errors.Is(err, yamlstrict.ErrEmpty) {
-			return Config{}, errors.New("chip: config is empty")
-		}
-		return Config{}, fmt.Errorf("chip: not a valid chip configuration: %w", err)
-	}
-	if err := c.Validate(); err != nil {
-		return Config{}, fmt.Errorf("chip: invalid config %q:\n%w", c.Name, err)
-	}
-	return c, nil
+	var l configLoader
+	return l.load(data, "<config>", "")
 }
 
 // LoadConfigFile reads a chip configuration from a YAML file: a regular
-// file of at most inputfile.MaxYAMLBytes.
+// file of at most inputfile.MaxYAMLBytes. A base given as a relative file
+// path is looked up next to the file.
 func LoadConfigFile(name string) (Config, error) {
-	data, err := inputfile.Read(name, inputfile.ChipYAML)
-	if err != nil {
-		return Config{}, fmt.Errorf("chip: %w", err)
-	}
-	c, err := LoadConfig(bytes.NewReader(data))
-	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
-	}
-	return c, nil
+	var l configLoader
+	return l.loadFile(name)
 }
 
 //go:embed presets/*.yaml
@@ -326,7 +320,8 @@ func Preset(name string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c, err := LoadConfig(bytes.NewReader(b))
+	l := configLoader{}
+	c, err := l.load(b, name, "")
 	if err != nil {
 		return Config{}, fmt.Errorf("chip: preset %s: %w", name, err)
 	}
@@ -336,7 +331,7 @@ func Preset(name string) (Config, error) {
 // Resolve accepts a preset name or a path to a YAML file (anything ending
 // in .yaml or .yml, or containing a path separator).
 func Resolve(nameOrFile string) (Config, error) {
-	if strings.HasSuffix(nameOrFile, ".yaml") || strings.HasSuffix(nameOrFile, ".yml") || strings.ContainsRune(nameOrFile, os.PathSeparator) {
+	if looksLikeFile(nameOrFile) {
 		return LoadConfigFile(nameOrFile)
 	}
 	return Preset(nameOrFile)

@@ -17,7 +17,7 @@ func TestLoadConfigFileNamesNotEchoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ path, want string }{
-		{secret, secret + ": chip: not a valid chip configuration: line 1: found a string where chip.Config was expected"},
+		{secret, secret + ": chip: not a valid chip configuration: line 1: the document must be a mapping of field: value"},
 		{"/dev/zero", "chip: chip configuration (YAML): /dev/zero is a character device, not a regular file"},
 		{dir, "is a directory, not a regular file"},
 	} {

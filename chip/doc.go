@@ -51,7 +51,20 @@
 // are placed in population order on consecutive cores (chip by chip on a
 // board, router by router in row-major order); Place re-places them by
 // traffic (greedy or simulated annealing). A network that cannot fit is
-// rejected with every violated limit named.
+// rejected with every violated limit named in one pass (feasible.go): the
+// per-core limits, the neuron models the chip lacks (Config.NeuronModels),
+// the cores needed against the cores available and, with multicast, the
+// router table entries; each is a Violation with layer, limit, need, have
+// and a suggestion.
+//
+// # Configuration files
+//
+// LoadConfig and LoadConfigFile read chip YAML strictly (configload.go):
+// unknown keys are errors, and a file must give every field (ConfigKeys;
+// the omitempty ones may be left out) unless it starts from another with
+// "base: NAME" or "base: FILE.yaml" and lists only what changes. Config.Set
+// and Config.SetAll change fields from key=value text, as the commands'
+// --set flag does (configset.go).
 //
 // # Timestep semantics and timing
 //

@@ -1,10 +1,8 @@
 package chip
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/spikemesh/spikemesh/router"
 )
@@ -43,9 +41,11 @@ type Mapping struct {
 	g          *graph          // the compiled network
 }
 
-// Violation is one per-core limit a layer cannot meet.
+// Violation is one limit a mapping breaks: a per-core limit a layer
+// cannot meet, or (Layer empty) a limit of the whole chip: its cores, or
+// with multicast delivery its routers' table entries (see feasible.go).
 type Violation struct {
-	Layer      string
+	Layer      string // "" for a limit of the whole chip
 	Group      string // which core group: e.g. "neuron 17 alone" when no split can help
 	Limit      string // the config field that is exceeded
 	Needed     int64
@@ -54,7 +54,11 @@ type Violation struct {
 }
 
 func (v Violation) Error() string {
-	return fmt.Sprintf("layer %s (%s) needs %s %d, chip allows %d: %s", v.Layer, v.Group, v.Limit, v.Needed, v.Available, v.Suggestion)
+	who := "layer " + v.Layer
+	if v.Layer == "" {
+		who = "the network"
+	}
+	return fmt.Sprintf("%s (%s) needs %s %d, chip allows %d: %s", who, v.Group, v.Limit, v.Needed, v.Available, v.Suggestion)
 }
 
 // Map partitions every population into groups that satisfy every per-core
@@ -131,7 +135,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 		if len(errs) > 0 {
 			slices.Reverse(errs) // found last population first; report in order
-			return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, errors.Join(errs...))
+			break                // and go on to the limits of the whole chip
 		}
 		if !changed {
 			break
@@ -140,19 +144,22 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			return nil, fmt.Errorf("chip: network %s: splitting its recurrent populations did not settle in %d passes: raise fanout_entries_per_core or use multicast delivery", net.Name, maxPasses)
 		}
 	}
-	total := 0
-	for _, b := range parts {
-		total += len(b) - 1
-	}
-	if total > cfg.Cores() {
-		var per []string
-		for l, b := range parts {
-			per = append(per, fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1))
+	// With per-core violations, the populations that broke them are placed
+	// split by neurons alone, so that the limits of the whole chip (cores,
+	// router tables) are checked in the same pass; see feasible.go.
+	errs = append(modelErrors(net, cfg), errs...)
+	broken := make([]bool, L)
+	for l := range parts {
+		if parts[l] == nil {
+			parts[l], broken[l] = split(l), true
 		}
-		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores x %d chips): raise mesh_width/mesh_height or board_chips_x/board_chips_y, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
-			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter, cfg.Chips())
 	}
-	m := &Mapping{Config: cfg, Net: net, LayerCores: make([][]int, L), g: g}
+	place := cfg
+	if v := coresViolation(net, cfg, parts, broken); v != nil {
+		errs = append(errs, *v)
+		place = enlargedBoard(cfg, v.Needed)
+	}
+	m := &Mapping{Config: place, Net: net, LayerCores: make([][]int, L), g: g}
 	core := 0
 	usedRouters := map[int]bool{}
 	for l := range net.Layers {
@@ -160,7 +167,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		b := parts[l]
 		for k := 0; k+1 < len(b); k++ {
 			lo, hi := b[k], b[k+1]
-			ep, x, y := cfg.SlotEndpoint(core)
+			ep, x, y := place.SlotEndpoint(core)
 			r := int(ep.Router)
 			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
 			m.Cores = append(m.Cores, CoreMap{
@@ -181,7 +188,14 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 	}
 	m.Routers = len(usedRouters)
-	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*cfg.BoardWidth() + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
+	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*place.BoardWidth() + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
+	if len(errs) > 0 { // a mapping that fits is checked by NewSimulator, after Place
+		if v := routerTableViolation(m, place != cfg); v != nil {
+			errs = append(errs, v)
+		}
+
+		return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, joinViolations(flatten(errs)))
+	}
 	return m, nil
 }
 

@@ -99,7 +99,7 @@ func TestMapErrors(t *testing.T) {
 	}{
 		{"axons", denseNet(2000, 10), tiny, []string{"layer fc1", "axons_per_core", "2000", "1024"}},
 		{"memory", denseNet(1000, 10), lowMem, []string{"layer fc1", "synapse_memory_bytes", "1000", "512"}},
-		{"cores", denseNet(100, 600), tiny, []string{"needs 15 cores", "chip has 8"}},
+		{"cores", denseNet(100, 600), tiny, []string{"the network (cores per layer fc1: 15) needs cores 15, chip allows 8", "2x2 routers x 2 cores x 1 chips"}},
 		{"fanout", denseNet(10, 64, 192), small, []string{"layer fc1", "fanout_entries_per_core", "3", "2"}},
 		{"every violation", denseNet(2000, 10, 600, 3), lowMem, []string{"layer fc1 (neuron 0 alone", "needs axons_per_core 2000", "needs synapse_memory_bytes 2000", "layer fc3 (neuron 0 alone; no split can help) needs synapse_memory_bytes 600"}},
 	}

@@ -23,7 +23,8 @@
 //   - [Model] holds the per-event costs (pJ) and static power (mW). Get one
 //     from [Preset] (embedded YAML files, listed by [PresetNames] and printed
 //     by [PresetYAML]) or from [Load] (strict YAML: every cost is a string
-//     with a unit, unknown keys are errors). [Model.Validate] checks a model
+//     with a unit, unknown keys are errors; a file may start from a preset
+//     or another file with "base:" and give only the keys that change). [Model.Validate] checks a model
 //     built in Go; [Model.YAML] writes one back out and [Model.JSON] writes
 //     the same keys and values as one JSON object (for reports).
 //   - [Model.Estimate] turns Counts, simulated seconds and powered cores into

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -94,6 +95,7 @@ const (
 	keyDescription = "description"
 	keySources     = "sources"
 	keyScaling     = "scaling"
+	keyBase        = "base"
 )
 
 // CostKeys returns the YAML keys of all cost fields, in file order. They
@@ -179,6 +181,17 @@ func Load(r io.Reader) (Model, error) {
 }
 
 func load(r io.Reader) (Model, error) {
+	var l modelLoader
+	return l.load(r, "<model>", "")
+}
+
+// load reads one model document; name identifies it (a preset name or a
+// file path) for cycle detection, dir is where a relative base file lives.
+func (l *modelLoader) load(r io.Reader, name, dir string) (Model, error) {
+	if err := l.enter(name); err != nil {
+		return Model{}, err
+	}
+	defer l.leave()
 	dec := yaml.NewDecoder(r)
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -193,7 +206,7 @@ func load(r io.Reader) (Model, error) {
 	} else if !errors.Is(err, io.EOF) {
 		return Model{}, fmt.Errorf("decoding model YAML: %w", yamlstrict.Clean(err))
 	}
-	m, errs := modelFromNode(&doc)
+	m, errs := modelFromNode(&doc, func(base string) (Model, error) { return l.resolveBase(base, dir) })
 	if len(errs) == 0 {
 		errs = m.problems()
 	}
@@ -223,7 +236,9 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // modelFromNode decodes a parsed YAML document, collecting every problem.
-func modelFromNode(doc *yaml.Node) (Model, []error) {
+// A document with a base key starts from the model resolveBase returns and
+// may leave keys out; without one every key is required.
+func modelFromNode(doc *yaml.Node, resolveBase func(string) (Model, error)) (Model, []error) {
 	root := doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) != 1 {
@@ -239,9 +254,17 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 		errs []error
 		seen = map[string]int{} // key -> line of first occurrence
 	)
+	var fileSources map[string]string
+	hasBase, err := startFromBase(root, &m, resolveBase)
+	if err != nil {
+		return Model{}, []error{err}
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := deref(root.Content[i]), deref(root.Content[i+1])
 		key := k.Value
+		if key == keyBase && k.Kind == yaml.ScalarNode {
+			continue // read by startFromBase
+		}
 		if k.Kind != yaml.ScalarNode {
 			errs = append(errs, fmt.Errorf("line %d: key is %s; expected a plain key such as synaptic_op", k.Line, kindName(k)))
 			continue
@@ -266,7 +289,11 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 		case keySources:
 			src, serrs := sourcesFromNode(v)
 			errs = append(errs, serrs...)
-			m.Sources = src
+			if hasBase { // merged over the base's after the loop
+				fileSources = src
+			} else {
+				m.Sources = src
+			}
 		case keyScaling:
 			sc, serrs := scalingFromNode(v)
 			errs = append(errs, serrs...)
@@ -274,8 +301,8 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 		default:
 			f, ok := findCost(key)
 			if !ok {
-				errs = append(errs, fmt.Errorf("line %d: unknown key %s; expected one of: %s, %s, %s, %s, %s",
-					k.Line, yamlstrict.Key(key), keyName, keyDescription, keySources, keyScaling, strings.Join(CostKeys(), ", ")))
+				errs = append(errs, fmt.Errorf("line %d: unknown key %s; expected one of: %s, %s, %s, %s, %s, %s",
+					k.Line, yamlstrict.Key(key), keyBase, keyName, keyDescription, keySources, keyScaling, strings.Join(CostKeys(), ", ")))
 				continue
 			}
 			val, err := costFromNode(v, f)
@@ -284,7 +311,14 @@ func modelFromNode(doc *yaml.Node) (Model, []error) {
 				continue
 			}
 			*f.ptr(&m) = val
+			if hasBase { // the base's citation is not this value's
+				delete(m.Sources, key)
+			}
 		}
+	}
+	if hasBase { // the file's citations replace the base's, key by key
+		maps.Copy(m.Sources, fileSources)
+		return m, errs
 	}
 	var missing []string
 	if _, ok := seen[keyName]; !ok {

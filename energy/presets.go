@@ -5,11 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
-
-	"github.com/spikemesh/spikemesh/internal/inputfile"
 )
 
 // presetFS holds the preset YAML files; embed.FS is read-only.
@@ -55,7 +52,8 @@ func Preset(name string) (Model, error) {
 	if err != nil {
 		return Model{}, err
 	}
-	m, err := load(bytes.NewReader(data))
+	var l modelLoader
+	m, err := l.load(bytes.NewReader(data), name, "")
 	if err != nil {
 		return Model{}, fmt.Errorf("energy: preset %q: %w", name, err)
 	}
@@ -69,13 +67,10 @@ func unknownPreset(name string) error {
 // LoadFile reads an energy model from a YAML file: a regular file of at
 // most inputfile.MaxYAMLBytes.
 func LoadFile(name string) (Model, error) {
-	data, err := inputfile.Read(name, inputfile.EnergyYAML)
+	var l modelLoader
+	m, err := l.loadFile(name)
 	if err != nil {
 		return Model{}, fmt.Errorf("energy: %w", err)
-	}
-	m, err := Load(bytes.NewReader(data))
-	if err != nil {
-		return Model{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return m, nil
 }
@@ -83,7 +78,7 @@ func LoadFile(name string) (Model, error) {
 // Resolve accepts a preset name or a path to a YAML file (anything ending
 // in .yaml or .yml, or containing a path separator).
 func Resolve(nameOrFile string) (Model, error) {
-	if strings.HasSuffix(nameOrFile, ".yaml") || strings.HasSuffix(nameOrFile, ".yml") || strings.ContainsRune(nameOrFile, os.PathSeparator) {
+	if looksLikeFile(nameOrFile) {
 		return LoadFile(nameOrFile)
 	}
 	return Preset(nameOrFile)

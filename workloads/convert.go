@@ -67,6 +67,9 @@ type ConvertOptions struct {
 	// step stays per layer, because the chip shares one threshold per
 	// layer. Rate conversion only.
 	PerChannel bool
+	// Reset is what the rate-converted IF neurons do after a spike: reset
+	// by subtraction (the default) or to zero. Rate conversion only.
+	Reset ResetMode
 }
 
 // Validate reports every problem at once.
@@ -83,6 +86,12 @@ func (o ConvertOptions) Validate() error {
 	}
 	if int(o.Encoder) >= len(encoderNames) {
 		errs = append(errs, fmt.Errorf("encoder is %s, expected rate, direct or pulse", o.Encoder))
+	}
+	if int(o.Reset) >= len(resetNames) {
+		errs = append(errs, fmt.Errorf("reset is %s, expected subtract or zero", o.Reset))
+	}
+	if o.Method == MethodExact && o.Reset != ResetSubtract {
+		errs = append(errs, fmt.Errorf("reset %s is for rate conversion; exact conversion uses bidirectional IF neurons", o.Reset))
 	}
 	switch o.Method {
 	case MethodRate:
@@ -335,7 +344,7 @@ func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (
 		case ann.KindAvgPool2D, ann.KindMaxPool2D:
 			cv := poolConv(ly, s, 1)
 			theta := int32(ly.Kernel * ly.Kernel * int(inScale))
-			p := neuron.Params{Kind: neuron.IFSubtract, Threshold: theta}
+			p := neuron.Params{Kind: opt.Reset.kind(), Threshold: theta}
 			lc := LayerConversion{Name: name, Kind: s.kind.String(), Lambda: slices.Max(lamIn), Scale: 1 / float64(ly.Kernel*ly.Kernel), Threshold: theta, MaxWeight: 1}
 			if s.kind == ann.KindMaxPool2D {
 				p = neuron.Params{Kind: neuron.IFZero, Threshold: 1}
@@ -394,7 +403,7 @@ func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (
 			return nil, fmt.Errorf("workloads: layer %s: threshold %g out of range [1, %d]", name, theta, neuron.IFStateMax/4)
 		}
 		q, maxW, _ := quantize(wn, step, int8(qmax))
-		cl := chipLayer(name, ly, s, q, neuron.Params{Kind: neuron.IFSubtract, Threshold: int32(theta)})
+		cl := chipLayer(name, ly, s, q, neuron.Params{Kind: opt.Reset.kind(), Threshold: int32(theta)})
 		cl.Bias = biases(bn, s.out, inScale/step)
 		dequantize(&out.WeightQuantized.Layers[s.layer], s.out, q, cl.Bias,
 			func(o, i int) float64 { return inScale / theta * lamOut[o] / lamIn[inChannel(ly, s, o, i)] },

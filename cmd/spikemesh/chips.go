@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -29,18 +31,52 @@ func newChipsCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "show NAME",
-		Short: "Print a chip preset as YAML that --chip FILE.yaml accepts",
-		Args:  cobra.ExactArgs(1),
+	cmd.AddCommand(newChipsShowCmd())
+	return cmd
+}
+
+func newChipsShowCmd() *cobra.Command {
+	var sf setFlag
+	cmd := &cobra.Command{
+		Use:   "show NAME|FILE",
+		Short: "Print a chip as YAML that --chip FILE.yaml accepts: a preset as shipped, or a file or --set result resolved",
+		Long: `show prints a chip preset as shipped, comments and sources included. For a
+YAML file (which may start from a preset with "base: NAME" and list only what
+changes) or with --set, it prints the resolved chip: every field, after the
+base and the changes are applied and the result validated.`,
+		Example: `  spikemesh chips show loihi > mine.yaml
+  spikemesh chips show loihi --set axons_per_core=256 --set synapse_memory_bytes=64KiB
+  spikemesh chips show mine.yaml`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			b, err := chip.PresetYAML(args[0])
+			name := args[0]
+			if len(sf.items) == 0 && slices.Contains(chip.PresetNames(), name) {
+				b, err := chip.PresetYAML(name)
+				if err != nil {
+					return err
+				}
+				_, err = os.Stdout.Write(b)
+				return err
+			}
+			c, err := chip.Resolve(name)
 			if err != nil {
 				return err
 			}
-			_, err = os.Stdout.Write(b)
+			if c, err = sf.applyChip(c, false); err != nil {
+				return err
+			}
+			b, err := c.YAML()
+			if err != nil {
+				return err
+			}
+			head := "# " + name + " resolved"
+			if len(sf.items) > 0 {
+				head += " with --set " + strings.Join(sf.items, " --set ")
+			}
+			_, err = fmt.Fprintf(os.Stdout, "%s\n%s", head, b)
 			return err
 		},
-	})
+	}
+	sf.register(cmd)
 	return cmd
 }

@@ -9,12 +9,14 @@
 // (the Brian2 peer benchmark), train (retrain a built-in model's recipe;
 // writes a model description .yaml and its weights .npz, which run --model
 // reads), export (write the network that runs on the chip as a NIR file).
-// spikemesh --version prints the build. Every subcommand has
-// --help.
+// spikemesh --version prints the build. run, explore, noc (with --chip)
+// and chips show take --set key=value, repeatable, to change chip fields
+// (energy.KEY=VALUE for energy costs); see docs/chips.md. Every subcommand
+// has --help.
 //
 // Errors are one line on stderr starting with "spikemesh: ", exit status
 // 1. Ctrl-C prints "spikemesh: interrupted ..." with what was completed and
-// exits 130. run, train and bench check the memory they will need against
-// --max-memory (default half of the machine's RAM) before allocating it.
-// See docs/reliability.md.
+// exits 130. run, explore, train and bench check the memory they will need
+// against --max-memory (default half of the machine's RAM) before
+// allocating it. See docs/reliability.md.
 package main

@@ -23,6 +23,7 @@ func newExploreCmd() *cobra.Command {
 		example, printExample bool
 		waitLock, spaceChange bool
 		maxMemory             string
+		sf                    setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "explore",
@@ -63,7 +64,7 @@ space, a starting point for your own space.yaml.
 				_, err := cmd.OutOrStdout().Write(explore.ExampleSpace())
 				return err
 			}
-			s, err := loadSpace(spacePath, example)
+			s, err := loadSpace(spacePath, example, &sf)
 			if err != nil {
 				return err
 			}
@@ -131,6 +132,7 @@ space, a starting point for your own space.yaml.
 	f.BoolVar(&waitLock, "wait-lock", false, "if another sweep is using --out, wait for it instead of failing")
 	f.BoolVar(&spaceChange, "space-changed", false, "continue an unsharded --out started with another space, reusing its points that are still in the space")
 	f.BoolVar(&printExample, "print-example", false, "print the built-in example space (to start a space.yaml) and exit")
+	sf.register(cmd)
 	cmd.AddCommand(newExploreMergeCmd())
 	return cmd
 }
@@ -139,6 +141,7 @@ func newExploreMergeCmd() *cobra.Command {
 	var (
 		spacePath, out string
 		example        bool
+		sf             setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "merge SHARD_DIR...",
@@ -150,7 +153,7 @@ into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) (err error) {
-			s, err := loadSpace(spacePath, example)
+			s, err := loadSpace(spacePath, example, &sf)
 			if err != nil {
 				return err
 			}
@@ -180,6 +183,7 @@ into --out, as a single run would.`,
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "the design space YAML file the shards ran")
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
+	sf.register(cmd)
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
 }
@@ -238,7 +242,24 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example bool) (*explore.Space, error) {
+func loadSpace(path string, example bool, sf *setFlag) (*explore.Space, error) {
+	s, err := readSpace(path, example)
+	if err != nil || len(sf.items) == 0 {
+		return s, err
+	}
+	// --set changes the base every point starts from; a swept parameter
+	// still overrides it point by point.
+	if s.Base.Chip, err = sf.applyChip(s.Base.Chip, true); err != nil {
+		return nil, err
+	}
+	if s.Base.Energy, err = sf.applyEnergy(s.Base.Energy); err != nil {
+		return nil, err
+	}
+	s.Base.Energy.Description, s.Base.Energy.Sources = "", nil // as the space loader strips them
+	return s, nil
+}
+
+func readSpace(path string, example bool) (*explore.Space, error) {
 	switch {
 	case example && path != "":
 		return nil, errors.New("explore: give --space or --example, not both")

@@ -77,7 +77,25 @@ func TestBadInput(t *testing.T) {
 		{"unknown model", []string{"run", "--model", "resnet"}, "resnet"},
 		{"missing chip file", []string{"run", "--chip", "/no/such/chip.yaml"}, "/no/such/chip.yaml"},
 		{"corrupt chip file", []string{"run", "--chip", writeFile(t, "c.yaml", "{{{ not yaml")}, "c.yaml"},
-		{"zero mesh", []string{"run", "--chip", writeFile(t, "m.yaml", "name: m\nmesh_width: 0\n")}, "mesh_width is 0"},
+		{"zero mesh", []string{"run", "--chip", writeFile(t, "m.yaml", "base: tiny\nname: m\nmesh_width: 0\n")}, "mesh_width is 0"},
+		{"missing chip field", []string{"run", "--chip", writeFile(t, "f.yaml", "name: f\nmesh_width: 2\n")}, "missing fields: mesh_height, cores_per_router"},
+		{"unknown base", []string{"run", "--chip", writeFile(t, "b.yaml", "base: loihi3\n")}, `base "loihi3": unknown preset`},
+		{"base cycle", []string{"run", "--chip", writeFile(t, "self.yaml", "base: self.yaml\n")}, "base cycle"},
+		{"set unknown key", []string{"run", "--set", "axons=1"}, `unknown key "axons"`},
+		{"set not a number", []string{"run", "--set", "axons_per_core=lots"}, "axons_per_core=lots: want an integer"},
+		{"set wrong unit", []string{"run", "--set", "synapse_memory_bytes=64KB"}, "synapse_memory_bytes=64KB"},
+		{"set out of bounds", []string{"run", "--set", "hop_cycles_y=0"}, "hop_cycles_y is 0, must be >= 1"},
+		{"set energy without unit", []string{"run", "--set", "energy.synop=30"}, `"synop=30"`},
+		{"set unknown energy key", []string{"run", "--set", "energy.synapse=3pJ"}, `unknown key "synapse"`},
+		{"set on explore", []string{"explore", "--example", "--set", "axons=1"}, `unknown key "axons"`},
+		{"set on noc", []string{"noc", "--chip", "tiny", "--set", "buffer_depth=0"}, "buffer_depth is 0"},
+		{"set on noc without chip", []string{"noc", "--set", "buffer_depth=4"}, "only with --chip"},
+		{"set on chips show", []string{"chips", "show", "tiny", "--set", "clock_mhz=fast"}, "clock_mhz=fast: want a finite number"},
+		{"unknown reset", []string{"run", "--reset", "half"}, `--reset: unknown reset mode "half" (valid: subtract, zero)`},
+		{"reset with exact", []string{"run", "--model", "mnist-mlp-qcfs", "--conversion", "exact", "--reset", "zero"}, "--reset is for rate conversion"},
+		{"model the chip lacks", []string{"run", "--set", "neuron_models=lif"}, "layer fc1 needs neuron model if-subtract"},
+		{"core energy with json", []string{"run", "--core-energy", "--json"}, "--core-energy is for the text report"},
+		{"energy set on chips show", []string{"chips", "show", "tiny", "--set", "energy.synop=3pJ"}, "no energy model"},
 		{"unknown chip key", []string{"run", "--chip", writeFile(t, "k.yaml", "name: k\nmesh_wdith: 4\n")}, "mesh_wdith"},
 		{"does not fit", []string{"run", "--chip", "tiny"}, "does not fit"},
 		{"unknown show", []string{"chips", "show", "truenorth9"}, "truenorth9"},
@@ -312,5 +330,29 @@ func TestTraceFailurePrintsReport(t *testing.T) {
 	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "spikemesh: trace incomplete in "+dir) ||
 		!strings.Contains(stderr, "not written: cores.csv, links.csv") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestChipShowSet: a file with a base and --set print the resolved chip,
+// every field given, which --chip accepts without a base.
+func TestChipShowSet(t *testing.T) {
+	p := writeFile(t, "small.yaml", "base: loihi\nname: small\naxons_per_core: 256\n")
+	out, stderr, code := run(t, "chips", "show", p, "--set", "synapse_memory_bytes=64KiB", "--set", "routing=yx")
+	if code != 0 {
+		t.Fatalf("chips show: %s", stderr)
+	}
+	for _, want := range []string{"name: small with synapse_memory_bytes=64KiB, routing=yx\n", "axons_per_core: 256\n",
+		"synapse_memory_bytes: 65536\n", "routing: yx\n", "neurons_per_core: 1024\n", "barrier_base_cycles: 204\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("resolved chip lacks %q:\n%s", want, out)
+		}
+	}
+	back := writeFile(t, "resolved.yaml", out)
+	again, stderr, code := run(t, "chips", "show", back)
+	if code != 0 {
+		t.Fatalf("the resolved chip does not load: %s", stderr)
+	}
+	if body := func(s string) string { _, b, _ := strings.Cut(s, "\n"); return b }; body(again) != body(out) {
+		t.Errorf("resolved chip changed on reload:\n%s\n---\n%s", out, again)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/router"
 )
 
@@ -30,6 +31,8 @@ type nocFlags struct {
 	hotShare    float64
 	hotX, hotY  int
 	linkDetails bool
+	chip        string  // optional: take the mesh from this chip
+	set         setFlag // --set on that chip
 }
 
 func newNocCmd() *cobra.Command {
@@ -50,7 +53,7 @@ the window, and the run drains until all of them are delivered.`,
   spikemesh noc --mesh 4x4 --pattern hotspot --hotspot-share 0.2 --rates 0.1,0.2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runNoc(f)
+			return runNoc(f, cmd.Flags().Changed)
 		},
 	}
 	fl := cmd.Flags()
@@ -71,6 +74,8 @@ the window, and the run drains until all of them are delivered.`,
 	fl.IntVar(&f.hotX, "hotspot-x", -1, "hotspot: x of the hot router (default: the centre)")
 	fl.IntVar(&f.hotY, "hotspot-y", -1, "hotspot: y of the hot router (default: the centre)")
 	fl.BoolVar(&f.linkDetails, "busiest-link", false, "also print the busiest mesh link's utilization over the run")
+	fl.StringVar(&f.chip, "chip", "", "take the mesh (size, routing, buffers, hop and router cycles, packet flits, link width) from this chip preset or YAML file; the flags above given explicitly still override it")
+	f.set.register(cmd)
 	return cmd
 }
 
@@ -100,22 +105,12 @@ func parseRates(s string) ([]float64, error) {
 	return rates, nil
 }
 
-func runNoc(f nocFlags) error {
-	w, h, err := parseMesh(f.mesh)
+func runNoc(f nocFlags, changed func(string) bool) error {
+	cfg, from, err := nocConfig(f, changed)
 	if err != nil {
 		return err
 	}
-	cfg := router.Config{
-		Width: w, Height: h, LocalPorts: 1, BufferDepth: f.depth,
-		HopCyclesX: f.hop, HopCyclesY: f.hop, RouterCycles: f.routerCyc,
-		PacketFlits: f.flits, LinkWidth: f.linkWidth,
-	}
-	if err := cfg.Routing.UnmarshalText([]byte(f.routing)); err != nil {
-		return err
-	}
-	if f.flits < 1 || f.linkWidth < 1 {
-		return fmt.Errorf("--flits (%d) and --link-width (%d) must be >= 1", f.flits, f.linkWidth)
-	}
+	w, h := cfg.Width, cfg.Height
 	m, err := router.New(cfg)
 	if err != nil {
 		return err
@@ -153,10 +148,14 @@ func runNoc(f nocFlags) error {
 			return err
 		}
 	}
-	fmt.Printf("mesh %dx%d, %s routing, %s traffic; buffers %d flits, hop %d, router %d cycles, %d-flit packets, links %d flits/cycle\n",
-		w, h, cfg.Routing, pat, f.depth, f.hop, f.routerCyc, f.flits, f.linkWidth)
+	hop := strconv.Itoa(cfg.HopCyclesX)
+	if cfg.HopCyclesY != cfg.HopCyclesX {
+		hop = fmt.Sprintf("%d east-west, %d north-south", cfg.HopCyclesX, cfg.HopCyclesY)
+	}
+	fmt.Printf("%smesh %dx%d, %s routing, %s traffic; buffers %d flits, hop %s, router %d cycles, %d-flit packets, links %d flits/cycle\n",
+		from, w, h, cfg.Routing, pat, cfg.BufferDepth, hop, cfg.RouterCycles, cfg.PacketFlits, max(cfg.LinkWidth, 1))
 	fmt.Printf("bisection bound (uniform random): %.4f flits/node/cycle", bound)
-	if w == h && w%2 == 0 && f.flits <= f.linkWidth {
+	if w == h && w%2 == 0 && cfg.PacketFlits <= max(cfg.LinkWidth, 1) {
 		fmt.Printf(" = 4/k for k = %d", w)
 	}
 	fmt.Printf("\nwarm-up %d cycles, measurement %d cycles, seed %d\n\n", f.warmup, f.measure, f.seed)
@@ -187,6 +186,63 @@ func runNoc(f nocFlags) error {
 	}
 	fmt.Printf("\nhighest accepted throughput: %.4f flits/node/cycle = %.3f of the bisection bound %.4f\n", sat, sat/bound, bound)
 	return nil
+}
+
+// nocConfig builds the mesh from the flags, or from --chip (with --set)
+// and then the flags given explicitly. from names the chip for the header.
+func nocConfig(f nocFlags, changed func(string) bool) (cfg router.Config, from string, err error) {
+	explicit := func(string) bool { return true }
+	if f.chip != "" {
+		c, err := chip.Resolve(f.chip)
+		if err != nil {
+			return cfg, "", err
+		}
+		if c, err = f.set.applyChip(c, false); err != nil {
+			return cfg, "", err
+		}
+		cfg = c.RouterConfig()
+		cfg.LocalPorts = 1 // one traffic node per router
+		cfg.TableCapacity = 0
+		from = "chip " + c.Name + ": "
+		explicit = changed
+	} else if len(f.set.items) > 0 {
+		return cfg, "", fmt.Errorf("--set %s: noc changes chip fields only with --chip NAME|FILE", f.set.items[0])
+	} else {
+		cfg.LocalPorts = 1
+	}
+	if explicit("mesh") {
+		if cfg.Width, cfg.Height, err = parseMesh(f.mesh); err != nil {
+			return cfg, "", err
+		}
+		cfg.ChipWidth, cfg.ChipHeight, cfg.OffChipCycles = 0, 0, 0 // a plain mesh, not the chip's board
+	}
+	if explicit("routing") {
+		if err := cfg.Routing.UnmarshalText([]byte(f.routing)); err != nil {
+			return cfg, "", err
+		}
+	}
+	if explicit("depth") {
+		cfg.BufferDepth = f.depth
+	}
+	if explicit("hop") {
+		cfg.HopCyclesX, cfg.HopCyclesY = f.hop, f.hop
+	}
+	if explicit("router-cycles") {
+		cfg.RouterCycles = f.routerCyc
+	}
+	if explicit("flits") {
+		if f.flits < 1 {
+			return cfg, "", fmt.Errorf("--flits (%d) must be >= 1", f.flits)
+		}
+		cfg.PacketFlits = f.flits
+	}
+	if explicit("link-width") {
+		if f.linkWidth < 1 {
+			return cfg, "", fmt.Errorf("--link-width (%d) must be >= 1", f.linkWidth)
+		}
+		cfg.LinkWidth = f.linkWidth
+	}
+	return cfg, from, nil
 }
 
 // busiestLink returns the highest utilization of a mesh link over cycles.

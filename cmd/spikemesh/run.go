@@ -21,10 +21,11 @@ import (
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
-		conversion, dataset, maxMemory           string
+		conversion, dataset, maxMemory, reset    string
 		o                                        spikemesh.Options
-		asJSON, timings                          bool
+		asJSON, timings, coreEnergy              bool
 		gf                                       graphFlags
+		sf                                       setFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -36,10 +37,16 @@ report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isNIRModel(o.Model) {
-				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf)
+				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
 			var err error
 			if o.Chip, err = chip.Resolve(chipName); err != nil {
+				return err
+			}
+			if o.Chip, err = sf.applyChip(o.Chip, true); err != nil {
+				return err
+			}
+			if o.EnergyOverride, err = sf.energySpec(o.EnergyOverride); err != nil {
 				return err
 			}
 			if o.Energy, err = energy.Resolve(energyName); err != nil {
@@ -56,6 +63,12 @@ report (text, or JSON with --json).`,
 			if err := o.Method.UnmarshalText([]byte(conversion)); err != nil {
 				return fmt.Errorf("--conversion: %w", err)
 			}
+			if err := o.Reset.UnmarshalText([]byte(reset)); err != nil {
+				return fmt.Errorf("--reset: %w", err)
+			}
+			if o.Method == workloads.MethodExact && cmd.Flags().Changed("reset") {
+				return fmt.Errorf("--reset %s: exact conversion uses bidirectional IF neurons; --reset is for rate conversion", o.Reset)
+			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
 				// Left at its default, the encoder follows the method (the
 				// report says so); asked for by name, it is not overridden.
@@ -66,6 +79,9 @@ report (text, or JSON with --json).`,
 				return err
 			}
 			o.MaxMemory = int64(b)
+			if coreEnergy && asJSON {
+				return fmt.Errorf("--core-energy is for the text report; the JSON report always has energy.cores")
+			}
 			if dataset != "mnist" {
 				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
 			}
@@ -94,6 +110,9 @@ report (text, or JSON with --json).`,
 			} else {
 				err = rep.WriteText(w)
 			}
+			if err == nil && coreEnergy {
+				err = rep.WriteCoreEnergy(w)
+			}
 			if err != nil {
 				return err
 			}
@@ -107,6 +126,7 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
+	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
@@ -118,11 +138,13 @@ report (text, or JSON with --json).`,
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for every random draw")
 	f.IntVar(&o.Workers, "workers", 0, "worker goroutines (0 = GOMAXPROCS); results do not depend on it")
 	f.BoolVar(&asJSON, "json", false, "print the report as one JSON document")
+	f.BoolVar(&coreEnergy, "core-energy", false, "text report: also print every used core's energy per inference by component (the JSON report always has it)")
 	f.BoolVar(&timings, "timings", false, "print the wall time of loading, conversion, mapping and simulation on stderr")
 	f.StringVar(&o.TraceDir, "trace", "", "write per-timestep core activity and link traffic (.npy, CSV), per-neuron spike counts and rasters per layer (.npy) and a link-utilization heatmap (PNG, SVG) into this directory")
 	maxMemoryFlag(f, &maxMemory)
 	f.StringVar(&o.EnergyOverride, "energy-override", "", "replace energy costs, e.g. \"synop=30pJ,hop_x=5pJ\" (keys as in: spikemesh energy show NAME)")
 	gf.register(cmd)
+	sf.register(cmd)
 	return cmd
 }
 

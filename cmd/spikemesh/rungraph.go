@@ -33,9 +33,9 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 
 // runGraph is spikemesh run for a NIR file: it reads the graph and the
 // input, runs them on the chip and in float and prints the report.
-func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags) error {
+func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "timings"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "timings", "reset", "core-energy"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
@@ -48,6 +48,12 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	}
 	cfg, err := chip.Resolve(chipName)
 	if err != nil {
+		return err
+	}
+	if cfg, err = sf.applyChip(cfg, true); err != nil {
+		return err
+	}
+	if override, err = sf.energySpec(override); err != nil {
 		return err
 	}
 	e, err := energy.Resolve(energyName)

@@ -42,6 +42,16 @@ func Decode(data []byte, v any) error {
 	}
 }
 
+// Node returns the single YAML document in data as a node, for loaders
+// that check keys themselves; errors are Decode's.
+func Node(data []byte) (*yaml.Node, error) {
+	var n yaml.Node
+	if err := Decode(data, &n); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
 // emptyDoc reports whether a decoded document holds nothing (yaml.v3
 // gives a lone "---" a null scalar).
 func emptyDoc(n *yaml.Node) bool {
