@@ -25,7 +25,25 @@ type CoreMap struct {
 	// input events for: the largest delay of its incoming projections
 	// plus one (see docs/mapping.md for its memory cost).
 	DelaySlots int
+	// Split is nil unless the core's population has its fan-in split
+	// (docs/mapping.md, "Fan-in splitting").
+	Split *CoreSplit
 }
+
+// CoreSplit places a core in a fan-in split: it holds the synapses of
+// axons [AxonLo, AxonHi) (the population's incoming projections' sources
+// concatenated in edge order) for neurons [Lo, Hi) of its CoreMap. Part 0
+// is the home core, which holds the neurons; parts 1..Parts-1 are
+// splitter cores that send their partial sums to the home core, Cores[Home].
+type CoreSplit struct {
+	Home           int // index in Mapping.Cores of the home core (itself for part 0)
+	Part, Parts    int
+	AxonLo, AxonHi int
+}
+
+// Splitter reports whether the core only computes partial sums for
+// another core's neurons.
+func (c CoreMap) Splitter() bool { return c.Split != nil && c.Split.Part > 0 }
 
 // Neurons is the number of neurons the core holds.
 func (c CoreMap) Neurons() int { return c.Hi - c.Lo }
@@ -79,6 +97,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	g := newGraph(net)
 	L := len(net.Layers)
 	parts := make([][]int, L)    // neuron boundaries of each population's groups
+	axParts := make([][]int, L)  // axon boundaries of a fan-in split population (nil: unsplit)
 	split := func(t int) []int { // t's groups, or its split by neurons alone
 		if parts[t] != nil {
 			return parts[t]
@@ -114,20 +133,26 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			clock++
 			pc := newPopCost(g, l, cfg, fanoutCounter(g, l, split))
 			pcs[l], builtAt[l] = pc, clock
-			if parts[l] != nil && pc.fitsAll(parts[l]) {
+			if parts[l] != nil && (axParts[l] == nil && pc.fitsAll(parts[l]) || axParts[l] != nil && newSplitCost(pc).fitsAll(parts[l], axParts[l])) {
 				continue
 			}
 			minK := 1
 			if parts[l] != nil {
 				minK = len(parts[l]) // one more core than the split that no longer fits
 			}
-			b, err := pc.partition(minK)
+			var b, ab []int
+			var err error
+			if pc.needsSplit() {
+				b, ab, err = pc.partitionSplit(minK)
+			} else {
+				b, err = pc.partition(minK)
+			}
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
 			clock++
-			parts[l], changedAt[l], changed = b, clock, true
+			parts[l], axParts[l], changedAt[l], changed = b, ab, clock, true
 		}
 		if len(errs) > 0 {
 			slices.Reverse(errs) // found last population first; report in order
@@ -141,13 +166,23 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 	}
 	total := 0
-	for _, b := range parts {
-		total += len(b) - 1
+	coresOf := func(l int) int {
+		if axParts[l] == nil {
+			return len(parts[l]) - 1
+		}
+		return (len(parts[l]) - 1) * (len(axParts[l]) - 1)
+	}
+	for l := range parts {
+		total += coresOf(l)
 	}
 	if total > cfg.Cores() {
 		var per []string
-		for l, b := range parts {
-			per = append(per, fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1))
+		for l := range parts {
+			note := ""
+			if axParts[l] != nil {
+				note = fmt.Sprintf(" (fan-in split %d ways)", len(axParts[l])-1)
+			}
+			per = append(per, fmt.Sprintf("%s: %d%s", net.Layers[l].Name, coresOf(l), note))
 		}
 		return nil, fmt.Errorf("chip: network %s does not fit chip %s: it needs %d cores (%s), the chip has %d (%dx%d routers x %d cores x %d chips): raise mesh_width/mesh_height or board_chips_x/board_chips_y, neurons_per_core or synapse_memory_bytes, or lower weight_bits",
 			net.Name, cfg.Name, total, strings.Join(per, ", "), cfg.Cores(), cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter, cfg.Chips())
@@ -158,26 +193,47 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	for l := range net.Layers {
 		pc := pcs[l] // built with the final split of every target (not stale)
 		b := parts[l]
+		ab := axParts[l]
+		var sc *splitCost
+		if ab != nil {
+			sc = newSplitCost(pc)
+		}
 		for k := 0; k+1 < len(b); k++ {
 			lo, hi := b[k], b[k+1]
-			ep, x, y := cfg.SlotEndpoint(core)
-			r := int(ep.Router)
-			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
-			m.Cores = append(m.Cores, CoreMap{
-				Core:          core,
-				Endpoint:      ep,
-				X:             x,
-				Y:             y,
-				Layer:         l,
-				Lo:            lo,
-				Hi:            hi,
-				Axons:         pc.axons(lo, hi),
-				SynMemBits:    pc.memBits(lo, hi),
-				FanoutEntries: int(pc.fanoutEntries(lo, hi)),
-				DelaySlots:    pc.maxDelay + 1,
-			})
-			usedRouters[r] = true
-			core++
+			home := len(m.Cores)
+			nParts := 1
+			if ab != nil {
+				nParts = len(ab) - 1
+			}
+			for p := 0; p < nParts; p++ {
+				ep, x, y := cfg.SlotEndpoint(core)
+				r := int(ep.Router)
+				cm := CoreMap{
+					Core:          core,
+					Endpoint:      ep,
+					X:             x,
+					Y:             y,
+					Layer:         l,
+					Lo:            lo,
+					Hi:            hi,
+					Axons:         pc.axons(lo, hi),
+					SynMemBits:    pc.memBits(lo, hi),
+					FanoutEntries: int(pc.fanoutEntries(lo, hi)),
+					DelaySlots:    pc.maxDelay + 1,
+				}
+				if ab != nil {
+					cm.Split = &CoreSplit{Home: home, Part: p, Parts: nParts, AxonLo: ab[p], AxonHi: ab[p+1]}
+					cm.Axons = sc.axons(lo, hi, ab[p], ab[p+1])
+					cm.SynMemBits = sc.memBits(lo, hi, ab[p], ab[p+1])
+					if p > 0 { // a splitter sends one partial sum per neuron to its home core; no spike fan-out
+						cm.FanoutEntries = 0
+					}
+				}
+				m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
+				m.Cores = append(m.Cores, cm)
+				usedRouters[r] = true
+				core++
+			}
 		}
 	}
 	m.Routers = len(usedRouters)
