@@ -211,3 +211,33 @@ func (pc *popCost) needsSplit() bool {
 	}
 	return false
 }
+
+// LayerSplit is what fan-in splitting did to one population.
+type LayerSplit struct {
+	Layer         int // index in Network.Layers
+	Neurons       int // neurons whose inputs are split (the whole population)
+	Parts         int // axon parts per neuron group: cores per group
+	Groups        int // neuron groups (home cores)
+	SplitterCores int // extra cores: Groups x (Parts - 1)
+}
+
+// Splits lists the populations whose fan-in is split, in population order
+// (none when nothing is split).
+func (m *Mapping) Splits() []LayerSplit {
+	var out []LayerSplit
+	for l, cores := range m.LayerCores {
+		if len(cores) == 0 || m.Cores[cores[0]].Split == nil {
+			continue
+		}
+		ls := LayerSplit{Layer: l, Neurons: m.Net.Layers[l].Size, Parts: m.Cores[cores[0]].Split.Parts}
+		for _, ci := range cores {
+			if m.Cores[ci].Splitter() {
+				ls.SplitterCores++
+			} else {
+				ls.Groups++
+			}
+		}
+		out = append(out, ls)
+	}
+	return out
+}

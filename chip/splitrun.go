@@ -28,9 +28,23 @@ import (
 type SplitCounts struct {
 	PartialSums    uint64 `json:"partial_sums"`    // non-zero partial sums sent by splitter cores
 	PartialPackets uint64 `json:"partial_packets"` // packets that carried them
+	// Hops of those packets (also in the splitter cores' counts).
+	HopsX       uint64 `json:"hops_x"`
+	HopsY       uint64 `json:"hops_y"`
+	OffChipHops uint64 `json:"off_chip_hops"`
 	// WaitCycles sums over timesteps the longest time any home core spent
 	// past its own synaptic work waiting for and adding partial sums.
 	WaitCycles uint64 `json:"wait_cycles"`
+}
+
+// Add adds o to c, counter by counter.
+func (c *SplitCounts) Add(o SplitCounts) {
+	c.PartialSums += o.PartialSums
+	c.PartialPackets += o.PartialPackets
+	c.HopsX += o.HopsX
+	c.HopsY += o.HopsY
+	c.OffChipHops += o.OffChipHops
+	c.WaitCycles += o.WaitCycles
 }
 
 // PartialSumBits is the width of a partial sum message's value: the
@@ -189,8 +203,12 @@ func (s *Simulator) routePartials() error {
 		cc.HopsX += pk * hx
 		cc.HopsY += pk * hy
 		cc.OffChipHops += pk * off
-		s.res.Split.PartialSums += nz
-		s.res.Split.PartialPackets += pk
+		sp := &s.res.Split
+		sp.PartialSums += nz
+		sp.PartialPackets += pk
+		sp.HopsX += pk * hx
+		sp.HopsY += pk * hy
+		sp.OffChipHops += pk * off
 		if s.traffic != nil {
 			s.traffic[ci*len(s.cores)+home] += pk
 		}
