@@ -144,10 +144,10 @@ func (sc *splitCost) fitsAll(b, ab []int) bool {
 	return true
 }
 
-// axonParts chooses the fan-in split: the fewest balanced contiguous axon
-// ranges such that every neuron alone fits each range's core. It starts
-// from the lower bound the worst neuron's axons and memory give.
-func (sc *splitCost) axonParts() ([]int, error) {
+// minParts is the fewest axon parts that let every neuron alone fit a
+// core: the lower bound the worst neuron's axons and memory give, raised
+// until every neuron fits each balanced part.
+func (sc *splitCost) minParts() (int, error) {
 	c := &sc.pc.cfg
 	n := sc.pc.g.net.Layers[sc.pc.l].Size
 	p := 1
@@ -162,21 +162,17 @@ func (sc *splitCost) axonParts() ([]int, error) {
 			ok = sc.fits(j, j+1, ab)
 		}
 		if ok {
-			return ab, nil
+			return p, nil
 		}
 	}
-	return nil, fmt.Errorf("chip: layer %s: no fan-in split fits: one synapse exceeds a core", sc.pc.g.net.Layers[sc.pc.l].Name)
+	return 0, fmt.Errorf("chip: layer %s: no fan-in split fits: one synapse exceeds a core", sc.pc.g.net.Layers[sc.pc.l].Name)
 }
 
-// partitionSplit splits population pc.l along its inputs (axonParts) and
-// then into the fewest balanced neuron groups, at least minK, such that
-// every (group, part) core fits. It returns the neuron and axon bounds.
-func (pc *popCost) partitionSplit(minK int) (b, ab []int, err error) {
-	sc := newSplitCost(pc)
-	ab, err = sc.axonParts()
-	if err != nil {
-		return nil, nil, err
-	}
+// groups returns the fewest balanced neuron groups, at least minK and
+// fewer than limit, such that every (group, part) core fits with the axon
+// bounds ab; nil if there are none below limit.
+func (sc *splitCost) groups(ab []int, minK, limit int) []int {
+	pc := sc.pc
 	n := pc.g.net.Layers[pc.l].Size
 	c := &pc.cfg
 	k := max((n+c.NeuronsPerCore-1)/c.NeuronsPerCore, 1, minK)
@@ -185,13 +181,50 @@ func (pc *popCost) partitionSplit(minK int) (b, ab []int, err error) {
 		mem := sc.memBits(0, n, ab[p], ab[p+1])
 		k = max(k, int((mem+c.SynapseMemoryBits()-1)/c.SynapseMemoryBits()))
 	}
-	for ; k <= n; k++ {
+	for ; k <= n && k < limit; k++ {
 		if b := bounds(n, k); sc.fitsAll(b, ab) {
-			return b, ab, nil
+			return b
 		}
 	}
-	// axonParts made every single neuron fit every part; unreachable.
-	return nil, nil, fmt.Errorf("chip: layer %s: no split partition found", pc.g.net.Layers[pc.l].Name)
+	return nil
+}
+
+// maxExtraParts bounds the search for a split beyond the fewest parts
+// that fit: parts from P0 to max(4 P0, P0 + 16) are tried. A choice of
+// this package (it keeps mapping fast), not a hardware figure.
+const maxExtraParts = 16
+
+// partitionSplit splits population pc.l along its inputs and into neuron
+// groups, choosing the split that needs the fewest cores (parts x groups;
+// fewer parts on a tie, so fewer partial sums). More parts than the
+// fewest that fit can need fewer cores: a convolution's groups, cut by
+// input channel, can then hold more neurons each. It returns the neuron
+// and axon bounds.
+func (pc *popCost) partitionSplit(minK int) (b, ab []int, err error) {
+	sc := newSplitCost(pc)
+	p0, err := sc.minParts()
+	if err != nil {
+		return nil, nil, err
+	}
+	n := pc.g.net.Layers[pc.l].Size
+	best := n*sc.A + 1 // more cores than any split needs
+	for p := p0; p <= min(sc.A, max(4*p0, p0+maxExtraParts)) && p < best; p++ {
+		abp := bounds(sc.A, p)
+		single := true // every neuron alone must fit each part of this cut
+		for j := 0; j < n && single; j++ {
+			single = sc.fits(j, j+1, abp)
+		}
+		if !single {
+			continue
+		}
+		if bp := sc.groups(abp, minK, (best+p-1)/p); bp != nil && (len(bp)-1)*p < best {
+			b, ab, best = bp, abp, (len(bp)-1)*p
+		}
+	}
+	if b == nil { // p0 always has a partition: one neuron per group fits
+		return nil, nil, fmt.Errorf("chip: layer %s: no split partition found", pc.g.net.Layers[pc.l].Name)
+	}
+	return b, ab, nil
 }
 
 // needsSplit reports whether some neuron alone exceeds a core's axons or
