@@ -104,6 +104,10 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 		return bounds(net.Layers[t].Size, max((net.Layers[t].Size+cfg.NeuronsPerCore-1)/cfg.NeuronsPerCore, 1))
 	}
+	// fewestCores[l]: split l's fan-in into the parts that need the fewest
+	// cores rather than the fewest parts; set when the fewest parts leave
+	// a source of l with too many destinations (docs/mapping.md).
+	fewestCores := make([]bool, L)
 	var errs []error
 	// pcs[l] is l's cost as last computed, at clock builtAt[l]; changedAt[t]
 	// is when t's split last changed. l is rechecked only when one of its
@@ -143,11 +147,18 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			var b, ab []int
 			var err error
 			if pc.needsSplit() {
-				b, ab, err = pc.partitionSplit(minK)
+				b, ab, err = pc.partitionSplit(minK, fewestCores[l])
 			} else {
 				b, err = pc.partition(minK)
 			}
 			if err != nil {
+				if t := retrySplit(g, l, axParts, fewestCores); t >= 0 {
+					// A split target spread l's fan-out too thin: split it
+					// for the fewest cores instead and map again.
+					parts[t], axParts[t], pcs[t] = nil, nil, nil
+					changed = true
+					continue
+				}
 				errs = append(errs, err)
 				continue
 			}
@@ -239,6 +250,19 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	m.Routers = len(usedRouters)
 	m.Host = router.Endpoint{Router: int32(cfg.HostRouterY*cfg.BoardWidth() + cfg.HostRouterX), Port: int16(cfg.CoresPerRouter)}
 	return m, nil
+}
+
+// retrySplit returns a target of population l whose fan-in is split into
+// the fewest parts, after marking it to be split for the fewest cores, or
+// -1 if there is none (each population switches at most once).
+func retrySplit(g *graph, l int, axParts [][]int, fewestCores []bool) int {
+	for _, ei := range g.outOf[l] {
+		if t := g.edges[ei].To; axParts[t] != nil && !fewestCores[t] {
+			fewestCores[t] = true
+			return t
+		}
+	}
+	return -1
 }
 
 // fanoutCounter returns, for each neuron j of population l, the number of

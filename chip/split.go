@@ -189,26 +189,33 @@ func (sc *splitCost) groups(ab []int, minK, limit int) []int {
 	return nil
 }
 
-// maxExtraParts bounds the search for a split beyond the fewest parts
-// that fit: parts from P0 to max(4 P0, P0 + 16) are tried. A choice of
+// maxExtraParts bounds the search for the split that needs the fewest
+// cores: parts from P0 (the fewest that fit) to max(4 P0, P0 + 16). A choice of
 // this package (it keeps mapping fast), not a hardware figure.
 const maxExtraParts = 16
 
 // partitionSplit splits population pc.l along its inputs and into neuron
-// groups, choosing the split that needs the fewest cores (parts x groups;
-// fewer parts on a tie, so fewer partial sums). More parts than the
-// fewest that fit can need fewer cores: a convolution's groups, cut by
-// input channel, can then hold more neurons each. It returns the neuron
-// and axon bounds.
-func (pc *popCost) partitionSplit(minK int) (b, ab []int, err error) {
+// groups. By default it takes the fewest axon parts with which every
+// neuron fits (fewest partial sums, shortest wait). With fewestCores it
+// takes the split that needs the fewest cores (parts x groups; fewer
+// parts on a tie): more parts can let each group hold more neurons (a
+// convolution cut by input channel), so fewer groups, which cuts the
+// fan-out of the populations that feed it; Map asks for it when the
+// fewest parts leave a source with too many destinations. It returns the
+// neuron and axon bounds.
+func (pc *popCost) partitionSplit(minK int, fewestCores bool) (b, ab []int, err error) {
 	sc := newSplitCost(pc)
 	p0, err := sc.minParts()
 	if err != nil {
 		return nil, nil, err
 	}
 	n := pc.g.net.Layers[pc.l].Size
+	last := p0
+	if fewestCores {
+		last = min(sc.A, max(4*p0, p0+maxExtraParts))
+	}
 	best := n*sc.A + 1 // more cores than any split needs
-	for p := p0; p <= min(sc.A, max(4*p0, p0+maxExtraParts)) && p < best; p++ {
+	for p := p0; p <= last && p < best; p++ {
 		abp := bounds(sc.A, p)
 		single := true // every neuron alone must fit each part of this cut
 		for j := 0; j < n && single; j++ {
