@@ -126,6 +126,32 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 		return false
 	}
+	coresOf := func(l int) int {
+		if axParts[l] == nil {
+			return len(parts[l]) - 1
+		}
+		return (len(parts[l]) - 1) * (len(axParts[l]) - 1)
+	}
+	totalCores := func() int {
+		total := 0
+		for l := range parts {
+			total += coresOf(l)
+		}
+		return total
+	}
+	// retryAll marks every population split for the fewest parts to be
+	// split for the fewest cores and reports whether there was one.
+	retryAll := func() bool {
+		found := false
+		for t := range parts {
+			if axParts[t] != nil && !fewestCores[t] {
+				fewestCores[t] = true
+				parts[t], axParts[t], pcs[t] = nil, nil, nil
+				found = true
+			}
+		}
+		return found
+	}
 	const maxPasses = 64 // each pass that changes something adds a core; see docs/mapping.md
 	for pass := 0; ; pass++ {
 		changed := false
@@ -169,24 +195,16 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			slices.Reverse(errs) // found last population first; report in order
 			return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, errors.Join(errs...))
 		}
-		if !changed {
+		// Too many cores for the chip with some fan-in split into the
+		// fewest parts: split those for the fewest cores and map again.
+		if !changed && (totalCores() <= cfg.Cores() || !retryAll()) {
 			break
 		}
 		if pass == maxPasses {
 			return nil, fmt.Errorf("chip: network %s: splitting its recurrent populations did not settle in %d passes: raise fanout_entries_per_core or use multicast delivery", net.Name, maxPasses)
 		}
 	}
-	total := 0
-	coresOf := func(l int) int {
-		if axParts[l] == nil {
-			return len(parts[l]) - 1
-		}
-		return (len(parts[l]) - 1) * (len(axParts[l]) - 1)
-	}
-	for l := range parts {
-		total += coresOf(l)
-	}
-	if total > cfg.Cores() {
+	if total := totalCores(); total > cfg.Cores() {
 		var per []string
 		for l := range parts {
 			note := ""

@@ -98,8 +98,8 @@ func TestMapErrors(t *testing.T) {
 		want []string // substrings that must all appear
 	}{
 		// Too many inputs or synapses for one core: the fan-in is split, and
-		// here the parts need more cores than the chip has.
-		{"axons", denseNet(20000, 10), tiny, []string{"needs 60 cores", "fc1: 60 (fan-in split 20 ways)", "chip has 8"}},
+		// here even the split for the fewest cores needs more than the chip has.
+		{"axons", denseNet(20000, 10), tiny, []string{"needs 49 cores", "fc1: 49 (fan-in split 49 ways)", "chip has 8"}},
 		{"memory", denseNet(1000, 10), lowMem, []string{"needs 20 cores", "fc1: 20 (fan-in split 2 ways)", "chip has 8"}},
 		{"cores", denseNet(100, 600), tiny, []string{"needs 15 cores", "chip has 8"}},
 		{"fanout", denseNet(10, 64, 192), small, []string{"layer fc1", "fanout_entries_per_core", "3", "2"}},
