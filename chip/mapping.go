@@ -126,6 +126,14 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 		return false
 	}
+	// restart forgets every split, so that a population partitioned for a
+	// target's earlier split (never fewer groups, see above) gets the
+	// groups the target's new split needs.
+	restart := func() {
+		for l := range parts {
+			parts[l], axParts[l], pcs[l] = nil, nil, nil
+		}
+	}
 	coresOf := func(l int) int {
 		if axParts[l] == nil {
 			return len(parts[l]) - 1
@@ -146,9 +154,11 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		for t := range parts {
 			if axParts[t] != nil && !fewestCores[t] {
 				fewestCores[t] = true
-				parts[t], axParts[t], pcs[t] = nil, nil, nil
 				found = true
 			}
+		}
+		if found {
+			restart()
 		}
 		return found
 	}
@@ -181,9 +191,10 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 				if t := retrySplit(g, l, axParts, fewestCores); t >= 0 {
 					// A split target spread l's fan-out too thin: split it
 					// for the fewest cores instead and map again.
-					parts[t], axParts[t], pcs[t] = nil, nil, nil
+					restart()
 					changed = true
-					continue
+					errs = errs[:0] // found before the restart; the next pass decides
+					break
 				}
 				errs = append(errs, err)
 				continue
