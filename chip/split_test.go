@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -130,5 +131,43 @@ func TestFanInSplitChoice(t *testing.T) {
 		if m.Cores[ci].Split != nil {
 			t.Errorf("fc2 (20 inputs) was split")
 		}
+	}
+}
+
+// TestFanInSplitRunSamples checks that replicas (RunSamples with several
+// workers) of a split chip give each sample's Run result.
+func TestFanInSplitRunSamples(t *testing.T) {
+	cfg := smallCores(Unicast)
+	cfg.AxonsPerCore = 30
+	m, err := Map(mlpNet(4, 100, 20, 6), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stim := func(i int) Stimulus { return &randStim{n: 100, rng: rand.New(rand.NewPCG(uint64(i), 9))} }
+	seq, err := NewSimulator(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []SplitCounts
+	var wantScores [][]int64
+	for i := range 5 {
+		r, err := seq.Run(context.Background(), stim(i), 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantScores = append(want, r.Split), append(wantScores, r.Scores)
+	}
+	par, err := NewSimulator(m, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = par.RunSamples(context.Background(), Samples{N: 5, Timesteps: 16, Stimulus: stim, Each: func(i int, r Result) error {
+		if r.Split != want[i] || !slices.Equal(r.Scores, wantScores[i]) {
+			t.Errorf("sample %d: split %+v scores %v, Run gives %+v %v", i, r.Split, r.Scores, want[i], wantScores[i])
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
