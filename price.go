@@ -18,6 +18,7 @@ type aggregate struct {
 	n       int
 	correct int
 	sum     chip.Result
+	split   chip.SplitCounts
 	stepMax uint64
 }
 
@@ -56,6 +57,7 @@ func (a *aggregate) add(r *chip.Result, correct bool) {
 	s.MeshLast += r.MeshLast
 	s.Timesteps += r.Timesteps
 	a.stepMax = max(a.stepMax, r.StepCyclesMax)
+	a.addSplit(r)
 }
 
 // run is the per-inference report of the sums: events, links, timing,
@@ -71,7 +73,7 @@ func (a *aggregate) run(T int, p *Prepared, e energy.Model) Run {
 		EffectiveMACs:    float64(c.SynapticMACs) / n,
 		NeuronUpdates:    float64(c.NeuronUpdates) / n,
 		NeuronIdle:       float64(c.NeuronIdle) / n,
-		SpikePackets:     float64(c.Packets) / n,
+		SpikePackets:     float64(c.Packets-a.split.PartialPackets) / n, // partial sums: run.Split
 		HostPackets:      float64(c.HostPackets) / n,
 		PacketHops:       float64(c.HopsX+c.HopsY) / n,
 		OffChipHops:      float64(c.OffChipHops) / n,
@@ -81,6 +83,7 @@ func (a *aggregate) run(T int, p *Prepared, e energy.Model) Run {
 	a.linkTraffic(&run, p.Chip)
 	a.timing(&run, p.Chip, p.Mapping)
 	a.energy(&run, p, e)
+	a.splitReport(&run, p, e)
 	a.neuroBench(&run, p.Converted, p.Mapping)
 	return run
 }

@@ -126,6 +126,8 @@ type Run struct {
 	// Exact is set in exact conversion: every neuron's count against the
 	// quantized ANN, and the timesteps each sample took to go quiet.
 	Exact *ExactReport `json:"exact,omitempty"`
+	// Split is set when the mapper split some population's fan-in.
+	Split *SplitReport `json:"fan_in_split,omitempty"`
 }
 
 // LayerStat is per-layer activity per inference.
@@ -332,6 +334,9 @@ func writeRun(b *strings.Builder, run *Run, chips int) {
 	fmt.Fprintf(b, "  packet latency (cycles)       mean %.1f, p50 %d, p99 %d, max %d; back-pressure stalls %.4g\n",
 		run.PacketLatencyAvg, run.PacketLatencyP50, run.PacketLatencyP99, run.PacketLatencyMax, run.BackPressureStalls)
 	fmt.Fprintf(b, "  mesh link utilization         mean %.2e, busiest link %.2e\n\n", run.LinkUtilizationMean, run.LinkUtilizationMax)
+	if run.Split != nil {
+		writeSplit(b, run.Split)
+	}
 	t := run.Timing
 	fmt.Fprintf(b, "timing\n")
 	fmt.Fprintf(b, "  cycles per timestep  mean %.1f  max %d\n", t.CyclesPerTimestepMean, t.CyclesPerTimestepMax)

@@ -52,9 +52,15 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	for ci, cm := range m.Cores {
 		c := &s.cores[ci]
 		c.layer, c.lo, c.n, c.ep = cm.Layer, cm.Lo, cm.Neurons(), cm.Endpoint
+		off := 0 // first axon of edge ei in the population's axon space (fan-in splitting)
 		for _, ei := range g.into[cm.Layer] {
 			e := &g.edges[ei]
-			b := newBlock(e, cm.Lo, cm.Hi)
+			s0, s1 := 0, e.in
+			if cm.Split != nil {
+				s0, s1 = overlap(off, e.in, cm.Split.AxonLo, cm.Split.AxonHi)
+			}
+			off += e.in
+			b := newBlock(e, cm.Lo, cm.Hi, s0, s1)
 			b.exp = uint8(e.WeightExp)
 			b.graded = e.From.Kind == FromInput && groups[e.From.Index].Graded
 			b.port = uint8(e.Port)
@@ -77,7 +83,9 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 	for l := range net.Layers {
 		var srcs []*core
 		for _, ci := range m.LayerCores[l] {
-			srcs = append(srcs, &s.cores[ci])
+			if !m.Cores[ci].Splitter() { // splitters send partial sums, not spikes
+				srcs = append(srcs, &s.cores[ci])
+			}
 		}
 		s.buildFanout(g, srcs, g.outOf[l], blockOf)
 	}
@@ -85,6 +93,9 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		if err := s.buildGroups(); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.buildSplit(); err != nil {
+		return nil, err
 	}
 	for i := range s.hosts {
 		s.sumHops(&s.hosts[i], s.m.Host)
@@ -106,16 +117,19 @@ func (s *Simulator) sumHops(c *core, from router.Endpoint) {
 	}
 }
 
-// newBlock lays out edge e's synapses into neurons [lo, hi): dense rows
-// for a dense projection, otherwise one row per source that feeds any of
-// those neurons, entries in neuron order.
-func newBlock(e *edge, lo, hi int) block {
+// newBlock lays out edge e's synapses from sources [s0, s1) (all of them
+// unless the fan-in is split) into neurons [lo, hi): dense rows for a
+// dense projection (rows of other sources stay zero and never receive an
+// event), otherwise one row per source that feeds any of those neurons,
+// entries in neuron order.
+func newBlock(e *edge, lo, hi, s0, s1 int) block {
 	n := hi - lo
 	var b block
+	b.srcLo, b.srcHi = int32(s0), int32(s1)
 	if e.Kind == ProjDense {
 		b.w = make([]int8, e.in*n)
 		b.nnz = make([]int32, e.in)
-		for a := 0; a < e.in; a++ {
+		for a := s0; a < s1; a++ {
 			row := b.w[a*n : (a+1)*n]
 			copy(row, e.Weights[a*e.out+lo:a*e.out+hi])
 			for _, x := range row {
@@ -135,6 +149,9 @@ func newBlock(e *edge, lo, hi int) block {
 	sizes := []int32{}
 	for j := lo; j < hi; j++ {
 		e.sources(j, func(src int, _ int8) {
+			if src < s0 || src >= s1 {
+				return
+			}
 			if b.srcRow[src] < 0 {
 				b.srcRow[src] = rows
 				rows++
@@ -154,6 +171,9 @@ func newBlock(e *edge, lo, hi int) block {
 	fill := append([]int32(nil), b.rowStart[:rows]...)
 	for j := lo; j < hi; j++ {
 		e.sources(j, func(src int, w int8) {
+			if src < s0 || src >= s1 {
+				return
+			}
 			r := b.srcRow[src]
 			b.tgt[fill[r]] = uint16(j - lo)
 			b.w[fill[r]] = w
@@ -236,6 +256,9 @@ func (s *Simulator) replica() (*Simulator, error) {
 	r := &Simulator{m: s.m, cfg: s.cfg, mesh: mesh, meshes: []*router.Mesh{mesh}, workers: 1, barrier: s.barrier,
 		multicast: s.multicast, board: s.board, noSkip: s.noSkip, hosts: s.hosts, chanOff: s.chanOff, graded: s.graded,
 		blk: s.blk, outs: s.outs, outOff: s.outOff, grpHops: s.grpHops}
+	if r.split, err = s.split.replica(); err != nil {
+		return nil, err
+	}
 	r.cores = make([]core, len(s.cores))
 	for ci := range s.cores {
 		c := s.cores[ci] // shares the synaptic memory and the fan-out

@@ -19,6 +19,9 @@ const parallelMinWork = 80000
 // core's work touches only its own state, so the result is the same for
 // any number of workers and any schedule.
 func (s *Simulator) compute(t int) error {
+	if s.split != nil {
+		return s.computeSplit(t)
+	}
 	n := len(s.cores)
 	w := min(s.workers, n)
 	if w > 1 {
@@ -74,6 +77,15 @@ func (s *Simulator) computeCore(c *core, t int) {
 	for bi := range c.blocks {
 		b := &c.blocks[bi]
 		idle = idle && len(b.ring[t%len(b.ring)]) == 0
+	}
+	if c.splitters != nil {
+		idle = idle && !s.splitFed(c)
+	}
+	if idle && c.splitOf != 0 { // a splitter with no input sends nothing
+		c.fedIn = false
+		c.synOps, c.rowOps, c.macs, c.memBits, c.active, c.busy, c.spikeStart = 0, 0, 0, 0, 0, 0, 0
+		c.fired = c.fired[:0]
+		return
 	}
 	if idle && !s.noSkip {
 		// An idle core: nothing arrived and its neurons cannot change on
@@ -139,12 +151,21 @@ func (s *Simulator) computeCore(c *core, t int) {
 	} else { // whole rows (dense) or every connection of the row (rows), zeros included
 		c.memBits = reads * uint64(cfg.WeightBits)
 	}
+	syn := (ops + macs) * uint64(cfg.SynapseCycles)
+	if c.splitOf != 0 { // a splitter: its partial sums in acc go to the home core
+		c.fedIn, c.active, c.fired = true, 0, c.fired[:0]
+		c.spikeStart, c.busy = syn, syn
+		return
+	}
+	if c.splitters != nil {
+		syn += s.addPartials(c, acc, syn)
+	}
 	if c.mp != nil {
 		c.fired, c.active = c.mp.StepPorts(c.accs, c.fired[:0])
 	} else {
 		c.fired, c.active = c.model.Step(acc, c.fired[:0])
 	}
-	c.spikeStart = (ops+macs)*uint64(cfg.SynapseCycles) + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
+	c.spikeStart = syn + uint64(c.active)*uint64(cfg.NeuronCycles) + uint64(n-c.active)*uint64(cfg.NeuronIdleCycles)
 	c.busy = c.spikeStart + uint64(len(c.fired))*uint64(cfg.SpikeCycles)
 }
 

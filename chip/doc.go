@@ -50,12 +50,18 @@
 // target's split changes a population's fan-out (a fixed point). Groups
 // are placed in population order on consecutive cores (chip by chip on a
 // board, router by router in row-major order); Place re-places them by
-// traffic (greedy or simulated annealing). A network that cannot fit is
-// rejected with every violated limit named in one pass (feasible.go): the
-// per-core limits, the neuron models the chip lacks (Config.NeuronModels),
-// the cores needed against the cores available and, with multicast, the
-// router table entries; each is a Violation with layer, limit, need, have
-// and a suggestion.
+// traffic (greedy or simulated annealing). A population whose single
+// neuron needs more axons or synaptic memory than a core has is split
+// along its inputs: splitter cores hold parts of its synapses and send
+// partial sums through the mesh to the home core that holds the neurons,
+// which adds them before it updates its neurons in the same timestep, so
+// results stay exact (Mapping.Splits, Result.Split; docs/mapping.md,
+// "Fan-in splitting"). A network that cannot fit is rejected with every
+// violated limit named in one pass (feasible.go): the per-core limits, the
+// neuron models the chip lacks (Config.NeuronModels), the cores needed
+// against the cores available and, with multicast, the router table
+// entries; each is a Violation with layer, limit, need, have and a
+// suggestion.
 //
 // # Configuration files
 //
@@ -123,7 +129,7 @@
 // projection's synaptic memory and inboxes) within a core.
 //
 // Files: network.go, projection.go and conv.go define the graph; graph.go
-// compiles it; partition.go and mapping.go map it; build.go and fanout.go
-// build the simulator; step.go, compute.go, rows.go, inject.go, route.go,
-// merge.go and accounting.go run it.
+// compiles it; partition.go, split.go and mapping.go map it; build.go and
+// fanout.go build the simulator; step.go, compute.go, splitrun.go, rows.go,
+// inject.go, route.go, merge.go and accounting.go run it.
 package chip

@@ -63,6 +63,11 @@ type Result struct {
 	DrainCycles   uint64 // sum over timesteps of the mesh draining after the slowest core finished
 	MeshLast      int    // timesteps in which the last mesh delivery came after the slowest core
 
+	// Split is the traffic and time of fan-in splitting (zero when no
+	// population is split): partial sums sent, their packets and the
+	// cycles home cores waited for them.
+	Split SplitCounts
+
 	// Scores is the output readout per output neuron, the populations of
 	// Network.Outputs one after the other: spikes x threshold + final
 	// membrane potential, i.e. the total input the neuron integrated under
@@ -121,6 +126,15 @@ type core struct {
 	// every core of dests: what one spike's packets add to the counts.
 	destHops [3]uint64
 
+	// Fan-in splitting (splitrun.go): splitOf is 1 + the home core's
+	// index for a splitter core, 0 otherwise; splitters lists a home
+	// core's splitter cores; fedIn says a splitter received input this
+	// timestep; arrive is when a home core's last partial sum arrived.
+	splitOf   int32
+	splitters []int32
+	fedIn     bool
+	arrive    uint64
+
 	// per-timestep outputs of the compute phase
 	synOps, rowOps, macs, memBits uint64
 	active                        int
@@ -144,6 +158,9 @@ type block struct {
 	graded   bool    // fed by a graded input group: events are source<<8 | magnitude
 	port     uint8   // the target's synaptic input port (Projection.Port)
 	maxRow   int32   // most entries one event adds into any one neuron: 1 for dense rows, else the longest row
+	// srcLo, srcHi: the sources whose synapses this block holds (all but
+	// on the cores of a fan-in split population).
+	srcLo, srcHi int32
 	// ring[t % len(ring)] holds the events integrated at timestep t: a
 	// projection with delay d has d+1 slots. Events are source ids (bit
 	// 31 marks a negative spike), or source<<8 | magnitude when graded.
@@ -190,6 +207,7 @@ type Simulator struct {
 	neuronCounts [][]int32
 	res          Result
 	replicas     []*Simulator // RunSamples' workers, built on first use
+	split        *splitState  // nil unless some population's fan-in is split
 }
 
 // Mapping returns the placement the simulator runs.

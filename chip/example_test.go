@@ -137,3 +137,34 @@ func (o once) Events(t int, dst []chip.InputEvent) []chip.InputEvent {
 	}
 	return dst
 }
+
+// A layer whose neurons have more inputs than a core has axons is split
+// along its inputs: splitter cores send partial sums to the home core.
+func ExampleMapping_Splits() {
+	cfg, _ := chip.Preset("tiny")
+	cfg.AxonsPerCore = 30 // each of the 10 neurons has 100 inputs
+	w := make([]int8, 100*10)
+	for i := range w {
+		w[i] = 1
+	}
+	net := &chip.Network{Name: "wide", Inputs: 100, Layers: []chip.Layer{
+		{Name: "fc", Size: 10, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 50}, Weights: w},
+	}}
+	m, err := chip.Map(net, cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range m.Splits() {
+		fmt.Printf("layer %d: %d neurons, %d parts x %d groups, %d splitter cores\n", s.Layer, s.Neurons, s.Parts, s.Groups, s.SplitterCores)
+	}
+	for _, c := range m.Cores {
+		fmt.Printf("core %d: neurons [%d, %d), axons [%d, %d), %d axons, splitter %v\n", c.Core, c.Lo, c.Hi, c.Split.AxonLo, c.Split.AxonHi, c.Axons, c.Splitter())
+	}
+	// Output:
+	// layer 0: 10 neurons, 4 parts x 1 groups, 3 splitter cores
+	// core 0: neurons [0, 10), axons [0, 25), 25 axons, splitter false
+	// core 1: neurons [0, 10), axons [25, 50), 25 axons, splitter true
+	// core 2: neurons [0, 10), axons [50, 75), 25 axons, splitter true
+	// core 3: neurons [0, 10), axons [75, 100), 25 axons, splitter true
+}

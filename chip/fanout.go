@@ -16,6 +16,9 @@ func (s *Simulator) buildFanout(g *graph, srcs []*core, edges []int, blockOf []m
 	uniform := true
 	for _, ei := range edges {
 		uniform = uniform && g.edges[ei].Kind == ProjDense
+		for _, tc := range m.LayerCores[g.edges[ei].To] {
+			uniform = uniform && m.Cores[tc].Split == nil // a split target takes each source on one part's core
+		}
 	}
 	mark := make([]int32, len(s.cores)) // stamp per core: already a destination
 	stamp := int32(0)
@@ -67,8 +70,11 @@ func (s *Simulator) buildFanout(g *graph, srcs []*core, edges []int, blockOf []m
 			}
 			for k, ei := range edges {
 				if lists[k] == nil {
+					src := int32(c.lo + ni)
 					for _, tc := range m.LayerCores[g.edges[ei].To] {
-						add(ei, int32(tc))
+						if b := s.blockAt(blockOf[ei][tc]); src >= b.srcLo && src < b.srcHi {
+							add(ei, int32(tc))
+						}
 					}
 					continue
 				}

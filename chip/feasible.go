@@ -11,21 +11,23 @@ import (
 // multicast delivery the routing-table entries per router. Every violation
 // is found in one pass, so a user sees at once everything a design breaks.
 
-// coresViolation reports when the groups of parts need more cores than the
-// chip has. Populations marked broken broke a per-core limit and are
-// counted split by neurons alone: a lower bound for them.
-func coresViolation(net *Network, cfg Config, parts [][]int, broken []bool) *Violation {
+// coresViolation reports when the populations need more cores than the
+// chip has: counts[l] cores for population l (splitter cores included;
+// notes[l] says how its fan-in is split). Populations marked broken broke
+// a per-core limit and are counted split by neurons alone: a lower bound
+// for them.
+func coresViolation(net *Network, cfg Config, counts []int, notes []string, broken []bool) *Violation {
 	total, atLeast := 0, false
-	for l, b := range parts {
-		total += len(b) - 1
+	for l, n := range counts {
+		total += n
 		atLeast = atLeast || broken[l]
 	}
 	if total <= cfg.Cores() {
 		return nil
 	}
-	per := make([]string, len(parts))
-	for l, b := range parts {
-		per[l] = fmt.Sprintf("%s: %d", net.Layers[l].Name, len(b)-1)
+	per := make([]string, len(counts))
+	for l, n := range counts {
+		per[l] = fmt.Sprintf("%s: %d%s", net.Layers[l].Name, n, notes[l])
 	}
 	group := "cores per layer " + strings.Join(per, ", ")
 	if atLeast {

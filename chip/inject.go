@@ -36,8 +36,10 @@ func (s *Simulator) inject(st *meshStep, outCounts []int64) (int, uint64) {
 		}
 		cc.SynapticMACs += c.macs
 		cc.SynMemReadBits += c.memBits
-		cc.NeuronUpdates += uint64(c.active)
-		cc.NeuronIdle += uint64(c.n - c.active)
+		if c.splitOf == 0 { // a splitter updates no neurons
+			cc.NeuronUpdates += uint64(c.active)
+			cc.NeuronIdle += uint64(c.n - c.active)
+		}
 		cc.Spikes += uint64(len(c.fired))
 		fired += len(c.fired)
 		res.LayerSpikes[c.layer] += uint64(len(c.fired))

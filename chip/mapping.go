@@ -23,7 +23,25 @@ type CoreMap struct {
 	// input events for: the largest delay of its incoming projections
 	// plus one (see docs/mapping.md for its memory cost).
 	DelaySlots int
+	// Split is nil unless the core's population has its fan-in split
+	// (docs/mapping.md, "Fan-in splitting").
+	Split *CoreSplit
 }
+
+// CoreSplit places a core in a fan-in split: it holds the synapses of
+// axons [AxonLo, AxonHi) (the population's incoming projections' sources
+// concatenated in edge order) for neurons [Lo, Hi) of its CoreMap. Part 0
+// is the home core, which holds the neurons; parts 1..Parts-1 are
+// splitter cores that send their partial sums to the home core, Cores[Home].
+type CoreSplit struct {
+	Home           int // index in Mapping.Cores of the home core (itself for part 0)
+	Part, Parts    int
+	AxonLo, AxonHi int
+}
+
+// Splitter reports whether the core only computes partial sums for
+// another core's neurons.
+func (c CoreMap) Splitter() bool { return c.Split != nil && c.Split.Part > 0 }
 
 // Neurons is the number of neurons the core holds.
 func (c CoreMap) Neurons() int { return c.Hi - c.Lo }
@@ -83,12 +101,17 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	g := newGraph(net)
 	L := len(net.Layers)
 	parts := make([][]int, L)    // neuron boundaries of each population's groups
+	axParts := make([][]int, L)  // axon boundaries of a fan-in split population (nil: unsplit)
 	split := func(t int) []int { // t's groups, or its split by neurons alone
 		if parts[t] != nil {
 			return parts[t]
 		}
 		return bounds(net.Layers[t].Size, max((net.Layers[t].Size+cfg.NeuronsPerCore-1)/cfg.NeuronsPerCore, 1))
 	}
+	// fewestCores[l]: split l's fan-in into the parts that need the fewest
+	// cores rather than the fewest parts; set when the fewest parts leave
+	// a source of l with too many destinations (docs/mapping.md).
+	fewestCores := make([]bool, L)
 	var errs []error
 	// pcs[l] is l's cost as last computed, at clock builtAt[l]; changedAt[t]
 	// is when t's split last changed. l is rechecked only when one of its
@@ -107,6 +130,42 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		}
 		return false
 	}
+	// restart forgets every split, so that a population partitioned for a
+	// target's earlier split (never fewer groups, see above) gets the
+	// groups the target's new split needs.
+	restart := func() {
+		for l := range parts {
+			parts[l], axParts[l], pcs[l] = nil, nil, nil
+		}
+	}
+	coresOf := func(l int) int {
+		if axParts[l] == nil {
+			return len(parts[l]) - 1
+		}
+		return (len(parts[l]) - 1) * (len(axParts[l]) - 1)
+	}
+	totalCores := func() int {
+		total := 0
+		for l := range parts {
+			total += coresOf(l)
+		}
+		return total
+	}
+	// retryAll marks every population split for the fewest parts to be
+	// split for the fewest cores and reports whether there was one.
+	retryAll := func() bool {
+		found := false
+		for t := range parts {
+			if axParts[t] != nil && !fewestCores[t] {
+				fewestCores[t] = true
+				found = true
+			}
+		}
+		if found {
+			restart()
+		}
+		return found
+	}
 	const maxPasses = 64 // each pass that changes something adds a core; see docs/mapping.md
 	for pass := 0; ; pass++ {
 		changed := false
@@ -118,26 +177,42 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			clock++
 			pc := newPopCost(g, l, cfg, fanoutCounter(g, l, split))
 			pcs[l], builtAt[l] = pc, clock
-			if parts[l] != nil && pc.fitsAll(parts[l]) {
+			if parts[l] != nil && (axParts[l] == nil && pc.fitsAll(parts[l]) || axParts[l] != nil && newSplitCost(pc).fitsAll(parts[l], axParts[l])) {
 				continue
 			}
 			minK := 1
 			if parts[l] != nil {
 				minK = len(parts[l]) // one more core than the split that no longer fits
 			}
-			b, err := pc.partition(minK)
+			var b, ab []int
+			var err error
+			if pc.needsSplit() {
+				b, ab, err = pc.partitionSplit(minK, fewestCores[l])
+			} else {
+				b, err = pc.partition(minK)
+			}
 			if err != nil {
+				if t := retrySplit(g, l, axParts, fewestCores); t >= 0 {
+					// A split target spread l's fan-out too thin: split it
+					// for the fewest cores instead and map again.
+					restart()
+					changed = true
+					errs = errs[:0] // found before the restart; the next pass decides
+					break
+				}
 				errs = append(errs, err)
 				continue
 			}
 			clock++
-			parts[l], changedAt[l], changed = b, clock, true
+			parts[l], axParts[l], changedAt[l], changed = b, ab, clock, true
 		}
 		if len(errs) > 0 {
 			slices.Reverse(errs) // found last population first; report in order
 			break                // and go on to the limits of the whole chip
 		}
-		if !changed {
+		// Too many cores for the chip with some fan-in split into the
+		// fewest parts: split those for the fewest cores and map again.
+		if !changed && (totalCores() <= cfg.Cores() || !retryAll()) {
 			break
 		}
 		if pass == maxPasses {
@@ -151,11 +226,18 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	broken := make([]bool, L)
 	for l := range parts {
 		if parts[l] == nil {
-			parts[l], broken[l] = split(l), true
+			parts[l], axParts[l], broken[l] = split(l), nil, true
+		}
+	}
+	counts, notes := make([]int, L), make([]string, L)
+	for l := range parts {
+		counts[l] = coresOf(l)
+		if axParts[l] != nil {
+			notes[l] = fmt.Sprintf(" (fan-in split %d ways)", len(axParts[l])-1)
 		}
 	}
 	place := cfg
-	if v := coresViolation(net, cfg, parts, broken); v != nil {
+	if v := coresViolation(net, cfg, counts, notes, broken); v != nil {
 		errs = append(errs, *v)
 		place = enlargedBoard(cfg, v.Needed)
 	}
@@ -165,26 +247,47 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	for l := range net.Layers {
 		pc := pcs[l] // built with the final split of every target (not stale)
 		b := parts[l]
+		ab := axParts[l]
+		var sc *splitCost
+		if ab != nil {
+			sc = newSplitCost(pc)
+		}
 		for k := 0; k+1 < len(b); k++ {
 			lo, hi := b[k], b[k+1]
-			ep, x, y := place.SlotEndpoint(core)
-			r := int(ep.Router)
-			m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
-			m.Cores = append(m.Cores, CoreMap{
-				Core:          core,
-				Endpoint:      ep,
-				X:             x,
-				Y:             y,
-				Layer:         l,
-				Lo:            lo,
-				Hi:            hi,
-				Axons:         pc.axons(lo, hi),
-				SynMemBits:    pc.memBits(lo, hi),
-				FanoutEntries: int(pc.fanoutEntries(lo, hi)),
-				DelaySlots:    pc.maxDelay + 1,
-			})
-			usedRouters[r] = true
-			core++
+			home := len(m.Cores)
+			nParts := 1
+			if ab != nil {
+				nParts = len(ab) - 1
+			}
+			for p := 0; p < nParts; p++ {
+				ep, x, y := place.SlotEndpoint(core)
+				r := int(ep.Router)
+				cm := CoreMap{
+					Core:          core,
+					Endpoint:      ep,
+					X:             x,
+					Y:             y,
+					Layer:         l,
+					Lo:            lo,
+					Hi:            hi,
+					Axons:         pc.axons(lo, hi),
+					SynMemBits:    pc.memBits(lo, hi),
+					FanoutEntries: int(pc.fanoutEntries(lo, hi)),
+					DelaySlots:    pc.maxDelay + 1,
+				}
+				if ab != nil {
+					cm.Split = &CoreSplit{Home: home, Part: p, Parts: nParts, AxonLo: ab[p], AxonHi: ab[p+1]}
+					cm.Axons = sc.axons(lo, hi, ab[p], ab[p+1])
+					cm.SynMemBits = sc.memBits(lo, hi, ab[p], ab[p+1])
+					if p > 0 { // a splitter sends one partial sum per neuron to its home core; no spike fan-out
+						cm.FanoutEntries = 0
+					}
+				}
+				m.LayerCores[l] = append(m.LayerCores[l], len(m.Cores))
+				m.Cores = append(m.Cores, cm)
+				usedRouters[r] = true
+				core++
+			}
 		}
 	}
 	m.Routers = len(usedRouters)
@@ -193,10 +296,23 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 		if v := routerTableViolation(m, place != cfg); v != nil {
 			errs = append(errs, v)
 		}
-
 		return nil, fmt.Errorf("chip: network %s does not fit chip %s:\n%w", net.Name, cfg.Name, joinViolations(flatten(errs)))
 	}
 	return m, nil
+}
+
+
+// retrySplit returns a target of population l whose fan-in is split into
+// the fewest parts, after marking it to be split for the fewest cores, or
+// -1 if there is none (each population switches at most once).
+func retrySplit(g *graph, l int, axParts [][]int, fewestCores []bool) int {
+	for _, ei := range g.outOf[l] {
+		if t := g.edges[ei].To; axParts[t] != nil && !fewestCores[t] {
+			fewestCores[t] = true
+			return t
+		}
+	}
+	return -1
 }
 
 // fanoutCounter returns, for each neuron j of population l, the number of

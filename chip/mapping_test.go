@@ -97,11 +97,15 @@ func TestMapErrors(t *testing.T) {
 		cfg  Config
 		want []string // substrings that must all appear
 	}{
-		{"axons", denseNet(2000, 10), tiny, []string{"layer fc1", "axons_per_core", "2000", "1024"}},
-		{"memory", denseNet(1000, 10), lowMem, []string{"layer fc1", "synapse_memory_bytes", "1000", "512"}},
+		// Too many inputs or synapses for one core: the fan-in is split, and
+		// here even the split for the fewest cores needs more than the chip has.
+		{"axons", denseNet(20000, 10), tiny, []string{"fc1: 49 (fan-in split 49 ways)", "needs cores 49, chip allows 8"}},
+		{"memory", denseNet(1000, 10), lowMem, []string{"fc1: 20 (fan-in split 2 ways)", "needs cores 20, chip allows 8"}},
 		{"cores", denseNet(100, 600), tiny, []string{"the network (cores per layer fc1: 15) needs cores 15, chip allows 8", "2x2 routers x 2 cores x 1 chips"}},
 		{"fanout", denseNet(10, 64, 192), small, []string{"layer fc1", "fanout_entries_per_core", "3", "2"}},
-		{"every violation", denseNet(2000, 10, 600, 3), lowMem, []string{"layer fc1 (neuron 0 alone", "needs axons_per_core 2000", "needs synapse_memory_bytes 2000", "layer fc3 (neuron 0 alone; no split can help) needs synapse_memory_bytes 600"}},
+		// A fan-out that no split fixes: the fan-in is not split either, and
+		// every limit of the neuron is reported.
+		{"every violation", denseNet(2000, 64, 192), small, []string{"layer fc1 (neuron 0 alone; no split can help) needs axons_per_core 2000", "needs fanout_entries_per_core 3, chip allows 2"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -165,7 +165,7 @@ func (pc *popCost) single() []error {
 	var errs []error
 	if worstAx > c.AxonsPerCore {
 		errs = append(errs, Violation{ly.Name, alone(jAx), "axons_per_core", int64(worstAx), int64(c.AxonsPerCore),
-			"every input of a neuron must reach its core (splitting the fan-in is not supported): raise axons_per_core"})
+			"the fan-in is not split while the layer's fan-out does not fit either: fix fanout_entries_per_core first, or raise axons_per_core"})
 	}
 	if worstMem > c.SynapseMemoryBits() {
 		errs = append(errs, Violation{ly.Name, alone(jMem), "synapse_memory_bytes", (worstMem + 7) / 8, int64(c.SynapseMemoryBytes),

@@ -144,6 +144,9 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		off := s.outOff[o]
 		for _, ci := range s.m.LayerCores[o] {
 			c := &s.cores[ci]
+			if c.splitOf != 0 {
+				continue // a splitter holds no neurons
+			}
 			for ni, v := range c.model.V() {
 				res.Scores[off+c.lo+ni] = outCounts[off+c.lo+ni]*theta + int64(v)
 			}

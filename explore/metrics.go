@@ -24,6 +24,8 @@ type Metrics struct {
 	SynapticOps        float64 `json:"synaptic_ops"`             // effective ACs per inference
 	ActivationSparsity float64 `json:"activation_sparsity"`      // fraction of neuron-timesteps without a spike
 	CyclesPerTimestep  float64 `json:"cycles_per_timestep"`      // mean
+	SplitterCores      float64 `json:"splitter_cores"`           // cores that only compute partial sums (fan-in splitting)
+	SplitEnergyUJ      float64 `json:"split_energy_uj"`          // partial-sum adds, packets and hops per inference, µJ
 }
 
 // UnmarshalJSON reads a Metrics object, including points.jsonl lines
@@ -81,6 +83,8 @@ var metricTable = [...]metricDef{
 	{"synaptic_ops", "", "synaptic ops per inference", func(m *Metrics) float64 { return m.SynapticOps }, 0, inf, nil},
 	{"activation_sparsity", "", "activation sparsity", func(m *Metrics) float64 { return m.ActivationSparsity }, 0, 1, nil},
 	{"cycles_per_timestep", "cycles", "cycles per timestep", func(m *Metrics) float64 { return m.CyclesPerTimestep }, 0, inf, nil},
+	{"splitter_cores", "", "splitter cores", func(m *Metrics) float64 { return m.SplitterCores }, 0, inf, nil},
+	{"split_energy_uj", "µJ", "fan-in splitting energy", func(m *Metrics) float64 { return m.SplitEnergyUJ }, 0, inf, nil},
 }
 
 // MetricNames lists the metrics objectives and constraints may name.
@@ -149,7 +153,7 @@ func metricsFromRun(r *spikemesh.Run, p *spikemesh.Prepared, pc *PointConfig, an
 	for _, c := range p.Mapping.Cores {
 		usedBytes += (c.SynMemBits + 7) / 8
 	}
-	return Metrics{
+	m := Metrics{
 		AccuracyPct:        r.SNNAccuracyPct,
 		ANNAccuracyPct:     annAcc * 100,
 		EnergyUJ:           r.Energy.TotalUJ,
@@ -163,4 +167,8 @@ func metricsFromRun(r *spikemesh.Run, p *spikemesh.Prepared, pc *PointConfig, an
 		ActivationSparsity: r.ActivationSparsity,
 		CyclesPerTimestep:  r.Timing.CyclesPerTimestepMean,
 	}
+	if r.Split != nil {
+		m.SplitterCores, m.SplitEnergyUJ = float64(r.Split.SplitterCores), r.Split.EnergyUJ
+	}
+	return m
 }

@@ -74,6 +74,7 @@ type Report struct {
 	CyclesPerTimestep float64      `json:"cycles_per_timestep"`
 	SynapticOps       float64      `json:"synaptic_ops_per_sample"`
 	SpikePackets      float64      `json:"spike_packets_per_sample"`
+	FanInSplit        *FanInSplit  `json:"fan_in_split,omitempty"`
 
 	labels              []int
 	chipPred, floatPred []int
@@ -173,6 +174,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\nlatency   %.4g µs per sample, %.1f cycles per timestep\n", r.LatencyUS, r.CyclesPerTimestep)
 	fmt.Fprintf(&b, "activity  %.4g synaptic ops, %.4g spike packets per sample\n", r.SynapticOps, r.SpikePackets)
+	if r.FanInSplit != nil {
+		r.FanInSplit.writeText(&b)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

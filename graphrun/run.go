@@ -129,6 +129,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	e.StaticPerChipMW *= float64(o.Chip.Chips()) // every chip of a board leaks
 	var counts energy.Counts
 	var cycles uint64
+	var split chip.SplitCounts
 	err = sim.RunSamples(ctx, chip.Samples{N: n, Timesteps: rep.ChipTimesteps,
 		Stimulus: func(i int) chip.Stimulus { return stimulus{in: o.Input, s: i, T: T} },
 		Each: func(i int, r chip.Result) error {
@@ -137,6 +138,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 			}
 			rep.chipPred[i] = predict(lw, r.NeuronCounts, r.Scores)
 			counts.Add(r.Counts)
+			split.Add(r.Split)
 			cycles += r.Cycles
 			return nil
 		}})
@@ -159,6 +161,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	rep.CyclesPerTimestep = float64(cycles) / nf / float64(rep.ChipTimesteps)
 	rep.SynapticOps = float64(counts.SynapticOps) / nf
 	rep.SpikePackets = float64(counts.Packets) / nf
+	rep.FanInSplit = fanInSplit(m, split, n, e, o.Chip.ClockMHz)
 	if cfg, err := e.JSON(); err == nil {
 		rep.Provenance.EnergyConfig = json.RawMessage(cfg)
 	}
