@@ -21,6 +21,8 @@
 // rasters. Design-space sweeps live in package explore and the peer
 // benchmarks in package bench; explore builds on this one, bench on chip.
 //
+// The report's types live in package report, which renders them as text
+// and JSON; this package re-exports them under the same names (types.go).
 // Reports are deterministic: the same options and seed give byte-identical
 // text and JSON for any number of workers.
 package spikemesh

@@ -244,9 +244,9 @@ func TestExactConversion(t *testing.T) {
 func TestExactCheckDetectsMismatch(t *testing.T) {
 	var x ExactReport
 	qa := &workloads.QuantizedActs{Counts: [][]int32{{1, 2}, {3}}}
-	x.add(&chip.Result{Timesteps: 5, Quiet: true, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
-	x.add(&chip.Result{Timesteps: 7, Quiet: true, NeuronCounts: [][]int32{{1, 1}, {3}}}, qa)
-	x.add(&chip.Result{Timesteps: 9, Quiet: false, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
+	x.Add(&chip.Result{Timesteps: 5, Quiet: true, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
+	x.Add(&chip.Result{Timesteps: 7, Quiet: true, NeuronCounts: [][]int32{{1, 1}, {3}}}, qa)
+	x.Add(&chip.Result{Timesteps: 9, Quiet: false, NeuronCounts: [][]int32{{1, 2}, {3}}}, qa)
 	if x.Images != 3 || x.ImagesExact != 1 || x.NeuronMismatches != 1 || x.ImagesQuiet != 2 || x.TimestepsMax != 9 || x.TimestepsMean != 7 || x.FirstMismatch == "" {
 		t.Errorf("%+v", x)
 	}

@@ -71,7 +71,7 @@ func (p *Prepared) simulate(ctx context.Context, o SimOptions) (*Activity, error
 		Each: func(i int, res chip.Result) error {
 			if exact {
 				workloads.QuantizedForward(p.Converted.Net, test.Image(i), qa)
-				a.Exact.add(&res, qa)
+				a.Exact.Add(&res, qa)
 			}
 			a.agg.add(&res, res.Prediction() == int(test.Labels[i]))
 			if o.Progress != nil {
@@ -83,32 +83,6 @@ func (p *Prepared) simulate(ctx context.Context, o SimOptions) (*Activity, error
 		return nil, err
 	}
 	return a, nil
-}
-
-// add checks one image's result against the quantized ANN's counts.
-func (x *ExactReport) add(r *chip.Result, qa *workloads.QuantizedActs) {
-	x.Images++
-	x.stepsSum += r.Timesteps
-	x.TimestepsMean = float64(x.stepsSum) / float64(x.Images)
-	x.TimestepsMax = max(x.TimestepsMax, r.Timesteps)
-	if r.Quiet {
-		x.ImagesQuiet++
-	}
-	wrong := 0
-	for l, counts := range r.NeuronCounts {
-		for j, c := range counts {
-			if c != qa.Counts[l][j] {
-				if x.FirstMismatch == "" {
-					x.FirstMismatch = fmt.Sprintf("image %d, layer %d, neuron %d: %d spikes, quantized ANN %d", x.Images-1, l, j, c, qa.Counts[l][j])
-				}
-				wrong++
-			}
-		}
-	}
-	x.NeuronMismatches += wrong
-	if wrong == 0 && r.Quiet {
-		x.ImagesExact++
-	}
 }
 
 // Run prices the activity with an energy model and returns the per-

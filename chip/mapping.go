@@ -301,7 +301,6 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	return m, nil
 }
 
-
 // retrySplit returns a target of population l whose fan-in is split into
 // the fewest parts, after marking it to be split for the fewest cores, or
 // -1 if there is none (each population switches at most once).

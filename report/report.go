@@ -1,4 +1,4 @@
-package spikemesh
+package report
 
 import (
 	"encoding/json"
