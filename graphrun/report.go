@@ -1,6 +1,8 @@
 package graphrun
 
 import (
+	"github.com/spikemesh/spikemesh/internal/provenance"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,14 +13,10 @@ import (
 	"github.com/spikemesh/spikemesh/nirconv"
 )
 
-// Provenance records what produced a report: Run fills the configurations,
-// the caller Version and CommandLine (as spikemesh run does for MNIST).
-type Provenance struct {
-	Version      string          `json:"version"`
-	CommandLine  []string        `json:"command_line"`
-	ChipConfig   chip.Config     `json:"chip_config"`
-	EnergyConfig json.RawMessage `json:"energy_config"`
-}
+// Provenance records what produced a report, as every JSON report of a
+// run does (internal/provenance): Run fills the configurations, the caller
+// Version and CommandLine.
+type Provenance = provenance.Provenance
 
 // PopStat is one population's activity, per sample (mean over samples).
 type PopStat struct {

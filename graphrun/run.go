@@ -1,8 +1,9 @@
 package graphrun
 
 import (
+	"github.com/spikemesh/spikemesh/internal/provenance"
+
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spikemesh/spikemesh/chip"
@@ -162,9 +163,11 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	rep.SynapticOps = float64(counts.SynapticOps) / nf
 	rep.SpikePackets = float64(counts.Packets) / nf
 	rep.FanInSplit = fanInSplit(m, split, n, e, o.Chip.ClockMHz)
-	if cfg, err := e.JSON(); err == nil {
-		rep.Provenance.EnergyConfig = json.RawMessage(cfg)
+	pv, err := provenance.New(o.Chip, e)
+	if err != nil {
+		return err
 	}
+	rep.Provenance.ChipConfig, rep.Provenance.EnergyConfig = pv.ChipConfig, pv.EnergyConfig
 	return nil
 }
 
