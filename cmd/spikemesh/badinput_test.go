@@ -498,6 +498,9 @@ func badCases() []badCase {
 // TestBadInputTable runs every case of badCases against the built binary.
 // BADINPUT_NOSKIP=1 runs the skipped cases too, to see which still fail.
 func TestBadInputTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the table runs the binary about 110 times (45 s); go test without -short runs it")
+	}
 	cases := badCases()
 	if len(cases) < 60 {
 		t.Fatalf("the table has %d cases; issue 16 asks for at least 60", len(cases))
@@ -527,6 +530,9 @@ func TestBadInputTable(t *testing.T) {
 // TestBadInputTableControl: the files the table breaks are good before it
 // breaks them, so each refusal is caused by the fault the case names.
 func TestBadInputTableControl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs a sweep point; go test without -short runs it")
+	}
 	limiter := addressLimiter(t)
 	for name, args := range map[string]func(*testing.T, string) []string{
 		"model": modelWith(goodWeight()),
