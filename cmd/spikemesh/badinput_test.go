@@ -36,11 +36,12 @@ import (
 // POSIX shell's "ulimit -v" does the same. Both exec the binary in place,
 // so the rusage the test reads is the binary's own.
 const (
-	// badASLimit is the address space a case may reserve. The Go runtime of
-	// a normal "run" reserves well under 1 GiB of address space (measured:
-	// 62 MiB resident, and runs under a 1.5 GiB limit pass); 2 GiB leaves
-	// room for that and kills any case that tries to allocate gigabytes, as
-	// the zip bomb, /dev/zero and huge-shape inputs of issue 16 did.
+	// badASLimit is the address space a case may reserve. A normal small
+	// "run" peaks at 62 MiB resident and passes under a 1.5 GiB limit (under
+	// 1 GiB it sometimes fails: the Go runtime reserves address space it
+	// does not touch); 2 GiB leaves room for that and stops any case that
+	// tries to allocate gigabytes, as the zip bomb, /dev/zero and huge-shape
+	// inputs of issue 16 did.
 	badASLimit = 2 << 30
 	// badRSSBudget is the peak resident size a refusal may reach: a quarter
 	// of badASLimit, eight times a normal small run's 62 MiB. A refusal
