@@ -3,6 +3,7 @@ package chip
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,46 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 		if err := c.Validate(); err != nil {
 			t.Fatalf("LoadConfig accepted a config that Validate rejects: %v", err)
+		}
+		y, err := c.YAML()
+		if err != nil {
+			t.Fatalf("accepted %+v but cannot encode it: %v", c, err)
+		}
+		back, err := LoadConfig(bytes.NewReader(y))
+		if err != nil {
+			t.Fatalf("cannot read back its own YAML: %v\n%s", err, y)
+		}
+		if !reflect.DeepEqual(back, c) {
+			t.Fatalf("round trip changed\n%+v\ninto\n%+v", c, back)
+		}
+	})
+}
+
+// FuzzSetAll: --set items (here separated by newlines) either change the
+// loihi preset into a valid Config, which survives YAML and LoadConfig
+// unchanged, or give an error with the zero Config; never a panic.
+func FuzzSetAll(f *testing.F) {
+	for _, s := range []string{
+		"axons_per_core=256", "synapse_memory_bytes=64KiB\nrouting=yx", "clock_mhz=2GHz", "mesh_width=0",
+		"nope=1", "axons_per_core=256\naxons_per_core=512", "=", "weight_bits=9", "delivery=multicast\nrouter_table_entries=8",
+		"neuron_models=[lif, if-zero]", "placement=anneal\nplacement_seed=-1", "synapse_memory_bytes=1e99",
+	} {
+		f.Add(s)
+	}
+	base, err := Preset("loihi")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := base.SetAll(strings.Split(s, "\n"))
+		if err != nil {
+			if c != (Config{}) {
+				t.Fatalf("error %v came with a non-zero Config", err)
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("SetAll accepted a config that Validate rejects: %v", err)
 		}
 		y, err := c.YAML()
 		if err != nil {
