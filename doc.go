@@ -18,8 +18,10 @@
 // public, so that sweeps can share conversions, mappings and simulations.
 // With Options.TraceDir, Evaluate has package trace write per-timestep
 // activity of cores and links and every neuron's spike counts and
-// rasters. Design-space sweeps live in package explore and the peer
-// benchmarks in package bench; explore builds on this one, bench on chip.
+// rasters. NIR graphs take a second path beside Evaluate, package
+// graphrun (lowered by package nirconv, run on the chip and in float).
+// Design-space sweeps live in package explore and the peer benchmarks in
+// package bench; explore builds on this one, bench on chip.
 //
 // The report's types live in package report, which renders them as text
 // and JSON; this package re-exports them under the same names (types.go).

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
@@ -131,11 +130,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if after.HeapAlloc > before.HeapAlloc {
 		r.SimulatorBytes = after.HeapAlloc - before.HeapAlloc
 	}
-	r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		r.PeakRSSBytes = uint64(ru.Maxrss) * 1024 // Linux reports KiB
+	if r.Synapses > 0 {
+		r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
 	}
+	r.PeakRSSBytes = peakRSSBytes()
 	e, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
 	if err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/spikemesh/spikemesh/chip"
@@ -132,12 +131,11 @@ func RunCuba(ctx context.Context, o CubaOptions) (*CubaResult, error) {
 		r.SimulatorBytes = after.HeapAlloc - before.HeapAlloc
 	}
 	if r.Synapses > 0 {
-		r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
+		if r.Synapses > 0 {
+			r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
+		}
 	}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		r.PeakRSSBytes = uint64(ru.Maxrss) * 1024 // Linux reports KiB
-	}
+	r.PeakRSSBytes = peakRSSBytes()
 	e, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
 	if err != nil {
 		return nil, err
@@ -150,14 +148,4 @@ func RunCuba(ctx context.Context, o CubaOptions) (*CubaResult, error) {
 	r.Scale = c.Quant.Scale
 	runtime.KeepAlive(sim)
 	return r, nil
-}
-
-// cpuSeconds returns the process's user + system CPU time, or 0 if the
-// system does not report it.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) * 1e-9
 }

@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // LockFile is the name of the file, in a results directory, that a sweep
@@ -69,11 +67,11 @@ func LockDir(ctx context.Context, dir string, wait bool) (*DirLock, error) {
 		return nil, fmt.Errorf("explore: locking %s: %w", dir, err)
 	}
 	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		err = flock(f, true)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
+		if !errors.Is(err, errLocked) {
 			f.Close()
 			return nil, fmt.Errorf("explore: locking %s: %w", path, err)
 		}
@@ -149,10 +147,10 @@ func lockForReading(dirs []string) (readLocks, []error) {
 			errs = append(errs, err)
 			continue
 		}
-		switch err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); {
+		switch err := flock(f, false); {
 		case err == nil:
 			ls = append(ls, f)
-		case errors.Is(err, unix.EWOULDBLOCK):
+		case errors.Is(err, errLocked):
 			f.Close()
 			errs = append(errs, fmt.Errorf("%s is being written by a running sweep (%s); merge when it has finished", d, readHolder(path)))
 		default:

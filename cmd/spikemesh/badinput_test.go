@@ -248,7 +248,6 @@ func benchDir(image []byte) func(*testing.T, string) []string {
 // may repeat it.
 const secretLine = "password=hunter2-do-not-print"
 
-
 func badCases() []badCase {
 	cases := []badCase{
 		// The cases of TestBadInput, kept here with the stricter checks.

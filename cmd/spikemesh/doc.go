@@ -1,10 +1,13 @@
-// Command spikemesh converts trained ANNs into spiking networks, maps them
-// onto a simulated many-core neuromorphic chip, simulates them cycle by
-// cycle and reports accuracy, activity, latency and energy.
+// Command spikemesh converts trained ANNs into spiking networks, or reads
+// SNNs trained elsewhere as NIR files, maps them onto a simulated
+// many-core neuromorphic chip, simulates them cycle by cycle and reports
+// accuracy, activity, latency and energy.
 //
 // Subcommands: run (the main job; --json for a report that also records
 // the version, the command line and the resolved chip and energy
-// configuration), chips and energy (presets), models (built-in models),
+// configuration; run --model net.nir --input data.npz runs a NIR graph on
+// the chip and in float side by side), inspect (print a NIR file's graph
+// and how it maps onto the chip), chips and energy (presets), models (built-in models),
 // explore (design-space sweeps), noc (network-on-chip load curves), bench
 // (the Brian2 peer benchmark), train (retrain a built-in model's recipe;
 // writes a model description .yaml and its weights .npz, which run --model

@@ -29,10 +29,10 @@ func OpenArchive(name string, r io.ReaderAt, size, maxEntryBytes int64) (*Archiv
 	for _, f := range z.File {
 		key, ok := strings.CutSuffix(f.Name, ".npy")
 		if !ok {
-			return nil, fmt.Errorf("npyfile: %s: entry %q: not a .npy array (name does not end in .npy)", name, f.Name)
+			return nil, fmt.Errorf("npyfile: %s: entry %s: not a .npy array (name does not end in .npy)", name, entryName(f.Name))
 		}
 		if _, dup := a.entries[key]; dup {
-			return nil, fmt.Errorf("npyfile: %s: entry %q appears twice", name, f.Name)
+			return nil, fmt.Errorf("npyfile: %s: entry %s appears twice", name, entryName(f.Name))
 		}
 		a.entries[key] = f
 		a.keys = append(a.keys, key)
@@ -60,7 +60,17 @@ func (a *Archive) entry(key string) (*zip.File, error) {
 }
 
 func (a *Archive) errorf(f *zip.File, err error) error {
-	return fmt.Errorf("npyfile: %s: entry %s: %w", a.name, f.Name, err)
+	return fmt.Errorf("npyfile: %s: entry %s: %w", a.name, entryName(f.Name), err)
+}
+
+// entryName quotes a zip entry name from the file for an error message,
+// cut to 64 bytes: the name is the file's content, so it must not put
+// control characters on a terminal or fill the line.
+func entryName(n string) string {
+	if len(n) > 64 {
+		return fmt.Sprintf("%q… (%d bytes)", n[:64], len(n))
+	}
+	return fmt.Sprintf("%q", n)
 }
 
 // Header reads and validates the header of array key without reading its

@@ -272,7 +272,7 @@ func TestArchive(t *testing.T) {
 		func(k string) error { _, err := a.Header(k); return err },
 		func(k string) error { _, err := a.Read(k); return err },
 	} {
-		if err := f("junk"); err == nil || !strings.HasPrefix(err.Error(), "npyfile: m.npz: entry junk.npy: magic") || strings.Contains(err.Error(), "PK not") {
+		if err := f("junk"); err == nil || !strings.HasPrefix(err.Error(), `npyfile: m.npz: entry "junk.npy": magic`) || strings.Contains(err.Error(), "PK not") {
 			t.Errorf("entry not NPY: %v", err)
 		}
 		if err := f("fc2"); err == nil || !strings.Contains(err.Error(), `no array "fc2"`) {
@@ -306,7 +306,7 @@ func TestArchiveMalformed(t *testing.T) {
 		func() error { _, err := a.Header("bomb"); return err },
 		func() error { _, err := a.Read("bomb"); return err },
 	} {
-		if err := f(); err == nil || !strings.Contains(err.Error(), "entry bomb.npy: uncompressed size 16777344 bytes, limit is 1048576") {
+		if err := f(); err == nil || !strings.Contains(err.Error(), `entry "bomb.npy": uncompressed size 16777344 bytes, limit is 1048576`) {
 			t.Errorf("zip bomb: %v", err)
 		}
 	}
@@ -330,7 +330,7 @@ func TestArchiveMalformed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Read("liar"); err == nil || !strings.HasPrefix(err.Error(), "npyfile: m.npz: entry liar.npy: ") {
+	if _, err := a.Read("liar"); err == nil || !strings.HasPrefix(err.Error(), `npyfile: m.npz: entry "liar.npy": `) {
 		t.Errorf("lying size: %v", err)
 	}
 	if _, err := a.Header("liar"); err == nil {
@@ -343,7 +343,7 @@ func TestArchiveMalformed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Header("s"); err == nil || !strings.Contains(err.Error(), "entry s.npy: data: 12 bytes after the header") {
+	if _, err := a.Header("s"); err == nil || !strings.Contains(err.Error(), `entry "s.npy": data: 12 bytes after the header`) {
 		t.Errorf("short entry: %v", err)
 	}
 }
