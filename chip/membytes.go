@@ -1,6 +1,8 @@
 package chip
 
 import (
+	"github.com/spikemesh/spikemesh/internal/membudget"
+
 	"runtime"
 	"unsafe"
 
@@ -15,13 +17,13 @@ import (
 // against a memory budget before anything is built. Every Simulator
 // replica (one per worker, see RunSamples) has its own.
 func (c Config) MeshBytes() int64 {
-	return satAdd(c.RouterConfig().MeshBytes(), satMul(3, c.LinkBytes()))
+	return membudget.SatAdd(c.RouterConfig().MeshBytes(), membudget.SatMul(3, c.LinkBytes()))
 }
 
 // LinkBytes is one per-link flit counter over the board's mesh (a uint64
 // per router and mesh port), the size of Result.LinkFlits.
 func (c Config) LinkBytes() int64 {
-	return satMul(satMul(int64(max(c.BoardWidth(), 0)), int64(max(c.BoardHeight(), 0))), router.NumMeshPorts*8)
+	return membudget.SatMul(membudget.SatMul(int64(max(c.BoardWidth(), 0)), int64(max(c.BoardHeight(), 0))), router.NumMeshPorts*8)
 }
 
 // PlacementBytes is the memory traffic-aware placement (greedy, anneal)
@@ -31,7 +33,7 @@ func (c Config) PlacementBytes() int64 {
 	if c.Placement == RowMajor {
 		return 0
 	}
-	return satMul(int64(max(c.Cores(), 0)), int64(unsafe.Sizeof(false)+unsafe.Sizeof(int(0))))
+	return membudget.SatMul(int64(max(c.Cores(), 0)), int64(unsafe.Sizeof(false)+unsafe.Sizeof(int(0))))
 }
 
 // RunBytes is the memory RunSamples needs for samples samples on workers
@@ -48,9 +50,9 @@ func (c Config) RunBytes(workers, samples int) int64 {
 		meshes += int64(w)
 		inFlight = 2 * int64(w)
 	}
-	b := satMul(c.MeshBytes(), meshes)
-	b = satAdd(b, satMul(c.LinkBytes(), inFlight+1))
-	return satAdd(b, c.PlacementBytes())
+	b := membudget.SatMul(c.MeshBytes(), meshes)
+	b = membudget.SatAdd(b, membudget.SatMul(c.LinkBytes(), inFlight+1))
+	return membudget.SatAdd(b, c.PlacementBytes())
 }
 
 // TraceBytes is the memory a Trace of T timesteps takes on m
@@ -61,32 +63,14 @@ func (c Config) RunBytes(workers, samples int) int64 {
 // Traces are summed over samples per timestep, so they are held whole
 // until written; this is the size to check before a traced run.
 func TraceBytes(m *Mapping, T int) int64 {
-	links := satMul(int64(m.Config.BoardWidth()*m.Config.BoardHeight()), router.NumMeshPorts)
-	perStep := satAdd(satMul(int64(len(m.Cores)), 3*8), satMul(links, 8))
+	links := membudget.SatMul(int64(m.Config.BoardWidth()*m.Config.BoardHeight()), router.NumMeshPorts)
+	perStep := membudget.SatAdd(membudget.SatMul(int64(len(m.Cores)), 3*8), membudget.SatMul(links, 8))
 	neurons := int64(0)
 	for _, ly := range m.Net.Layers {
 		neurons += int64(ly.Size)
 	}
-	b := satMul(int64(max(T, 0)), perStep)
-	b = satAdd(b, satMul(neurons, 4))                                     // the sample's counts
-	b = satAdd(b, min(satMul(neurons, int64(max(T, 0))), MaxTraceRaster)) // its raster, if kept
-	return satAdd(b, MaxTraceCounts*4+MaxTraceRaster)
-}
-
-// satMul and satAdd saturate at the largest int64 instead of wrapping.
-func satMul(a, b int64) int64 {
-	if a == 0 || b == 0 {
-		return 0
-	}
-	if a > (1<<63-1)/b {
-		return 1<<63 - 1
-	}
-	return a * b
-}
-
-func satAdd(a, b int64) int64 {
-	if a > (1<<63-1)-b {
-		return 1<<63 - 1
-	}
-	return a + b
+	b := membudget.SatMul(int64(max(T, 0)), perStep)
+	b = membudget.SatAdd(b, membudget.SatMul(neurons, 4))                                     // the sample's counts
+	b = membudget.SatAdd(b, min(membudget.SatMul(neurons, int64(max(T, 0))), MaxTraceRaster)) // its raster, if kept
+	return membudget.SatAdd(b, MaxTraceCounts*4+MaxTraceRaster)
 }

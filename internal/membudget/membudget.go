@@ -114,3 +114,24 @@ func (b Budget) Check(what string, need int64, fix string) error {
 	}
 	return fmt.Errorf("%s needs about %s, more than the memory budget of %s (--max-memory); %s", what, Bytes(need), b, fix)
 }
+
+// SatMul and SatAdd multiply and add non-negative sizes, saturating at the
+// largest int64 instead of wrapping, so that an absurd configuration gives
+// an absurd but positive size that any budget refuses.
+func SatMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > (1<<63-1)/b {
+		return 1<<63 - 1
+	}
+	return a * b
+}
+
+// SatAdd: see SatMul.
+func SatAdd(a, b int64) int64 {
+	if a > (1<<63-1)-b {
+		return 1<<63 - 1
+	}
+	return a + b
+}
