@@ -62,6 +62,26 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 	}
 	node := &nir.Node{Name: name}
 	nn := expNeuron{in: name, out: name, nodes: []*nir.Node{node}}
+	// per makes a per-neuron parameter array.
+	per := func(f func(i int) float64) nir.Tensor {
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = f(i)
+		}
+		return expTensor(shape, d)
+	}
+	// oneKind is the NIR type of neuron 0's decays; the type is chosen per
+	// population, so every neuron's decays must need the same one.
+	oneKind := func(du, dv []uint16, kindOf func(u, v uint16) nir.Kind) (nir.Kind, error) {
+		kind := kindOf(du[0], dv[0])
+		for i := range du {
+			if k := kindOf(du[i], dv[i]); k != kind {
+				_, err := refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
+				return kind, err
+			}
+		}
+		return kind, nil
+	}
 	switch p.Kind {
 	case neuron.LIF:
 		if p.Refractory > 0 {
@@ -73,18 +93,9 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 		vec := ly.Vectors
 		th, rst := expI32(vec.Threshold, p.Threshold, n), expI32(vec.Reset, p.Reset, n)
 		du, dv := expU16(vec.DecayU, p.DecayU, n), expU16(vec.DecayV, p.DecayV, n)
-		kind := expLIFKind(du[0], dv[0])
-		for i := range du {
-			if k := expLIFKind(du[i], dv[i]); k != kind {
-				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
-			}
-		}
-		per := func(f func(i int) float64) nir.Tensor {
-			d := make([]float64, n)
-			for i := range d {
-				d[i] = f(i)
-			}
-			return expTensor(shape, d)
+		kind, err := oneKind(du, dv, expLIFKind)
+		if err != nil {
+			return expNeuron{}, err
 		}
 		vth := per(func(i int) float64 { return float64(th[i]) })
 		vReset := per(func(i int) float64 { return float64(rst[i]) })
@@ -113,18 +124,9 @@ func expPopNode(net *chip.Network, l int, name string, shape nir.Shape, dt float
 	case neuron.LI:
 		// The readout: LI, CubaLI or I by its decays, v in state units.
 		du, dv := expU16(ly.Vectors.DecayU, p.DecayU, n), expU16(ly.Vectors.DecayV, p.DecayV, n)
-		kind := expLIKind(du[0], dv[0])
-		for i := range du {
-			if k := expLIKind(du[i], dv[i]); k != kind {
-				return refuse("neuron %d's decays (decay_u %d, decay_v %d) need a NIR type other than neuron 0's (decay_u %d, decay_v %d); one NIR node has one type", i, du[i], dv[i], du[0], dv[0])
-			}
-		}
-		per := func(f func(i int) float64) nir.Tensor {
-			d := make([]float64, n)
-			for i := range d {
-				d[i] = f(i)
-			}
-			return expTensor(shape, d)
+		kind, err := oneKind(du, dv, expLIKind)
+		if err != nil {
+			return expNeuron{}, err
 		}
 		vLeak := per(func(i int) float64 { return neuron.DecayMax * bias[i] / float64(dv[i]) })
 		node.Kind = kind
