@@ -127,22 +127,33 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for l := 0; l < L; l++ {
 		r.Synapses += uint64(sizes[l] * sizes[l+1])
 	}
-	if after.HeapAlloc > before.HeapAlloc {
-		r.SimulatorBytes = after.HeapAlloc - before.HeapAlloc
-	}
-	if r.Synapses > 0 {
-		r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
-	}
-	r.PeakRSSBytes = peakRSSBytes()
-	e, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
+	var e energy.Model
+	r.SimulatorBytes, r.BytesPerSynapse, r.PeakRSSBytes, r.Provenance, e, err = measure(before, after, r.Synapses, o.Chip, o.Energy)
 	if err != nil {
-		return nil, err
-	}
-	if r.Provenance, err = provenance.New(o.Chip, e); err != nil {
 		return nil, err
 	}
 	bd := e.Estimate(counts, float64(cycles)/o.Chip.ClockMHz*1e-6, len(m.Cores))
 	r.EnergyPerSample = bd.TotalPJ / float64(o.Samples) * 1e-6
 	runtime.KeepAlive(sim)
 	return r, nil
+}
+
+// measure is what both benchmarks report after their run: the simulator's
+// heap (the growth from before to after), per synapse, the process's peak
+// RSS, and the energy model resolved for the chip with the provenance of
+// the run.
+func measure(before, after runtime.MemStats, synapses uint64, c chip.Config, em energy.Model) (heap uint64, perSynapse float64, peak uint64, pv provenance.Provenance, e energy.Model, err error) {
+	if after.HeapAlloc > before.HeapAlloc {
+		heap = after.HeapAlloc - before.HeapAlloc
+	}
+	if synapses > 0 {
+		perSynapse = float64(heap) / float64(synapses)
+	}
+	if e, err = em.ForChip(c.WeightBits, c.SynapseMemoryBytes); err != nil {
+		return 0, 0, 0, provenance.Provenance{}, energy.Model{}, err
+	}
+	if pv, err = provenance.New(c, e); err != nil {
+		return 0, 0, 0, provenance.Provenance{}, energy.Model{}, err
+	}
+	return heap, perSynapse, peakRSSBytes(), pv, e, nil
 }

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/spikemesh/spikemesh/internal/provenance"
+
 	"context"
 	"fmt"
 	"math"
@@ -26,21 +28,24 @@ type CubaOptions struct {
 // the chip's own counts. Synaptic events follow the peer's definition:
 // every spike of neuron i counts its fan-out (both synapse lists).
 type CubaResult struct {
-	Neurons         int     `json:"neurons"`
-	Synapses        uint64  `json:"synapses"`
-	Steps           int     `json:"steps"`
-	DurationSeconds float64 `json:"duration_s"`
-	Workers         int     `json:"workers"`
-	Chip            string  `json:"chip"`
-	CoresUsed       int     `json:"cores_used"`
-	SpikesExc       uint64  `json:"spikes_exc"`
-	SpikesInh       uint64  `json:"spikes_inh"`
-	TotalSpikes     uint64  `json:"total_spikes"`
-	RateHz          float64 `json:"rate_hz"` // spikes per neuron per biological second
-	SynapticEvents  uint64  `json:"synaptic_events"`
-	EffectiveACs    uint64  `json:"effective_acs"` // the chip's synaptic ops (non-zero weights)
-	Packets         uint64  `json:"packets"`
-	RunSeconds      float64 `json:"run_s"` // the simulation loop: chip, mesh, counting
+	// Provenance holds the chip and the energy model (resolved for the
+	// chip) as used; the command fills its version and command line.
+	Provenance      provenance.Provenance `json:"provenance"`
+	Neurons         int                   `json:"neurons"`
+	Synapses        uint64                `json:"synapses"`
+	Steps           int                   `json:"steps"`
+	DurationSeconds float64               `json:"duration_s"`
+	Workers         int                   `json:"workers"`
+	Chip            string                `json:"chip"`
+	CoresUsed       int                   `json:"cores_used"`
+	SpikesExc       uint64                `json:"spikes_exc"`
+	SpikesInh       uint64                `json:"spikes_inh"`
+	TotalSpikes     uint64                `json:"total_spikes"`
+	RateHz          float64               `json:"rate_hz"` // spikes per neuron per biological second
+	SynapticEvents  uint64                `json:"synaptic_events"`
+	EffectiveACs    uint64                `json:"effective_acs"` // the chip's synaptic ops (non-zero weights)
+	Packets         uint64                `json:"packets"`
+	RunSeconds      float64               `json:"run_s"` // the simulation loop: chip, mesh, counting
 	// RunCPUSeconds is the process's CPU time (user + system) over the
 	// same loop: what Brian2's one-thread C++ timer (std::clock) measures,
 	// and less sensitive than wall time to other load on the machine.
@@ -127,16 +132,8 @@ func RunCuba(ctx context.Context, o CubaOptions) (*CubaResult, error) {
 	r.EventsPerSecond = float64(r.SynapticEvents) / r.RunSeconds
 	r.ChipCycles = res.Cycles
 	r.ChipSeconds = float64(res.Cycles) / o.Chip.ClockMHz * 1e-6
-	if after.HeapAlloc > before.HeapAlloc {
-		r.SimulatorBytes = after.HeapAlloc - before.HeapAlloc
-	}
-	if r.Synapses > 0 {
-		if r.Synapses > 0 {
-			r.BytesPerSynapse = float64(r.SimulatorBytes) / float64(r.Synapses)
-		}
-	}
-	r.PeakRSSBytes = peakRSSBytes()
-	e, err := o.Energy.ForChip(o.Chip.WeightBits, o.Chip.SynapseMemoryBytes)
+	var e energy.Model
+	r.SimulatorBytes, r.BytesPerSynapse, r.PeakRSSBytes, r.Provenance, e, err = measure(before, after, r.Synapses, o.Chip, o.Energy)
 	if err != nil {
 		return nil, err
 	}

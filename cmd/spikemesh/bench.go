@@ -128,6 +128,7 @@ func runCubaBench(cmd *cobra.Command, o bench.CubaOptions, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	r.Provenance.Version, r.Provenance.CommandLine = version(), os.Args
 	if asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

@@ -135,6 +135,11 @@ func TestBenchCuba(t *testing.T) {
 			Inh    uint64 `json:"spikes_inh"`
 			Events uint64 `json:"synaptic_events"`
 			Cycles uint64 `json:"chip_cycles"`
+			Prov   *struct {
+				Version string          `json:"version"`
+				Chip    json.RawMessage `json:"chip_config"`
+				Energy  json.RawMessage `json:"energy_config"`
+			} `json:"provenance,omitempty"`
 		}
 		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 			t.Fatal(err)
@@ -142,6 +147,10 @@ func TestBenchCuba(t *testing.T) {
 		if r.Exc == 0 {
 			t.Errorf("no excitatory spikes: %s", stdout)
 		}
+		if r.Prov == nil || r.Prov.Version == "" || len(r.Prov.Chip) < 3 || len(r.Prov.Energy) < 3 {
+			t.Errorf("the JSON result does not record its provenance: %s", stdout)
+		}
+		r.Prov = nil // the command line differs between the two runs
 		b, _ := json.Marshal(r)
 		return string(b)
 	}
