@@ -186,7 +186,10 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 			}
 			var b, ab []int
 			var err error
-			if pc.needsSplit() {
+			// A partial sum carries one synaptic input, so a population
+			// with two (neuron.Kind.Ports) is not split: its per-core
+			// limits stay violations.
+			if pc.needsSplit() && net.Layers[l].Neuron.Kind.Ports() == 1 {
 				b, ab, err = pc.partitionSplit(minK, fewestCores[l])
 			} else {
 				b, err = pc.partition(minK)

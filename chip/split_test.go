@@ -171,3 +171,24 @@ func TestFanInSplitRunSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNoSplitOfTwoPorts: a two-port population (lif-2syn) whose fan-in
+// exceeds a core's axons is not split (a partial sum carries one synaptic
+// input); the axon limit stays a violation, while the same network with a
+// one-port neuron maps by splitting.
+func TestNoSplitOfTwoPorts(t *testing.T) {
+	cfg, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AxonsPerCore = 64
+	net := denseNet(100, 4)
+	if _, err := Map(net, cfg); err != nil {
+		t.Fatalf("one-port population: %v", err)
+	}
+	net.Layers[0].Neuron = neuron.Params{Kind: neuron.LIF2Syn, Threshold: 1 << 22, DecayU: 2048, DecayU2: 1024, DecayV: 2048}
+	_, err = Map(net, cfg)
+	if err == nil || !strings.Contains(err.Error(), "axons_per_core") {
+		t.Errorf("two-port population: error %v, want the axon limit", err)
+	}
+}
