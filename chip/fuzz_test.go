@@ -28,20 +28,7 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 			return
 		}
-		if err := c.Validate(); err != nil {
-			t.Fatalf("LoadConfig accepted a config that Validate rejects: %v", err)
-		}
-		y, err := c.YAML()
-		if err != nil {
-			t.Fatalf("accepted %+v but cannot encode it: %v", c, err)
-		}
-		back, err := LoadConfig(bytes.NewReader(y))
-		if err != nil {
-			t.Fatalf("cannot read back its own YAML: %v\n%s", err, y)
-		}
-		if !reflect.DeepEqual(back, c) {
-			t.Fatalf("round trip changed\n%+v\ninto\n%+v", c, back)
-		}
+		checkAccepted(t, "LoadConfig", c)
 	})
 }
 
@@ -68,19 +55,26 @@ func FuzzSetAll(f *testing.F) {
 			}
 			return
 		}
-		if err := c.Validate(); err != nil {
-			t.Fatalf("SetAll accepted a config that Validate rejects: %v", err)
-		}
-		y, err := c.YAML()
-		if err != nil {
-			t.Fatalf("accepted %+v but cannot encode it: %v", c, err)
-		}
-		back, err := LoadConfig(bytes.NewReader(y))
-		if err != nil {
-			t.Fatalf("cannot read back its own YAML: %v\n%s", err, y)
-		}
-		if !reflect.DeepEqual(back, c) {
-			t.Fatalf("round trip changed\n%+v\ninto\n%+v", c, back)
-		}
+		checkAccepted(t, "SetAll", c)
 	})
+}
+
+// checkAccepted: a Config that function by accepted passes Validate and
+// survives YAML and LoadConfig unchanged.
+func checkAccepted(t *testing.T, by string, c Config) {
+	t.Helper()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("%s accepted a config that Validate rejects: %v", by, err)
+	}
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatalf("%s accepted %+v but it cannot be encoded: %v", by, c, err)
+	}
+	back, err := LoadConfig(bytes.NewReader(y))
+	if err != nil {
+		t.Fatalf("cannot read back its own YAML: %v\n%s", err, y)
+	}
+	if !reflect.DeepEqual(back, c) {
+		t.Fatalf("round trip changed\n%+v\ninto\n%+v", c, back)
+	}
 }
