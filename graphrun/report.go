@@ -73,6 +73,9 @@ type Report struct {
 	SynapticOps       float64      `json:"synaptic_ops_per_sample"`
 	SpikePackets      float64      `json:"spike_packets_per_sample"`
 	FanInSplit        *FanInSplit  `json:"fan_in_split,omitempty"`
+	// Streaming: latency per input timestep and real-time factor, for
+	// sequences (Timesteps > 1) only.
+	Streaming *Streaming `json:"streaming,omitempty"`
 
 	labels              []int
 	chipPred, floatPred []int
@@ -171,6 +174,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nlatency   %.4g µs per sample, %.1f cycles per timestep\n", r.LatencyUS, r.CyclesPerTimestep)
+	if r.Streaming != nil {
+		r.Streaming.writeText(&b)
+	}
 	fmt.Fprintf(&b, "activity  %.4g synaptic ops, %.4g spike packets per sample\n", r.SynapticOps, r.SpikePackets)
 	if r.FanInSplit != nil {
 		r.FanInSplit.writeText(&b)

@@ -31,6 +31,10 @@ type Options struct {
 	// the samples (package trace, as spikemesh run --trace writes it for
 	// the built-in models).
 	TraceDir string
+	// InputRateHz, if > 0, is the rate at which a stream delivers input
+	// timesteps: the report's Streaming section then says whether the
+	// chip keeps up (sequences only, T > 1). 0 = not given.
+	InputRateHz float64
 }
 
 // Run lowers the graph for the chip, maps it, simulates every sample on
@@ -52,6 +56,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	if T < 1 || T > in.T {
 		return nil, fmt.Errorf("graphrun: timesteps is %d, must be in 1..%d (the input's T)", T, in.T)
+	}
+	if err := checkInputRate(o.InputRateHz, T); err != nil {
+		return nil, err
 	}
 	n := o.Samples
 	if n == 0 {
@@ -129,7 +136,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	}
 	e.StaticPerChipMW *= float64(o.Chip.Chips()) // every chip of a board leaks
 	var counts energy.Counts
-	var cycles uint64
+	var cycles, worstStep uint64
 	var split chip.SplitCounts
 	err = sim.RunSamples(ctx, chip.Samples{N: n, Timesteps: rep.ChipTimesteps,
 		Stimulus: func(i int) chip.Stimulus { return stimulus{in: o.Input, s: i, T: T} },
@@ -141,6 +148,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 			counts.Add(r.Counts)
 			split.Add(r.Split)
 			cycles += r.Cycles
+			worstStep = max(worstStep, r.StepCyclesMax)
 			return nil
 		}})
 	if err != nil {
@@ -160,6 +168,9 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	}
 	rep.LatencyUS = float64(cycles) / nf / o.Chip.ClockMHz
 	rep.CyclesPerTimestep = float64(cycles) / nf / float64(rep.ChipTimesteps)
+	if T > 1 {
+		rep.Streaming = newStreaming(cycles, worstStep, n, rep.ChipTimesteps, o.Chip.ClockMHz, o.InputRateHz)
+	}
 	rep.SynapticOps = float64(counts.SynapticOps) / nf
 	rep.SpikePackets = float64(counts.Packets) / nf
 	rep.FanInSplit = fanInSplit(m, split, n, e, o.Chip.ClockMHz)

@@ -194,6 +194,10 @@ func TestNIRBadInput(t *testing.T) {
 		{"mnist flag", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--encoder", "rate"}, "--encoder"},
 		{"dt", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--dt", "0.01"}, "tau"},
 		{"timesteps", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--timesteps", "6"}, "timesteps"},
+		{"input rate 0", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "0"}, "--input-rate 0: want a finite rate > 0"},
+		{"input rate negative", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "-10"}, "--input-rate -10: want a finite rate > 0"},
+		{"input rate NaN", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "NaN"}, "--input-rate NaN: want a finite rate > 0"},
+		{"input rate built-in", []string{"run", "--model", "mnist-mlp", "--input-rate", "100"}, "--input-rate applies to sequence models"},
 	}
 	exported := filepath.Join(dir, "exported.nir")
 	for _, f := range []struct{ file, want string }{

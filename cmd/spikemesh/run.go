@@ -39,6 +39,9 @@ report (text, or JSON with --json).`,
 			if isNIRModel(o.Model) {
 				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
+			if cmd.Flags().Changed("input-rate") {
+				return fmt.Errorf("--input-rate applies to sequence models (NIR graphs and sequence built-ins), not to %s", o.Model)
+			}
 			var err error
 			if o.Chip, err = chip.Resolve(chipName); err != nil {
 				return err
