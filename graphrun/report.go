@@ -76,6 +76,8 @@ type Report struct {
 	// Streaming: latency per input timestep and real-time factor, for
 	// sequences (Timesteps > 1) only.
 	Streaming *Streaming `json:"streaming,omitempty"`
+	// Regression: per-step prediction scores (Options.Regression).
+	Regression *RegressionReport `json:"regression,omitempty"`
 
 	labels              []int
 	chipPred, floatPred []int
@@ -163,9 +165,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "(spikes per sample, mean over samples)\n\n")
-	fmt.Fprintf(&b, "output agreement chip vs float  %.2f %%\n", r.OutputAgreementPct)
+	if r.Regression == nil { // a regression's outputs are values, not classes
+		fmt.Fprintf(&b, "output agreement chip vs float  %.2f %%\n", r.OutputAgreementPct)
+	}
 	if r.ChipAccuracyPct != nil {
 		fmt.Fprintf(&b, "accuracy  chip %.2f %%  float %.2f %%\n", *r.ChipAccuracyPct, *r.FloatAccuracyPct)
+	}
+	if r.Regression != nil {
+		r.Regression.writeText(&b, r.Samples)
 	}
 	fmt.Fprintf(&b, "energy    %.4g µJ per sample", r.EnergyUJ)
 	for _, p := range r.EnergyParts {

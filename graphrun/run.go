@@ -35,6 +35,9 @@ type Options struct {
 	// timesteps: the report's Streaming section then says whether the
 	// chip keeps up (sequences only, T > 1). 0 = not given.
 	InputRateHz float64
+	// Regression, if set, scores the outputs as per-step predictions of
+	// real values (the report's Regression section).
+	Regression *Regression
 }
 
 // Run lowers the graph for the chip, maps it, simulates every sample on
@@ -85,6 +88,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep := newReport(&o, lw, m, n, T)
+	if o.Regression != nil {
+		outputs, err := checkRegression(o.Regression, in, lw, T)
+		if err != nil {
+			return nil, err
+		}
+		rep.Regression = newRegressionReport(o.Regression, outputs, n)
+	}
 	if err := runFloat(lw, in, n, T, rep); err != nil {
 		return nil, err
 	}
@@ -92,6 +102,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep.finish()
+	if rep.Regression != nil {
+		rep.Regression.finish(o.Regression, n, in.T)
+	}
 	return rep, nil
 }
 
@@ -126,6 +139,9 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 		return err
 	}
 	sim.EnableNeuronCounts()
+	if rep.Regression != nil {
+		sim.EnableStepScores()
+	}
 	var tr *chip.Trace
 	if o.TraceDir != "" {
 		tr = sim.EnableTrace(rep.ChipTimesteps)
@@ -145,6 +161,9 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 				rep.Populations[l].chip += r.LayerSpikes[l]
 			}
 			rep.chipPred[i] = predict(lw, r.NeuronCounts, r.Scores)
+			if rep.Regression != nil {
+				rep.Regression.chipStep(lw, i, r.StepScores)
+			}
 			counts.Add(r.Counts)
 			split.Add(r.Split)
 			cycles += r.Cycles
@@ -237,6 +256,9 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 			if err := sim.Step(frames); err != nil {
 				return err
 			}
+			if rep.Regression != nil {
+				rep.Regression.floatStep(s, t, floatOutputs(lw, sim))
+			}
 		}
 		best, bestV, k := -1, 0.0, 0
 		for l := range rep.Populations {
@@ -265,4 +287,14 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 		rep.floatPred[s] = best
 	}
 	return nil
+}
+
+// floatOutputs returns the output populations' voltages (the float
+// reference's outputs), concatenated.
+func floatOutputs(lw *nirconv.Lowered, sim *snnref.Sim) []float64 {
+	var out []float64
+	for _, l := range lw.Net.Outputs {
+		out = append(out, sim.Output(lw.Populations[l].Node)...)
+	}
+	return out
 }

@@ -52,24 +52,9 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	if !(gf.dt > 0) {
 		return fmt.Errorf("--dt %g: must be > 0", gf.dt)
 	}
-	cfg, err := chip.Resolve(chipName)
+	cfg, e, err := resolveChipEnergy(chipName, energyName, override, sf)
 	if err != nil {
 		return err
-	}
-	if cfg, err = sf.applyChip(cfg, true); err != nil {
-		return err
-	}
-	if override, err = sf.energySpec(override); err != nil {
-		return err
-	}
-	e, err := energy.Resolve(energyName)
-	if err != nil {
-		return err
-	}
-	if override != "" {
-		if e, err = e.Override(override); err != nil {
-			return fmt.Errorf("--energy-override: %w", err)
-		}
 	}
 	T := 0
 	if timesteps != "" {
@@ -117,4 +102,29 @@ func (g *graphFlags) checkInputRate(cmd *cobra.Command) error {
 		return fmt.Errorf("--input-rate %v: want a finite rate > 0 (input timesteps per second)", g.inputRate)
 	}
 	return nil
+}
+
+// resolveChipEnergy resolves --chip and --energy with --set and
+// --energy-override applied, for graph runs.
+func resolveChipEnergy(chipName, energyName, override string, sf *setFlag) (chip.Config, energy.Model, error) {
+	cfg, err := chip.Resolve(chipName)
+	if err != nil {
+		return cfg, energy.Model{}, err
+	}
+	if cfg, err = sf.applyChip(cfg, true); err != nil {
+		return cfg, energy.Model{}, err
+	}
+	if override, err = sf.energySpec(override); err != nil {
+		return cfg, energy.Model{}, err
+	}
+	e, err := energy.Resolve(energyName)
+	if err != nil {
+		return cfg, e, err
+	}
+	if override != "" {
+		if e, err = e.Override(override); err != nil {
+			return cfg, e, fmt.Errorf("--energy-override: %w", err)
+		}
+	}
+	return cfg, e, nil
 }
