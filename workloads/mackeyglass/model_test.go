@@ -20,6 +20,9 @@ import (
 // on amd64: Go fuses multiply-adds on arm64, ppc64 and s390x, which may
 // move the last bits of the ridge solution.
 func TestBuiltinReproduces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the recipe (0.3 s, 5 s under the race detector); go test without -short runs it")
+	}
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the committed weights were computed on amd64 (no fused multiply-add)")
 	}

@@ -133,32 +133,36 @@ func (k Task) Generate() ([]float64, error) {
 	steps := int(math.Ceil(float64(pts-1)*spacing/h)) + 1
 	x := make([]float64, steps+1)
 	f := make([]float64, steps+1) // dx/dt at grid points (right derivative at 0)
-	rhs := func(v, delayed float64) float64 {
-		return k.Beta*delayed/(1+math.Pow(delayed, k.N)) - k.Gamma*v
-	}
-	// delayed returns x at grid point i (i < 0: the history) and f there.
-	at := func(i int) (float64, float64) {
-		if i < 0 {
-			return k.History, 0
-		}
-		return x[i], f[i]
-	}
-	x[0] = k.History
-	f[0] = rhs(x[0], k.History)
+	beta, gamma, n10, hist := k.Beta, k.Gamma, k.N, k.History
+	// feedback is the delayed term β·d/(1 + d^n); dx/dt = feedback(d) − γ·x.
+	// Each delayed value's term is computed once: the grid point n−D+1
+	// of step n is point n+1−D of f[n+1] and n+1−D of step n+1.
+	feedback := func(d float64) float64 { return beta * d / (1 + math.Pow(d, n10)) }
+	gHist := feedback(hist)
+	x[0] = hist
+	f[0] = gHist - gamma*x[0]
+	gA := gHist // feedback at grid point n−D
 	for n := 0; n < steps; n++ {
-		xa, fa := at(n - D)
-		xb, fb := at(n - D + 1)
-		xm := (xa+xb)/2 + h*(fa-fb)/8
-		if n-D+1 <= 0 {
-			xm = k.History // [t_{n−D}, t_{n−D+1}] lies in the constant history
+		xa, fa := hist, 0.0
+		if i := n - D; i >= 0 {
+			xa, fa = x[i], f[i]
 		}
-		k1 := rhs(x[n], xa)
-		k2 := rhs(x[n]+h/2*k1, xm)
-		k3 := rhs(x[n]+h/2*k2, xm)
-		k4 := rhs(x[n]+h*k3, xb)
-		x[n+1] = x[n] + h/6*(k1+2*k2+2*k3+k4)
-		xd, _ := at(n + 1 - D)
-		f[n+1] = rhs(x[n+1], xd)
+		xb, fb, gB := hist, 0.0, gHist
+		if i := n - D + 1; i >= 0 {
+			xb, fb, gB = x[i], f[i], feedback(x[i])
+		}
+		gM := gHist // [t_{n−D}, t_{n−D+1}] in the constant history
+		if n-D+1 > 0 {
+			gM = feedback((xa+xb)/2 + h*(fa-fb)/8)
+		}
+		xn := x[n]
+		k1 := gA - gamma*xn
+		k2 := gM - gamma*(xn+h/2*k1)
+		k3 := gM - gamma*(xn+h/2*k2)
+		k4 := gB - gamma*(xn+h*k3)
+		x[n+1] = xn + h/6*(k1+2*k2+2*k3+k4)
+		f[n+1] = gB - gamma*x[n+1]
+		gA = gB
 	}
 	out := make([]float64, pts)
 	for j := range out {
