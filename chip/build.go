@@ -277,6 +277,7 @@ func (s *Simulator) replica() (*Simulator, error) {
 	if s.neuronCounts != nil {
 		r.EnableNeuronCounts()
 	}
+	r.stepScores = s.stepScores
 	r.initResult()
 	return r, nil
 }

@@ -73,6 +73,9 @@ type Result struct {
 	// membrane potential, i.e. the total input the neuron integrated under
 	// reset by subtraction. Prediction is its argmax.
 	Scores []int64
+	// StepScores (EnableStepScores) is the readout as Scores computes it,
+	// after each timestep: StepScores[t] after timestep t.
+	StepScores [][]int64
 }
 
 // Prediction is the index of the highest score (lowest index on ties).
@@ -205,6 +208,7 @@ type Simulator struct {
 	// neuronCounts, when enabled, is every neuron's net spike count
 	// (positive minus negative spikes) per layer.
 	neuronCounts [][]int32
+	stepScores   bool // EnableStepScores
 	res          Result
 	replicas     []*Simulator // RunSamples' workers, built on first use
 	split        *splitState  // nil unless some population's fan-in is split

@@ -50,6 +50,7 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	s.reset()
 	res := &s.res
 	outCounts := make([]int64, len(res.Scores))
+	var stepScores [][]int64 // with EnableStepScores
 	// The mesh only decides when packets arrive, never what they carry, so
 	// the inject phase delivers every event into its destination's inbox
 	// itself, and meshes simulate timesteps' packets on their own
@@ -113,6 +114,11 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		}
 		fired, busyMax := s.inject(st, outCounts)
 		st.busyMax = busyMax
+		if s.stepScores {
+			row := make([]int64, len(res.Scores))
+			s.readout(row, outCounts)
+			stepScores = append(stepScores, row)
+		}
 		started++
 		if M > 1 {
 			wg[j].Add(1)
@@ -139,24 +145,13 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 	res.Counts.Add(res.HostCounts)
 	// Readout: spikes x threshold + residual membrane potential, output
 	// population after output population.
-	for _, o := range s.outs {
-		theta := int64(s.m.Net.Layers[o].Neuron.Threshold)
-		off := s.outOff[o]
-		for _, ci := range s.m.LayerCores[o] {
-			c := &s.cores[ci]
-			if c.splitOf != 0 {
-				continue // a splitter holds no neurons
-			}
-			for ni, v := range c.model.V() {
-				res.Scores[off+c.lo+ni] = outCounts[off+c.lo+ni]*theta + int64(v)
-			}
-		}
-	}
+	s.readout(res.Scores, outCounts)
 	out := *res
 	out.LayerSpikes = append([]uint64(nil), res.LayerSpikes...)
 	out.LayerSynOps = append([]uint64(nil), res.LayerSynOps...)
 	out.LayerActive = append([]uint64(nil), res.LayerActive...)
 	out.Scores = append([]int64(nil), res.Scores...)
+	out.StepScores = stepScores
 	out.CoreCounts = append([]energy.Counts(nil), res.CoreCounts...)
 	out.LinkFlits = append([]uint64(nil), res.LinkFlits...)
 	if s.neuronCounts != nil {

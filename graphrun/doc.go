@@ -13,6 +13,16 @@
 // Options.TraceDir it also writes the chip's per-timestep trace (package
 // trace), summed over the samples.
 //
+// For sequences (T > 1) the report's Streaming section gives the chip's
+// latency per input timestep and, with Options.InputRateHz, the real-time
+// factor (input period over that latency) and whether the chip keeps up
+// (stream.go). With Options.Regression the outputs are per-step
+// predictions of real values: non-firing readouts whose voltage after
+// each step is read on the chip (chip.Simulator.EnableStepScores, aligned
+// by the readout's latency) and in float, scored against the targets with
+// NeuroBench's sMAPE and the RMSE (regress.go; the Mackey-Glass workload,
+// docs/sequences.md). NewInput makes an Input from values in memory.
+//
 // Inputs (ReadInput) are .npy or .npz arrays [samples, T, channels...] with
 // optional labels. Values 0/1 are spikes; integers up to 255 are spike
 // counts sent as graded events; other non-negative values are input

@@ -73,6 +73,11 @@ type Report struct {
 	SynapticOps       float64      `json:"synaptic_ops_per_sample"`
 	SpikePackets      float64      `json:"spike_packets_per_sample"`
 	FanInSplit        *FanInSplit  `json:"fan_in_split,omitempty"`
+	// Streaming: latency per input timestep and real-time factor, for
+	// sequences (Timesteps > 1) only.
+	Streaming *Streaming `json:"streaming,omitempty"`
+	// Regression: per-step prediction scores (Options.Regression).
+	Regression *RegressionReport `json:"regression,omitempty"`
 
 	labels              []int
 	chipPred, floatPred []int
@@ -160,9 +165,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(&b, "(spikes per sample, mean over samples)\n\n")
-	fmt.Fprintf(&b, "output agreement chip vs float  %.2f %%\n", r.OutputAgreementPct)
+	if r.Regression == nil { // a regression's outputs are values, not classes
+		fmt.Fprintf(&b, "output agreement chip vs float  %.2f %%\n", r.OutputAgreementPct)
+	}
 	if r.ChipAccuracyPct != nil {
 		fmt.Fprintf(&b, "accuracy  chip %.2f %%  float %.2f %%\n", *r.ChipAccuracyPct, *r.FloatAccuracyPct)
+	}
+	if r.Regression != nil {
+		r.Regression.writeText(&b, r.Samples)
 	}
 	fmt.Fprintf(&b, "energy    %.4g µJ per sample", r.EnergyUJ)
 	for _, p := range r.EnergyParts {
@@ -171,6 +181,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nlatency   %.4g µs per sample, %.1f cycles per timestep\n", r.LatencyUS, r.CyclesPerTimestep)
+	if r.Streaming != nil {
+		r.Streaming.writeText(&b)
+	}
 	fmt.Fprintf(&b, "activity  %.4g synaptic ops, %.4g spike packets per sample\n", r.SynapticOps, r.SpikePackets)
 	if r.FanInSplit != nil {
 		r.FanInSplit.writeText(&b)

@@ -31,6 +31,13 @@ type Options struct {
 	// the samples (package trace, as spikemesh run --trace writes it for
 	// the built-in models).
 	TraceDir string
+	// InputRateHz, if > 0, is the rate at which a stream delivers input
+	// timesteps: the report's Streaming section then says whether the
+	// chip keeps up (sequences only, T > 1). 0 = not given.
+	InputRateHz float64
+	// Regression, if set, scores the outputs as per-step predictions of
+	// real values (the report's Regression section).
+	Regression *Regression
 }
 
 // Run lowers the graph for the chip, maps it, simulates every sample on
@@ -52,6 +59,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	if T < 1 || T > in.T {
 		return nil, fmt.Errorf("graphrun: timesteps is %d, must be in 1..%d (the input's T)", T, in.T)
+	}
+	if err := checkInputRate(o.InputRateHz, T); err != nil {
+		return nil, err
 	}
 	n := o.Samples
 	if n == 0 {
@@ -78,6 +88,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep := newReport(&o, lw, m, n, T)
+	if o.Regression != nil {
+		outputs, err := checkRegression(o.Regression, in, lw, T)
+		if err != nil {
+			return nil, err
+		}
+		rep.Regression = newRegressionReport(o.Regression, outputs, n)
+	}
 	if err := runFloat(lw, in, n, T, rep); err != nil {
 		return nil, err
 	}
@@ -85,6 +102,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep.finish()
+	if rep.Regression != nil {
+		rep.Regression.finish(o.Regression, n, in.T)
+	}
 	return rep, nil
 }
 
@@ -119,6 +139,9 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 		return err
 	}
 	sim.EnableNeuronCounts()
+	if rep.Regression != nil {
+		sim.EnableStepScores()
+	}
 	var tr *chip.Trace
 	if o.TraceDir != "" {
 		tr = sim.EnableTrace(rep.ChipTimesteps)
@@ -129,7 +152,7 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	}
 	e.StaticPerChipMW *= float64(o.Chip.Chips()) // every chip of a board leaks
 	var counts energy.Counts
-	var cycles uint64
+	var cycles, worstStep uint64
 	var split chip.SplitCounts
 	err = sim.RunSamples(ctx, chip.Samples{N: n, Timesteps: rep.ChipTimesteps,
 		Stimulus: func(i int) chip.Stimulus { return stimulus{in: o.Input, s: i, T: T} },
@@ -138,9 +161,13 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 				rep.Populations[l].chip += r.LayerSpikes[l]
 			}
 			rep.chipPred[i] = predict(lw, r.NeuronCounts, r.Scores)
+			if rep.Regression != nil {
+				rep.Regression.chipStep(lw, i, r.StepScores)
+			}
 			counts.Add(r.Counts)
 			split.Add(r.Split)
 			cycles += r.Cycles
+			worstStep = max(worstStep, r.StepCyclesMax)
 			return nil
 		}})
 	if err != nil {
@@ -160,6 +187,9 @@ func runChip(ctx context.Context, o *Options, lw *nirconv.Lowered, m *chip.Mappi
 	}
 	rep.LatencyUS = float64(cycles) / nf / o.Chip.ClockMHz
 	rep.CyclesPerTimestep = float64(cycles) / nf / float64(rep.ChipTimesteps)
+	if T > 1 {
+		rep.Streaming = newStreaming(cycles, worstStep, n, rep.ChipTimesteps, o.Chip.ClockMHz, o.InputRateHz)
+	}
 	rep.SynapticOps = float64(counts.SynapticOps) / nf
 	rep.SpikePackets = float64(counts.Packets) / nf
 	rep.FanInSplit = fanInSplit(m, split, n, e, o.Chip.ClockMHz)
@@ -226,6 +256,9 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 			if err := sim.Step(frames); err != nil {
 				return err
 			}
+			if rep.Regression != nil {
+				rep.Regression.floatStep(s, t, floatOutputs(lw, sim))
+			}
 		}
 		best, bestV, k := -1, 0.0, 0
 		for l := range rep.Populations {
@@ -254,4 +287,14 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 		rep.floatPred[s] = best
 	}
 	return nil
+}
+
+// floatOutputs returns the output populations' voltages (the float
+// reference's outputs), concatenated.
+func floatOutputs(lw *nirconv.Lowered, sim *snnref.Sim) []float64 {
+	var out []float64
+	for _, l := range lw.Net.Outputs {
+		out = append(out, sim.Output(lw.Populations[l].Node)...)
+	}
+	return out
 }

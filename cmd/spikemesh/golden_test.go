@@ -14,8 +14,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/ from this build")
 
 // goldenRuns are small, fast runs whose reports are kept in testdata/: one
-// rate-converted MLP, one exact-converted CNN and one NIR graph (Norse's
-// LIF on its exported input), each as text and JSON.
+// rate-converted MLP, one exact-converted CNN, one NIR graph (Norse's
+// LIF on its exported input) and the Mackey-Glass regressor with an input
+// rate, each as text and JSON.
 var goldenRuns = []struct {
 	name string
 	args []string
@@ -23,6 +24,7 @@ var goldenRuns = []struct {
 	{"run-mlp-rate", []string{"run", "--samples", "20", "--timesteps", "16"}},
 	{"run-cnn-qcfs-exact", []string{"run", "--model", "mnist-cnn-qcfs", "--conversion", "exact", "--samples", "10"}},
 	{"run-nir-lif-norse", []string{"run", "--model", "../../nir/testdata/lif_norse.nir", "--input", "testdata/lif_norse_input.npz"}},
+	{"run-mackey-glass", []string{"run", "--model", "mackey-glass", "--input-rate", "1000"}},
 }
 
 // versionLine matches the one field of a report that depends on the build.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
@@ -29,6 +30,7 @@ func newModelsCmd() *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, m.Summary(), desc)
 			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", mackeyglass.Name, mgSummary, mgDescription)
 			return tw.Flush()
 		},
 	}

@@ -194,6 +194,13 @@ func TestNIRBadInput(t *testing.T) {
 		{"mnist flag", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--encoder", "rate"}, "--encoder"},
 		{"dt", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--dt", "0.01"}, "tau"},
 		{"timesteps", []string{"run", "--model", nirTestdata + "braille_noDelay_bias_zero.nir", "--input", good, "--timesteps", "6"}, "timesteps"},
+		{"input rate 0", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "0"}, "--input-rate 0: want a finite rate > 0"},
+		{"input rate negative", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "-10"}, "--input-rate -10: want a finite rate > 0"},
+		{"input rate NaN", []string{"run", "--model", nirTestdata + "lif_norse.nir", "--input", good, "--input-rate", "NaN"}, "--input-rate NaN: want a finite rate > 0"},
+		{"input rate built-in", []string{"run", "--model", "mnist-mlp", "--input-rate", "100"}, "--input-rate applies to sequence models"},
+		{"mackey-glass input", []string{"run", "--model", "mackey-glass", "--input", good}, "--input does not apply to mackey-glass"},
+		{"mackey-glass rate", []string{"run", "--model", "mackey-glass", "--input-rate", "-1"}, "--input-rate -1: want a finite rate > 0"},
+		{"mackey-glass train flag", []string{"train", "--model", "mackey-glass", "--epochs", "2"}, "--epochs does not apply to mackey-glass"},
 	}
 	exported := filepath.Join(dir, "exported.nir")
 	for _, f := range []struct{ file, want string }{

@@ -16,6 +16,7 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 )
 
 func newRunCmd() *cobra.Command {
@@ -36,8 +37,14 @@ first --samples MNIST test images for each --timesteps value and prints the
 report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Model == mackeyglass.Name {
+				return runMackeyGlass(cmd, chipName, energyName, o.EnergyOverride, o.Workers, asJSON, &gf, &sf)
+			}
 			if isNIRModel(o.Model) {
 				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
+			}
+			if cmd.Flags().Changed("input-rate") {
+				return fmt.Errorf("--input-rate applies to sequence models (NIR graphs and sequence built-ins), not to %s", o.Model)
 			}
 			var err error
 			if o.Chip, err = chip.Resolve(chipName); err != nil {

