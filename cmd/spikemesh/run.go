@@ -15,6 +15,7 @@ import (
 	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/workloads"
 )
 
@@ -68,6 +69,15 @@ report (text, or JSON with --json).`,
 			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("reset") {
 				return fmt.Errorf("--reset %s: exact conversion uses bidirectional IF neurons; --reset is for rate conversion", o.Reset)
+			}
+			if o.Method == workloads.MethodRate && !cmd.Flags().Changed("reset") &&
+				!o.Chip.NeuronModels.Has(neuron.IFSubtract) && o.Chip.NeuronModels.Has(neuron.IFZero) {
+				// The chip cannot reset by subtraction but can to zero: run
+				// rather than refuse, and say so (the report's conversion
+				// line names the reset too).
+				o.Reset = workloads.ResetZero
+				fmt.Fprintf(os.Stderr, "spikemesh: note: chip %s has no if-subtract neurons (neuron_models: %s); rate conversion uses IF neurons with reset to zero (--reset zero)\n",
+					o.Chip.Name, o.Chip.NeuronModels)
 			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
 				// Left at its default, the encoder follows the method (the
