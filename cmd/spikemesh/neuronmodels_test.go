@@ -27,3 +27,31 @@ func TestRunChipWithoutSubtractReset(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want a refusal naming layer fc1", code, stderr)
 	}
 }
+
+// TestRunLeak: --leak makes the converted neurons LIF with that leak (the
+// report says so, and the chip must have lif); bad values give one line.
+func TestRunLeak(t *testing.T) {
+	stdout, stderr, code := run(t, "run", "--samples", "3", "--timesteps", "8", "--leak", "0.05")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "leaky IF neurons as LIF (leak 205/4096 of v per timestep, reset to zero)") {
+		t.Errorf("report does not describe the leak:\n%s", stdout)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--leak", "2"}, "--leak 2: must be a fraction of the membrane potential per timestep in [0, 1]"},
+		{[]string{"--leak", "-0.1"}, "--leak -0.1: must be"},
+		{[]string{"--leak", "0.0001"}, "below the chip's decay resolution of 1/4096"},
+		{[]string{"--leak", "0.1", "--reset", "subtract"}, "leaky neurons are the chip's LIF, which reset to zero"},
+		{[]string{"--leak", "0.1", "--model", "mnist-mlp-qcfs", "--conversion", "exact"}, "--leak is for rate conversion"},
+		{[]string{"--leak", "0.1", "--set", "neuron_models=if-subtract,if-zero"}, "layer fc1 needs neuron model lif"},
+	} {
+		_, stderr, code := run(t, append([]string{"run", "--samples", "2", "--timesteps", "4"}, c.args...)...)
+		if code != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want one line with %q", c.args, code, stderr, c.want)
+		}
+	}
+}
