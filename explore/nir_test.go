@@ -99,7 +99,8 @@ func TestNIRSpaceErrors(t *testing.T) {
 		{"both", "workload: mnist-mlp\nmodel: braille.nir\ninput: braille_input.npz" + tail, []string{`workload "mnist-mlp" and model "braille.nir"`}},
 		{"no input", "model: braille.nir" + tail, []string{"input: the space names a NIR model"}},
 		{"no model", "input: braille_input.npz" + tail, []string{"model: the space names an input"}},
-		{"missing files", "model: nope.nir\ninput: nope.npz" + tail, []string{"model: nir: " + filepath.Join(dir, "nope.nir") + ": no such file", "input: "}},
+		{"missing files", "model: nope.nir\ninput: nope.npz" + tail, []string{"model: " + filepath.Join(dir, "nope.nir") + ": no such file", "input: " + filepath.Join(dir, "nope.npz") + ": no such file"}},
+		{"not regular", "model: /dev/null\ninput: ." + tail, []string{"model: /dev/null: not a regular file", "input: " + dir + ": not a regular file"}},
 		{"dt alone", "dt: 0.001" + tail, []string{"dt is the time step of a NIR model"}},
 		{"bad dt", "model: braille.nir\ninput: braille_input.npz\ndt: -1" + tail, []string{"dt is -1 s"}},
 		{"samples", "model: braille.nir\ninput: braille_input.npz\nsamples: 17" + tail, []string{"samples is 17, must be in 1..16"}},
@@ -141,5 +142,40 @@ func TestNIRSpaceFile(t *testing.T) {
 	}
 	if s.NIR.ModelPath != filepath.Join("spaces", "braille.nir") || s.Base.Samples != 16 || s.Base.Timesteps != 50 {
 		t.Errorf("model %s, %d samples, %d timesteps; want spaces/braille.nir, 16, 50", s.NIR.ModelPath, s.Base.Samples, s.Base.Timesteps)
+	}
+}
+
+// TestNIRShards: the NIR example split over two shards and merged gives
+// the points of a whole sweep, result for result.
+func TestNIRShards(t *testing.T) {
+	s, err := LoadNIRExample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	whole, err := Sweep(context.Background(), s, Options{Dir: filepath.Join(root, "whole"), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for i := range 2 {
+		d := filepath.Join(root, "shard", string(rune('0'+i)))
+		if _, err := Sweep(context.Background(), s, Options{Dir: d, Workers: 1, Shard: Shard{Index: i, Count: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, d)
+	}
+	merged, err := MergeShards(s, dirs, filepath.Join(root, "merged"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(merged) != len(whole.Results) {
+		t.Fatalf("merged %d points, whole sweep %d", len(merged), len(whole.Results))
+	}
+	for i := range merged {
+		a, b := merged[i], whole.Results[i]
+		if a.Key != b.Key || a.Metrics != b.Metrics || a.Feasible != b.Feasible {
+			t.Errorf("point %d: merged %+v, whole %+v", b.Index, a, b)
+		}
 	}
 }

@@ -67,19 +67,22 @@ func loadNIR(f nirFile, pc *PointConfig) (*NIRModel, []error) {
 	if m.DT == 0 {
 		m.DT = nirconv.DefaultDT
 	}
+	// Only regular files: a device or a pipe named by mistake could be
+	// endless or block.
 	var err error
-	if m.Graph, err = nir.Read(f.model, nir.Options{}); err != nil {
+	var mh, ih string
+	if err = regularFile(f.model); err != nil {
+		fail("model: %v", err)
+	} else if m.Graph, err = nir.Read(f.model, nir.Options{}); err != nil {
 		fail("model: %s", oneLine(err))
-	}
-	if m.Input, err = graphrun.ReadInput(f.input); err != nil {
-		fail("input: %s", oneLine(err))
-	}
-	mh, err := fileSHA256(f.model)
-	if err != nil && m.Graph != nil {
+	} else if mh, err = fileSHA256(f.model); err != nil {
 		fail("model: %v", err)
 	}
-	ih, err := fileSHA256(f.input)
-	if err != nil && m.Input != nil {
+	if err = regularFile(f.input); err != nil {
+		fail("input: %v", err)
+	} else if m.Input, err = graphrun.ReadInput(f.input); err != nil {
+		fail("input: %s", oneLine(err))
+	} else if ih, err = fileSHA256(f.input); err != nil {
 		fail("input: %v", err)
 	}
 	if len(errs) > 0 {
@@ -99,6 +102,20 @@ func loadNIR(f nirFile, pc *PointConfig) (*NIRModel, []error) {
 	}
 	pc.Timesteps = m.Input.T
 	return m, errs
+}
+
+// regularFile refuses a path that is missing or not a regular file.
+func regularFile(name string) error {
+	st, err := os.Stat(name)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: no such file", name)
+	case err != nil:
+		return fmt.Errorf("%s: cannot read the file", name)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file", name)
+	}
+	return nil
 }
 
 // fileSHA256 is the hex SHA-256 of a file's contents, streamed. Points
