@@ -280,5 +280,5 @@ func conversionText(o *Options, w *Workload, cv *workloads.Converted) string {
 	if o.PerChannel {
 		per = "channel"
 	}
-	return fmt.Sprintf("rate, threshold balancing per %s at the %gth percentile of %d calibration images, IF neurons with %s", per, o.Percentile, w.Calib.N, o.Reset.Describe())
+	return fmt.Sprintf("rate, threshold balancing per %s at the %gth percentile of %d calibration images, %s", per, o.Percentile, w.Calib.N, workloads.LeakDescribe(o.Reset, o.Leak))
 }

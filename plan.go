@@ -33,6 +33,7 @@ type Options struct {
 	Method     workloads.Method    // rate or exact conversion
 	PerChannel bool                // rate conversion: balance thresholds per channel
 	Reset      workloads.ResetMode // rate conversion: IF reset by subtraction (default) or to zero
+	Leak       uint16              // rate conversion: leak per timestep in 1/4096 (0: IF; > 0: LIF neurons, needs Reset zero)
 	Percentile float64             // threshold-balancing percentile, (0, 100]
 	Seed       uint64              // seeds every random draw (rate-coded input)
 	Workers    int                 // compute workers; <= 0 means GOMAXPROCS; never changes results
@@ -170,7 +171,7 @@ func (o *Options) Plan() (*Plan, error) {
 // so when o.Encoder is another encoder.
 func (o *Options) ConvertOptions() (workloads.ConvertOptions, []string) {
 	c := workloads.ConvertOptions{Percentile: o.Percentile, Encoder: o.Encoder, Method: o.Method,
-		PerChannel: o.PerChannel, Reset: o.Reset, WeightBits: o.Chip.WeightBits}
+		PerChannel: o.PerChannel, Reset: o.Reset, Leak: o.Leak, WeightBits: o.Chip.WeightBits}
 	var notes []string
 	if o.Method == workloads.MethodExact && o.Encoder != workloads.Pulse {
 		c.Encoder = workloads.Pulse

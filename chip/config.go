@@ -70,6 +70,16 @@ type Config struct {
 	BoardY           int `yaml:"board_chips_y,omitempty" json:"board_chips_y,omitempty"`
 	OffChipHopCycles int `yaml:"off_chip_hop_cycles,omitempty" json:"off_chip_hop_cycles,omitempty"`
 
+	// Numeric limits of the neuron models (numerics.go, docs/chips.md
+	// "Neuron numerics"); 0 sets no limit beyond the simulator's own widths
+	// (12-bit decays, 24-bit CUBA and 31-bit IF state). Map refuses a
+	// population whose decays need more bits than DecayBits (a decay d/4096
+	// needs 12 - trailing zero bits of d) or whose stored potentials
+	// (threshold, reset, bias, initial v) need more signed bits than
+	// VoltageBits.
+	DecayBits   int `yaml:"decay_bits,omitempty" json:"decay_bits,omitempty"`
+	VoltageBits int `yaml:"voltage_bits,omitempty" json:"voltage_bits,omitempty"`
+
 	// NeuronModels are the neuron models the cores implement (models.go);
 	// left out, every model the simulator has. A network needing another
 	// model is refused, naming the layer and the model.
@@ -136,6 +146,12 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("weight_bits is %d, must be in 2..8 (signed weights stored in one byte)", c.WeightBits))
 	}
 	atLeast("fanout_entries_per_core", c.FanoutPerCore, 1)
+	if c.DecayBits < 0 || c.DecayBits > 32 {
+		errs = append(errs, fmt.Errorf("decay_bits is %d, must be in 1..32 (or 0: no limit)", c.DecayBits))
+	}
+	if c.VoltageBits != 0 && (c.VoltageBits < 2 || c.VoltageBits > 32) {
+		errs = append(errs, fmt.Errorf("voltage_bits is %d, must be in 2..32 (or 0: no limit)", c.VoltageBits))
+	}
 	if int(c.Placement) >= len(placementNames) {
 		errs = append(errs, fmt.Errorf("placement is %d, must be one of %s", c.Placement, strings.Join(placementNames[:], ", ")))
 	}

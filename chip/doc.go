@@ -58,7 +58,9 @@
 // results stay exact (Mapping.Splits, Result.Split; docs/mapping.md,
 // "Fan-in splitting"). A network that cannot fit is rejected with every
 // violated limit named in one pass (feasible.go): the per-core limits, the
-// neuron models the chip lacks (Config.NeuronModels), the cores needed
+// neuron models the chip lacks (Config.NeuronModels), decays and stored
+// potentials wider than the chip's decay_bits and voltage_bits
+// (numerics.go), the cores needed
 // against the cores available and, with multicast, the router table
 // entries; each is a Violation with layer, limit, need, have and a
 // suggestion.

@@ -7,9 +7,11 @@ import (
 )
 
 // This file holds the limits of the whole chip that Map reports together
-// with the per-core ones (partition.go): the number of cores, and with
-// multicast delivery the routing-table entries per router. Every violation
-// is found in one pass, so a user sees at once everything a design breaks.
+// with the per-core ones (partition.go) and the per-population ones (the
+// neuron models, models.go; decay and voltage bits, numerics.go): the
+// number of cores, and with multicast delivery the routing-table entries
+// per router. Every violation is found in one pass, so a user sees at once
+// everything a design breaks.
 
 // coresViolation reports when the populations need more cores than the
 // chip has: counts[l] cores for population l (splitter cores included;

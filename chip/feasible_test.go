@@ -110,3 +110,32 @@ func TestNeuronModels(t *testing.T) {
 		}
 	}
 }
+
+// TestPresetsListNeuronModels: every preset names its neuron models, each
+// on a comment line that says why the chip has it (docs/chips.md).
+func TestPresetsListNeuronModels(t *testing.T) {
+	for _, name := range PresetNames() {
+		text, err := PresetYAML(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(text)
+		if !strings.Contains(s, "\nneuron_models: [") {
+			t.Errorf("preset %s does not list neuron_models", name)
+			continue
+		}
+		cfg, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		comments := ""
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(line, "#") {
+				comments += line + "\n"
+			}
+		}
+		if !strings.Contains(comments, "odel") {
+			t.Errorf("preset %s: no comment says why it has neuron models %s", name, cfg.NeuronModels)
+		}
+	}
+}

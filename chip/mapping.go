@@ -225,7 +225,7 @@ func Map(net *Network, cfg Config) (*Mapping, error) {
 	// With per-core violations, the populations that broke them are placed
 	// split by neurons alone, so that the limits of the whole chip (cores,
 	// router tables) are checked in the same pass; see feasible.go.
-	errs = append(modelErrors(net, cfg), errs...)
+	errs = append(append(modelErrors(net, cfg), numericErrors(net, cfg)...), errs...)
 	broken := make([]bool, L)
 	for l := range parts {
 		if parts[l] == nil {

@@ -5,14 +5,19 @@
 // objectives.go, the strategy in strategy.go) names a workload, a base chip
 // and energy model, the parameters to vary, the objectives and the
 // constraints. ParseSpace reads it from YAML (docs/explore.md); the example
-// space of `spikemesh explore --example` is embedded from spaces/mnist.yaml.
+// space of `spikemesh explore --example` is embedded from spaces/mnist.yaml,
+// and that of --example-nir, with its model and input, from
+// spaces/braille.yaml.
 //
 // Sweep evaluates the points the strategy picks (grid, random, or NSGA-II in
 // nsga2.go), in parallel, through the facade of the root package
 // (spikemesh.Prepare, Prepared.Simulate, Activity.Run). Work several points
 // share is done once (evaluator.go): a conversion serves every chip
 // variant, a mapping every run on that chip, and a simulation every energy
-// model (pricing is free). Each finished point is appended to points.jsonl
+// model (pricing is free). A space may instead name a NIR graph and its
+// input (nirspace.go: NIRModel, read once when the space is parsed); its
+// points run through package graphrun (nireval.go), the float reference
+// once per run length and the chip per point. Each finished point is appended to points.jsonl
 // at once (store.go), and points already stored there are skipped, so an
 // interrupted sweep resumes where it stopped; --shard runs share a sweep
 // between machines and MergeShards joins them. A results directory is

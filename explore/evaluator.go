@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/graphrun"
 	"github.com/spikemesh/spikemesh/workloads"
 )
 
@@ -39,6 +40,11 @@ func prepareKey(pc *PointConfig) string {
 }
 
 func activityKey(pc *PointConfig) string {
+	if pc.isNIR() {
+		// graphrun prices the chip's run itself: a NIR point shares its
+		// simulation with no other energy model.
+		return configKey(pc)
+	}
 	return fmt.Sprintf("%s/T=%d/seed=%d/n=%d", prepareKey(pc), pc.Timesteps, pc.Seed, pc.Samples)
 }
 
@@ -71,6 +77,7 @@ type evaluator struct {
 	prep    memo[*spikemesh.Prepared]
 	act     memo[*spikemesh.Activity]
 	samples int
+	float   memo[*graphrun.FloatRef] // NIR models: the float reference per run length
 
 	conversions, mappings, simulations atomic.Int64
 }
@@ -96,6 +103,9 @@ func (e *evaluator) group(ctx context.Context, s *Space, pts []Point) ([]Result,
 	}
 	if pts[0].Invalid != "" {
 		return infeasible(pts[0].Invalid), nil
+	}
+	if s.NIR != nil {
+		return e.nirGroup(ctx, s, pts, out)
 	}
 	pc := &pts[0].Config
 	p, err := e.prepare(pc)

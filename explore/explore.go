@@ -114,17 +114,26 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 	if o.Shard.Count > 0 && (o.Shard.Index < 0 || o.Shard.Index >= o.Shard.Count) {
 		return nil, fmt.Errorf("explore: shard %s: need 0 <= i < n", o.Shard)
 	}
-	w := o.Workload
-	if w == nil {
-		var err error
-		if w, err = spikemesh.LoadWorkload(s.Base.Workload); err != nil {
-			return nil, err
+	var eval *evaluator
+	if s.NIR != nil {
+		if o.Workload != nil {
+			return nil, fmt.Errorf("explore: the space sweeps the NIR model %s, Options.Workload is %s", s.NIR.ModelPath, o.Workload.Name)
 		}
-	} else if w.Name != s.Base.Workload {
-		return nil, fmt.Errorf("explore: the space's workload is %s, Options.Workload is %s", s.Base.Workload, w.Name)
-	}
-	if s.Base.Samples > w.Test.N {
-		return nil, fmt.Errorf("explore: samples is %d, the MNIST test set has %d", s.Base.Samples, w.Test.N)
+		eval = &evaluator{}
+	} else {
+		w := o.Workload
+		if w == nil {
+			var err error
+			if w, err = spikemesh.LoadWorkload(s.Base.Workload); err != nil {
+				return nil, err
+			}
+		} else if w.Name != s.Base.Workload {
+			return nil, fmt.Errorf("explore: the space's workload is %s, Options.Workload is %s", s.Base.Workload, w.Name)
+		}
+		if s.Base.Samples > w.Test.N {
+			return nil, fmt.Errorf("explore: samples is %d, the MNIST test set has %d", s.Base.Samples, w.Test.N)
+		}
+		eval = newEvaluator(w, s.Base.Samples)
 	}
 	st, err := openStore(ctx, o.Dir, storeOptions{
 		manifest: manifest{Format: manifestFormat, Space: s.SpaceHash(), Shard: shardText(o.Shard), Version: o.Version},
@@ -133,7 +142,7 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer st.close()
-	x := &explorer{space: s, opt: o, store: st, eval: newEvaluator(w, s.Base.Samples)}
+	x := &explorer{space: s, opt: o, store: st, eval: eval}
 	if x.opt.Workers <= 0 {
 		x.opt.Workers = runtime.GOMAXPROCS(0)
 	}

@@ -9,15 +9,17 @@ import (
 // FuzzParseSpace: ParseSpace returns a Space or an error for any bytes,
 // never panics, and a Space it accepts has at least one objective, at
 // least one point, and values for every parameter; parsing the same bytes
-// again gives the same Space. Seeds: the shipped spaces (below) and the
-// variants in testdata/fuzz/FuzzParseSpace.
+// again gives the same Space. Seeds: the shipped spaces (below; a NIR
+// model and input are relative to spaces/) and the variants in
+// testdata/fuzz/FuzzParseSpace.
 func FuzzParseSpace(f *testing.F) {
 	f.Add(ExampleSpace())
+	f.Add(NIRExampleSpace())
 	if b, err := os.ReadFile("spaces/mnist.yaml"); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := ParseSpace(b)
+		s, err := ParseSpaceIn(b, "spaces")
 		if err != nil {
 			if s != nil {
 				t.Fatalf("error %v came with a Space", err)
@@ -35,7 +37,7 @@ func FuzzParseSpace(f *testing.F) {
 				t.Fatalf("parameter %s has no values", p.Name)
 			}
 		}
-		again, err := ParseSpace(b)
+		again, err := ParseSpaceIn(b, "spaces")
 		if err != nil || !reflect.DeepEqual(again, s) {
 			t.Fatalf("parsing the same bytes again gave a different result (%v)", err)
 		}

@@ -26,6 +26,9 @@ type Metrics struct {
 	CyclesPerTimestep  float64 `json:"cycles_per_timestep"`      // mean
 	SplitterCores      float64 `json:"splitter_cores"`           // cores that only compute partial sums (fan-in splitting)
 	SplitEnergyUJ      float64 `json:"split_energy_uj"`          // partial-sum adds, packets and hops per inference, µJ
+	// NIR models only (docs/explore.md, "Sweeping a NIR model").
+	OutputAgreementPct float64 `json:"output_agreement_pct,omitempty"` // samples whose class is the same on the chip and in float, %
+	FloatAccuracyPct   float64 `json:"float_accuracy_pct,omitempty"`   // the float reference's accuracy (labelled inputs), %
 }
 
 // UnmarshalJSON reads a Metrics object, including points.jsonl lines
@@ -52,14 +55,27 @@ func (m *Metrics) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// metricDef describes one metric: its unit, the range it can take, and for
-// metrics fixed by the configuration alone, how to compute them from it.
+// metricDef describes one metric: its unit, the range it can take, for
+// metrics fixed by the configuration alone how to compute them from it,
+// and the workloads it exists for.
 type metricDef struct {
 	name, unit, label string
 	get               func(m *Metrics) float64
 	lo, hi            float64
 	static            func(pc *PointConfig) float64
+	scope             metricScope
 }
+
+// metricScope is the workloads a metric exists for.
+type metricScope uint8
+
+const (
+	anyWorkload metricScope = iota
+	annOnly                 // built-in ANN workloads (a float ANN to compare with)
+	nirOnly                 // NIR models (a float reference of the graph)
+	labelled                // accuracy: ANN workloads, and NIR models whose input has labels
+	nirLabelled             // NIR models whose input has labels
+)
 
 func chipCores(pc *PointConfig) float64 { return float64(pc.Chip.Cores()) }
 
@@ -71,20 +87,54 @@ var inf = math.Inf(1)
 
 // metricTable lists every metric, in the order of CSV columns. Read-only.
 var metricTable = [...]metricDef{
-	{"accuracy_pct", "%", "SNN accuracy", func(m *Metrics) float64 { return m.AccuracyPct }, 0, 100, nil},
-	{"ann_accuracy_pct", "%", "ANN accuracy", func(m *Metrics) float64 { return m.ANNAccuracyPct }, 0, 100, nil},
-	{"energy_uj", "µJ", "energy per inference", func(m *Metrics) float64 { return m.EnergyUJ }, 0, inf, nil},
-	{"latency_us", "µs", "latency per inference", func(m *Metrics) float64 { return m.LatencyUS }, 0, inf, nil},
-	{"power_mw", "mW", "average power", func(m *Metrics) float64 { return m.PowerMW }, 0, inf, nil},
-	{"cores_used", "", "cores used", func(m *Metrics) float64 { return m.CoresUsed }, 0, inf, nil},
-	{"chip_cores", "", "cores on the chip", func(m *Metrics) float64 { return m.ChipCores }, 0, inf, chipCores},
-	{"synaptic_memory_kib", "KiB", "synaptic memory on the chip", func(m *Metrics) float64 { return m.SynMemKiB }, 0, inf, chipSynMemKiB},
-	{"synaptic_memory_used_kib", "KiB", "synaptic memory used", func(m *Metrics) float64 { return m.SynMemUsedKiB }, 0, inf, nil},
-	{"synaptic_ops", "", "synaptic ops per inference", func(m *Metrics) float64 { return m.SynapticOps }, 0, inf, nil},
-	{"activation_sparsity", "", "activation sparsity", func(m *Metrics) float64 { return m.ActivationSparsity }, 0, 1, nil},
-	{"cycles_per_timestep", "cycles", "cycles per timestep", func(m *Metrics) float64 { return m.CyclesPerTimestep }, 0, inf, nil},
-	{"splitter_cores", "", "splitter cores", func(m *Metrics) float64 { return m.SplitterCores }, 0, inf, nil},
-	{"split_energy_uj", "µJ", "fan-in splitting energy", func(m *Metrics) float64 { return m.SplitEnergyUJ }, 0, inf, nil},
+	{"accuracy_pct", "%", "SNN accuracy", func(m *Metrics) float64 { return m.AccuracyPct }, 0, 100, nil, labelled},
+	{"ann_accuracy_pct", "%", "ANN accuracy", func(m *Metrics) float64 { return m.ANNAccuracyPct }, 0, 100, nil, annOnly},
+	{"energy_uj", "µJ", "energy per inference", func(m *Metrics) float64 { return m.EnergyUJ }, 0, inf, nil, anyWorkload},
+	{"latency_us", "µs", "latency per inference", func(m *Metrics) float64 { return m.LatencyUS }, 0, inf, nil, anyWorkload},
+	{"power_mw", "mW", "average power", func(m *Metrics) float64 { return m.PowerMW }, 0, inf, nil, anyWorkload},
+	{"cores_used", "", "cores used", func(m *Metrics) float64 { return m.CoresUsed }, 0, inf, nil, anyWorkload},
+	{"chip_cores", "", "cores on the chip", func(m *Metrics) float64 { return m.ChipCores }, 0, inf, chipCores, anyWorkload},
+	{"synaptic_memory_kib", "KiB", "synaptic memory on the chip", func(m *Metrics) float64 { return m.SynMemKiB }, 0, inf, chipSynMemKiB, anyWorkload},
+	{"synaptic_memory_used_kib", "KiB", "synaptic memory used", func(m *Metrics) float64 { return m.SynMemUsedKiB }, 0, inf, nil, anyWorkload},
+	{"synaptic_ops", "", "synaptic ops per inference", func(m *Metrics) float64 { return m.SynapticOps }, 0, inf, nil, anyWorkload},
+	{"activation_sparsity", "", "activation sparsity", func(m *Metrics) float64 { return m.ActivationSparsity }, 0, 1, nil, anyWorkload},
+	{"cycles_per_timestep", "cycles", "cycles per timestep", func(m *Metrics) float64 { return m.CyclesPerTimestep }, 0, inf, nil, anyWorkload},
+	{"splitter_cores", "", "splitter cores", func(m *Metrics) float64 { return m.SplitterCores }, 0, inf, nil, anyWorkload},
+	{"split_energy_uj", "µJ", "fan-in splitting energy", func(m *Metrics) float64 { return m.SplitEnergyUJ }, 0, inf, nil, anyWorkload},
+	{"output_agreement_pct", "%", "output agreement chip vs float", func(m *Metrics) float64 { return m.OutputAgreementPct }, 0, 100, nil, nirOnly},
+	{"float_accuracy_pct", "%", "float reference accuracy", func(m *Metrics) float64 { return m.FloatAccuracyPct }, 0, 100, nil, nirLabelled},
+}
+
+// applies reports whether the metric exists for the space's points.
+func (s *Space) applies(m *metricDef) bool {
+	nirSpace := s.NIR != nil
+	switch m.scope {
+	case annOnly:
+		return !nirSpace
+	case nirOnly:
+		return nirSpace
+	case labelled:
+		return !nirSpace || s.NIR.Labelled()
+	case nirLabelled:
+		return nirSpace && s.NIR.Labelled()
+	}
+	return true
+}
+
+// checkMetric refuses an objective or constraint on a metric the space's
+// points do not have.
+func (s *Space) checkMetric(name string) error {
+	m := findMetric(name)
+	if m == nil || s.applies(m) {
+		return nil
+	}
+	switch {
+	case s.NIR == nil:
+		return fmt.Errorf("%s exists only for a NIR model (model and input in the space)", name)
+	case m.scope == annOnly:
+		return fmt.Errorf("%s compares with the float ANN of a built-in workload; a NIR model has none (use output_agreement_pct or float_accuracy_pct)", name)
+	}
+	return fmt.Errorf("%s needs labels, and the input %s has none (use output_agreement_pct)", name, s.NIR.InputPath)
 }
 
 // MetricNames lists the metrics objectives and constraints may name.

@@ -85,8 +85,8 @@ func resultsCSV(s *Space, results []Result, rows []int, onFront []bool) []byte {
 		row = append(row, strconv.FormatBool(r.Feasible), strconv.FormatBool(MeetsConstraints(r, s.Constraints)),
 			strconv.FormatBool(onFront[i]), r.Reason)
 		for _, name := range MetricNames() {
-			if !r.Feasible {
-				row = append(row, "")
+			if !r.Feasible || !s.applies(findMetric(name)) {
+				row = append(row, "") // no value, or a metric this workload does not have
 				continue
 			}
 			v, _ := r.Metrics.Metric(name)

@@ -78,6 +78,8 @@ var paramTable = [...]paramDef{
 	{"axons_per_core", IntParam, "chip", "input axons per core", chipInt(func(c *chip.Config) *int { return &c.AxonsPerCore })},
 	{"synapse_memory_bytes", IntParam, "chip", "synaptic memory per core (bytes)", chipInt(func(c *chip.Config) *int { return &c.SynapseMemoryBytes })},
 	{"weight_bits", IntParam, "chip", "signed weight width, 2..8 (also the conversion's quantization)", chipInt(func(c *chip.Config) *int { return &c.WeightBits })},
+	{"decay_bits", IntParam, "chip", "bits of a neuron decay, 1..32 (0: no limit)", chipInt(func(c *chip.Config) *int { return &c.DecayBits })},
+	{"voltage_bits", IntParam, "chip", "signed bits of stored potentials, 2..32 (0: no limit)", chipInt(func(c *chip.Config) *int { return &c.VoltageBits })},
 	{"fanout_entries_per_core", IntParam, "chip", "fan-out table entries per core", chipInt(func(c *chip.Config) *int { return &c.FanoutPerCore })},
 	{"buffer_depth", IntParam, "chip", "packets per router input buffer", chipInt(func(c *chip.Config) *int { return &c.BufferDepth })},
 	{"routing", NameParam, "chip", "dimension-order routing: xy or yx", chipName(func(c *chip.Config) encoding.TextUnmarshaler { return &c.Routing })},

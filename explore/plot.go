@@ -61,9 +61,13 @@ var plotPairs = [...]plotPair{
 }
 
 // writePlots draws accuracy vs energy and energy vs latency, each as PNG
-// and SVG.
+// and SVG. For a NIR model whose input has no labels, the first plot shows
+// the output agreement between chip and float instead of accuracy.
 func writePlots(dir string, s *Space, results []Result, onFront []bool) error {
 	for _, pr := range plotPairs {
+		if pr.y == "accuracy_pct" && !s.applies(findMetric(pr.y)) {
+			pr.y = "output_agreement_pct" // a NIR model's input without labels
+		}
 		p, err := scatterPlot(s, results, onFront, pr.x, pr.y)
 		if err != nil {
 			return fmt.Errorf("explore: plot %s: %w", pr.base, err)

@@ -2,9 +2,11 @@ package explore
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,6 +57,46 @@ var exampleSpace []byte
 // (explore/spaces/mnist.yaml): a small sweep of the built-in MNIST MLP.
 func ExampleSpace() []byte { return bytes.Clone(exampleSpace) }
 
+// nirExample is the NIR example space with the model and input it names,
+// embedded so that the binary needs no file beside it.
+//
+//go:embed spaces/braille.yaml spaces/braille.nir spaces/braille_input.npz
+var nirExample embed.FS
+
+// NIRExampleSpace returns the text of the built-in NIR example space
+// (explore/spaces/braille.yaml), which names braille.nir and
+// braille_input.npz beside it.
+func NIRExampleSpace() []byte {
+	b, _ := nirExample.ReadFile("spaces/braille.yaml") // embedded: cannot fail
+	return b
+}
+
+// LoadNIRExample parses the built-in NIR example space. The NIR reader
+// and the input reader open files by path, so the embedded model and
+// input are written to a temporary directory, read, and removed.
+func LoadNIRExample() (*Space, error) {
+	dir, err := os.MkdirTemp("", "spikemesh-nir-example-")
+	if err != nil {
+		return nil, fmt.Errorf("explore: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	for _, name := range []string{"braille.nir", "braille_input.npz"} {
+		b, _ := nirExample.ReadFile("spaces/" + name) // embedded: cannot fail
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			return nil, fmt.Errorf("explore: %w", err)
+		}
+	}
+	s, err := ParseSpaceIn(NIRExampleSpace(), dir)
+	if err != nil {
+		return nil, err
+	}
+	// The points' keys hold the files' hashes, not their paths; name the
+	// model as the space file does, not by the temporary directory.
+	s.NIR.ModelPath, s.NIR.InputPath = "braille.nir", "braille_input.npz"
+	s.NIR.Input.Name = s.NIR.InputPath
+	return s, nil
+}
+
 // PointConfig is everything that determines the result of one point: the
 // workload, the chip, the conversion, the run and the energy model. A
 // point's key is a hash of it, so two points with the same PointConfig are
@@ -70,7 +112,19 @@ type PointConfig struct {
 	Timesteps  int               `json:"timesteps"`
 	Seed       uint64            `json:"seed"`
 	Energy     energy.Model      `json:"energy"`
+	// A NIR model (Space.NIR): the SHA-256 of its file and of its input
+	// file, and the time step. Empty for the built-in ANN workloads, whose
+	// keys stay what they were.
+	ModelSHA256 string  `json:"model_sha256,omitempty"`
+	InputSHA256 string  `json:"input_sha256,omitempty"`
+	DT          float64 `json:"dt_s,omitempty"`
+	// inputT is the NIR input's T, the most timesteps a point can run
+	// (0: no such bound). Not part of the key: the input's hash is.
+	inputT int
 }
+
+// isNIR reports whether the point runs a NIR model.
+func (pc *PointConfig) isNIR() bool { return pc.ModelSHA256 != "" }
 
 // Validate reports every invalid field at once.
 func (pc *PointConfig) Validate() error {
@@ -78,11 +132,13 @@ func (pc *PointConfig) Validate() error {
 	if err := pc.Chip.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("chip: %w", err))
 	}
-	if !(pc.Percentile > 0 && pc.Percentile <= 100) {
+	if !pc.isNIR() && !(pc.Percentile > 0 && pc.Percentile <= 100) {
 		errs = append(errs, fmt.Errorf("percentile is %g, must be in (0, 100]", pc.Percentile))
 	}
 	if pc.Timesteps < 1 || pc.Timesteps > spikemesh.MaxTimesteps {
 		errs = append(errs, fmt.Errorf("timesteps is %d, must be in 1..%d", pc.Timesteps, spikemesh.MaxTimesteps))
+	} else if pc.inputT > 0 && pc.Timesteps > pc.inputT {
+		errs = append(errs, fmt.Errorf("timesteps is %d, the NIR model's input has %d per sample", pc.Timesteps, pc.inputT))
 	}
 	if pc.Samples < 1 {
 		errs = append(errs, fmt.Errorf("samples is %d, must be >= 1", pc.Samples))
@@ -104,10 +160,16 @@ type Space struct {
 	Objectives  []Objective
 	Constraints []Constraint
 	Strategy    Strategy
+	// NIR is the graph and input of a space that sweeps a NIR model
+	// (model and input in the space file); nil for a built-in workload.
+	NIR *NIRModel
 }
 
 type spaceFile struct {
 	Workload    string       `yaml:"workload"`
+	Model       string       `yaml:"model"`
+	Input       string       `yaml:"input"`
+	DT          float64      `yaml:"dt"`
 	Samples     int          `yaml:"samples"`
 	Chip        string       `yaml:"chip"`
 	Energy      string       `yaml:"energy"`
@@ -128,13 +190,14 @@ type strategyFile struct {
 }
 
 // LoadSpaceFile reads a space file. Chip and energy files it names are
-// relative to the current directory, as on the command line.
+// relative to the current directory, as on the command line; a NIR model
+// and its input are relative to the space file's directory.
 func LoadSpaceFile(name string) (*Space, error) {
 	data, err := inputfile.Read(name, inputfile.SpaceYAML)
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w", err)
 	}
-	s, err := ParseSpace(data)
+	s, err := ParseSpaceIn(data, filepath.Dir(name))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -144,8 +207,13 @@ func LoadSpaceFile(name string) (*Space, error) {
 // ParseSpace parses and checks a space file (see docs/explore.md). It
 // reports every problem it finds: unknown keys and parameters, values out
 // of range, empty ranges, duplicated values, unknown metrics and
-// constraints that no point can meet.
-func ParseSpace(data []byte) (*Space, error) {
+// constraints that no point can meet. A NIR model and input it names are
+// relative to the current directory (ParseSpaceIn takes another).
+func ParseSpace(data []byte) (*Space, error) { return ParseSpaceIn(data, ".") }
+
+// ParseSpaceIn is ParseSpace for a space file in directory dir: the NIR
+// model and input it names are relative to dir.
+func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 	var f spaceFile
 	if err := yamlstrict.Decode(data, &f); err != nil {
 		if errors.Is(err, yamlstrict.ErrEmpty) {
@@ -165,16 +233,27 @@ func ParseSpace(data []byte) (*Space, error) {
 	}
 	s.Base = PointConfig{Format: exploreFormat, Workload: f.Workload, Samples: f.Samples,
 		Percentile: 99.9, Encoder: workloads.Rate, Timesteps: 32, Seed: 1}
-	if s.Base.Workload == "" {
+	switch {
+	case f.Model != "" || f.Input != "":
+		if f.Workload != "" {
+			fail("workload %q and model %q: give a built-in workload or a NIR model and its input, not both", f.Workload, f.Model)
+		}
+		nm, nerrs := loadNIR(nirFile{model: resolvePath(dir, f.Model), input: resolvePath(dir, f.Input), dt: f.DT}, &s.Base)
+		errs = append(errs, nerrs...)
+		s.NIR = nm
+	case f.DT != 0:
+		fail("dt is the time step of a NIR model; the space names none (model and input)")
+	}
+	if s.NIR == nil && s.Base.Workload == "" {
 		s.Base.Workload = "mnist-mlp"
 	}
-	if !slices.Contains(models.Names(), s.Base.Workload) {
-		fail("workload %q is not a built-in model (available: %s)", s.Base.Workload, strings.Join(models.Names(), ", "))
+	if s.NIR == nil && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
+		fail("workload %q is not a built-in model (available: %s; or sweep a NIR graph with model and input)", s.Base.Workload, strings.Join(models.Names(), ", "))
 	}
 	if s.Base.Samples == 0 {
 		s.Base.Samples = 300
 	}
-	if s.Base.Samples < 1 {
+	if s.NIR == nil && s.Base.Samples < 1 {
 		fail("samples is %d, must be >= 1", s.Base.Samples)
 	}
 	baseOK := true
@@ -192,11 +271,21 @@ func ParseSpace(data []byte) (*Space, error) {
 		s.Base.Energy = stripEnergy(m)
 	}
 
+	if s.NIR != nil {
+		s.Base.inputT = s.NIR.Input.T
+	}
 	params, err := parseParams(&f.Parameters, s.Base, baseOK)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	s.Params = params
+	if s.NIR != nil {
+		for _, p := range params {
+			if err := nirParamError(p.def); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
 
 	for _, o := range f.Objectives {
 		obj, err := parseObjective(o)
@@ -208,6 +297,10 @@ func ParseSpace(data []byte) (*Space, error) {
 			fail("objectives: %s is listed twice", obj.Metric)
 			continue
 		}
+		if err := s.checkMetric(obj.Metric); err != nil {
+			errs = append(errs, fmt.Errorf("objectives: %w", err))
+			continue
+		}
 		s.Objectives = append(s.Objectives, obj)
 	}
 	if len(f.Objectives) == 0 {
@@ -217,6 +310,10 @@ func ParseSpace(data []byte) (*Space, error) {
 		con, err := parseConstraint(c)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if err := s.checkMetric(con.Metric); err != nil {
+			errs = append(errs, fmt.Errorf("constraints: %w", err))
 			continue
 		}
 		s.Constraints = append(s.Constraints, con)

@@ -11,7 +11,9 @@
 // largest final voltage), the accuracy when the input has labels, and the
 // chip's energy (energy.Model) and latency per sample. With
 // Options.TraceDir it also writes the chip's per-timestep trace (package
-// trace), summed over the samples.
+// trace), summed over the samples. The float side does not depend on the
+// chip: RunFloat (float.go) computes it once, and runs on other chips reuse
+// it through Options.Float (spikemesh explore sweeps a graph this way).
 //
 // For sequences (T > 1) the report's Streaming section gives the chip's
 // latency per input timestep and, with Options.InputRateHz, the real-time

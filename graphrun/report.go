@@ -81,7 +81,12 @@ type Report struct {
 
 	labels              []int
 	chipPred, floatPred []int
+	synMemBytes         int64
 }
+
+// SynapticMemoryUsedBytes is the synaptic memory the mapping fills, summed
+// over its cores (each core's bits rounded up to whole bytes).
+func (r *Report) SynapticMemoryUsedBytes() int64 { return r.synMemBytes }
 
 func newReport(o *Options, lw *nirconv.Lowered, m *chip.Mapping, n, T int) *Report {
 	r := &Report{Model: o.Model, Input: o.Input.Name, Encoding: o.Input.Encoding.String(), Samples: n, Timesteps: T,
@@ -89,6 +94,9 @@ func newReport(o *Options, lw *nirconv.Lowered, m *chip.Mapping, n, T int) *Repo
 		WeightBits: o.Chip.WeightBits, Projections: len(lw.Net.Projections), Synapses: lw.Synapses(),
 		chipPred: make([]int, n), floatPred: make([]int, n)}
 	r.Provenance.ChipConfig = o.Chip
+	for _, c := range m.Cores {
+		r.synMemBytes += (c.SynMemBits + 7) / 8
+	}
 	if o.Input.Labels != nil {
 		r.labels = o.Input.Labels[:n]
 	}

@@ -38,6 +38,10 @@ type Options struct {
 	// Regression, if set, scores the outputs as per-step predictions of
 	// real values (the report's Regression section).
 	Regression *Regression
+	// Float, if set, is the float reference RunFloat computed for the same
+	// Graph, Input, DT, Timesteps and Samples; Run then simulates only the
+	// chip. A sweep over chips (package explore) computes it once.
+	Float *FloatRef
 }
 
 // Run lowers the graph for the chip, maps it, simulates every sample on
@@ -53,22 +57,12 @@ type Options struct {
 // float's do.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	in := o.Input
-	T := o.Timesteps
-	if T == 0 {
-		T = in.T
-	}
-	if T < 1 || T > in.T {
-		return nil, fmt.Errorf("graphrun: timesteps is %d, must be in 1..%d (the input's T)", T, in.T)
+	n, T, err := sizes(&o)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkInputRate(o.InputRateHz, T); err != nil {
 		return nil, err
-	}
-	n := o.Samples
-	if n == 0 {
-		n = in.Samples
-	}
-	if n < 1 || n > in.Samples {
-		return nil, fmt.Errorf("graphrun: samples is %d, must be in 1..%d (the input has %d)", n, in.Samples, in.Samples)
 	}
 	var scales []float64
 	if in.Encoding != Spikes {
@@ -81,7 +75,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	if got, want := in.Channels, lw.Net.InputChannels(); got != want {
-		return nil, fmt.Errorf("graphrun: input %s: field data: %d channels per timestep (shape %v); the graph's Input nodes %v take %d", in.Name, got, in.Shape, lw.Inputs, want)
+		return nil, channelsError(in, lw, want)
 	}
 	m, err := chip.Map(lw.Net, o.Chip)
 	if err != nil {
@@ -95,9 +89,27 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		rep.Regression = newRegressionReport(o.Regression, outputs, n)
 	}
-	if err := runFloat(lw, in, n, T, rep); err != nil {
-		return nil, err
+	fr := o.Float
+	switch {
+	case fr == nil:
+		var rec func(s, t int, vals []float64)
+		if rep.Regression != nil {
+			rec = rep.Regression.floatStep
+		}
+		if fr, err = runFloat(lw, in, n, T, rec); err != nil {
+			return nil, err
+		}
+	case o.Regression != nil:
+		return nil, fmt.Errorf("graphrun: Options.Float holds no per-step outputs; a run with Options.Regression computes its own float reference")
+	default:
+		if err := fr.check(&o, lw, n, T); err != nil {
+			return nil, err
+		}
 	}
+	for l := range rep.Populations {
+		rep.Populations[l].float = fr.spikes[l]
+	}
+	copy(rep.floatPred, fr.pred)
 	if err := runChip(ctx, &o, lw, m, n, T, rep); err != nil {
 		return nil, err
 	}
@@ -106,6 +118,30 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Regression.finish(o.Regression, n, in.T)
 	}
 	return rep, nil
+}
+
+// sizes returns the samples and timesteps o runs.
+func sizes(o *Options) (n, T int, err error) {
+	in := o.Input
+	T = o.Timesteps
+	if T == 0 {
+		T = in.T
+	}
+	if T < 1 || T > in.T {
+		return 0, 0, fmt.Errorf("graphrun: timesteps is %d, must be in 1..%d (the input's T)", T, in.T)
+	}
+	n = o.Samples
+	if n == 0 {
+		n = in.Samples
+	}
+	if n < 1 || n > in.Samples {
+		return 0, 0, fmt.Errorf("graphrun: samples is %d, must be in 1..%d (the input has %d)", n, in.Samples, in.Samples)
+	}
+	return n, T, nil
+}
+
+func channelsError(in *Input, lw *nirconv.Lowered, want int) error {
+	return fmt.Errorf("graphrun: input %s: field data: %d channels per timestep (shape %v); the graph's Input nodes %v take %d", in.Name, in.Channels, in.Shape, lw.Inputs, want)
 }
 
 // stimulus presents one sample's frames as host events.
@@ -229,14 +265,20 @@ func predict(lw *nirconv.Lowered, neuronCounts [][]int32, scores []int64) int {
 }
 
 // runFloat simulates the samples in float64 with snnref.
-func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
+// rec, if not nil, receives the output populations' values after every
+// step (a regression's float predictions).
+func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rec func(s, t int, vals []float64)) (*FloatRef, error) {
 	g, err := snnref.FromNIR(lw.Flat, lw.DT)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sim, err := snnref.New(g, neuron.FloatOptions{DT: lw.DT})
 	if err != nil {
-		return err
+		return nil, err
+	}
+	fr := &FloatRef{input: in, dt: lw.DT, n: n, T: T, spikes: make([]uint64, len(lw.Populations)), pred: make([]int, n)}
+	for _, p := range lw.Populations {
+		fr.nodes = append(fr.nodes, p.Node)
 	}
 	frames := make([][]float64, len(lw.Inputs))
 	for gi := range frames {
@@ -254,17 +296,16 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 				}
 			}
 			if err := sim.Step(frames); err != nil {
-				return err
+				return nil, err
 			}
-			if rep.Regression != nil {
-				rep.Regression.floatStep(s, t, floatOutputs(lw, sim))
+			if rec != nil {
+				rec(s, t, floatOutputs(lw, sim))
 			}
 		}
 		best, bestV, k := -1, 0.0, 0
-		for l := range rep.Populations {
-			p := &lw.Populations[l]
-			for _, c := range sim.SpikeCounts(p.Node) {
-				rep.Populations[l].float += uint64(c)
+		for l := range lw.Populations {
+			for _, c := range sim.SpikeCounts(lw.Populations[l].Node) {
+				fr.spikes[l] += uint64(c)
 			}
 		}
 		for _, l := range lw.Net.Outputs {
@@ -284,9 +325,9 @@ func runFloat(lw *nirconv.Lowered, in *Input, n, T int, rep *Report) error {
 				k++
 			}
 		}
-		rep.floatPred[s] = best
+		fr.pred[s] = best
 	}
-	return nil
+	return fr, nil
 }
 
 // floatOutputs returns the output populations' voltages (the float

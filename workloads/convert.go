@@ -70,6 +70,10 @@ type ConvertOptions struct {
 	// Reset is what the rate-converted IF neurons do after a spike: reset
 	// by subtraction (the default) or to zero. Rate conversion only.
 	Reset ResetMode
+	// Leak, if > 0, is the fraction of the potential a rate-converted
+	// neuron loses every timestep, in 1/4096 units (1..4096): the neurons
+	// become LIF (neuron.LIF, reset to zero; leak.go). Needs Reset zero.
+	Leak uint16
 }
 
 // Validate reports every problem at once.
@@ -89,6 +93,14 @@ func (o ConvertOptions) Validate() error {
 	}
 	if int(o.Reset) >= len(resetNames) {
 		errs = append(errs, fmt.Errorf("reset is %s, expected subtract or zero", o.Reset))
+	}
+	if o.Leak > neuron.DecayMax {
+		errs = append(errs, fmt.Errorf("leak is %d/4096, must be at most %d/4096 (the whole potential)", o.Leak, neuron.DecayMax))
+	}
+	if o.Leak > 0 && o.Method == MethodExact {
+		errs = append(errs, fmt.Errorf("leak is for rate conversion; exact conversion uses bidirectional IF neurons"))
+	} else if o.Leak > 0 && o.Reset != ResetZero {
+		errs = append(errs, fmt.Errorf("leak makes the IF neurons LIF, which reset to zero: it needs reset zero, not %s", o.Reset))
 	}
 	if o.Method == MethodExact && o.Reset != ResetSubtract {
 		errs = append(errs, fmt.Errorf("reset %s is for rate conversion; exact conversion uses bidirectional IF neurons", o.Reset))
@@ -344,7 +356,10 @@ func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (
 		case ann.KindAvgPool2D, ann.KindMaxPool2D:
 			cv := poolConv(ly, s, 1)
 			theta := int32(ly.Kernel * ly.Kernel * int(inScale))
-			p := neuron.Params{Kind: opt.Reset.kind(), Threshold: theta}
+			p, err := opt.ifNeuron(name, theta)
+			if err != nil {
+				return nil, err
+			}
 			lc := LayerConversion{Name: name, Kind: s.kind.String(), Lambda: slices.Max(lamIn), Scale: 1 / float64(ly.Kernel*ly.Kernel), Threshold: theta, MaxWeight: 1}
 			if s.kind == ann.KindMaxPool2D {
 				p = neuron.Params{Kind: neuron.IFZero, Threshold: 1}
@@ -352,6 +367,9 @@ func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (
 				out.MaxPoolNote = MaxPoolApproximation
 			}
 			out.Net.Layers = append(out.Net.Layers, chip.Layer{Name: name, Size: s.out.Size(), Neuron: p, Conv: cv})
+			if err := opt.checkLeakInput(&out.Net.Layers[len(out.Net.Layers)-1], inScale); err != nil {
+				return nil, err
+			}
 			out.Layers = append(out.Layers, lc)
 			continue
 		}
@@ -403,12 +421,19 @@ func convertRate(n *ann.Net, st []stage, calib *mnist.Set, opt ConvertOptions) (
 			return nil, fmt.Errorf("workloads: layer %s: threshold %g out of range [1, %d]", name, theta, neuron.IFStateMax/4)
 		}
 		q, maxW, _ := quantize(wn, step, int8(qmax))
-		cl := chipLayer(name, ly, s, q, neuron.Params{Kind: opt.Reset.kind(), Threshold: int32(theta)})
+		p, err := opt.ifNeuron(name, int32(theta))
+		if err != nil {
+			return nil, err
+		}
+		cl := chipLayer(name, ly, s, q, p)
 		cl.Bias = biases(bn, s.out, inScale/step)
 		dequantize(&out.WeightQuantized.Layers[s.layer], s.out, q, cl.Bias,
 			func(o, i int) float64 { return inScale / theta * lamOut[o] / lamIn[inChannel(ly, s, o, i)] },
 			func(o int) float64 { return lamOut[o] / theta })
 		out.Net.Layers = append(out.Net.Layers, cl)
+		if err := opt.checkLeakInput(&out.Net.Layers[len(out.Net.Layers)-1], inScale); err != nil {
+			return nil, err
+		}
 		lc.Scale, lc.Threshold, lc.MaxWeight = step, int32(theta), maxW
 		out.Layers = append(out.Layers, lc)
 		lamIn = lamOut

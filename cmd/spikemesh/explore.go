@@ -21,6 +21,7 @@ func newExploreCmd() *cobra.Command {
 		spacePath, out, shard string
 		workers               int
 		example, printExample bool
+		exampleNIR            bool
 		waitLock, spaceChange bool
 		maxMemory             string
 		sf                    setFlag
@@ -53,18 +54,20 @@ space, a starting point for your own space.yaml.
 ` + spaceHelp(),
 		Example: `  spikemesh explore --print-example > space.yaml
   spikemesh explore --example --out results/
+  spikemesh explore --example-nir --out results/
+  spikemesh explore --space explore/spaces/braille.yaml --out results/
   spikemesh explore --space explore/spaces/mnist.yaml --out results/ --workers 2
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if printExample {
-				if spacePath != "" || example {
-					return errors.New("explore: --print-example takes no --space or --example")
+				if spacePath != "" || example || exampleNIR {
+					return errors.New("explore: --print-example takes no --space, --example or --example-nir")
 				}
 				_, err := cmd.OutOrStdout().Write(explore.ExampleSpace())
 				return err
 			}
-			s, err := loadSpace(spacePath, example, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, &sf)
 			if err != nil {
 				return err
 			}
@@ -125,6 +128,7 @@ space, a starting point for your own space.yaml.
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "design space YAML file (see docs/explore.md)")
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
+	f.BoolVar(&exampleNIR, "example-nir", false, "explore the built-in NIR example space (explore/spaces/braille.yaml: a NIR graph over chip parameters)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	maxMemoryFlag(f, &maxMemory)
@@ -141,6 +145,7 @@ func newExploreMergeCmd() *cobra.Command {
 	var (
 		spacePath, out string
 		example        bool
+		exampleNIR     bool
 		sf             setFlag
 	)
 	cmd := &cobra.Command{
@@ -153,7 +158,7 @@ into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) (err error) {
-			s, err := loadSpace(spacePath, example, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, &sf)
 			if err != nil {
 				return err
 			}
@@ -183,6 +188,7 @@ into --out, as a single run would.`,
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "the design space YAML file the shards ran")
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
+	f.BoolVar(&exampleNIR, "example-nir", false, "the shards ran the built-in NIR example space")
 	sf.register(cmd)
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
@@ -242,8 +248,8 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example bool, sf *setFlag) (*explore.Space, error) {
-	s, err := readSpace(path, example)
+func loadSpace(path string, example, exampleNIR bool, sf *setFlag) (*explore.Space, error) {
+	s, err := readSpace(path, example, exampleNIR)
 	if err != nil || len(sf.items) == 0 {
 		return s, err
 	}
@@ -259,15 +265,24 @@ func loadSpace(path string, example bool, sf *setFlag) (*explore.Space, error) {
 	return s, nil
 }
 
-func readSpace(path string, example bool) (*explore.Space, error) {
+func readSpace(path string, example, exampleNIR bool) (*explore.Space, error) {
+	n := 0
+	for _, given := range []bool{path != "", example, exampleNIR} {
+		if given {
+			n++
+		}
+	}
 	switch {
-	case example && path != "":
-		return nil, errors.New("explore: give --space or --example, not both")
+	case n > 1:
+		return nil, errors.New("explore: give one of --space, --example and --example-nir")
+	case exampleNIR:
+		s, err := explore.LoadNIRExample()
+		return s, trimPkg(err)
 	case example:
 		s, err := explore.ParseSpace(explore.ExampleSpace())
 		return s, trimPkg(err)
 	case path == "":
-		return nil, errors.New("explore: no space given: use --space FILE or --example")
+		return nil, errors.New("explore: no space given: use --space FILE, --example or --example-nir")
 	}
 	s, err := explore.LoadSpaceFile(path)
 	return s, trimPkg(err)

@@ -31,8 +31,8 @@ func TestExploreBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no space", []string{"explore"}, "no space given: use --space FILE or --example"},
-		{"space and example", []string{"explore", "--example", "--space", space}, "not both"},
+		{"no space", []string{"explore"}, "no space given: use --space FILE, --example or --example-nir"},
+		{"space and example", []string{"explore", "--example", "--space", space}, "give one of --space, --example and --example-nir"},
 		{"missing file", []string{"explore", "--space", "/no/such/space.yaml"}, "/no/such/space.yaml"},
 		{"unknown parameter", []string{"explore", "--space", writeFile(t, "u.yaml", "objectives: [maximize accuracy_pct]\nparameters: {cores: [1]}\n")},
 			`unknown parameter "cores" (known: mesh_width`},
@@ -221,5 +221,26 @@ func TestExplorePrintExample(t *testing.T) {
 	stdout, stderr, code := run(t, "explore", "--print-example")
 	if code != 0 || stdout != string(explore.ExampleSpace()) {
 		t.Fatalf("exit %d, stderr %q; stdout is not the example space", code, stderr)
+	}
+}
+
+// TestExploreNIRExample: --example-nir sweeps the embedded Braille space
+// and prints its front by output agreement; the same space from its file
+// gives the same points.csv.
+func TestExploreNIRExample(t *testing.T) {
+	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	for i, args := range [][]string{{"--example-nir"}, {"--space", "../../explore/spaces/braille.yaml"}} {
+		stdout, stderr, code := run(t, append([]string{"explore", "--out", dirs[i], "--workers", "2"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if !strings.Contains(stdout, "design-space exploration of braille.nir (16 samples)") || !strings.Contains(stdout, "output_agreement_pct") {
+			t.Errorf("%v: summary:\n%s", args, stdout)
+		}
+	}
+	a, errA := os.ReadFile(filepath.Join(dirs[0], "points.csv"))
+	b, errB := os.ReadFile(filepath.Join(dirs[1], "points.csv"))
+	if errA != nil || errB != nil || string(a) != string(b) {
+		t.Errorf("points.csv of --example-nir and of explore/spaces/braille.yaml differ (%v, %v)", errA, errB)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/spikemesh/spikemesh"
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 )
@@ -23,6 +25,7 @@ func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
 		conversion, dataset, maxMemory, reset    string
+		leak                                     float64
 		o                                        spikemesh.Options
 		asJSON, timings, coreEnergy              bool
 		gf                                       graphFlags
@@ -75,6 +78,23 @@ report (text, or JSON with --json).`,
 			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("reset") {
 				return fmt.Errorf("--reset %s: exact conversion uses bidirectional IF neurons; --reset is for rate conversion", o.Reset)
+			}
+			if cmd.Flags().Changed("leak") {
+				if o.Leak, err = leakFlag(leak, o.Method, o.Reset, cmd.Flags().Changed("reset")); err != nil {
+					return err
+				}
+				if o.Leak > 0 {
+					o.Reset = workloads.ResetZero // LIF neurons reset to zero
+				}
+			}
+			if o.Method == workloads.MethodRate && !cmd.Flags().Changed("reset") && o.Leak == 0 &&
+				!o.Chip.NeuronModels.Has(neuron.IFSubtract) && o.Chip.NeuronModels.Has(neuron.IFZero) {
+				// The chip cannot reset by subtraction but can to zero: run
+				// rather than refuse, and say so (the report's conversion
+				// line names the reset too).
+				o.Reset = workloads.ResetZero
+				fmt.Fprintf(os.Stderr, "spikemesh: note: chip %s has no if-subtract neurons (neuron_models: %s); rate conversion uses IF neurons with reset to zero (--reset zero)\n",
+					o.Chip.Name, o.Chip.NeuronModels)
 			}
 			if o.Method == workloads.MethodExact && cmd.Flags().Changed("encoder") && o.Encoder != workloads.Pulse {
 				// Left at its default, the encoder follows the method (the
@@ -133,6 +153,7 @@ report (text, or JSON with --json).`,
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
+	f.Float64Var(&leak, "leak", 0, "rate conversion: fraction of the membrane potential lost per timestep, in [0, 1], to 1/4096 (0: IF neurons; > 0: LIF neurons, reset to zero; docs/chips.md)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
@@ -194,4 +215,25 @@ func newProgress(f *os.File) func(done, total int) {
 			_ = bar.Finish()
 		}
 	}
+}
+
+// leakFlag checks --leak (a fraction of v per timestep) and returns it in
+// the 1/4096 units of the chip's decays (neuron.DecayMax): rate conversion
+// only, in [0, 1], not below the 12-bit resolution, and not with an
+// explicit --reset subtract (a leaky neuron is the chip's LIF, which
+// resets to zero).
+func leakFlag(f float64, m workloads.Method, r workloads.ResetMode, resetGiven bool) (uint16, error) {
+	if !(f >= 0 && f <= 1) {
+		return 0, fmt.Errorf("--leak %g: must be a fraction of the membrane potential per timestep in [0, 1]", f)
+	}
+	d := math.Round(f * neuron.DecayMax)
+	switch {
+	case f > 0 && d == 0:
+		return 0, fmt.Errorf("--leak %g: below the chip's decay resolution of 1/%d per timestep", f, neuron.DecayMax)
+	case d > 0 && m == workloads.MethodExact:
+		return 0, fmt.Errorf("--leak %g: exact conversion uses bidirectional IF neurons; --leak is for rate conversion", f)
+	case d > 0 && resetGiven && r != workloads.ResetZero:
+		return 0, fmt.Errorf("--leak %g: leaky neurons are the chip's LIF, which reset to zero; drop --reset %s or give --reset zero", f, r)
+	}
+	return uint16(d), nil
 }
