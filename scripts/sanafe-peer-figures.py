@@ -40,9 +40,13 @@ import yaml
 
 
 def load_mapping(net_path):
-    """Group -> {neurons, cores} from a SANA-FE network's mappings."""
+    """Group -> {neurons, cores} from a SANA-FE network's mappings, in
+    either of the forms SANA-FE reads and writes: one line
+    (- {'G.n': {core: 'T.C'}}) or two (- G.n: then core: T.C)."""
     paths = [net_path, re.sub(r"\.yaml$", "", net_path) + "_mappings.yaml"]
-    pat = re.compile(r"^\s*-\s*\{?\s*'?([^'\s.:{]+)\.(\d+)(?:\.\.(\d+))?'?\s*:\s*\{\s*core:\s*'?(\d+)\.(\d+)'?")
+    one = re.compile(r"^\s*-\s*\{?\s*'?([^'\s.:{]+)\.(\d+)(?:\.\.(\d+))?'?\s*:\s*\{\s*core:\s*'?(\d+)\.(\d+)'?")
+    first = re.compile(r"^\s*-\s*'?([^'\s.:{]+)\.(\d+)(?:\.\.(\d+))?'?\s*:\s*$")
+    second = re.compile(r"^\s*core:\s*'?(\d+)\.(\d+)'?\s*$")
     groups = collections.OrderedDict()
     found = False
     for p in paths:
@@ -51,12 +55,19 @@ def load_mapping(net_path):
         except FileNotFoundError:
             continue
         with f:
+            pending = None
             for line in f:
-                m = pat.match(line)
-                if not m:
+                m = one.match(line)
+                if m:
+                    g, lo, hi, t, c = m.groups()
+                elif pending and second.match(line):
+                    (g, lo, hi), (t, c) = pending, second.match(line).groups()
+                else:
+                    m = first.match(line)
+                    pending = m.groups() if m else None
                     continue
+                pending = None
                 found = True
-                g, lo, hi, t, c = m.groups()
                 lo = int(lo)
                 hi = int(hi) if hi else lo
                 e = groups.setdefault(g, {"neurons": 0, "cores": collections.Counter()})

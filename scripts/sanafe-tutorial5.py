@@ -16,7 +16,9 @@ layer l is spread evenly over CORES[l] consecutive cores of arch/loihi.yaml
 (the last of a layer's cores takes the remainder). Every neuron logs its
 spikes, so that the spike trace gives fired counts per layer; that does not
 change what the network computes. With --sim the script also simulates 1000
-timesteps in-process and prints SANA-FE's run summary as JSON.
+timesteps in-process, as the tutorial does, and prints SANA-FE's run summary
+as JSON; OUT.yaml "-" skips saving (the saved file, with one line per
+synapse, is 164 MB).
 
 Needs numpy (Debian: python3-numpy). Talks to SANA-FE only through its
 public Python API; no SANA-FE code is copied here.
@@ -67,7 +69,8 @@ def main(argv):
         for neuron in layer:
             neuron.set_attributes(log_spikes=True)
 
-    net.save(out)
+    if out != "-":
+        net.save(out)
     if len(argv) == 5:
         chip = sanafe.SpikingChip(arch)
         chip.load(net)
