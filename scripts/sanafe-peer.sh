@@ -34,11 +34,11 @@ if [ $# -ne 2 ]; then
 	exit 2
 fi
 src=$(cd "$1" && pwd)
-mkdir -p "$2"
-build=$(cd "$2" && pwd)
+build=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/.." && pwd)
 case "$src/" in "$repo"/*) echo "sanafe-peer: $src is inside the repository $repo; use a directory outside it" >&2; exit 2 ;; esac
 case "$build/" in "$repo"/*) echo "sanafe-peer: $build is inside the repository $repo; use a directory outside it" >&2; exit 2 ;; esac
+mkdir -p "$build"
 [ -f "$src/CMakeLists.txt" ] && [ -f "$src/src/main.cpp" ] || {
 	echo "sanafe-peer: $src has no CMakeLists.txt and src/main.cpp: not a SANA-FE checkout" >&2
 	exit 2
@@ -56,12 +56,17 @@ url() {
 # checkout OWNER/NAME REV DEST: clone at REV, then its submodules at the
 # commits REV records, recursively.
 checkout() {
+	# A fresh clone is always checked out; an earlier one only if it sits
+	# at another commit (checking out again would only repeat a mirror's
+	# complaints about absent blobs, below).
 	if [ ! -d "$3/.git" ]; then
 		# --no-checkout: the default branch may hold files a mirror keeps
 		# only as absent large blobs; only REV's tree is checked out.
 		git clone -q --no-checkout "$(url "$1")" "$3"
+		git -C "$3" checkout -q --detach "$2"
+	elif [ "$(git -C "$3" rev-parse HEAD)" != "$(git -C "$3" rev-parse "$2^{commit}")" ]; then
+		git -C "$3" checkout -q --detach "$2"
 	fi
-	git -C "$3" checkout -q --detach "$2"
 	[ -f "$3/.gitmodules" ] || return 0
 	git -C "$3" config -f .gitmodules --get-regexp '^submodule\..*\.path$' |
 		while read -r key path; do
