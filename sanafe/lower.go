@@ -1,0 +1,385 @@
+package sanafe
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/neuron"
+)
+
+// Weight split. The chip stores 8-bit signed weights (chip.Synapse,
+// Loihi's synapse width); SANA-FE weights are any number. An integer
+// weight w outside [-128, 127] is carried exactly by two projections of
+// the same edge: the high part hi = floor(w/128) with weight exponent 7
+// and the low part lo = w - 128*hi in [0, 127] with exponent 0, so that
+// w = hi<<7 + lo for |w| <= maxSplitWeight. Each half is a real synaptic
+// read on the chip, so such an edge costs two synaptic events per
+// connection; the report counts SANA-FE's synaptic events apart
+// (docs/sanafe.md).
+const (
+	splitShift     = 7
+	maxSplitWeight = 128 << splitShift // |w| < 2^14: hi stays in int8
+)
+
+// Lowered is a SANA-FE network as a chip.Network: one population per
+// group (same order and names), and for each edge the projections that
+// carry it (two when its weights need the high/low split).
+type Lowered struct {
+	Net *chip.Network
+	// EdgeProjections[i] indexes Net.Projections for Edges[i].
+	EdgeProjections [][]int
+	// Connections[i] is the number of synapses of edge i (SANA-FE's
+	// count: conv2d taps inside the input, dense source x target, sparse
+	// pairs, 1 for a neuron edge).
+	Connections []int64
+}
+
+// Lower turns n into a chip.Network whose populations run
+// neuron.SanaLIF. It refuses, one line per problem and every problem at
+// once, what the chip cannot carry exactly: non-integer thresholds,
+// resets, biases or weights, weights beyond ±2^14, per-neuron values of
+// parameters other than the bias, an initial potential, reverse
+// thresholds that act, force_update, leak or input decays outside [0, 1],
+// and per-connection delays that differ within a dense or conv2d edge.
+func Lower(file string, n *Network) (*Lowered, error) {
+	var errs []error
+	add := func(line int, where, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s: %s", file, line, where, fmt.Sprintf(format, args...)))
+	}
+	net := &chip.Network{Name: n.Name, InputGroups: []chip.InputGroup{}}
+	if net.Name == "" {
+		net.Name = "sanafe"
+	}
+	index := map[string]int{}
+	for gi := range n.Groups {
+		g := &n.Groups[gi]
+		index[g.Name] = gi
+		where := "group " + quote(g.Name)
+		p, err := params(g.Attr)
+		for _, e := range err {
+			add(g.Line, where, "%s", e)
+		}
+		bias := make([]int32, g.Size)
+		b, ok := integer(g.Attr.Bias)
+		if !ok {
+			add(g.Line, where, "bias: %g is not an integer in [%d, %d]; the chip carries integer biases", g.Attr.Bias, -neuron.IFStateMax, neuron.IFStateMax)
+		}
+		for i := range bias {
+			bias[i] = b
+		}
+		for _, nr := range g.Neurons {
+			a := g.Attr.Merge(nr.Attr)
+			for f := Field(0); f < numFields; f++ {
+				if !nr.Attr.Has(f) || f == FBias || f >= FSomaHW {
+					continue
+				}
+				if !sameField(g.Attr, a, f) {
+					add(g.Line, fmt.Sprintf("%s neurons %d..%d", where, nr.Lo, nr.Hi-1), "%s: differs from the group's; a chip population shares its parameters (only bias may differ per neuron)", f)
+				}
+			}
+			if nr.Attr.Has(FBias) {
+				b, ok := integer(a.Bias)
+				if !ok {
+					add(g.Line, fmt.Sprintf("%s neurons %d..%d", where, nr.Lo, nr.Hi-1), "bias: %g is not an integer in [%d, %d]", a.Bias, -neuron.IFStateMax, neuron.IFStateMax)
+				}
+				for i := nr.Lo; i < nr.Hi; i++ {
+					bias[i] = b
+				}
+			}
+		}
+		net.Layers = append(net.Layers, chip.Layer{Name: g.Name, Size: g.Size, Neuron: p, Bias: bias})
+	}
+	low := &Lowered{Net: net, EdgeProjections: make([][]int, len(n.Edges)), Connections: make([]int64, len(n.Edges))}
+	// Neuron and sparse edges are gathered into one sparse projection per
+	// (source, target, delay), in order of first appearance.
+	type sparseKey struct{ from, to, delay int }
+	sparse := map[sparseKey]int{} // index into groups
+	var sparseOrder []sparseKey
+	var sparseSyn [][]chip.Synapse
+	var sparseW [][]int32
+	var sparseEdges [][]int
+	for ei := range n.Edges {
+		e := &n.Edges[ei]
+		where := "edge " + quote(e.Label)
+		from, to := index[e.From], index[e.To]
+		ws := make([]int32, len(e.Weights))
+		bad := 0
+		for i, w := range e.Weights {
+			x, ok := integer(w)
+			if !ok || x <= -maxSplitWeight || x >= maxSplitWeight {
+				bad++
+				if bad == 1 {
+					add(e.Line, where, "weight[%d]: %g is not an integer in (%d, %d); the chip carries integer weights of up to 15 bits (two 8-bit synapses)", i, w, -maxSplitWeight, maxSplitWeight)
+				}
+			}
+			ws[i] = x
+		}
+		delay := 0
+		if e.Delays != nil {
+			delay = int(e.Delays[0])
+			if e.Kind == EdgeDense || e.Kind == EdgeConv2D {
+				for _, d := range e.Delays {
+					if int(d) != delay {
+						add(e.Line, where, "delay: differs between connections of a %s edge; the chip gives a projection one delay", e.Kind)
+						break
+					}
+				}
+			}
+			for _, d := range e.Delays {
+				if d > chip.MaxDelay {
+					add(e.Line, where, "delay: %g is more than the chip's %d timesteps", d, chip.MaxDelay)
+					break
+				}
+			}
+		}
+		switch e.Kind {
+		case EdgeDense:
+			low.Connections[ei] = int64(len(ws))
+			low.EdgeProjections[ei] = addSplit(net, ws, delay, func(w []int8) chip.Projection {
+				return chip.Projection{From: chip.Population(from), To: to, Kind: chip.ProjDense, Weights: w}
+			})
+		case EdgeConv2D:
+			c := e.Conv
+			outW, outH := (c.InW-c.KW)/c.StrideW+1, (c.InH-c.KH)/c.StrideH+1
+			low.Connections[ei] = int64(outW*outH*c.Count) * int64(c.InC*c.KH*c.KW)
+			// SANA-FE's filter index is ((ky*KW + kx)*InC + ci)*Count + co;
+			// chip.Conv's kernel is [co][ci][ky][kx].
+			perm := make([]int32, len(ws))
+			for ky := 0; ky < c.KH; ky++ {
+				for kx := 0; kx < c.KW; kx++ {
+					for ci := 0; ci < c.InC; ci++ {
+						for co := 0; co < c.Count; co++ {
+							perm[((co*c.InC+ci)*c.KH+ky)*c.KW+kx] = ws[((ky*c.KW+kx)*c.InC+ci)*c.Count+co]
+						}
+					}
+				}
+			}
+			low.EdgeProjections[ei] = addSplit(net, perm, delay, func(w []int8) chip.Projection {
+				return chip.Projection{From: chip.Population(from), To: to, Kind: chip.ProjConv, Conv: &chip.Conv{
+					InC: c.InC, InH: c.InH, InW: c.InW, OutC: c.Count, OutH: outH, OutW: outW, KH: c.KH, KW: c.KW,
+					StrideH: c.StrideH, StrideW: c.StrideW, DilH: 1, DilW: 1, Groups: 1, Kernel: w}}
+			})
+		case EdgeSparse, EdgeNeuron:
+			pairs := e.Pairs
+			if e.Kind == EdgeNeuron {
+				pairs = [][2]int{{e.FromN, e.ToN}}
+			}
+			low.Connections[ei] = int64(len(pairs))
+			for i, pr := range pairs {
+				d := delay
+				if e.Delays != nil {
+					d = int(e.Delays[i])
+				}
+				k := sparseKey{from, to, d}
+				si, ok := sparse[k]
+				if !ok {
+					si = len(sparseOrder)
+					sparse[k] = si
+					sparseOrder = append(sparseOrder, k)
+					sparseSyn = append(sparseSyn, nil)
+					sparseW = append(sparseW, nil)
+					sparseEdges = append(sparseEdges, nil)
+				}
+				sparseSyn[si] = append(sparseSyn[si], chip.Synapse{Pre: int32(pr[0]), Post: int32(pr[1])})
+				sparseW[si] = append(sparseW[si], ws[i])
+				if len(sparseEdges[si]) == 0 || sparseEdges[si][len(sparseEdges[si])-1] != ei {
+					sparseEdges[si] = append(sparseEdges[si], ei)
+				}
+			}
+		}
+	}
+	for si, k := range sparseOrder {
+		syn := sparseSyn[si]
+		projs := addSplit(net, sparseW[si], k.delay, func(w []int8) chip.Projection {
+			s := slices.Clone(syn)
+			for i := range s {
+				s[i].Weight = w[i]
+			}
+			return chip.Projection{From: chip.Population(k.from), To: k.to, Kind: chip.ProjSparse, Synapses: s}
+		})
+		for _, ei := range sparseEdges[si] {
+			low.EdgeProjections[ei] = append(low.EdgeProjections[ei], projs...)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return low, nil
+}
+
+// addSplit appends the projection(s) carrying weights ws to net: one with
+// the weights as they are when all fit int8, else the high and low parts
+// (see splitShift). It returns their indices.
+func addSplit(net *chip.Network, ws []int32, delay int, mk func(w []int8) chip.Projection) []int {
+	fits := true
+	for _, w := range ws {
+		if w < math.MinInt8 || w > math.MaxInt8 {
+			fits = false
+			break
+		}
+	}
+	at := len(net.Projections)
+	if fits {
+		w8 := make([]int8, len(ws))
+		for i, w := range ws {
+			w8[i] = int8(w)
+		}
+		p := mk(w8)
+		p.Delay = delay
+		net.Projections = append(net.Projections, p)
+		return []int{at}
+	}
+	hi, lo := make([]int8, len(ws)), make([]int8, len(ws))
+	for i, w := range ws {
+		h := w >> splitShift // floor division by 128
+		hi[i], lo[i] = int8(h), int8(w-h<<splitShift)
+	}
+	ph, pl := mk(hi), mk(lo)
+	ph.Delay, pl.Delay = delay, delay
+	ph.WeightExp = splitShift
+	net.Projections = append(net.Projections, ph, pl)
+	return []int{at, at + 1}
+}
+
+// integer returns x as an int32 if it is a whole number within the IF
+// state range.
+func integer(x float64) (int32, bool) {
+	if x != math.Trunc(x) || x < -neuron.IFStateMax || x > neuron.IFStateMax {
+		return 0, false
+	}
+	return int32(x), true
+}
+
+// sameField reports whether a and b agree on field f.
+func sameField(a, b Attributes, f Field) bool {
+	a.set, b.set = 0, 0
+	a.mark(f)
+	merged := Attributes{}.Merge(a)
+	b.mark(f)
+	other := Attributes{}.Merge(b)
+	return merged == other
+}
+
+// params maps a group's attributes to neuron.SanaLIF parameters, with
+// SANA-FE's defaults for what is not given (leak_decay 1, input_decay 0,
+// reset_mode hard, reverse threshold off).
+func params(a Attributes) (neuron.Params, []string) {
+	var errs []string
+	p := neuron.Params{Kind: neuron.SanaLIF, LeakDecay: 1, ResetMode: neuron.ResetHard}
+	th, ok := integer(a.Threshold)
+	if !ok || th < 1 {
+		errs = append(errs, fmt.Sprintf("threshold: %g is not an integer in [1, %d]; the chip compares against integer thresholds", a.Threshold, neuron.IFStateMax))
+	}
+	p.Threshold = th
+	r, ok := integer(a.Reset)
+	if !ok {
+		errs = append(errs, fmt.Sprintf("reset: %g is not an integer in [%d, %d]", a.Reset, -neuron.IFStateMax, neuron.IFStateMax))
+	}
+	p.Reset = r
+	if a.Has(FResetMode) {
+		p.ResetMode = a.ResetMode.neuronReset()
+	}
+	if a.Has(FLeakDecay) {
+		p.LeakDecay = a.LeakDecay
+	}
+	if a.Has(FInputDecay) {
+		p.InputDecay = a.InputDecay
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"leak_decay", p.LeakDecay}, {"input_decay", p.InputDecay}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			errs = append(errs, fmt.Sprintf("%s: %g is outside [0, 1]", f.name, f.v))
+		}
+	}
+	p.Refractory = uint16(a.RefractoryDelay)
+	if a.Has(FReverseResetMode) && a.ReverseResetMode != ResetModeNone {
+		errs = append(errs, fmt.Sprintf("reverse_reset_mode: %s is not supported (only none: the chip neuron has no reverse threshold)", a.ReverseResetMode))
+	}
+	if a.ForceUpdate {
+		errs = append(errs, "force_update: true is not supported (the chip updates a neuron when its state can change)")
+	}
+	if a.Potential != 0 {
+		errs = append(errs, "potential: an initial potential is not supported (neurons start at 0)")
+	}
+	return p, errs
+}
+
+// Pins turns n's mappings into the chip placement chip.MapPinned takes,
+// for a chip whose routers are SANA-FE's tiles: tile t sits at column
+// t / MeshHeight, row t % MeshHeight (SANA-FE numbers tiles down the
+// columns of its mesh) and core c of the tile is the router's port c. It
+// returns nil when the file maps nothing (the chip then maps as usual).
+// Every problem is one line naming the file, the mapping's line and what
+// is wrong: a core the chip does not have, a neuron mapped twice or not
+// at all, more neurons on a core than it holds, two groups or two
+// separate ranges of one group on one core.
+func Pins(file string, n *Network, cfg chip.Config) ([][]chip.Pin, error) {
+	if len(n.Mappings) == 0 {
+		return nil, nil
+	}
+	var errs []error
+	add := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	index := map[string]int{}
+	cores := make([][]int32, len(n.Groups)) // per neuron: slot+1 (0 = unmapped)
+	for gi, g := range n.Groups {
+		index[g.Name] = gi
+		cores[gi] = make([]int32, g.Size)
+	}
+	tiles := cfg.MeshWidth * cfg.MeshHeight
+	count := map[int]int{}
+	for _, m := range n.Mappings {
+		where := fmt.Sprintf("mapping %s.%d..%d", quote(m.Group), m.Lo, m.Hi-1)
+		if m.Tile >= tiles || m.Core >= cfg.CoresPerRouter {
+			add(m.Line, "%s: core: %d.%d does not exist; chip %s has tiles 0..%d with cores 0..%d", where, m.Tile, m.Core, cfg.Name, tiles-1, cfg.CoresPerRouter-1)
+			continue
+		}
+		x, y := m.Tile/cfg.MeshHeight, m.Tile%cfg.MeshHeight
+		slot := (y*cfg.MeshWidth+x)*cfg.CoresPerRouter + m.Core
+		gi := index[m.Group]
+		for i := m.Lo; i < m.Hi; i++ {
+			if cores[gi][i] != 0 {
+				add(m.Line, "%s: neuron %d is mapped twice", where, i)
+				break
+			}
+			cores[gi][i] = int32(slot + 1)
+		}
+		count[slot] += m.Hi - m.Lo
+		if count[slot] > cfg.NeuronsPerCore && count[slot]-(m.Hi-m.Lo) <= cfg.NeuronsPerCore {
+			add(m.Line, "%s: core %d.%d now holds %d neurons, more than the %d of chip %s (neurons_per_core)", where, m.Tile, m.Core, count[slot], cfg.NeuronsPerCore, cfg.Name)
+		}
+	}
+	pins := make([][]chip.Pin, len(n.Groups))
+	owner := map[int]string{}
+	for gi, g := range n.Groups {
+		cs := cores[gi]
+		for lo := 0; lo < len(cs); {
+			hi := lo + 1
+			for hi < len(cs) && cs[hi] == cs[lo] {
+				hi++
+			}
+			if cs[lo] == 0 {
+				add(g.Line, "group %s: neurons %d..%d are not mapped; map every neuron or none", quote(g.Name), lo, hi-1)
+			} else {
+				slot := int(cs[lo] - 1)
+				who := fmt.Sprintf("group %s neurons %d..%d", quote(g.Name), lo, hi-1)
+				if o, ok := owner[slot]; ok {
+					add(g.Line, "%s: share core slot %d with %s; a spikemesh core holds one contiguous range of one group", who, slot, o)
+				}
+				owner[slot] = who
+				pins[gi] = append(pins[gi], chip.Pin{Lo: lo, Hi: hi, Core: slot})
+			}
+			lo = hi
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return pins, nil
+}
