@@ -106,10 +106,13 @@ func (p Params) validateSanaLIF() []error {
 // blocks none), as in SANA-FE.
 //
 // Idle rule: a neuron with in[ni] == 0, bias[ni] == 0, u == 0, v == 0 and
-// ref == 0 cannot change or fire (Threshold >= 1); it is skipped and not
-// counted as active. SANA-FE counts a neuron as updated when v != 0, a
-// message arrived or bias != 0, so a neuron with u != 0 but v == 0 and no
-// input (possible only with InputDecay > 0) counts here but not there.
+// ref == 0 cannot change or fire (Threshold >= 1); it is skipped. The
+// active count is SANA-FE's "neurons updated": a neuron counts when, at the
+// start of the step, v != 0, in[ni] != 0 or bias[ni] != 0. (SANA-FE also
+// counts a neuron whose arriving messages sum to exactly 0; in[ni] cannot
+// tell that apart from no message, so such a neuron with v == 0 and no
+// bias is not counted here.) A neuron with u != 0 but v == 0 and nothing
+// else is stepped, as its state may change, but not counted.
 type SanaLIFState struct {
 	params Params
 	v, u   []float64
@@ -174,7 +177,9 @@ func (s *SanaLIFState) Step(in, fired []int32) ([]int32, int) {
 			continue
 		}
 		in[ni] = 0
-		active++
+		if vv != 0 || x != 0 || b != 0 {
+			active++
+		}
 		if leak {
 			uu = float64(uu * id)
 			vv = float64(vv * ld)

@@ -86,9 +86,24 @@ func TestSanaLIFResetAndIdle(t *testing.T) {
 	if _, active := m.Step(in, nil); active != 1 {
 		t.Fatalf("active = %d, want 1 (neuron 1 idle)", active)
 	}
-	m.Step(in, nil) // v = 4
+	// Neuron 0 fired nothing, v = 8 != 0: counted. A neuron with only
+	// u != 0 is stepped but not counted (SANA-FE's rule).
+	if _, active := m.Step(in, nil); active != 1 {
+		t.Fatalf("active = %d, want 1", active)
+	} // Step cleared in: v = 8*0.5 = 4
 	if got := m.(*SanaLIFState).Potentials()[0]; got != 4 {
 		t.Fatalf("v = %v, want 4", got)
+	}
+	u, err := New(Params{Kind: SanaLIF, Threshold: 5, LeakDecay: 1, InputDecay: 0.5}, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Step([]int32{8}, nil) // v = 8 > 5: fires, v = 0, u = 8
+	if _, active := u.Step([]int32{0}, nil); active != 0 {
+		t.Fatalf("u-only neuron counted as active")
+	}
+	if got := u.(*SanaLIFState).Potentials()[0]; got != 4 { // u = 4, v = 0 + 4
+		t.Fatalf("u-only neuron: v = %v, want 4", got)
 	}
 	m.Reset()
 	m.Step([]int32{8, 0}, nil) // first step again: no leak
