@@ -35,6 +35,12 @@ type Lowered struct {
 	// count: conv2d taps inside the input, dense source x target, sparse
 	// pairs, 1 for a neuron edge).
 	Connections []int64
+	// Pins is the placement for chip.MapPinned (nil without one). Perm[g]
+	// lists, for chip neuron j of population g, the SANA-FE neuron id it
+	// holds: the file's order regrouped so that each core holds one
+	// contiguous range (nil = the file's order).
+	Pins [][]chip.Pin
+	Perm [][]int32
 }
 
 // Lower turns n into a chip.Network whose populations run
@@ -44,7 +50,11 @@ type Lowered struct {
 // parameters other than the bias, an initial potential, reverse
 // thresholds that act, force_update, leak or input decays outside [0, 1],
 // and per-connection delays that differ within a dense or conv2d edge.
-func Lower(file string, n *Network) (*Lowered, error) {
+//
+// With a placement (Pins), each group's neurons are regrouped by core;
+// a conv2d edge between regrouped groups is then carried as explicit
+// sparse synapses, which count and cost the same but take more memory.
+func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 	var errs []error
 	add := func(line int, where, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s: %s", file, line, where, fmt.Sprintf(format, args...)))
@@ -54,6 +64,29 @@ func Lower(file string, n *Network) (*Lowered, error) {
 		net.Name = "sanafe"
 	}
 	index := map[string]int{}
+	low := &Lowered{Net: net, EdgeProjections: make([][]int, len(n.Edges)), Connections: make([]int64, len(n.Edges))}
+	inv := make([][]int32, len(n.Groups))
+	identity := make([]bool, len(n.Groups))
+	if place != nil {
+		low.Pins, low.Perm = make([][]chip.Pin, len(n.Groups)), make([][]int32, len(n.Groups))
+	}
+	for gi := range n.Groups {
+		identity[gi] = true
+		if place != nil {
+			var perm []int32
+			perm, inv[gi], low.Pins[gi], identity[gi] = order(place[gi])
+			if !identity[gi] {
+				low.Perm[gi] = perm
+			}
+		}
+	}
+	// to maps SANA-FE neuron id i of group g to its chip index.
+	to := func(g, i int) int32 {
+		if identity[g] {
+			return int32(i)
+		}
+		return inv[g][i]
+	}
 	for gi := range n.Groups {
 		g := &n.Groups[gi]
 		index[g.Name] = gi
@@ -90,9 +123,15 @@ func Lower(file string, n *Network) (*Lowered, error) {
 				}
 			}
 		}
+		if !identity[gi] {
+			pb := make([]int32, len(bias))
+			for i, b := range bias {
+				pb[inv[gi][i]] = b
+			}
+			bias = pb
+		}
 		net.Layers = append(net.Layers, chip.Layer{Name: g.Name, Size: g.Size, Neuron: p, Bias: bias})
 	}
-	low := &Lowered{Net: net, EdgeProjections: make([][]int, len(n.Edges)), Connections: make([]int64, len(n.Edges))}
 	// Neuron and sparse edges are gathered into one sparse projection per
 	// (source, target, delay), in order of first appearance.
 	type sparseKey struct{ from, to, delay int }
@@ -104,7 +143,7 @@ func Lower(file string, n *Network) (*Lowered, error) {
 	for ei := range n.Edges {
 		e := &n.Edges[ei]
 		where := "edge " + quote(e.Label)
-		from, to := index[e.From], index[e.To]
+		from, dst := index[e.From], index[e.To]
 		ws := make([]int32, len(e.Weights))
 		bad := 0
 		for i, w := range e.Weights {
@@ -135,11 +174,23 @@ func Lower(file string, n *Network) (*Lowered, error) {
 				}
 			}
 		}
-		switch e.Kind {
+		kind := e.Kind
+		if kind == EdgeConv2D && !(identity[from] && identity[dst]) {
+			kind = EdgeSparse // regrouped neurons: explicit synapses below
+		}
+		switch kind {
 		case EdgeDense:
 			low.Connections[ei] = int64(len(ws))
+			if !(identity[from] && identity[dst]) {
+				out := n.Groups[dst].Size
+				pw := make([]int32, len(ws))
+				for i, w := range ws {
+					pw[int(to(from, i/out))*out+int(to(dst, i%out))] = w
+				}
+				ws = pw
+			}
 			low.EdgeProjections[ei] = addSplit(net, ws, delay, func(w []int8) chip.Projection {
-				return chip.Projection{From: chip.Population(from), To: to, Kind: chip.ProjDense, Weights: w}
+				return chip.Projection{From: chip.Population(from), To: dst, Kind: chip.ProjDense, Weights: w}
 			})
 		case EdgeConv2D:
 			c := e.Conv
@@ -158,22 +209,27 @@ func Lower(file string, n *Network) (*Lowered, error) {
 				}
 			}
 			low.EdgeProjections[ei] = addSplit(net, perm, delay, func(w []int8) chip.Projection {
-				return chip.Projection{From: chip.Population(from), To: to, Kind: chip.ProjConv, Conv: &chip.Conv{
+				return chip.Projection{From: chip.Population(from), To: dst, Kind: chip.ProjConv, Conv: &chip.Conv{
 					InC: c.InC, InH: c.InH, InW: c.InW, OutC: c.Count, OutH: outH, OutW: outW, KH: c.KH, KW: c.KW,
 					StrideH: c.StrideH, StrideW: c.StrideW, DilH: 1, DilW: 1, Groups: 1, Kernel: w}}
 			})
 		case EdgeSparse, EdgeNeuron:
-			pairs := e.Pairs
-			if e.Kind == EdgeNeuron {
+			pairs, wOf := e.Pairs, func(i int) int32 { return ws[i] }
+			switch {
+			case e.Kind == EdgeNeuron:
 				pairs = [][2]int{{e.FromN, e.ToN}}
+			case e.Kind == EdgeConv2D:
+				var taps []int
+				pairs, taps = convPairs(e.Conv)
+				wOf = func(i int) int32 { return ws[taps[i]] }
 			}
 			low.Connections[ei] = int64(len(pairs))
 			for i, pr := range pairs {
 				d := delay
-				if e.Delays != nil {
+				if e.Delays != nil && e.Kind != EdgeConv2D {
 					d = int(e.Delays[i])
 				}
-				k := sparseKey{from, to, d}
+				k := sparseKey{from, dst, d}
 				si, ok := sparse[k]
 				if !ok {
 					si = len(sparseOrder)
@@ -183,8 +239,8 @@ func Lower(file string, n *Network) (*Lowered, error) {
 					sparseW = append(sparseW, nil)
 					sparseEdges = append(sparseEdges, nil)
 				}
-				sparseSyn[si] = append(sparseSyn[si], chip.Synapse{Pre: int32(pr[0]), Post: int32(pr[1])})
-				sparseW[si] = append(sparseW[si], ws[i])
+				sparseSyn[si] = append(sparseSyn[si], chip.Synapse{Pre: to(from, pr[0]), Post: to(dst, pr[1])})
+				sparseW[si] = append(sparseW[si], wOf(i))
 				if len(sparseEdges[si]) == 0 || sparseEdges[si][len(sparseEdges[si])-1] != ei {
 					sparseEdges[si] = append(sparseEdges[si], ei)
 				}
@@ -309,16 +365,19 @@ func params(a Attributes) (neuron.Params, []string) {
 	return p, errs
 }
 
-// Pins turns n's mappings into the chip placement chip.MapPinned takes,
-// for a chip whose routers are SANA-FE's tiles: tile t sits at column
-// t / MeshHeight, row t % MeshHeight (SANA-FE numbers tiles down the
-// columns of its mesh) and core c of the tile is the router's port c. It
-// returns nil when the file maps nothing (the chip then maps as usual).
-// Every problem is one line naming the file, the mapping's line and what
-// is wrong: a core the chip does not have, a neuron mapped twice or not
-// at all, more neurons on a core than it holds, two groups or two
-// separate ranges of one group on one core.
-func Pins(file string, n *Network, cfg chip.Config) ([][]chip.Pin, error) {
+// Placement is the core slot (chip.Config.SlotEndpoint) of every neuron
+// of every group, as a network file's mappings give it, or nil.
+type Placement [][]int32
+
+// Pins turns n's mappings into the placement Lower takes, for a chip
+// whose routers are SANA-FE's tiles: tile t sits at column t / MeshHeight,
+// row t % MeshHeight (SANA-FE numbers tiles down the columns of its mesh)
+// and core c of the tile is the router's port c. It returns nil when the
+// file maps nothing (the chip then maps as usual). Every problem is one
+// line naming the file, the mapping's line and what is wrong: a core the
+// chip does not have, a neuron mapped twice or not at all, more neurons
+// on a core than it holds, two groups on one core.
+func Pins(file string, n *Network, cfg chip.Config) (Placement, error) {
 	if len(n.Mappings) == 0 {
 		return nil, nil
 	}
@@ -327,13 +386,17 @@ func Pins(file string, n *Network, cfg chip.Config) ([][]chip.Pin, error) {
 		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s", file, line, fmt.Sprintf(format, args...)))
 	}
 	index := map[string]int{}
-	cores := make([][]int32, len(n.Groups)) // per neuron: slot+1 (0 = unmapped)
+	place := make(Placement, len(n.Groups)) // per neuron: slot, -1 = unmapped
 	for gi, g := range n.Groups {
 		index[g.Name] = gi
-		cores[gi] = make([]int32, g.Size)
+		place[gi] = make([]int32, g.Size)
+		for i := range place[gi] {
+			place[gi][i] = -1
+		}
 	}
 	tiles := cfg.MeshWidth * cfg.MeshHeight
 	count := map[int]int{}
+	owner := map[int]int{} // slot -> group
 	for _, m := range n.Mappings {
 		where := fmt.Sprintf("mapping %s.%d..%d", quote(m.Group), m.Lo, m.Hi-1)
 		if m.Tile >= tiles || m.Core >= cfg.CoresPerRouter {
@@ -343,43 +406,98 @@ func Pins(file string, n *Network, cfg chip.Config) ([][]chip.Pin, error) {
 		x, y := m.Tile/cfg.MeshHeight, m.Tile%cfg.MeshHeight
 		slot := (y*cfg.MeshWidth+x)*cfg.CoresPerRouter + m.Core
 		gi := index[m.Group]
+		if o, ok := owner[slot]; ok && o != gi {
+			add(m.Line, "%s: core %d.%d already holds neurons of group %s; a spikemesh core holds neurons of one group", where, m.Tile, m.Core, quote(n.Groups[o].Name))
+			continue
+		}
+		owner[slot] = gi
 		for i := m.Lo; i < m.Hi; i++ {
-			if cores[gi][i] != 0 {
+			if place[gi][i] >= 0 {
 				add(m.Line, "%s: neuron %d is mapped twice", where, i)
 				break
 			}
-			cores[gi][i] = int32(slot + 1)
+			place[gi][i] = int32(slot)
 		}
 		count[slot] += m.Hi - m.Lo
 		if count[slot] > cfg.NeuronsPerCore && count[slot]-(m.Hi-m.Lo) <= cfg.NeuronsPerCore {
 			add(m.Line, "%s: core %d.%d now holds %d neurons, more than the %d of chip %s (neurons_per_core)", where, m.Tile, m.Core, count[slot], cfg.NeuronsPerCore, cfg.Name)
 		}
 	}
-	pins := make([][]chip.Pin, len(n.Groups))
-	owner := map[int]string{}
 	for gi, g := range n.Groups {
-		cs := cores[gi]
-		for lo := 0; lo < len(cs); {
-			hi := lo + 1
-			for hi < len(cs) && cs[hi] == cs[lo] {
-				hi++
+		for i, s := range place[gi] {
+			if s < 0 {
+				add(g.Line, "group %s: neuron %d is not mapped; map every neuron or none", quote(g.Name), i)
+				break
 			}
-			if cs[lo] == 0 {
-				add(g.Line, "group %s: neurons %d..%d are not mapped; map every neuron or none", quote(g.Name), lo, hi-1)
-			} else {
-				slot := int(cs[lo] - 1)
-				who := fmt.Sprintf("group %s neurons %d..%d", quote(g.Name), lo, hi-1)
-				if o, ok := owner[slot]; ok {
-					add(g.Line, "%s: share core slot %d with %s; a spikemesh core holds one contiguous range of one group", who, slot, o)
-				}
-				owner[slot] = who
-				pins[gi] = append(pins[gi], chip.Pin{Lo: lo, Hi: hi, Core: slot})
-			}
-			lo = hi
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return pins, nil
+	return place, nil
+}
+
+// order returns the chip order of a group's neurons under placement
+// slots: neurons grouped by core, cores in order of their first neuron,
+// ids increasing within a core (perm[j] = SANA-FE id of chip neuron j),
+// its inverse, the chip pins, and whether the order is the identity.
+func order(slots []int32) (perm, inv []int32, pins []chip.Pin, identity bool) {
+	n := len(slots)
+	rank := map[int32]int{}
+	var coreOrder []int32
+	counts := []int{}
+	for _, s := range slots {
+		r, ok := rank[s]
+		if !ok {
+			r = len(coreOrder)
+			rank[s] = r
+			coreOrder = append(coreOrder, s)
+			counts = append(counts, 0)
+		}
+		counts[r]++
+	}
+	start := make([]int, len(coreOrder))
+	for r := 1; r < len(coreOrder); r++ {
+		start[r] = start[r-1] + counts[r-1]
+	}
+	for r, s := range coreOrder {
+		pins = append(pins, chip.Pin{Lo: start[r], Hi: start[r] + counts[r], Core: int(s)})
+	}
+	perm, inv = make([]int32, n), make([]int32, n)
+	next := slices.Clone(start)
+	identity = true
+	for id, s := range slots {
+		r := rank[s]
+		j := next[r]
+		next[r]++
+		perm[j], inv[id] = int32(id), int32(j)
+		identity = identity && j == id
+	}
+	return perm, inv, pins, identity
+}
+
+// convPairs lists a conv2d edge's connections as (source, target) neuron
+// ids in SANA-FE's order (output channel, row, column, input channel,
+// kernel row, kernel column) with each one's index in the filter list.
+func convPairs(c Conv2D) (pairs [][2]int, taps []int) {
+	outW, outH := (c.InW-c.KW)/c.StrideW+1, (c.InH-c.KH)/c.StrideH+1
+	total := outW * outH * c.Count * c.InC * c.KH * c.KW
+	pairs, taps = make([][2]int, 0, total), make([]int, 0, total)
+	for co := 0; co < c.Count; co++ {
+		for y := 0; y < outH; y++ {
+			for x := 0; x < outW; x++ {
+				dst := (co*outH+y)*outW + x
+				for ci := 0; ci < c.InC; ci++ {
+					for ky := 0; ky < c.KH; ky++ {
+						for kx := 0; kx < c.KW; kx++ {
+							src := (ci*c.InH+y*c.StrideH+ky)*c.InW + x*c.StrideW + kx
+							pairs = append(pairs, [2]int{src, dst})
+							taps = append(taps, ((ky*c.KW+kx)*c.InC+ci)*c.Count+co)
+						}
+					}
+				}
+			}
+		}
+	}
+	return pairs, taps
 }

@@ -1,0 +1,475 @@
+package sanafe
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/yamlstrict"
+)
+
+// ArchClockMHz is the clock an imported architecture's latencies are
+// counted in: 10 GHz, a cycle of 0.1 ns, the resolution SANA-FE's Loihi
+// file states its latencies in (3.1 ns, 6.5 ns, ...), so each converts to
+// whole cycles exactly.
+const ArchClockMHz = 10000
+
+// Unit is one hardware unit of an architecture's core: a synapse, soma,
+// dendrite or axon unit, with SANA-FE's per-event costs in pJ and ns.
+type Unit struct {
+	Name   string
+	Model  string
+	Energy map[string]float64 // "energy_*" attributes, pJ
+	Lat    map[string]float64 // "latency_*" attributes, ns
+}
+
+// Arch is a SANA-FE architecture file as read.
+type Arch struct {
+	Name          string
+	Width, Height int // tiles along x and y
+	Tiles         int
+	CoresPerTile  int
+	MaxNeurons    int
+	// HopPJ and HopNS are per direction: north, east, south, west.
+	HopPJ, HopNS                                [4]float64
+	Synapses, Somas, Dendrites, AxonIn, AxonOut []Unit
+	// Ignored lists the fields read but not modelled, one line each.
+	Ignored []string
+}
+
+// Synapse returns the synapse unit named name, or the first (SANA-FE's
+// default) for "".
+func (a *Arch) Synapse(name string) (Unit, bool) {
+	if name == "" && len(a.Synapses) > 0 {
+		return a.Synapses[0], true
+	}
+	i := slices.IndexFunc(a.Synapses, func(u Unit) bool { return u.Name == name })
+	if i < 0 {
+		return Unit{}, false
+	}
+	return a.Synapses[i], true
+}
+
+// ParseArch reads a SANA-FE architecture file. It accepts one kind of tile
+// and one kind of core (spikemesh chips are uniform) on a mesh, and
+// reports every unsupported field in Arch.Ignored rather than dropping it.
+func ParseArch(file string, data []byte) (*Arch, error) {
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("sanafe: %s: file is %d bytes, more than %d", file, len(data), MaxFileBytes)
+	}
+	root, err := yamlstrict.Node(data)
+	if err != nil {
+		return nil, fmt.Errorf("sanafe: %s: %w", file, err)
+	}
+	p := &parser{file: file}
+	doc := root.Content[0]
+	a := &Arch{}
+	var archNode *yaml.Node
+	if doc.Kind == yaml.MappingNode {
+		err = mapPairs(doc, func(k, v *yaml.Node) error {
+			if k.Value == "architecture" {
+				archNode = v
+			} else {
+				a.Ignored = append(a.Ignored, fmt.Sprintf("top-level section %s (SANA-FE ignores it too)", quote(k.Value)))
+			}
+			return nil
+		})
+	}
+	if archNode == nil || archNode.Kind != yaml.MappingNode {
+		return nil, p.errf(doc, "", "expected an architecture: section with name, attributes and tile")
+	}
+	var tiles *yaml.Node
+	err = mapPairs(archNode, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			a.Name = v.Value
+		case "attributes":
+			return p.entries(v, "architecture attributes", func(ak, av *yaml.Node) error {
+				switch ak.Value {
+				case "width", "height":
+					x, err := p.number(av, "architecture: "+ak.Value)
+					if err != nil {
+						return err
+					}
+					if x != math.Trunc(x) || x < 1 || x > 1<<12 {
+						return p.errf(av, "architecture", "%s: expected an integer in [1, %d]", ak.Value, 1<<12)
+					}
+					if ak.Value == "width" {
+						a.Width = int(x)
+					} else {
+						a.Height = int(x)
+					}
+				case "topology":
+					if av.Value != "mesh" {
+						return p.errf(av, "architecture", "topology: only mesh is supported")
+					}
+				default:
+					a.Ignored = append(a.Ignored, fmt.Sprintf("architecture attribute %s (line %d): spikemesh's mesh is cycle-level; it has no %s", quote(ak.Value), ak.Line, quote(ak.Value)))
+				}
+				return nil
+			})
+		case "tile":
+			tiles = v
+		default:
+			return p.errf(k, "architecture", "unknown key %s; expected name, attributes, tile", quote(k.Value))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.Width == 0 {
+		a.Width = 1
+	}
+	if a.Height == 0 {
+		a.Height = 1
+	}
+	if tiles == nil || tiles.Kind != yaml.SequenceNode || len(tiles.Content) != 1 {
+		return nil, p.errf(archNode, "architecture", "tile: expected a list with one tile entry (name[0..N-1]); spikemesh chips have one kind of tile")
+	}
+	if err := p.tile(a, tiles.Content[0]); err != nil {
+		return nil, err
+	}
+	if a.Tiles != a.Width*a.Height {
+		return nil, p.errf(tiles.Content[0], "tile", "name: %d tiles, but the mesh is %d x %d", a.Tiles, a.Width, a.Height)
+	}
+	return a, nil
+}
+
+// instances parses "name" or "name[a..b]" into the base name and count.
+func instances(s string) (string, int, bool) {
+	base, rng, ok := strings.Cut(s, "[")
+	if !ok {
+		return s, 1, s != ""
+	}
+	rng, ok = strings.CutSuffix(rng, "]")
+	lo, hi, ok2 := rangeOf(rng)
+	return base, hi - lo, ok && ok2 && lo == 0
+}
+
+func (p *parser) tile(a *Arch, t *yaml.Node) error {
+	if t.Kind != yaml.MappingNode {
+		return p.errf(t, "tile", "expected a mapping with name, attributes and core")
+	}
+	var cores *yaml.Node
+	err := mapPairs(t, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			_, n, ok := instances(v.Value)
+			if !ok {
+				return p.errf(v, "tile", "name: expected name or name[0..N-1]")
+			}
+			a.Tiles = n
+		case "attributes":
+			dirs := []string{"north", "east", "south", "west"}
+			return p.entries(v, "tile attributes", func(ak, av *yaml.Node) error {
+				for d, dir := range dirs {
+					for _, kind := range []string{"energy", "latency"} {
+						if ak.Value == kind+"_"+dir+"_hop" {
+							x, err := p.number(av, "tile: "+ak.Value)
+							if err != nil {
+								return err
+							}
+							if kind == "energy" {
+								a.HopPJ[d] = x * 1e12
+							} else {
+								a.HopNS[d] = x * 1e9
+							}
+							return nil
+						}
+					}
+				}
+				a.Ignored = append(a.Ignored, fmt.Sprintf("tile attribute %s (line %d)", quote(ak.Value), ak.Line))
+				return nil
+			})
+		case "core":
+			cores = v
+		default:
+			return p.errf(k, "tile", "unknown key %s; expected name, attributes, core", quote(k.Value))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if cores == nil || cores.Kind != yaml.SequenceNode || len(cores.Content) != 1 {
+		return p.errf(t, "tile", "core: expected a list with one core entry (name[0..N-1]); spikemesh chips have one kind of core")
+	}
+	c := cores.Content[0]
+	if c.Kind != yaml.MappingNode {
+		return p.errf(c, "core", "expected a mapping with name, attributes and units")
+	}
+	return mapPairs(c, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			_, n, ok := instances(v.Value)
+			if !ok {
+				return p.errf(v, "core", "name: expected name or name[0..N-1]")
+			}
+			a.CoresPerTile = n
+		case "attributes":
+			return p.entries(v, "core attributes", func(ak, av *yaml.Node) error {
+				if ak.Value == "max_neurons_supported" {
+					x, err := p.number(av, "core: max_neurons_supported")
+					if err != nil {
+						return err
+					}
+					if x != math.Trunc(x) || x < 1 || x > 1<<16 {
+						return p.errf(av, "core", "max_neurons_supported: expected an integer in [1, %d]", 1<<16)
+					}
+					a.MaxNeurons = int(x)
+					return nil
+				}
+				a.Ignored = append(a.Ignored, fmt.Sprintf("core attribute %s (line %d): spikemesh's core pipeline is fixed", quote(ak.Value), ak.Line))
+				return nil
+			})
+		case "synapse", "soma", "dendrite", "axon_in", "axon_out":
+			dst := map[string]*[]Unit{"synapse": &a.Synapses, "soma": &a.Somas, "dendrite": &a.Dendrites, "axon_in": &a.AxonIn, "axon_out": &a.AxonOut}[k.Value]
+			if v.Kind != yaml.SequenceNode {
+				return p.errf(v, "core", "%s: expected a list of units", k.Value)
+			}
+			for _, un := range v.Content {
+				u, err := p.unit(un, k.Value, &a.Ignored)
+				if err != nil {
+					return err
+				}
+				*dst = append(*dst, u)
+			}
+		default:
+			return p.errf(k, "core", "unknown key %s; expected name, attributes, axon_in, synapse, dendrite, soma, axon_out", quote(k.Value))
+		}
+		return nil
+	})
+}
+
+func (p *parser) unit(n *yaml.Node, kind string, ignored *[]string) (Unit, error) {
+	u := Unit{Energy: map[string]float64{}, Lat: map[string]float64{}}
+	if n.Kind != yaml.MappingNode {
+		return u, p.errf(n, kind, "expected a unit with name and attributes")
+	}
+	err := mapPairs(n, func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "name":
+			base, _, ok := instances(v.Value)
+			if !ok || !nameLike.MatchString(base) {
+				return p.errf(v, kind, "name: expected a unit name")
+			}
+			u.Name = base
+		case "attributes":
+			return p.entries(v, kind+" attributes", func(ak, av *yaml.Node) error {
+				switch {
+				case ak.Value == "model":
+					u.Model = av.Value
+				case strings.HasPrefix(ak.Value, "energy_"):
+					x, err := p.number(av, kind+": "+ak.Value)
+					if err != nil {
+						return err
+					}
+					u.Energy[ak.Value] = x * 1e12
+				case strings.HasPrefix(ak.Value, "latency_"):
+					x, err := p.number(av, kind+": "+ak.Value)
+					if err != nil {
+						return err
+					}
+					u.Lat[ak.Value] = x * 1e9
+				default:
+					*ignored = append(*ignored, fmt.Sprintf("%s unit attribute %s (line %d)", kind, quote(ak.Value), ak.Line))
+				}
+				return nil
+			})
+		default:
+			return p.errf(k, kind, "unknown key %s; expected name, attributes", quote(k.Value))
+		}
+		return nil
+	})
+	return u, err
+}
+
+// Chip returns the chip configuration and energy model for a: the mesh,
+// cores per tile, neurons per core, per-event latencies (converted to
+// cycles of ArchClockMHz) and energies. What SANA-FE's format has no
+// figure for is taken from base (a spikemesh preset) and listed, with
+// every architecture field spikemesh does not model, in the returned
+// lines. SANA-FE models no synaptic memory, axon or fan-out limit: those
+// are set to the largest the chip configuration accepts.
+func (a *Arch) Chip(base chip.Config, baseEnergy energy.Model) (chip.Config, energy.Model, []string, error) {
+	notes := slices.Clone(a.Ignored)
+	cfg := base
+	cfg.Name, cfg.Description = a.Name, "imported from a SANA-FE architecture file"
+	cfg.MeshWidth, cfg.MeshHeight, cfg.CoresPerRouter = a.Width, a.Height, a.CoresPerTile
+	if a.MaxNeurons > 0 {
+		cfg.NeuronsPerCore = a.MaxNeurons
+	}
+	cfg = Unlimited(cfg)
+	cfg.ClockMHz = ArchClockMHz
+	cyc := func(ns float64) int { return int(math.Round(ns * ArchClockMHz / 1000)) }
+	soma, ok := a.soma("")
+	if !ok {
+		return cfg, baseEnergy, nil, fmt.Errorf("sanafe: architecture %s has no leaky_integrate_fire soma unit", quote(a.Name))
+	}
+	syn, ok := a.Synapse("")
+	if !ok {
+		return cfg, baseEnergy, nil, fmt.Errorf("sanafe: architecture %s has no synapse unit", quote(a.Name))
+	}
+	cfg.SynapseCycles = cyc(syn.Lat["latency_process_spike"])
+	cfg.NeuronIdleCycles = cyc(soma.Lat["latency_access_neuron"])
+	cfg.NeuronCycles = cyc(soma.Lat["latency_access_neuron"] + soma.Lat["latency_update_neuron"])
+	var outNS, inNS, outPJ, inPJ float64
+	if len(a.AxonOut) > 0 {
+		outNS, outPJ = a.AxonOut[0].Lat["latency_message_out"], a.AxonOut[0].Energy["energy_message_out"]
+	}
+	if len(a.AxonIn) > 0 {
+		inNS, inPJ = a.AxonIn[0].Lat["latency_message_in"], a.AxonIn[0].Energy["energy_message_in"]
+	}
+	cfg.SpikeCycles = cyc(soma.Lat["latency_spike_out"] + outNS)
+	cfg.EjectCycles = cyc(inNS)
+	cfg.InjectCycles = 0
+	cfg.HopCyclesX = cyc(max(a.HopNS[1], a.HopNS[3]))
+	cfg.HopCyclesY = cyc(max(a.HopNS[0], a.HopNS[2]))
+	if a.HopNS[1] != a.HopNS[3] || a.HopNS[0] != a.HopNS[2] {
+		notes = append(notes, "hop latencies differ by direction; spikemesh's mesh has one per axis: the larger is used")
+	}
+	cfg.BufferDepth = max(cfg.BufferDepth, cfg.HopCyclesY+1)
+	notes = append(notes,
+		fmt.Sprintf("synapse latency: spikemesh charges every synaptic event %d cycles (unit %s); SANA-FE charges each synapse unit its own", cfg.SynapseCycles, syn.Name),
+		fmt.Sprintf("weight_bits, routing, barrier and packet format: from spikemesh preset %s (SANA-FE's format has no such fields)", base.Name))
+	e := baseEnergy
+	e.Name, e.Description = a.Name, "imported from a SANA-FE architecture file"
+	e.Sources = map[string]string{}
+	set := func(key string, v float64, src string) {
+		f, _ := findCostPtr(&e, key)
+		*f = v
+		e.Sources[key] = "SANA-FE architecture " + a.Name + ": " + src
+	}
+	set("synaptic_op", syn.Energy["energy_process_spike"], syn.Name+" energy_process_spike")
+	set("synaptic_op_conv", syn.Energy["energy_process_spike"], syn.Name+" energy_process_spike")
+	set("synaptic_op_sparse", syn.Energy["energy_process_spike"], syn.Name+" energy_process_spike")
+	set("syn_mem_read_bit", 0, "no memory-read cost (folded into energy_process_spike)")
+	set("neuron_idle", soma.Energy["energy_access_neuron"], soma.Name+" energy_access_neuron")
+	set("neuron_update", soma.Energy["energy_access_neuron"]+soma.Energy["energy_update_neuron"], soma.Name+" energy_access_neuron + energy_update_neuron")
+	set("spike", soma.Energy["energy_spike_out"], soma.Name+" energy_spike_out")
+	set("packet", outPJ+inPJ, "axon energy_message_out + energy_message_in")
+	set("hop_x", (a.HopPJ[1]+a.HopPJ[3])/2, "tile energy_east_hop and energy_west_hop (mean)")
+	set("hop_y", (a.HopPJ[0]+a.HopPJ[2])/2, "tile energy_north_hop and energy_south_hop (mean)")
+	set("barrier", 0, "no synchronisation energy")
+	set("static_per_core", 0, "no static power")
+	set("static_per_chip", 0, "no static power")
+	for _, d := range a.Dendrites {
+		for _, k := range slices.Sorted(maps.Keys(d.Energy)) {
+			if d.Energy[k] != 0 {
+				notes = append(notes, fmt.Sprintf("dendrite unit %s %s: spikemesh's dendrite (the core's accumulator) has no cost of its own", d.Name, k))
+			}
+		}
+	}
+	if len(a.Synapses) > 1 {
+		notes = append(notes, fmt.Sprintf("%d synapse units: spikemesh's energy model prices every synaptic event as %s; the same-cost figure prices each edge by its group's synapse_hw_name", len(a.Synapses), syn.Name))
+	}
+	if err := e.Validate(); err != nil {
+		return cfg, e, nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, e, nil, fmt.Errorf("sanafe: architecture %s: %w", quote(a.Name), err)
+	}
+	return cfg, e, notes, nil
+}
+
+// findCostPtr returns the field of m that cost key names.
+func findCostPtr(m *energy.Model, key string) (*float64, bool) {
+	switch key {
+	case "synaptic_op":
+		return &m.SynapticOpPJ, true
+	case "synaptic_op_conv":
+		return &m.SynapticOpConvPJ, true
+	case "synaptic_op_sparse":
+		return &m.SynapticOpSparsePJ, true
+	case "syn_mem_read_bit":
+		return &m.SynMemReadBitPJ, true
+	case "neuron_idle":
+		return &m.NeuronIdlePJ, true
+	case "neuron_update":
+		return &m.NeuronUpdatePJ, true
+	case "spike":
+		return &m.SpikePJ, true
+	case "packet":
+		return &m.PacketPJ, true
+	case "hop_x":
+		return &m.HopXPJ, true
+	case "hop_y":
+		return &m.HopYPJ, true
+	case "barrier":
+		return &m.BarrierPJ, true
+	case "static_per_core":
+		return &m.StaticPerCoreMW, true
+	case "static_per_chip":
+		return &m.StaticPerChipMW, true
+	}
+	return nil, false
+}
+
+// soma returns the leaky_integrate_fire soma unit named name, or the
+// first one for "".
+func (a *Arch) soma(name string) (Unit, bool) {
+	for _, u := range a.Somas {
+		if u.Model == "leaky_integrate_fire" && (name == "" || u.Name == name) {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
+// Costs returns SANA-FE's per-event costs for network n on a: each edge's
+// synaptic energy is that of its target group's synapse_hw_name (the
+// first synapse unit when none is named, SANA-FE's default), the soma's
+// that of the groups' soma (which must be one leaky_integrate_fire unit
+// for the whole network).
+func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
+	somaName := ""
+	for _, g := range n.Groups {
+		if g.Attr.Has(FSomaHW) {
+			if somaName != "" && somaName != g.Attr.SomaHW {
+				return nil, fmt.Errorf("sanafe: %s:%d: group %s: soma_hw_name: the network uses two soma units (%s and %s); spikemesh prices one", file, g.Line, quote(g.Name), quote(somaName), quote(g.Attr.SomaHW))
+			}
+			somaName = g.Attr.SomaHW
+		}
+	}
+	soma, ok := a.soma(somaName)
+	if !ok {
+		return nil, fmt.Errorf("sanafe: %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma of that name", file, quote(somaName), quote(a.Name))
+	}
+	c := &Costs{AccessPJ: soma.Energy["energy_access_neuron"], UpdatePJ: soma.Energy["energy_update_neuron"],
+		SpikePJ: soma.Energy["energy_spike_out"], HopXPJ: (a.HopPJ[1] + a.HopPJ[3]) / 2, HopYPJ: (a.HopPJ[0] + a.HopPJ[2]) / 2}
+	if len(a.AxonOut) > 0 {
+		c.MessagePJ += a.AxonOut[0].Energy["energy_message_out"]
+	}
+	if len(a.AxonIn) > 0 {
+		c.MessagePJ += a.AxonIn[0].Energy["energy_message_in"]
+	}
+	groups := map[string]*Group{}
+	for i := range n.Groups {
+		groups[n.Groups[i].Name] = &n.Groups[i]
+	}
+	for _, e := range n.Edges {
+		g := groups[e.To]
+		u, ok := a.Synapse(g.Attr.SynapseHW)
+		if !ok {
+			return nil, fmt.Errorf("sanafe: %s:%d: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", file, g.Line, quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
+		}
+		c.EdgeSynPJ = append(c.EdgeSynPJ, u.Energy["energy_process_spike"])
+	}
+	return c, nil
+}
+
+// Unlimited returns cfg with the per-core limits SANA-FE does not model
+// (synaptic memory, input axons, fan-out entries) set to the largest a
+// chip configuration accepts, and every neuron model allowed.
+func Unlimited(cfg chip.Config) chip.Config {
+	cfg.SynapseMemoryBytes, cfg.AxonsPerCore, cfg.FanoutPerCore = 1<<30, 1<<24, 1<<30
+	cfg.NeuronModels = 0
+	return cfg
+}
