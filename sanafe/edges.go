@@ -3,6 +3,7 @@ package sanafe
 import (
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 func (p *parser) edge(k, v *yaml.Node, net *Network, index map[string]int) (Edge, error) {
 	e := Edge{Line: k.Line}
 	src, dst, ok := strings.Cut(k.Value, "->")
-	where := "edge " + quote(strings.ReplaceAll(k.Value, " ", ""))
+	where := "edge " + quoteEdge(k.Value)
 	if !ok {
 		return e, p.errf(k, "edges", "expected \"src -> dst\" or \"src.i -> dst.j\"")
 	}
@@ -241,4 +242,16 @@ func (p *parser) mapping(k, v *yaml.Node, net *Network, index map[string]int) (M
 	}
 	m.Tile, m.Core = tile, cr
 	return m, nil
+}
+
+var edgeLike = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]{1,40}->[A-Za-z0-9_.\-\[\]]{1,40}$`)
+
+// quoteEdge quotes an edge key "src -> dst" (spaces dropped) if it looks
+// like one, else "…".
+func quoteEdge(s string) string {
+	s = strings.ReplaceAll(s, " ", "")
+	if edgeLike.MatchString(s) {
+		return strconv.Quote(s)
+	}
+	return "…"
 }

@@ -142,7 +142,7 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 	var sparseEdges [][]int
 	for ei := range n.Edges {
 		e := &n.Edges[ei]
-		where := "edge " + quote(e.Label)
+		where := "edge " + quoteEdge(e.Label)
 		from, dst := index[e.From], index[e.To]
 		ws := make([]int32, len(e.Weights))
 		bad := 0

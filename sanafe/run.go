@@ -40,6 +40,8 @@ type Report struct {
 	Cycles      uint64
 	SimSeconds  float64
 	Unsupported []string // architecture fields not carried over
+
+	neuronCounts [][]int32 // per population, chip order (tests)
 }
 
 // Costs are SANA-FE's per-event energies in pJ, as an architecture file
@@ -82,7 +84,7 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 	}
 	net := spec.Low.Net
 	rep := &Report{Network: net.Name, Chip: spec.Map.Config.Name, Timesteps: spec.Timesteps, Cores: len(spec.Map.Cores),
-		Counts: res.Counts, Cycles: res.Cycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
+		neuronCounts: res.NeuronCounts, Counts: res.Counts, Cycles: res.Cycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
 	for l, ly := range net.Layers {
 		rep.Neurons += ly.Size
 		rep.Layers = append(rep.Layers, LayerStats{Name: ly.Name, Neurons: ly.Size, Spikes: res.LayerSpikes[l],
