@@ -43,15 +43,16 @@ func (r *Report) WriteText(w io.Writer) error {
 		return err
 	}
 	c := r.Counts
-	fmt.Fprintf(&b, "neurons fired: %s\n", thousands(r.TotalSpikes()))
+	fmt.Fprintf(&b, "neurons fired: %s, synaptic events: %s, neuron updates: %s\n", thousands(r.TotalSpikes()),
+		thousands(r.total(func(l LayerStats) uint64 { return l.SynEvents })), thousands(r.total(func(l LayerStats) uint64 { return l.Updates })))
 	fmt.Fprintf(&b, "messages: %s, hops: %s (east-west %s, north-south %s)\n", thousands(c.Packets),
 		thousands(c.HopsX+c.HopsY), thousands(c.HopsX), thousands(c.HopsY))
 	T := float64(r.Timesteps)
 	fmt.Fprintf(&b, "energy, spikemesh's model on the chip's counts: %.6g J total, %.6g J per timestep\n",
 		r.Energy.TotalPJ*1e-12, r.Energy.TotalPJ*1e-12/T)
 	if r.Costs != nil {
-		fmt.Fprintf(&b, "energy, SANA-FE's per-event costs on SANA-FE's counts: %.6g J total, %.6g J per timestep\n",
-			r.SameCostsPJ*1e-12, r.SameCostsPJ*1e-12/T)
+		fmt.Fprintf(&b, "energy, SANA-FE's per-event costs on SANA-FE's counts: %.6g J total (synapse %.6g, soma %.6g, network %.6g), %.6g J per timestep\n",
+			r.SameCostsPJ*1e-12, r.SameSynapsePJ*1e-12, r.SameSomaPJ*1e-12, r.SameNetworkPJ*1e-12, r.SameCostsPJ*1e-12/T)
 	}
 	fmt.Fprintf(&b, "simulated time, cycle-level mesh: %.6g s (%s cycles, %.6g s per timestep)\n",
 		r.SimSeconds, thousands(r.Cycles), r.SimSeconds/T)

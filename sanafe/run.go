@@ -36,6 +36,9 @@ type Report struct {
 	// Costs (docs/sanafe.md), when Costs is set.
 	Energy      energy.Breakdown
 	SameCostsPJ float64
+	// SameSynapsePJ, SameSomaPJ and SameNetworkPJ split SameCostsPJ as
+	// SANA-FE's run summary does (its dendrite energy is 0 here).
+	SameSynapsePJ, SameSomaPJ, SameNetworkPJ float64
 	Costs       *Costs
 	Cycles      uint64
 	SimSeconds  float64
@@ -130,9 +133,10 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 			upd += ls.Updates
 			spk += ls.Spikes
 		}
-		rep.SameCostsPJ = float64(rep.Neurons)*float64(rep.Timesteps)*c.AccessPJ + float64(upd)*c.UpdatePJ +
-			float64(spk)*c.SpikePJ + synPJ + float64(res.Counts.Packets)*c.MessagePJ +
-			float64(res.Counts.HopsX)*c.HopXPJ + float64(res.Counts.HopsY)*c.HopYPJ
+		rep.SameSynapsePJ = synPJ
+		rep.SameSomaPJ = float64(rep.Neurons)*float64(rep.Timesteps)*c.AccessPJ + float64(upd)*c.UpdatePJ + float64(spk)*c.SpikePJ
+		rep.SameNetworkPJ = float64(res.Counts.Packets)*c.MessagePJ + float64(res.Counts.HopsX)*c.HopXPJ + float64(res.Counts.HopsY)*c.HopYPJ
+		rep.SameCostsPJ = rep.SameSynapsePJ + rep.SameSomaPJ + rep.SameNetworkPJ
 	}
 	return rep, nil
 }

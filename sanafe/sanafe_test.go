@@ -109,6 +109,13 @@ func TestDenseMappedHandTrace(t *testing.T) {
 	if rep.Counts.Packets != 11 || rep.Counts.HopsX != 0 || rep.Counts.HopsY != 6 {
 		t.Errorf("messages %d, hops x %d y %d; want 11, 0, 6", rep.Counts.Packets, rep.Counts.HopsX, rep.Counts.HopsY)
 	}
+	// Updates (v, input or bias nonzero at a step's start): in 2 x 8 = 16;
+	// out.0 at t2..t7 = 6; out.1 at t5, t6, t7 = 3. SANA-FE also counts
+	// out.1 at t2 and t4, where in.0's weight-0 synapse delivers a message
+	// that sums to 0 (docs/sanafe.md): 11 there.
+	if rep.Layers[0].Updates != 16 || rep.Layers[1].Updates != 9 {
+		t.Errorf("updates %d, %d; want 16, 9", rep.Layers[0].Updates, rep.Layers[1].Updates)
+	}
 	if !rep.Pinned && rep.Cores != 3 {
 		t.Errorf("cores %d, want 3 as mapped", rep.Cores)
 	}
