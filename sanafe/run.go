@@ -39,10 +39,10 @@ type Report struct {
 	// SameSynapsePJ, SameSomaPJ and SameNetworkPJ split SameCostsPJ as
 	// SANA-FE's run summary does (its dendrite energy is 0 here).
 	SameSynapsePJ, SameSomaPJ, SameNetworkPJ float64
-	Costs       *Costs
-	Cycles      uint64
-	SimSeconds  float64
-	Unsupported []string // architecture fields not carried over
+	Costs                                    *Costs
+	Cycles                                   uint64
+	SimSeconds                               float64
+	Unsupported                              []string // architecture fields not carried over
 
 	neuronCounts [][]int32 // per population, chip order (tests)
 }
