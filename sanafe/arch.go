@@ -72,14 +72,13 @@ func ParseArch(file string, data []byte) (*Arch, error) {
 	a := &Arch{}
 	var archNode *yaml.Node
 	if doc.Kind == yaml.MappingNode {
-		err = mapPairs(doc, func(k, v *yaml.Node) error {
-			if k.Value == "architecture" {
-				archNode = v
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if k := doc.Content[i]; k.Value == "architecture" {
+				archNode = doc.Content[i+1]
 			} else {
 				a.Ignored = append(a.Ignored, fmt.Sprintf("top-level section %s (SANA-FE ignores it too)", quote(k.Value)))
 			}
-			return nil
-		})
+		}
 	}
 	if archNode == nil || archNode.Kind != yaml.MappingNode {
 		return nil, p.errf(doc, "", "expected an architecture: section with name, attributes and tile")
