@@ -14,8 +14,16 @@ const (
 	// MaxConnections bounds the synapses one edge expands to (dense:
 	// source x target; conv2d: output neurons x input channels x kernel).
 	MaxConnections = 1 << 28
-	// MaxFileBytes bounds the size of a network or architecture file.
-	MaxFileBytes = 1 << 28
+	// MaxFileBytes bounds the size of a network or architecture file
+	// (SANA-FE's DVS network is 735 KB).
+	MaxFileBytes = 1 << 26
+	// ParseBytesPerFileByte bounds the memory parsing takes per byte of
+	// file: the YAML node tree. Measured with runtime.MemStats: 51 bytes
+	// allocated per byte for dvs.yaml, 118 for a file that is one long
+	// list of one-digit weights (the worst case: a node per two bytes).
+	// Callers check size x ParseBytesPerFileByte against their memory
+	// budget before parsing (spikemesh run: --max-memory).
+	ParseBytesPerFileByte = 128
 )
 
 // Network is a SANA-FE network file as read: its groups, edges and

@@ -38,7 +38,7 @@ report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if k := sniff(o.Model); k != sanafe.NotSanaFE { // by content: SANA-FE files are YAML too
-				return runSanaFE(cmd, o.Model, k, chipName, energyName, timesteps, o.Workers, &sf)
+				return runSanaFE(cmd, o.Model, k, chipName, energyName, timesteps, maxMemory, o.Workers, &sf)
 			}
 			if isNIRModel(o.Model) {
 				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)

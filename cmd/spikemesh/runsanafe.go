@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/internal/npyfile"
 	"github.com/spikemesh/spikemesh/sanafe"
 )
@@ -46,6 +47,18 @@ func sniff(path string) sanafe.FileKind {
 	return k
 }
 
+// readSanaFE reads a SANA-FE YAML file after checking its size and the
+// memory parsing it takes against the --max-memory budget.
+func readSanaFE(path string, b membudget.Budget) ([]byte, error) {
+	if st, err := os.Stat(path); err == nil {
+		need := membudget.SatMul(st.Size(), sanafe.ParseBytesPerFileByte)
+		if err := b.Check("parsing SANA-FE file "+path, need, "use a smaller file or raise --max-memory"); err != nil {
+			return nil, err
+		}
+	}
+	return readBounded(path, sanafe.MaxFileBytes)
+}
+
 // readBounded reads a regular file of at most limit bytes.
 func readBounded(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -67,7 +80,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 // DVS challenge data, which it builds into tutorial_5_dvs's network): it
 // lowers the network to the chip, places it as the file maps it, runs it
 // for --timesteps (default 1000) and prints the report.
-func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName, energyName, timesteps string, workers int, sf *setFlag) error {
+func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName, energyName, timesteps, maxMemory string, workers int, sf *setFlag) error {
 	f := cmd.Flags()
 	if kind == sanafe.ArchFile {
 		return fmt.Errorf("--model %s: a SANA-FE architecture file; give it with --chip and the network with --model", model)
@@ -84,6 +97,10 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 			return fmt.Errorf("--timesteps %q: a SANA-FE run takes one count >= 1", timesteps)
 		}
 	}
+	mem, err := budget(maxMemory)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	// The chip: a SANA-FE architecture file, or a spikemesh chip with the
 	// per-core limits SANA-FE does not model lifted.
@@ -92,7 +109,6 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		e     energy.Model
 		arch  *sanafe.Arch
 		notes []string
-		err   error
 	)
 	base, err := chip.Preset("loihi")
 	if err != nil {
@@ -102,7 +118,7 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		return err
 	}
 	if sniff(chipName) == sanafe.ArchFile {
-		data, err := readBounded(chipName, sanafe.MaxFileBytes)
+		data, err := readSanaFE(chipName, mem)
 		if err != nil {
 			return err
 		}
@@ -146,7 +162,7 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 			return err
 		}
 	} else {
-		data, err := readBounded(model, sanafe.MaxFileBytes)
+		data, err := readSanaFE(model, mem)
 		if err != nil {
 			return err
 		}
