@@ -336,7 +336,6 @@ func (a *Arch) Chip(base chip.Config, baseEnergy energy.Model) (chip.Config, ene
 	}
 	cfg.BufferDepth = max(cfg.BufferDepth, cfg.HopCyclesY+1)
 	notes = append(notes,
-		fmt.Sprintf("synapse latency: spikemesh charges every synaptic event %d cycles (unit %s); SANA-FE charges each synapse unit its own", cfg.SynapseCycles, syn.Name),
 		fmt.Sprintf("weight_bits, routing, barrier and packet format: from spikemesh preset %s (SANA-FE's format has no such fields)", base.Name))
 	e := baseEnergy
 	e.Name, e.Description = a.Name, "imported from a SANA-FE architecture file"
@@ -460,8 +459,27 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 			return nil, fmt.Errorf("sanafe: %s:%d: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", file, g.Line, quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
 		}
 		c.EdgeSynPJ = append(c.EdgeSynPJ, u.Energy["energy_process_spike"])
+		c.EdgeSynNS = append(c.EdgeSynNS, u.Lat["latency_process_spike"])
 	}
 	return c, nil
+}
+
+// SynapseCycles is the synaptic event time for a network whose edges'
+// synapse units take c.EdgeSynNS each: the mean over the edges weighted
+// by their connections (conns, Lowered.Connections), in cycles of
+// ArchClockMHz. The chip charges one time per synaptic event; SANA-FE
+// charges each edge's unit its own, and the weighted mean keeps the total
+// over a run where every synapse is used equally.
+func (c *Costs) SynapseCycles(conns []int64) int {
+	var sum, n float64
+	for i, ns := range c.EdgeSynNS {
+		sum += ns * float64(conns[i])
+		n += float64(conns[i])
+	}
+	if n == 0 {
+		return 0
+	}
+	return int(math.Round(sum / n * ArchClockMHz / 1000))
 }
 
 // Unlimited returns cfg with the per-core limits SANA-FE does not model

@@ -60,6 +60,14 @@ func TestParseArch(t *testing.T) {
 	if !near(c.EdgeSynPJ[0], 20) || !near(c.EdgeSynPJ[1], 10) || !near(c.AccessPJ, 5) || !near(c.MessagePJ, 12) {
 		t.Errorf("costs %+v", c)
 	}
+	// Edges of 1 connection each at 2.5 ns and 1.5 ns: 2 ns, 20 cycles;
+	// weighted 3:1, 2.25 ns, 22.5 rounds to 23 cycles (away from zero).
+	if got := c.SynapseCycles([]int64{1, 1}); got != 20 {
+		t.Errorf("synapse cycles %d, want 20", got)
+	}
+	if got := c.SynapseCycles([]int64{3, 1}); got != 23 {
+		t.Errorf("weighted synapse cycles %d, want 23", got)
+	}
 	if _, err := ParseArch("x.yaml", []byte("architecture:\n  name: x\n  attributes: {topology: torus}\n")); err == nil || !strings.Contains(err.Error(), "only mesh") {
 		t.Errorf("torus: %v", err)
 	}

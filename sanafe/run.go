@@ -53,6 +53,7 @@ type Report struct {
 type Costs struct {
 	AccessPJ, UpdatePJ, SpikePJ float64
 	EdgeSynPJ                   []float64 // per Network edge
+	EdgeSynNS                   []float64 // per Network edge: latency_process_spike
 	MessagePJ                   float64   // message out + message in
 	HopXPJ, HopYPJ              float64
 }

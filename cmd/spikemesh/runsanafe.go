@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -178,6 +179,18 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 	if err != nil {
 		return err
 	}
+	var costs *sanafe.Costs
+	if arch != nil {
+		if costs, err = arch.Costs(model, net); err != nil {
+			return err
+		}
+		if !setsKey(sf, "synapse_event_cycles") {
+			if c := costs.SynapseCycles(low.Connections); c > 0 {
+				cfg.SynapseCycles = c
+				notes = append(notes, fmt.Sprintf("synapse latency: every synaptic event takes %d cycles, the mean of the edges' synapse units' latency_process_spike weighted by their connections (SANA-FE charges each unit its own)", c))
+			}
+		}
+	}
 	var m *chip.Mapping
 	if pins != nil {
 		m, err = chip.MapPinned(low.Net, cfg, low.Pins)
@@ -186,12 +199,6 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 	}
 	if err != nil {
 		return err
-	}
-	var costs *sanafe.Costs
-	if arch != nil {
-		if costs, err = arch.Costs(model, net); err != nil {
-			return err
-		}
 	}
 	rep, err := sanafe.Run(cmd.Context(), sanafe.RunSpec{Net: net, Low: low, Map: m, Energy: e, Costs: costs, Timesteps: T, Workers: workers})
 	if err != nil {
@@ -210,4 +217,14 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		fmt.Fprintf(os.Stderr, "wall time: %v\n", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// setsKey reports whether --set gives key.
+func setsKey(sf *setFlag, key string) bool {
+	for _, it := range sf.items {
+		if k, _, _ := strings.Cut(it, "="); strings.TrimSpace(k) == key {
+			return true
+		}
+	}
+	return false
 }
