@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -252,6 +253,7 @@ func (p *parser) group(g *yaml.Node) (Group, error) {
 	if neurons == nil || neurons.Kind != yaml.SequenceNode {
 		return grp, p.errf(g, where, "neurons: expected a list of neuron ids or ranges (\"0..9\")")
 	}
+	var ranges [][2]int
 	for _, e := range neurons.Content {
 		add := func(k, v *yaml.Node) error {
 			lo, hi, ok := rangeOf(k.Value)
@@ -267,6 +269,7 @@ func (p *parser) group(g *yaml.Node) (Group, error) {
 				nr.Attr = a
 			}
 			grp.Size = max(grp.Size, hi)
+			ranges = append(ranges, [2]int{lo, hi})
 			if p.neurons+grp.Size > MaxNeurons {
 				return p.errf(k, where, "neurons: more than %d neurons in the file", MaxNeurons)
 			}
@@ -287,6 +290,19 @@ func (p *parser) group(g *yaml.Node) (Group, error) {
 	}
 	if grp.Size == 0 {
 		return grp, p.errf(g, where, "neurons: the group has no neurons")
+	}
+	// SANA-FE sizes a group by counting its entries; ids must therefore
+	// name each of 0..N-1 exactly once.
+	slices.SortFunc(ranges, func(a, b [2]int) int { return a[0] - b[0] })
+	next := 0
+	for _, r := range ranges {
+		if r[0] != next {
+			if r[0] < next {
+				return grp, p.errf(g, where, "neurons: neuron %d is listed twice (SANA-FE counts every entry as a new neuron)", r[0])
+			}
+			return grp, p.errf(g, where, "neurons: neuron %d is not listed; ids must be 0..N-1, each once", next)
+		}
+		next = r[1]
 	}
 	p.neurons += grp.Size
 	return grp, nil

@@ -252,6 +252,17 @@ mappings:
 	if _, err := Pins("bad.yaml", net, small); err == nil || !strings.Contains(err.Error(), "core 0.0 now holds 4 neurons, more than the 3") {
 		t.Errorf("overfull core: %v", err)
 	}
+	// A group's ids must be 0..N-1, each once: SANA-FE sizes a group by
+	// counting its entries.
+	for _, tc := range []struct{ neurons, want string }{
+		{"[0..2, 2]", "neuron 2 is listed twice"},
+		{"[0, 2]", "neuron 1 is not listed"},
+	} {
+		src := "network:\n  groups:\n    - name: a\n      attributes: {threshold: 2}\n      neurons: " + tc.neurons + "\n  edges: []\n"
+		if _, err := ParseNetwork("bad.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("neurons %s: error %v, want %q", tc.neurons, err, tc.want)
+		}
+	}
 	// Lowering refuses what the chip cannot carry exactly.
 	for _, tc := range []struct{ attr, want string }{
 		{"threshold: 2.5", "threshold: 2.5 is not an integer"},
