@@ -84,6 +84,12 @@ func (p Params) Validate() error {
 		if p.Threshold != 0 {
 			errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be 0 for model li (it never fires)", p.Threshold))
 		}
+	case p.Kind == SanaLIF:
+		// SANA-FE's default threshold is 0 (fire when v > 0); a negative
+		// one would fire a neuron at rest, which the idle rule skips.
+		if p.Threshold < 0 || p.Threshold > IFStateMax {
+			errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be in [0, %d] for model sanafe-lif", p.Threshold, IFStateMax))
+		}
 	case p.Threshold < 1:
 		errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be >= 1", p.Threshold))
 	case p.Kind.valid() && p.Threshold > maxThreshold(p.Kind):

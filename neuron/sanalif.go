@@ -106,7 +106,7 @@ func (p Params) validateSanaLIF() []error {
 // blocks none), as in SANA-FE.
 //
 // Idle rule: a neuron with in[ni] == 0, bias[ni] == 0, u == 0, v == 0 and
-// ref == 0 cannot change or fire (Threshold >= 1); it is skipped. The
+// ref == 0 cannot change or fire (Threshold >= 0); it is skipped. The
 // active count is SANA-FE's "neurons updated": a neuron counts when, at the
 // start of the step, v != 0, in[ni] != 0 or bias[ni] != 0. (SANA-FE also
 // counts a neuron whose arriving messages sum to exactly 0; in[ni] cannot

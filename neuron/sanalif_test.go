@@ -119,6 +119,7 @@ func TestSanaLIFParamsValidate(t *testing.T) {
 		{Kind: SanaLIF, Threshold: 1, DecayV: 3},
 		{Kind: LIF, Threshold: 1, LeakDecay: 0.5},
 		{Kind: SanaLIF, Threshold: 1, ResetMode: numResetModes},
+		{Kind: SanaLIF, Threshold: -1, LeakDecay: 1},
 	}
 	for _, p := range bad {
 		if p.Validate() == nil {
@@ -127,6 +128,9 @@ func TestSanaLIFParamsValidate(t *testing.T) {
 	}
 	if err := (Params{Kind: SanaLIF, Threshold: 1, LeakDecay: 1, Refractory: 2, Reset: -3, ResetMode: ResetSoft}).Validate(); err != nil {
 		t.Errorf("valid params rejected: %v", err)
+	}
+	if err := (Params{Kind: SanaLIF, LeakDecay: 1}).Validate(); err != nil {
+		t.Errorf("threshold 0 (SANA-FE's default) rejected: %v", err)
 	}
 	var r ResetMode
 	if err := r.UnmarshalText([]byte("soft")); err != nil || r != ResetSoft {

@@ -326,8 +326,8 @@ func params(a Attributes) (neuron.Params, []string) {
 	var errs []string
 	p := neuron.Params{Kind: neuron.SanaLIF, LeakDecay: 1, ResetMode: neuron.ResetHard}
 	th, ok := integer(a.Threshold)
-	if !ok || th < 1 {
-		errs = append(errs, fmt.Sprintf("threshold: %g is not an integer in [1, %d]; the chip compares against integer thresholds", a.Threshold, neuron.IFStateMax))
+	if !ok || th < 0 {
+		errs = append(errs, fmt.Sprintf("threshold: %g is not an integer in [0, %d]; the chip compares against integer thresholds", a.Threshold, neuron.IFStateMax))
 	}
 	p.Threshold = th
 	r, ok := integer(a.Reset)
