@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -39,8 +40,31 @@ type Arch struct {
 	// HopPJ and HopNS are per direction: north, east, south, west.
 	HopPJ, HopNS                                [4]float64
 	Synapses, Somas, Dendrites, AxonIn, AxonOut []Unit
+	// SyncNS is SANA-FE's time-step synchronisation (sync_model fixed or
+	// table, latency_sync): the time for a run whose mapped tiles number
+	// at least the key, in ns; SANA-FE takes the largest key <= the tiles.
+	SyncNS map[int]float64
 	// Ignored lists the fields read but not modelled, one line each.
 	Ignored []string
+}
+
+// SyncCycles is the synchronisation time of a run on tiles mapped tiles,
+// in cycles of ArchClockMHz: the entry with the largest key <= tiles (the
+// smallest key's when tiles is below every key), as SANA-FE looks it up.
+func (a *Arch) SyncCycles(tiles int) int {
+	best, bestKey, smallest, smallKey := 0.0, -1, 0.0, math.MaxInt
+	for k, ns := range a.SyncNS {
+		if k <= tiles && k > bestKey {
+			best, bestKey = ns, k
+		}
+		if k < smallKey {
+			smallest, smallKey = ns, k
+		}
+	}
+	if bestKey < 0 {
+		best = smallest
+	}
+	return int(math.Round(best * ArchClockMHz / 1000))
 }
 
 // Synapse returns the synapse unit named name, or the first (SANA-FE's
@@ -83,7 +107,8 @@ func ParseArch(file string, data []byte) (*Arch, error) {
 	if archNode == nil || archNode.Kind != yaml.MappingNode {
 		return nil, p.errf(doc, "", "expected an architecture: section with name, attributes and tile")
 	}
-	var tiles *yaml.Node
+	var tiles, syncNode *yaml.Node
+	syncModel := "fixed" // SANA-FE's default, with latency_sync 0
 	err = mapPairs(archNode, func(k, v *yaml.Node) error {
 		switch k.Value {
 		case "name":
@@ -108,6 +133,13 @@ func ParseArch(file string, data []byte) (*Arch, error) {
 					if av.Value != "mesh" {
 						return p.errf(av, "architecture", "topology: only mesh is supported")
 					}
+				case "sync_model":
+					if av.Value != "fixed" && av.Value != "table" {
+						return p.errf(av, "architecture", "sync_model: expected fixed or table")
+					}
+					syncModel = av.Value
+				case "latency_sync":
+					syncNode = av
 				default:
 					a.Ignored = append(a.Ignored, fmt.Sprintf("architecture attribute %s (line %d): spikemesh's mesh is cycle-level; it has no %s", quote(ak.Value), ak.Line, quote(ak.Value)))
 				}
@@ -121,6 +153,9 @@ func ParseArch(file string, data []byte) (*Arch, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if a.SyncNS, err = p.syncTable(syncModel, syncNode); err != nil {
 		return nil, err
 	}
 	if a.Width == 0 {
@@ -139,6 +174,58 @@ func ParseArch(file string, data []byte) (*Arch, error) {
 		return nil, p.errf(tiles.Content[0], "tile", "name: %d tiles, but the mesh is %d x %d", a.Tiles, a.Width, a.Height)
 	}
 	return a, nil
+}
+
+// syncTable reads latency_sync (seconds) for sync_model m: one number
+// for fixed, a list (index = tiles) or a mapping tiles -> seconds for
+// table.
+func (p *parser) syncTable(m string, n *yaml.Node) (map[int]float64, error) {
+	out := map[int]float64{0: 0}
+	if n == nil {
+		if m == "table" {
+			return nil, p.errf(nil, "architecture", "latency_sync: required with sync_model table")
+		}
+		return out, nil
+	}
+	const where = "architecture: latency_sync"
+	check := func(v *yaml.Node) (float64, error) {
+		x, err := p.number(v, where)
+		if err == nil && (x < 0 || x > 1) {
+			return 0, p.errf(v, where, "expected seconds in [0, 1]")
+		}
+		return x * 1e9, err
+	}
+	switch {
+	case m == "fixed":
+		x, err := check(n)
+		out[0] = x
+		return out, err
+	case n.Kind == yaml.SequenceNode:
+		for i, c := range n.Content {
+			x, err := check(c)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+	case n.Kind == yaml.MappingNode:
+		delete(out, 0)
+		err := mapPairs(n, func(k, v *yaml.Node) error {
+			t, err := strconv.Atoi(k.Value)
+			if err != nil || t < 0 || t > 1<<24 {
+				return p.errf(k, where, "expected tile counts as keys")
+			}
+			x, err := check(v)
+			out[t] = x
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	default:
+		return nil, p.errf(n, where, "expected a list or a mapping of tile counts to seconds")
+	}
+	return out, nil
 }
 
 // instances parses "name" or "name[a..b]" into the base name and count.
@@ -336,7 +423,10 @@ func (a *Arch) Chip(base chip.Config, baseEnergy energy.Model) (chip.Config, ene
 	}
 	cfg.BufferDepth = max(cfg.BufferDepth, cfg.HopCyclesY+1)
 	notes = append(notes,
-		fmt.Sprintf("weight_bits, routing, barrier and packet format: from spikemesh preset %s (SANA-FE's format has no such fields)", base.Name))
+		fmt.Sprintf("weight_bits, routing and packet format: from spikemesh preset %s (SANA-FE's format has no such fields)", base.Name))
+	// The barrier is SANA-FE's synchronisation; for all tiles here, for
+	// the tiles a mapping uses once it is known (SyncCycles).
+	cfg.BarrierBaseCycles, cfg.BarrierPerRouter = a.SyncCycles(a.Tiles), 0
 	e := baseEnergy
 	e.Name, e.Description = a.Name, "imported from a SANA-FE architecture file"
 	e.Sources = map[string]string{}

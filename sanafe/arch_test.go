@@ -35,8 +35,11 @@ func TestParseArch(t *testing.T) {
 		!near(e.PacketPJ, 12) || !near(e.HopXPJ, 2) || !near(e.HopYPJ, 4) || e.StaticPerCoreMW != 0 {
 		t.Errorf("energy model %+v", e)
 	}
+	if cfg.BarrierBaseCycles != 0 || cfg.BarrierPerRouter != 0 {
+		t.Errorf("barrier %d + %d per router, want 0 (no sync_model: SANA-FE's fixed 0)", cfg.BarrierBaseCycles, cfg.BarrierPerRouter)
+	}
 	joined := strings.Join(notes, "\n")
-	for _, want := range []string{`"link_buffer_size"`, "2 synapse units", "weight_bits, routing"} {
+	for _, want := range []string{`"link_buffer_size"`, "2 synapse units", "weight_bits, routing and packet format"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("unsupported fields %q lack %q", joined, want)
 		}
@@ -67,6 +70,16 @@ func TestParseArch(t *testing.T) {
 	}
 	if got := c.SynapseCycles([]int64{3, 1}); got != 23 {
 		t.Errorf("weighted synapse cycles %d, want 23", got)
+	}
+	// SANA-FE's table: the entry with the largest key <= the mapped tiles.
+	tab, err := ParseArch("t.yaml", []byte("architecture:\n  name: t\n  attributes: {width: 1, height: 1, sync_model: table, latency_sync: {1: 0.6e-6, 4: 1.4e-6}}\n  tile:\n    - name: t\n      core:\n        - name: c\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tiles, want := range map[int]int{0: 6000, 1: 6000, 3: 6000, 4: 14000, 29: 14000} {
+		if got := tab.SyncCycles(tiles); got != want {
+			t.Errorf("sync for %d tiles: %d cycles, want %d", tiles, got, want)
+		}
 	}
 	if _, err := ParseArch("x.yaml", []byte("architecture:\n  name: x\n  attributes: {topology: torus}\n")); err == nil || !strings.Contains(err.Error(), "only mesh") {
 		t.Errorf("torus: %v", err)

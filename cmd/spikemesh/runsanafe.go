@@ -200,6 +200,12 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 	if err != nil {
 		return err
 	}
+	if arch != nil && !setsKey(sf, "barrier_base_cycles") && !setsKey(sf, "barrier_cycles_per_router") {
+		// SANA-FE's synchronisation for this many mapped tiles, as the
+		// chip's per-timestep barrier.
+		m.Config.BarrierBaseCycles, m.Config.BarrierPerRouter = arch.SyncCycles(m.Routers), 0
+		notes = append(notes, fmt.Sprintf("barrier: %d cycles per timestep, latency_sync for %d mapped tiles", m.Config.BarrierBaseCycles, m.Routers))
+	}
 	rep, err := sanafe.Run(cmd.Context(), sanafe.RunSpec{Net: net, Low: low, Map: m, Energy: e, Costs: costs, Timesteps: T, Workers: workers})
 	if err != nil {
 		return err
