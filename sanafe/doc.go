@@ -7,7 +7,8 @@
 // attributes and per-neuron entries, network.edges between neurons or
 // between groups as dense, sparse or conv2d hyperedges with per-connection
 // weights and delays, and mappings of neurons to tile.core). Lower turns
-// it into a chip.Network whose populations run neuron.SanaLIF (SANA-FE's
+// it into a chip.Network (ParseNetlist reads SANA-FE's older netlist
+// format into the same Network) whose populations run neuron.SanaLIF (SANA-FE's
 // leaky_integrate_fire soma, bit for bit), plus the pinned placement the
 // file's mappings give (chip.MapPinned). IsNetwork and IsArch recognise the
 // two kinds of file by content, not by extension. ParseArch reads an

@@ -46,6 +46,39 @@ func FuzzParseNetwork(f *testing.F) {
 	})
 }
 
+// FuzzParseNetlist: any input is parsed and lowered without a panic; an
+// accepted network lowers to a chip network that validates.
+func FuzzParseNetlist(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "dense_mapped.net"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("g 4194304\ng 1 {threshold: 2}\ne 0.0->1.0 weight=300\n"))
+	cfg, err := chip.Preset("loihi")
+	if err != nil {
+		f.Fatal(err)
+	}
+	cfg = Unlimited(cfg)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		net, err := ParseNetlist("fuzz.net", data)
+		if err != nil {
+			return
+		}
+		place, err := Pins("fuzz.net", net, cfg)
+		if err != nil {
+			return
+		}
+		low, err := Lower("fuzz.net", net, place)
+		if err != nil {
+			return
+		}
+		if err := low.Net.Validate(cfg.WeightBits); err != nil {
+			t.Fatalf("lowered network does not validate: %v", err)
+		}
+	})
+}
+
 // FuzzParseArch: any input is parsed and converted without a panic.
 func FuzzParseArch(f *testing.F) {
 	data, err := os.ReadFile(filepath.Join("testdata", "arch_small.yaml"))

@@ -22,6 +22,12 @@ func runFile(t *testing.T, name string, data []byte, T int) (*Report, [][]int32)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runNetwork(t, name, net, T)
+}
+
+// runNetwork is runFile for a parsed network.
+func runNetwork(t *testing.T, name string, net *Network, T int) (*Report, [][]int32) {
+	t.Helper()
 	cfg, err := chip.Preset("loihi")
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +124,38 @@ func TestDenseMappedHandTrace(t *testing.T) {
 	}
 	if !rep.Pinned && rep.Cores != 3 {
 		t.Errorf("cores %d, want 3 as mapped", rep.Cores)
+	}
+}
+
+// TestNetlist: dense_mapped.net is dense_mapped.yaml in the netlist
+// format; it fires, counts and routes the same.
+func TestNetlist(t *testing.T) {
+	net, err := ParseNetlist("dense_mapped.net", readFixture(t, "dense_mapped.net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, counts := runNetwork(t, "dense_mapped.net", net, 8)
+	want := [][]int32{{4, 1}, {1, 1}}
+	for g := range want {
+		if !slices.Equal(counts[g], want[g]) {
+			t.Errorf("group %d spikes per neuron %v, want %v", g, counts[g], want[g])
+		}
+	}
+	if rep.Layers[1].SynEvents != 11 || rep.Counts.Packets != 11 || rep.Counts.HopsY != 6 {
+		t.Errorf("synaptic events %d, messages %d, hops y %d; want 11, 11, 6", rep.Layers[1].SynEvents, rep.Counts.Packets, rep.Counts.HopsY)
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"g 2\nx 1\n", `entry type "x"`},
+		{"g 2\nn 1.0 bias=1\n", "neuron: expected GROUP.NEURON of a defined group"},
+		{"g 2 colour=3\n", `unknown attribute "colour"`},
+		{"g 2\ne 0.0->0.5 weight=1\n", `neuron "0".5 does not exist`},
+		{"g 2\n& 0.0@0.0 extra\n", "expected GROUP.NEURON@TILE.CORE"},
+		{"g 2 threshold\n", "expected key=value fields"},
+	} {
+		_, err := ParseNetlist("bad.net", []byte(tc.src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "sanafe: bad.net:") {
+			t.Errorf("%q: error %v, want %q", tc.src, err, tc.want)
+		}
 	}
 }
 
@@ -291,6 +329,7 @@ func TestDetect(t *testing.T) {
 		{"name: loihi\nmesh_width: 8\n", NotSanaFE},
 		{"PK\x03\x04rest", ZipFile},
 		{"  network: indented\n", NotSanaFE},
+		{"# netlist\ng 3 threshold=1\n", NetlistFile},
 	} {
 		if got := Detect([]byte(tc.head)); got != tc.want {
 			t.Errorf("Detect(%q) = %d, want %d", tc.head, got, tc.want)

@@ -167,7 +167,11 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		if err != nil {
 			return err
 		}
-		if net, err = sanafe.ParseNetwork(model, data); err != nil {
+		parse := sanafe.ParseNetwork
+		if kind == sanafe.NetlistFile {
+			parse = sanafe.ParseNetlist
+		}
+		if net, err = parse(model, data); err != nil {
 			return err
 		}
 	}
