@@ -6,14 +6,19 @@
 // ParseNetwork reads a SANA-FE network file (YAML: network.groups with
 // attributes and per-neuron entries, network.edges between neurons or
 // between groups as dense, sparse or conv2d hyperedges with per-connection
-// weights and delays, and mappings of neurons to tile.core). Lower turns
-// it into a chip.Network (ParseNetlist reads SANA-FE's older netlist
-// format into the same Network) whose populations run neuron.SanaLIF (SANA-FE's
-// leaky_integrate_fire soma, bit for bit), plus the pinned placement the
-// file's mappings give (chip.MapPinned). IsNetwork and IsArch recognise the
-// two kinds of file by content, not by extension. ParseArch reads an
-// architecture file into a chip.Config and an energy.Model, listing every
-// field it does not carry over.
+// weights and delays, and mappings of neurons to tile.core); ParseNetlist
+// reads SANA-FE's older netlist format into the same Network; DVSTutorial
+// builds the network of SANA-FE's tutorial_5_dvs from its challenge data.
+// Pins turns the mappings into a Placement for a chip, and Lower turns the
+// network into a chip.Network whose populations run neuron.SanaLIF
+// (SANA-FE's leaky_integrate_fire soma, bit for bit), regrouping neurons
+// so that each core holds a contiguous range, with the chip.Pin list for
+// chip.MapPinned. Run simulates it and returns a Report with SANA-FE's
+// counts beside the chip's. Detect recognises the kinds of file by
+// content, not by extension. ParseArch reads an architecture file;
+// Arch.Chip turns it into a chip.Config and an energy.Model, listing every
+// field it does not carry over, and Arch.Costs gives SANA-FE's per-event
+// costs for a network.
 //
 // Every problem in a file is one line naming the file, the line, the
 // group, edge or mapping and the field, and what was expected; sizes are
