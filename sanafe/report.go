@@ -19,7 +19,8 @@ func (r *Report) total(f func(LayerStats) uint64) uint64 {
 	return n
 }
 
-// WriteText writes the report: one row per group, the totals, energy and
+// WriteText writes the report: one row per group (synaptic events into
+// the group, messages and hops out of it), the totals, energy and
 // simulated time. Every figure is computed by the run.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
@@ -30,15 +31,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "SANA-FE network %s on chip %s: %s neurons, %s synapses, %d cores (%s), %d timesteps\n",
 		r.Network, r.Chip, thousands(uint64(r.Neurons)), thousands(uint64(r.Connections)), r.Cores, placed, r.Timesteps)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "group\tneurons\tspikes\tsynaptic events\tchip synaptic events\tneuron updates\t")
+	fmt.Fprintln(tw, "group\tneurons\tspikes\tsynaptic events\tchip synaptic events\tneuron updates\tmessages sent\thops\t")
 	for _, l := range r.Layers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", l.Name, thousands(uint64(l.Neurons)), thousands(l.Spikes),
-			thousands(l.SynEvents), thousands(l.ChipSynEvents), thousands(l.Updates))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l.Name, thousands(uint64(l.Neurons)), thousands(l.Spikes),
+			thousands(l.SynEvents), thousands(l.ChipSynEvents), thousands(l.Updates), thousands(l.Messages), thousands(l.Hops))
 	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t%s\t\n", thousands(uint64(r.Neurons)), thousands(r.TotalSpikes()),
+	fmt.Fprintf(tw, "total\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", thousands(uint64(r.Neurons)), thousands(r.TotalSpikes()),
 		thousands(r.total(func(l LayerStats) uint64 { return l.SynEvents })),
 		thousands(r.total(func(l LayerStats) uint64 { return l.ChipSynEvents })),
-		thousands(r.total(func(l LayerStats) uint64 { return l.Updates })))
+		thousands(r.total(func(l LayerStats) uint64 { return l.Updates })),
+		thousands(r.total(func(l LayerStats) uint64 { return l.Messages })),
+		thousands(r.total(func(l LayerStats) uint64 { return l.Hops })))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ type LayerStats struct {
 	// whose weights need two 8-bit synapses (see Lower).
 	SynEvents, ChipSynEvents uint64
 	Updates                  uint64 // neuron updates SANA-FE's rule counts (neuron.SanaLIFState)
+	// Messages and Hops are those the group's cores sent: one message per
+	// spike and destination core, its hops on the mesh.
+	Messages, Hops uint64
 }
 
 // Report is a run of a SANA-FE network on the chip.
@@ -93,6 +96,11 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 		rep.Neurons += ly.Size
 		rep.Layers = append(rep.Layers, LayerStats{Name: ly.Name, Neurons: ly.Size, Spikes: res.LayerSpikes[l],
 			ChipSynEvents: res.LayerSynOps[l], Updates: res.LayerActive[l]})
+	}
+	for ci, cc := range res.CoreCounts {
+		ls := &rep.Layers[spec.Map.Cores[ci].Layer]
+		ls.Messages += cc.Packets
+		ls.Hops += cc.HopsX + cc.HopsY + cc.OffChipHops
 	}
 	edgeEvents := make([]uint64, len(spec.Net.Edges))
 	for ei, projs := range spec.Low.EdgeProjections {

@@ -122,6 +122,10 @@ func TestDenseMappedHandTrace(t *testing.T) {
 	if rep.Layers[0].Updates != 16 || rep.Layers[1].Updates != 9 {
 		t.Errorf("updates %d, %d; want 16, 9", rep.Layers[0].Updates, rep.Layers[1].Updates)
 	}
+	// Messages out of each group: in's 5 spikes to 2 cores each, out.1's 1.
+	if rep.Layers[0].Messages != 10 || rep.Layers[1].Messages != 1 || rep.Layers[0].Hops != 5 || rep.Layers[1].Hops != 1 {
+		t.Errorf("messages %d, %d, hops %d, %d; want 10, 1, 5, 1", rep.Layers[0].Messages, rep.Layers[1].Messages, rep.Layers[0].Hops, rep.Layers[1].Hops)
+	}
 	if !rep.Pinned && rep.Cores != 3 {
 		t.Errorf("cores %d, want 3 as mapped", rep.Cores)
 	}
