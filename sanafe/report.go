@@ -60,7 +60,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "simulated time, cycle-level mesh: %.6g s (%s cycles, %.6g s per timestep)\n",
 		r.SimSeconds, thousands(r.Cycles), r.SimSeconds/T)
 	if len(r.Unsupported) > 0 {
-		fmt.Fprintf(&b, "architecture fields not carried over (%d):\n", len(r.Unsupported))
+		fmt.Fprintf(&b, "chip notes: fields not carried over and choices made (%d):\n", len(r.Unsupported))
 		for _, u := range r.Unsupported {
 			fmt.Fprintf(&b, "  %s\n", u)
 		}

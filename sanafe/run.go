@@ -45,7 +45,7 @@ type Report struct {
 	Costs                                    *Costs
 	Cycles                                   uint64
 	SimSeconds                               float64
-	Unsupported                              []string // architecture fields not carried over
+	Unsupported                              []string // architecture fields not carried over, choices made for the chip
 
 	neuronCounts [][]int32 // per population, chip order (tests)
 }
