@@ -60,7 +60,7 @@ func TestParseArch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(c.EdgeSynPJ[0], 20) || !near(c.EdgeSynPJ[1], 10) || !near(c.AccessPJ, 5) || !near(c.MessagePJ, 12) {
+	if !near(c.EdgeSynPJ[0], 20) || !near(c.EdgeSynPJ[1], 10) || !near(c.Soma[0].AccessPJ, 5) || !near(c.Soma[1].SpikePJ, 7) || !near(c.MessagePJ, 12) {
 		t.Errorf("costs %+v", c)
 	}
 	// Edges of 1 connection each at 2.5 ns and 1.5 ns: 2 ns, 20 cycles;

@@ -88,6 +88,9 @@ func (a *Arch) Chip(base chip.Config, baseEnergy energy.Model) (chip.Config, ene
 			}
 		}
 	}
+	if len(a.Somas) > 1 {
+		notes = append(notes, fmt.Sprintf("%d soma units: spikemesh's energy model and timing price every neuron as %s; the same-cost figure prices each group by its soma_hw_name", len(a.Somas), soma.Name))
+	}
 	if len(a.Synapses) > 1 {
 		notes = append(notes, fmt.Sprintf("%d synapse units: spikemesh's energy model prices every synaptic event as %s; the same-cost figure prices each edge by its group's synapse_hw_name", len(a.Synapses), syn.Name))
 	}
@@ -144,27 +147,30 @@ func (a *Arch) soma(name string) (Unit, bool) {
 	return Unit{}, false
 }
 
-// Costs returns SANA-FE's per-event costs for network n on a: each edge's
-// synaptic energy is that of its target group's synapse_hw_name (the
-// first synapse unit when none is named, SANA-FE's default), the soma's
-// that of the groups' soma (which must be one leaky_integrate_fire unit
-// for the whole network).
+// Costs returns SANA-FE's per-event costs for network n on a: each
+// group's soma costs are those of its soma_hw_name unit, each edge's
+// synaptic energy and time those of its target group's synapse_hw_name
+// unit; a group that names none gets the core's first unit of the kind,
+// SANA-FE's default. A soma unit that is not leaky_integrate_fire is an
+// error.
 func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
-	somaName := ""
+	c := &Costs{HopXPJ: (a.HopPJ[1] + a.HopPJ[3]) / 2, HopYPJ: (a.HopPJ[0] + a.HopPJ[2]) / 2}
 	for _, g := range n.Groups {
+		u, ok := Unit{}, false
 		if g.Attr.Has(FSomaHW) {
-			if somaName != "" && somaName != g.Attr.SomaHW {
-				return nil, fmt.Errorf("sanafe: %s:%d: group %s: soma_hw_name: the network uses two soma units (%s and %s); spikemesh prices one", file, g.Line, quote(g.Name), quote(somaName), quote(g.Attr.SomaHW))
+			i := slices.IndexFunc(a.Somas, func(u Unit) bool { return u.Name == g.Attr.SomaHW })
+			if i >= 0 {
+				u, ok = a.Somas[i], true
 			}
-			somaName = g.Attr.SomaHW
+		} else if len(a.Somas) > 0 {
+			u, ok = a.Somas[0], true
 		}
+		if !ok || u.Model != "leaky_integrate_fire" {
+			return nil, fmt.Errorf("sanafe: %s:%d: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
+				file, g.Line, quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
+		}
+		c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
 	}
-	soma, ok := a.soma(somaName)
-	if !ok {
-		return nil, fmt.Errorf("sanafe: %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma of that name", file, quote(somaName), quote(a.Name))
-	}
-	c := &Costs{AccessPJ: soma.Energy["energy_access_neuron"], UpdatePJ: soma.Energy["energy_update_neuron"],
-		SpikePJ: soma.Energy["energy_spike_out"], HopXPJ: (a.HopPJ[1] + a.HopPJ[3]) / 2, HopYPJ: (a.HopPJ[0] + a.HopPJ[2]) / 2}
 	if len(a.AxonOut) > 0 {
 		c.MessagePJ += a.AxonOut[0].Energy["energy_message_out"]
 	}

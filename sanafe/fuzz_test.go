@@ -32,7 +32,7 @@ func FuzzParseNetwork(f *testing.F) {
 		if err != nil {
 			return
 		}
-		place, err := Pins("fuzz.yaml", net, cfg)
+		place, _, err := Pins("fuzz.yaml", net, cfg)
 		if err != nil {
 			return
 		}
@@ -65,7 +65,7 @@ func FuzzParseNetlist(f *testing.F) {
 		if err != nil {
 			return
 		}
-		place, err := Pins("fuzz.net", net, cfg)
+		place, _, err := Pins("fuzz.net", net, cfg)
 		if err != nil {
 			return
 		}

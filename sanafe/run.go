@@ -51,14 +51,20 @@ type Report struct {
 }
 
 // Costs are SANA-FE's per-event energies in pJ, as an architecture file
-// gives them: per neuron and timestep (access), per updated neuron, per
-// spike, per synaptic event of each edge, per message and per hop.
+// gives them: each group's soma costs, per synaptic event of each edge,
+// per message and per hop.
 type Costs struct {
+	Soma           []SomaCosts // per Network group
+	EdgeSynPJ      []float64   // per Network edge
+	EdgeSynNS      []float64   // per Network edge: latency_process_spike
+	MessagePJ      float64     // message out + message in
+	HopXPJ, HopYPJ float64
+}
+
+// SomaCosts are one soma unit's energies in pJ: per neuron and timestep
+// (access), per updated neuron (on top of access), per spike.
+type SomaCosts struct {
 	AccessPJ, UpdatePJ, SpikePJ float64
-	EdgeSynPJ                   []float64 // per Network edge
-	EdgeSynNS                   []float64 // per Network edge: latency_process_spike
-	MessagePJ                   float64   // message out + message in
-	HopXPJ, HopYPJ              float64
 }
 
 // RunSpec is what Run needs.
@@ -137,13 +143,11 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 	}
 	rep.Energy = spec.Energy.Estimate(res.Counts, rep.SimSeconds, rep.Cores)
 	if c := spec.Costs; c != nil {
-		var upd, spk uint64
-		for _, ls := range rep.Layers {
-			upd += ls.Updates
-			spk += ls.Spikes
-		}
 		rep.SameSynapsePJ = synPJ
-		rep.SameSomaPJ = float64(rep.Neurons)*float64(rep.Timesteps)*c.AccessPJ + float64(upd)*c.UpdatePJ + float64(spk)*c.SpikePJ
+		for g, ls := range rep.Layers {
+			sc := c.Soma[g]
+			rep.SameSomaPJ += float64(ls.Neurons)*float64(rep.Timesteps)*sc.AccessPJ + float64(ls.Updates)*sc.UpdatePJ + float64(ls.Spikes)*sc.SpikePJ
+		}
 		rep.SameNetworkPJ = float64(res.Counts.Packets)*c.MessagePJ + float64(res.Counts.HopsX)*c.HopXPJ + float64(res.Counts.HopsY)*c.HopYPJ
 		rep.SameCostsPJ = rep.SameSynapsePJ + rep.SameSomaPJ + rep.SameNetworkPJ
 	}

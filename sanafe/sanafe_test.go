@@ -33,7 +33,7 @@ func runNetwork(t *testing.T, name string, net *Network, T int) (*Report, [][]in
 		t.Fatal(err)
 	}
 	cfg = Unlimited(cfg)
-	place, err := Pins(name, net, cfg)
+	place, _, err := Pins(name, net, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ mappings:
 		{"conv size", "    - a -> b: {type: conv2d, input_width: 2, input_height: 2, input_channels: 1, kernel_width: 2, kernel_height: 2, kernel_count: 1, weight: [1]}", "", "target group has 2 neurons, the conv2d output is 1 x 1 x 1"},
 		{"no type", "    - a -> b: {weight: [1]}", "", "type: a group-to-group edge needs type"},
 		{"core missing", "", "  - a: {core: 40.0}\n  - b: {core: 0.1}", "core: 40.0 does not exist"},
-		{"core full", "", "  - a: {core: 0.0}\n  - b: {core: 0.0}", `already holds neurons of group "a"`},
+
 		{"unmapped", "", "  - a: {core: 0.0}", `group "b": neuron 0 is not mapped`},
 		{"bad range", "", "  - a.2..9: {core: 0.0}", "neurons: expected an id or range"},
 	}
@@ -268,7 +268,7 @@ mappings:
 			src := strings.Replace(base, "EOF\n", tc.edges+"\n", 1) + tc.mappings + "\n"
 			net, err := ParseNetwork("bad.yaml", []byte(src))
 			if err == nil {
-				_, err = Pins("bad.yaml", net, cfg)
+				_, _, err = Pins("bad.yaml", net, cfg)
 			}
 			if err == nil {
 				t.Fatalf("accepted")
@@ -291,8 +291,24 @@ mappings:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Pins("bad.yaml", net, small); err == nil || !strings.Contains(err.Error(), "core 0.0 now holds 4 neurons, more than the 3") {
+	if _, _, err := Pins("bad.yaml", net, small); err == nil || !strings.Contains(err.Error(), "core 0.0 now holds 4 neurons, more than the 3") {
 		t.Errorf("overfull core: %v", err)
+	}
+	// Two groups on one core: the second moves to a free core of the tile,
+	// and with none free it is an error.
+	shared := strings.Replace(base, "EOF\n", "", 1) + "  - a: {core: 0.0}\n  - b: {core: 0.0}\n"
+	net, err = ParseNetwork("bad.yaml", []byte(shared))
+	if err != nil {
+		t.Fatal(err)
+	}
+	place, notes, err := Pins("bad.yaml", net, cfg)
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], `group "b": its neurons mapped to core 0.0 (with group "a") run on core 0.1`) || place[1][0] != 1 {
+		t.Errorf("shared core: notes %q, error %v", notes, err)
+	}
+	one := cfg
+	one.CoresPerRouter = 1
+	if _, _, err := Pins("bad.yaml", net, one); err == nil || !strings.Contains(err.Error(), `core 0.0 also holds group "a" and tile 0 has no free core`) {
+		t.Errorf("shared core, full tile: %v", err)
 	}
 	// A group's ids must be 0..N-1, each once: SANA-FE sizes a group by
 	// counting its entries.
@@ -369,7 +385,7 @@ func TestDVSTutorialGolden(t *testing.T) {
 	}
 	cfg, _ := chip.Preset("loihi")
 	cfg = Unlimited(cfg)
-	place, err := Pins(path, net, cfg)
+	place, _, err := Pins(path, net, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,10 +175,11 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 			return err
 		}
 	}
-	pins, err := sanafe.Pins(model, net, cfg)
+	pins, moved, err := sanafe.Pins(model, net, cfg)
 	if err != nil {
 		return err
 	}
+	notes = append(notes, moved...)
 	low, err := sanafe.Lower(model, net, pins)
 	if err != nil {
 		return err
