@@ -76,6 +76,7 @@ func (a *Arch) Chip(base chip.Config, baseEnergy energy.Model) (chip.Config, ene
 	set("neuron_update", soma.Energy["energy_access_neuron"]+soma.Energy["energy_update_neuron"], soma.Name+" energy_access_neuron + energy_update_neuron")
 	set("spike", soma.Energy["energy_spike_out"], soma.Name+" energy_spike_out")
 	set("packet", outPJ+inPJ, "axon energy_message_out + energy_message_in")
+	set("host_packet", outPJ+inPJ, "axon energy_message_out + energy_message_in (input neurons' messages)")
 	set("hop_x", (a.HopPJ[1]+a.HopPJ[3])/2, "tile energy_east_hop and energy_west_hop (mean)")
 	set("hop_y", (a.HopPJ[0]+a.HopPJ[2])/2, "tile energy_north_hop and energy_south_hop (mean)")
 	set("barrier", 0, "no synchronisation energy")
@@ -122,6 +123,8 @@ func findCostPtr(m *energy.Model, key string) (*float64, bool) {
 		return &m.SpikePJ, true
 	case "packet":
 		return &m.PacketPJ, true
+	case "host_packet":
+		return &m.HostPacketPJ, true
 	case "hop_x":
 		return &m.HopXPJ, true
 	case "hop_y":
@@ -155,8 +158,22 @@ func (a *Arch) soma(name string) (Unit, bool) {
 // error.
 func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 	c := &Costs{HopXPJ: (a.HopPJ[1] + a.HopPJ[3]) / 2, HopYPJ: (a.HopPJ[0] + a.HopPJ[2]) / 2}
-	for _, g := range n.Groups {
+	for gi, g := range n.Groups {
 		u, ok := Unit{}, false
+		if n.IsInput(gi) {
+			// Input neurons: the named soma unit, or the first of model
+			// input (SANA-FE's files name it in the mappings, which
+			// spikemesh does not read for units).
+			i := slices.IndexFunc(a.Somas, func(u Unit) bool {
+				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == "input"
+			})
+			if i < 0 {
+				return nil, fmt.Errorf("sanafe: %s:%d: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", file, g.Line, quote(g.Name), quote(a.Name))
+			}
+			u = a.Somas[i]
+			c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
+			continue
+		}
 		if g.Attr.Has(FSomaHW) {
 			i := slices.IndexFunc(a.Somas, func(u Unit) bool { return u.Name == g.Attr.SomaHW })
 			if i >= 0 {

@@ -13,7 +13,7 @@ import (
 // panic or a runaway allocation; an accepted network lowers to a chip
 // network that validates.
 func FuzzParseNetwork(f *testing.F) {
-	for _, name := range []string{"dense_mapped.yaml", "conv.yaml"} {
+	for _, name := range []string{"dense_mapped.yaml", "conv.yaml", "inputs.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -41,6 +41,12 @@ type Lowered struct {
 	// contiguous range (nil = the file's order).
 	Pins [][]chip.Pin
 	Perm [][]int32
+	// Layer[g] is group g's population in Net.Layers, or -1 for a group
+	// of input neurons, which is Net.InputGroups[Input[g]] (else -1).
+	// Trains[c] is the spike train of input channel c (all input groups'
+	// neurons in order).
+	Layer, Input []int
+	Trains       [][]bool
 }
 
 // Lower turns n into a chip.Network whose populations run
@@ -68,16 +74,32 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 	inv := make([][]int32, len(n.Groups))
 	identity := make([]bool, len(n.Groups))
 	if place != nil {
-		low.Pins, low.Perm = make([][]chip.Pin, len(n.Groups)), make([][]int32, len(n.Groups))
+		low.Perm = make([][]int32, len(n.Groups))
 	}
+	low.Layer, low.Input = make([]int, len(n.Groups)), make([]int, len(n.Groups))
 	for gi := range n.Groups {
 		identity[gi] = true
+		low.Layer[gi], low.Input[gi] = -1, -1
+		if n.IsInput(gi) {
+			low.Input[gi] = len(net.InputGroups)
+			net.InputGroups = append(net.InputGroups, chip.InputGroup{Name: n.Groups[gi].Name, Size: n.Groups[gi].Size})
+			continue
+		}
 		if place != nil {
 			var perm []int32
-			perm, inv[gi], low.Pins[gi], identity[gi] = order(place[gi])
+			var pins []chip.Pin
+			perm, inv[gi], pins, identity[gi] = order(place[gi])
+			low.Pins = append(low.Pins, pins)
 			if !identity[gi] {
 				low.Perm[gi] = perm
 			}
+		}
+	}
+	layers := 0
+	for gi := range n.Groups {
+		if low.Input[gi] < 0 {
+			low.Layer[gi] = layers
+			layers++
 		}
 	}
 	// to maps SANA-FE neuron id i of group g to its chip index.
@@ -91,7 +113,21 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 		g := &n.Groups[gi]
 		index[g.Name] = gi
 		where := "group " + quote(g.Name)
-		p, err := params(g.Attr)
+		if low.Input[gi] >= 0 {
+			low.Trains = append(low.Trains, inputTrains(g, func(format string, args ...any) { add(g.Line, where, format, args...) })...)
+			continue
+		}
+		// The population's parameters: every neuron's (the group's
+		// attributes with its own entry's over them) must agree, bias apart.
+		covered := 0
+		for _, nr := range g.Neurons {
+			covered += nr.Hi - nr.Lo
+		}
+		attr := g.Attr
+		if len(g.Neurons) > 0 && covered >= g.Size {
+			attr = g.Attr.Merge(g.Neurons[0].Attr)
+		}
+		p, err := params(attr)
 		for _, e := range err {
 			add(g.Line, where, "%s", e)
 		}
@@ -105,13 +141,10 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 		}
 		for _, nr := range g.Neurons {
 			a := g.Attr.Merge(nr.Attr)
-			for f := Field(0); f < numFields; f++ {
-				if !nr.Attr.Has(f) || f == FBias || f >= FSomaHW {
-					continue
-				}
-				if !sameField(g.Attr, a, f) {
-					add(g.Line, fmt.Sprintf("%s neurons %d..%d", where, nr.Lo, nr.Hi-1), "%s: differs from the group's; a chip population shares its parameters (only bias may differ per neuron)", f)
-				}
+			if pa, errs := params(a); len(errs) == 0 && pa != p {
+				add(g.Line, fmt.Sprintf("%s neurons %d..%d", where, nr.Lo, nr.Hi-1), "soma parameters (%s) differ from the group's other neurons' (%s); a chip population shares its parameters (only bias may differ per neuron)", paramText(pa), paramText(p))
+			} else if len(errs) > 0 && !slices.Contains(err, errs[0]) {
+				add(g.Line, fmt.Sprintf("%s neurons %d..%d", where, nr.Lo, nr.Hi-1), "%s", errs[0])
 			}
 			if nr.Attr.Has(FBias) {
 				b, ok := integer(a.Bias)
@@ -144,6 +177,15 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 		e := &n.Edges[ei]
 		where := "edge " + quoteEdge(e.Label)
 		from, dst := index[e.From], index[e.To]
+		if low.Input[dst] >= 0 {
+			add(e.Line, where, "target: group %s holds input neurons (spike trains), which take no input", quote(e.To))
+			continue
+		}
+		src := chip.Population(low.Layer[from])
+		if low.Input[from] >= 0 {
+			src = chip.Input(low.Input[from])
+		}
+		dstL := low.Layer[dst]
 		ws := make([]int32, len(e.Weights))
 		bad := 0
 		for i, w := range e.Weights {
@@ -190,7 +232,7 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 				ws = pw
 			}
 			low.EdgeProjections[ei] = addSplit(net, ws, delay, func(w []int8) chip.Projection {
-				return chip.Projection{From: chip.Population(from), To: dst, Kind: chip.ProjDense, Weights: w}
+				return chip.Projection{From: src, To: dstL, Kind: chip.ProjDense, Weights: w}
 			})
 		case EdgeConv2D:
 			c := e.Conv
@@ -209,7 +251,7 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 				}
 			}
 			low.EdgeProjections[ei] = addSplit(net, perm, delay, func(w []int8) chip.Projection {
-				return chip.Projection{From: chip.Population(from), To: dst, Kind: chip.ProjConv, Conv: &chip.Conv{
+				return chip.Projection{From: src, To: dstL, Kind: chip.ProjConv, Conv: &chip.Conv{
 					InC: c.InC, InH: c.InH, InW: c.InW, OutC: c.Count, OutH: outH, OutW: outW, KH: c.KH, KW: c.KW,
 					StrideH: c.StrideH, StrideW: c.StrideW, DilH: 1, DilW: 1, Groups: 1, Kernel: w}}
 			})
@@ -254,7 +296,11 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 			for i := range s {
 				s[i].Weight = w[i]
 			}
-			return chip.Projection{From: chip.Population(k.from), To: k.to, Kind: chip.ProjSparse, Synapses: s}
+			src := chip.Population(low.Layer[k.from])
+			if low.Input[k.from] >= 0 {
+				src = chip.Input(low.Input[k.from])
+			}
+			return chip.Projection{From: src, To: low.Layer[k.to], Kind: chip.ProjSparse, Synapses: s}
 		})
 		for _, ei := range sparseEdges[si] {
 			low.EdgeProjections[ei] = append(low.EdgeProjections[ei], projs...)
@@ -309,14 +355,10 @@ func integer(x float64) (int32, bool) {
 	return int32(x), true
 }
 
-// sameField reports whether a and b agree on field f.
-func sameField(a, b Attributes, f Field) bool {
-	a.set, b.set = 0, 0
-	a.mark(f)
-	merged := Attributes{}.Merge(a)
-	b.mark(f)
-	other := Attributes{}.Merge(b)
-	return merged == other
+// paramText lists a SanaLIF population's parameters for messages.
+func paramText(p neuron.Params) string {
+	return fmt.Sprintf("threshold %d, reset %d, reset_mode %s, leak_decay %g, input_decay %g, refractory_delay %d",
+		p.Threshold, p.Reset, p.ResetMode, p.LeakDecay, p.InputDecay, p.Refractory)
 }
 
 // params maps a group's attributes to neuron.SanaLIF parameters, with
@@ -389,4 +431,38 @@ func convPairs(c Conv2D) (pairs [][2]int, taps []int) {
 		}
 	}
 	return pairs, taps
+}
+
+// inputTrains returns the spike trains of input group g's neurons (the
+// group's train, overridden per neuron), reporting with bad every soma
+// attribute an input neuron cannot take.
+func inputTrains(g *Group, bad func(format string, args ...any)) [][]bool {
+	allowed := func(a Attributes) {
+		for f := Field(0); f < numFields; f++ {
+			switch f {
+			case FSpikes, FSomaHW, FSynapseHW, FDendriteHW, FLogSpikes, FLogPotential, FLogU:
+				continue
+			}
+			if a.Has(f) {
+				bad("%s: input neurons (spike trains) take no soma parameters", f)
+				return
+			}
+		}
+	}
+	allowed(g.Attr)
+	trains := make([][]bool, g.Size)
+	if g.Attr.Spikes != nil {
+		for i := range trains {
+			trains[i] = *g.Attr.Spikes
+		}
+	}
+	for _, nr := range g.Neurons {
+		allowed(nr.Attr)
+		if nr.Attr.Spikes != nil {
+			for i := nr.Lo; i < nr.Hi; i++ {
+				trains[i] = *nr.Attr.Spikes
+			}
+		}
+	}
+	return trains
 }

@@ -77,6 +77,7 @@ const (
 	FLogSpikes
 	FLogPotential
 	FLogU
+	FSpikes // an input neuron's spike train (SANA-FE's input soma)
 	numFields
 )
 
@@ -90,6 +91,7 @@ var fieldNames = [numFields]string{
 	FForceUpdate: "force_update", FPotential: "potential", FSomaHW: "soma_hw_name",
 	FSynapseHW: "synapse_hw_name", FDendriteHW: "dendrite_hw_name",
 	FLogSpikes: "log_spikes", FLogPotential: "log_potential", FLogU: "log_u",
+	FSpikes: "spikes",
 }
 
 func (f Field) String() string { return fieldNames[f] }
@@ -108,6 +110,9 @@ type Attributes struct {
 	ForceUpdate, LogSpikes, LogPotential bool
 	LogU                                 bool
 	SomaHW, SynapseHW, DendriteHW        string
+	// Spikes is an input neuron's train: Spikes[t] fires it at timestep
+	// t. A pointer keeps Attributes comparable.
+	Spikes *[]bool
 }
 
 // Has reports whether field f was given.
@@ -160,6 +165,8 @@ func (a Attributes) Merge(b Attributes) Attributes {
 			out.LogPotential = b.LogPotential
 		case FLogU:
 			out.LogU = b.LogU
+		case FSpikes:
+			out.Spikes = b.Spikes
 		}
 	}
 	return out
@@ -243,4 +250,23 @@ type Mapping struct {
 	Lo, Hi     int
 	Tile, Core int
 	Line       int
+}
+
+// MaxSpikeTrain bounds an input neuron's spike train (timesteps).
+const MaxSpikeTrain = 1 << 20
+
+// IsInput reports whether group g is a group of input neurons: one that
+// gives any neuron a spike train (SANA-FE's input soma model). Its
+// neurons enter the chip as host input.
+func (n *Network) IsInput(g int) bool {
+	grp := &n.Groups[g]
+	if grp.Attr.Has(FSpikes) {
+		return true
+	}
+	for _, nr := range grp.Neurons {
+		if nr.Attr.Has(FSpikes) {
+			return true
+		}
+	}
+	return false
 }

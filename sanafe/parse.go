@@ -379,6 +379,21 @@ func (p *parser) attribute(a *Attributes, k, v *yaml.Node, where string) error {
 			return p.errf(v, where, "expected true or false")
 		}
 		*[...]*bool{FForceUpdate: &a.ForceUpdate, FLogSpikes: &a.LogSpikes, FLogPotential: &a.LogPotential, FLogU: &a.LogU}[f] = b
+	case FSpikes:
+		if v.Kind != yaml.SequenceNode || len(v.Content) > MaxSpikeTrain {
+			return p.errf(v, where, "expected a list of 0/1 or false/true, at most %d long", MaxSpikeTrain)
+		}
+		train := make([]bool, len(v.Content))
+		for i, c := range v.Content {
+			switch c.Value {
+			case "1", "true":
+				train[i] = true
+			case "0", "false":
+			default:
+				return p.errf(c, where, "[%d]: expected 0, 1, false or true", i)
+			}
+		}
+		a.Spikes = &train
 	case FSomaHW, FSynapseHW, FDendriteHW:
 		if v.Kind != yaml.ScalarNode || !nameLike.MatchString(v.Value) {
 			return p.errf(v, where, "expected a hardware unit name (letters, digits, _ . - [ ], at most 40)")

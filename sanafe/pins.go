@@ -46,6 +46,8 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 	}
 	tiles := cfg.MeshWidth * cfg.MeshHeight
 	count := map[int]int{}
+	var notes []string
+	inputMapped := map[int]bool{}
 	groupsOn := map[int][]int{} // slot -> groups mapped there, in file order
 	for _, m := range n.Mappings {
 		where := fmt.Sprintf("mapping %s.%d..%d", quote(m.Group), m.Lo, m.Hi-1)
@@ -56,6 +58,15 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 		x, y := m.Tile/cfg.MeshHeight, m.Tile%cfg.MeshHeight
 		slot := (y*cfg.MeshWidth+x)*cfg.CoresPerRouter + m.Core
 		gi := index[m.Group]
+		if n.IsInput(gi) {
+			// Input neurons are host input: they occupy no core.
+			if !inputMapped[gi] {
+				inputMapped[gi] = true
+				notes = append(notes, fmt.Sprintf("group %s: input neurons enter from the host port at router (%d, %d), not from the cores the file maps them to",
+					quote(m.Group), cfg.HostRouterX, cfg.HostRouterY))
+			}
+			continue
+		}
 		if !slices.Contains(groupsOn[slot], gi) {
 			groupsOn[slot] = append(groupsOn[slot], gi)
 		}
@@ -72,6 +83,10 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 		}
 	}
 	for gi, g := range n.Groups {
+		if n.IsInput(gi) {
+			place[gi] = nil
+			continue
+		}
 		for i, s := range place[gi] {
 			if s < 0 {
 				add(g.Line, "group %s: neuron %d is not mapped; map every neuron or none", quote(g.Name), i)
@@ -84,7 +99,6 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 	}
 	// Groups sharing a core: all but the first move to a free core of the
 	// same tile.
-	var notes []string
 	for _, slot := range slices.Sorted(maps.Keys(groupsOn)) {
 		gs := groupsOn[slot]
 		for _, gi := range gs[1:] {

@@ -48,7 +48,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	c := r.Counts
 	fmt.Fprintf(&b, "neurons fired: %s, synaptic events: %s, neuron updates: %s\n", thousands(r.TotalSpikes()),
 		thousands(r.total(func(l LayerStats) uint64 { return l.SynEvents })), thousands(r.total(func(l LayerStats) uint64 { return l.Updates })))
-	fmt.Fprintf(&b, "messages: %s, hops: %s (east-west %s, north-south %s)\n", thousands(c.Packets),
+	fmt.Fprintf(&b, "messages: %s, hops: %s (east-west %s, north-south %s)\n", thousands(c.Packets+c.HostPackets),
 		thousands(c.HopsX+c.HopsY), thousands(c.HopsX), thousands(c.HopsY))
 	T := float64(r.Timesteps)
 	fmt.Fprintf(&b, "energy, spikemesh's model on the chip's counts: %.6g J total, %.6g J per timestep\n",

@@ -47,7 +47,7 @@ type Report struct {
 	SimSeconds                               float64
 	Unsupported                              []string // architecture fields not carried over, choices made for the chip
 
-	neuronCounts [][]int32 // per population, chip order (tests)
+	groupCounts [][]int32 // spikes per neuron, per group, in the file's order (tests)
 }
 
 // Costs are SANA-FE's per-event energies in pJ, as an architecture file
@@ -78,57 +78,128 @@ type RunSpec struct {
 	Workers   int
 }
 
-type noInput struct{}
+// trains is the host input of a network's input neurons: channel c
+// fires at timestep t when Trains[c][t].
+type trains [][]bool
 
-func (noInput) Events(_ int, dst []chip.InputEvent) []chip.InputEvent { return dst }
+func (tr trains) Events(t int, dst []chip.InputEvent) []chip.InputEvent {
+	for c, train := range tr {
+		if t < len(train) && train[t] {
+			dst = append(dst, chip.InputEvent{Channel: int32(c), Magnitude: 1})
+		}
+	}
+	return dst
+}
 
-// Run simulates the network for spec.Timesteps timesteps (no host input:
-// SANA-FE's networks drive themselves through biases) and returns the
-// report.
+// Run simulates the network for spec.Timesteps timesteps (SANA-FE's
+// networks drive themselves through biases, and their input neurons
+// through spike trains, fed as host input) and returns the report: one
+// row per group, in file order.
 func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 	sim, err := chip.NewSimulator(spec.Map, spec.Workers)
 	if err != nil {
 		return nil, err
 	}
 	sim.EnableNeuronCounts()
-	res, err := sim.Run(ctx, noInput{}, spec.Timesteps)
+	low := spec.Low
+	res, err := sim.Run(ctx, trains(low.Trains), spec.Timesteps)
 	if err != nil {
 		return nil, err
 	}
-	net := spec.Low.Net
-	rep := &Report{Network: net.Name, Chip: spec.Map.Config.Name, Timesteps: spec.Timesteps, Cores: len(spec.Map.Cores),
-		neuronCounts: res.NeuronCounts, Counts: res.Counts, Cycles: res.Cycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
-	for l, ly := range net.Layers {
-		rep.Neurons += ly.Size
-		rep.Layers = append(rep.Layers, LayerStats{Name: ly.Name, Neurons: ly.Size, Spikes: res.LayerSpikes[l],
-			ChipSynEvents: res.LayerSynOps[l], Updates: res.LayerActive[l]})
+	net := low.Net
+	T := spec.Timesteps
+	rep := &Report{Network: net.Name, Chip: spec.Map.Config.Name, Timesteps: T, Cores: len(spec.Map.Cores),
+		Counts: res.Counts, Cycles: res.Cycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
+	// Spike counts per input channel: SANA-FE counts an input neuron's
+	// spike of the last timestep too (the chip sends no frame that could
+	// not be integrated).
+	channelBase := make([]int, len(net.InputGroups)+1)
+	for k, ig := range net.InputGroups {
+		channelBase[k+1] = channelBase[k] + ig.Size
+	}
+	inputCounts := make([][]int32, len(net.InputGroups))
+	for k := range inputCounts {
+		inputCounts[k] = make([]int32, net.InputGroups[k].Size)
+		for j := range inputCounts[k] {
+			for t, f := range low.Trains[channelBase[k]+j] {
+				if f && t < T {
+					inputCounts[k][j]++
+				}
+			}
+		}
+	}
+	spikesOf := func(s chip.Source) []int32 {
+		if s.Kind == chip.FromInput {
+			return inputCounts[s.Index]
+		}
+		return res.NeuronCounts[s.Index]
+	}
+	inputs := 0
+	for gi, g := range spec.Net.Groups {
+		ls := LayerStats{Name: g.Name, Neurons: g.Size}
+		if l := low.Layer[gi]; l >= 0 {
+			ls.Spikes, ls.ChipSynEvents, ls.Updates = res.LayerSpikes[l], res.LayerSynOps[l], res.LayerActive[l]
+		} else {
+			inputs++
+			for _, c := range inputCounts[low.Input[gi]] {
+				ls.Spikes += uint64(c) // an input neuron that fires is updated (SANA-FE)
+			}
+			ls.Updates = ls.Spikes
+		}
+		rep.Neurons += g.Size
+		rep.Layers = append(rep.Layers, ls)
+	}
+	layerGroup := make([]int, len(net.Layers))
+	for gi, l := range low.Layer {
+		if l >= 0 {
+			layerGroup[l] = gi
+		}
 	}
 	for ci, cc := range res.CoreCounts {
-		ls := &rep.Layers[spec.Map.Cores[ci].Layer]
+		ls := &rep.Layers[layerGroup[spec.Map.Cores[ci].Layer]]
 		ls.Messages += cc.Packets
 		ls.Hops += cc.HopsX + cc.HopsY + cc.OffChipHops
 	}
-	edgeEvents := make([]uint64, len(spec.Net.Edges))
-	for ei, projs := range spec.Low.EdgeProjections {
-		rep.Connections += spec.Low.Connections[ei]
-		// Both halves of a split edge have the same synapses: count one.
-		p := &net.Projections[projs[0]]
-		if p.Kind == chip.ProjSparse {
-			// A sparse projection may gather several edges; count this
-			// edge's share by its own synapses below.
+	if inputs == 1 { // the host's packets are the one input group's
+		for gi := range spec.Net.Groups {
+			if low.Input[gi] >= 0 {
+				hc := res.HostCounts
+				rep.Layers[gi].Messages, rep.Layers[gi].Hops = hc.HostPackets, hc.HopsX+hc.HopsY+hc.OffChipHops
+			}
+		}
+	}
+	rep.groupCounts = make([][]int32, len(spec.Net.Groups))
+	for gi := range spec.Net.Groups {
+		if low.Input[gi] >= 0 {
+			rep.groupCounts[gi] = inputCounts[low.Input[gi]]
 			continue
 		}
-		edgeEvents[ei] = events(p, res.NeuronCounts[p.From.Index], net.Layers[p.To].Size)
+		c := res.NeuronCounts[low.Layer[gi]]
+		if low.Perm != nil && low.Perm[gi] != nil {
+			out := make([]int32, len(c))
+			for j, id := range low.Perm[gi] {
+				out[id] = c[j]
+			}
+			c = out
+		}
+		rep.groupCounts[gi] = c
 	}
-	// Sparse projections: count each once, then share by edge.
+	edgeEvents := make([]uint64, len(spec.Net.Edges))
 	seen := map[int]bool{}
-	for ei, projs := range spec.Low.EdgeProjections {
+	for ei, projs := range low.EdgeProjections {
+		rep.Connections += low.Connections[ei]
+		// Both halves of a split edge have the same synapses: count one.
+		// A sparse projection may gather several edges of the same
+		// groups: count it once.
+		if len(projs) == 0 { // an edge without connections
+			continue
+		}
 		p := &net.Projections[projs[0]]
-		if p.Kind != chip.ProjSparse || seen[projs[0]] {
+		if seen[projs[0]] {
 			continue
 		}
 		seen[projs[0]] = true
-		edgeEvents[ei] = events(p, res.NeuronCounts[p.From.Index], 0)
+		edgeEvents[ei] = events(p, spikesOf(p.From), net.Layers[p.To].Size)
 	}
 	index := map[string]int{}
 	for gi, g := range spec.Net.Groups {
@@ -148,7 +219,7 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 			sc := c.Soma[g]
 			rep.SameSomaPJ += float64(ls.Neurons)*float64(rep.Timesteps)*sc.AccessPJ + float64(ls.Updates)*sc.UpdatePJ + float64(ls.Spikes)*sc.SpikePJ
 		}
-		rep.SameNetworkPJ = float64(res.Counts.Packets)*c.MessagePJ + float64(res.Counts.HopsX)*c.HopXPJ + float64(res.Counts.HopsY)*c.HopYPJ
+		rep.SameNetworkPJ = float64(res.Counts.Packets+res.Counts.HostPackets)*c.MessagePJ + float64(res.Counts.HopsX)*c.HopXPJ + float64(res.Counts.HopsY)*c.HopYPJ
 		rep.SameCostsPJ = rep.SameSynapsePJ + rep.SameSomaPJ + rep.SameNetworkPJ
 	}
 	return rep, nil

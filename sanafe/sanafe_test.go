@@ -58,18 +58,7 @@ func runNetwork(t *testing.T, name string, net *Network, T int) (*Report, [][]in
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := make([][]int32, len(net.Groups))
-	for g := range counts {
-		c := rep.neuronCounts[g]
-		if low.Perm != nil && low.Perm[g] != nil {
-			out := make([]int32, len(c))
-			for j, id := range low.Perm[g] {
-				out[id] = c[j]
-			}
-			c = out
-		}
-		counts[g] = c
-	}
+	counts := rep.groupCounts
 	return rep, counts
 }
 
@@ -159,6 +148,48 @@ func TestNetlist(t *testing.T) {
 		_, err := ParseNetlist("bad.net", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "sanafe: bad.net:") {
 			t.Errorf("%q: error %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestInputNeurons runs testdata/inputs.yaml for 6 steps. in.0 fires at
+// t0, t2, t3 and in.1 at t1 (their trains); out.0 (threshold 2) gets +2
+// at t1, +1 at t2, +2 at t3 and t4: v 2, 3* -> 0, 2, 4* -> 0, so it
+// fires twice. Synaptic events: 4 input spikes x 1 synapse. Messages:
+// the 4 input spikes enter from the host. Updates: an input neuron is
+// updated when it fires (4); out.0 at t1..t4 (input or v != 0): 4.
+func TestInputNeurons(t *testing.T) {
+	rep, counts := runFile(t, "inputs.yaml", readFixture(t, "inputs.yaml"), 6)
+	want := [][]int32{{3, 1}, {2}}
+	for g := range want {
+		if !slices.Equal(counts[g], want[g]) {
+			t.Errorf("group %d spikes per neuron %v, want %v", g, counts[g], want[g])
+		}
+	}
+	if rep.Layers[1].SynEvents != 4 || rep.Counts.HostPackets != 4 || rep.Layers[0].Updates != 4 || rep.Layers[1].Updates != 4 {
+		t.Errorf("synaptic events %d, host messages %d, updates %d, %d; want 4, 4, 4, 4",
+			rep.Layers[1].SynEvents, rep.Counts.HostPackets, rep.Layers[0].Updates, rep.Layers[1].Updates)
+	}
+	for _, tc := range []struct{ edit, want string }{
+		{"    - out -> in: {type: dense, weight: [1, 1]}\nmappings:", `group "in" holds input neurons (spike trains), which take no input`},
+		{"      attributes: {log_spikes: true, threshold: 3}\n      neurons:\n        - 0: {spikes: [1, 0, 1, 1]}", "threshold: input neurons (spike trains) take no soma parameters"},
+		{"        - 0: {spikes: [1, 2]}", "spikes: [1]: expected 0, 1, false or true"},
+	} {
+		src := string(readFixture(t, "inputs.yaml"))
+		switch {
+		case strings.HasPrefix(tc.edit, "    - out"):
+			src = strings.Replace(src, "mappings:", tc.edit, 1)
+		case strings.HasPrefix(tc.edit, "      attributes"):
+			src = strings.Replace(src, "      attributes: {log_spikes: true}\n      neurons:\n        - 0: {spikes: [1, 0, 1, 1]}", tc.edit, 1)
+		default:
+			src = strings.Replace(src, "        - 0: {spikes: [1, 0, 1, 1]}", tc.edit, 1)
+		}
+		net, err := ParseNetwork("bad.yaml", []byte(src))
+		if err == nil {
+			_, err = Lower("bad.yaml", net, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
 		}
 	}
 }
