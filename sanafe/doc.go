@@ -11,7 +11,8 @@
 // builds the network of SANA-FE's tutorial_5_dvs from its challenge data.
 // Pins turns the mappings into a Placement for a chip, and Lower turns the
 // network into a chip.Network whose populations run neuron.SanaLIF
-// (SANA-FE's leaky_integrate_fire soma, bit for bit), regrouping neurons
+// (SANA-FE's leaky_integrate_fire soma, bit for bit; groups of input
+// neurons with spike trains become host input groups), regrouping neurons
 // so that each core holds a contiguous range, with the chip.Pin list for
 // chip.MapPinned. Run simulates it and returns a Report with SANA-FE's
 // counts beside the chip's. Detect recognises the kinds of file by
