@@ -57,8 +57,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "energy, SANA-FE's per-event costs on SANA-FE's counts: %.6g J total (synapse %.6g, soma %.6g, network %.6g), %.6g J per timestep\n",
 			r.SameCostsPJ*1e-12, r.SameSynapsePJ*1e-12, r.SameSomaPJ*1e-12, r.SameNetworkPJ*1e-12, r.SameCostsPJ*1e-12/T)
 	}
-	fmt.Fprintf(&b, "simulated time, cycle-level mesh: %.6g s (%s cycles, %.6g s per timestep)\n",
-		r.SimSeconds, thousands(r.Cycles), r.SimSeconds/T)
+	fmt.Fprintf(&b, "simulated time, cycle-level mesh: %.6g s (%s cycles, %.6g s per timestep; busiest cores %s, mesh drain %s, barriers %s cycles)\n",
+		r.SimSeconds, thousands(r.Cycles), r.SimSeconds/T, thousands(r.ComputeCycles), thousands(r.DrainCycles),
+		thousands(r.Cycles-min(r.Cycles, r.ComputeCycles+r.DrainCycles)))
 	if len(r.Unsupported) > 0 {
 		fmt.Fprintf(&b, "chip notes: fields not carried over and choices made (%d):\n", len(r.Unsupported))
 		for _, u := range r.Unsupported {

@@ -44,8 +44,12 @@ type Report struct {
 	SameSynapsePJ, SameSomaPJ, SameNetworkPJ float64
 	Costs                                    *Costs
 	Cycles                                   uint64
-	SimSeconds                               float64
-	Unsupported                              []string // architecture fields not carried over, choices made for the chip
+	// ComputeCycles and DrainCycles split Cycles (chip.Result): the
+	// slowest core's work and the mesh's drain after it, summed over
+	// timesteps; the rest is the per-timestep barrier.
+	ComputeCycles, DrainCycles uint64
+	SimSeconds                 float64
+	Unsupported                []string // architecture fields not carried over, choices made for the chip
 
 	groupCounts [][]int32 // spikes per neuron, per group, in the file's order (tests)
 }
@@ -109,7 +113,7 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 	net := low.Net
 	T := spec.Timesteps
 	rep := &Report{Network: net.Name, Chip: spec.Map.Config.Name, Timesteps: T, Cores: len(spec.Map.Cores),
-		Counts: res.Counts, Cycles: res.Cycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
+		Counts: res.Counts, Cycles: res.Cycles, ComputeCycles: res.ComputeCycles, DrainCycles: res.DrainCycles, SimSeconds: float64(res.Cycles) * spec.Map.Config.CycleNS() * 1e-9, Costs: spec.Costs}
 	// Spike counts per input channel: SANA-FE counts an input neuron's
 	// spike of the last timestep too (the chip sends no frame that could
 	// not be integrated).
