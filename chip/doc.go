@@ -34,6 +34,7 @@
 //
 //	cfg, _ := chip.Preset("loihi")          // or LoadConfigFile
 //	m, err := chip.Map(net, cfg)            // partition + place; every limit checked
+//	                                        // (or chip.MapPinned(net, cfg, pins): a given placement)
 //	sim, _ := chip.NewSimulator(m, workers) // per-core memory, state, fan-out tables
 //	res, _ := sim.Run(ctx, stimulus, T)     // one sample; call again for the next
 //	sim.RunSamples(ctx, chip.Samples{...})  // or a batch, results in sample order
@@ -50,8 +51,10 @@
 // target's split changes a population's fan-out (a fixed point). Groups
 // are placed in population order on consecutive cores (chip by chip on a
 // board, router by router in row-major order); Place re-places them by
-// traffic (greedy or simulated annealing). A population whose single
-// neuron needs more axons or synaptic memory than a core has is split
+// traffic (greedy or simulated annealing). MapPinned instead takes the
+// groups and their cores from the caller (a network file's explicit
+// mapping, as SANA-FE's), checking every per-core limit of each. A
+// population whose single neuron needs more axons or synaptic memory than a core has is split
 // along its inputs: splitter cores hold parts of its synapses and send
 // partial sums through the mesh to the home core that holds the neurons,
 // which adds them before it updates its neurons in the same timestep, so

@@ -92,7 +92,7 @@ func TestNeuronModels(t *testing.T) {
 	if _, err := cfg.SetAll([]string{"neuron_models=if-subtract,lif"}); err != nil {
 		t.Error(err)
 	}
-	if c, err := cfg.SetAll([]string{"neuron_models=if-subtract,if-zero,lif,bif,li,lif-2syn"}); err != nil || c.NeuronModels != 0 {
+	if c, err := cfg.SetAll([]string{"neuron_models=if-subtract,if-zero,lif,bif,li,lif-2syn,sanafe-lif"}); err != nil || c.NeuronModels != 0 {
 		t.Errorf("every model should read as the zero set: %v %v", c.NeuronModels, err)
 	}
 	tiny, _ := Preset("tiny")

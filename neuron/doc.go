@@ -5,7 +5,8 @@
 //
 // # What is modelled
 //
-// Six fixed-point models, selected by Kind in Params:
+// Six fixed-point models and SANA-FE's float soma, selected by Kind in
+// Params:
 //
 //   - IFSubtract: integrate-and-fire with reset by subtraction. Each step
 //     v += in + bias; if v >= Threshold the neuron fires once and
@@ -27,6 +28,12 @@
 //     read out through V (NIR's LI, CubaLI and I map to it).
 //   - LIF2Syn: LIF with two synaptic currents, each with its own decay and
 //     input port (MultiPort), for Brian2's CUBA benchmark.
+//   - SanaLIF: the leaky_integrate_fire soma of the SANA-FE simulator, with
+//     its own float64 arithmetic so that SANA-FE's networks fire bit for
+//     bit as there: multiplicative leak (LeakDecay) and input decay
+//     (InputDecay), the potential truncated toward zero to 1/64 after the
+//     leak, bias then input, strict > Threshold, hard, soft or no reset
+//     (ResetMode), refractory count. SanaLIFState gives the exact update.
 //
 // LIF, LI and LIF2Syn (the CUBA kinds) reset v to Params.Reset (hard reset;
 // 0 unless set) and accept per-neuron Threshold, DecayU, DecayV and Reset
@@ -98,7 +105,8 @@
 // Params (shared by a population; Validate reports every problem at once)
 // -> New(params, n, bias) (or NewWithVectors) returns a Model: *IFState for
 // the IF kinds, *LIFState for LIF and LI, *Cuba2State for LIF2Syn (also a
-// MultiPort: StepPorts takes one input buffer per port), *BIFState for BIF.
+// MultiPort: StepPorts takes one input buffer per port), *BIFState for BIF,
+// *SanaLIFState for SanaLIF.
 // The engine then calls, per sample:
 //
 //	m.Reset()

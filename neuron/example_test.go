@@ -42,7 +42,7 @@ func ExampleKind_UnmarshalText() {
 	fmt.Println(k.UnmarshalText([]byte("izhikevich")))
 	// Output:
 	// <nil> lif
-	// neuron: unknown model "izhikevich"; valid: if-subtract, if-zero, lif, bif, li, lif-2syn
+	// neuron: unknown model "izhikevich"; valid: if-subtract, if-zero, lif, bif, li, lif-2syn, sanafe-lif
 }
 
 // Validate reports every problem at once.

@@ -8,7 +8,7 @@ import (
 // Kind selects a neuron model. The zero value is IFSubtract. Kind implements
 // encoding.TextMarshaler and encoding.TextUnmarshaler, so it reads and writes
 // as its name in YAML and JSON ("if-subtract", "if-zero", "lif", "bif",
-// "li", "lif-2syn").
+// "li", "lif-2syn", "sanafe-lif").
 type Kind uint8
 
 const (
@@ -32,6 +32,13 @@ const (
 	// decay and its own input port (see Cuba2State and MultiPort): Brian2's
 	// CUBA benchmark neuron with excitatory and inhibitory currents.
 	LIF2Syn
+	// SanaLIF is the leaky integrate-and-fire soma of SANA-FE's
+	// "leaky_integrate_fire" model (its Loihi LIF, used by SANA-FE's
+	// network files as they are): float64 potential and current,
+	// multiplicative leak and input decay, the potential truncated to
+	// 1/64 after the leak, strict > threshold, hard, soft or no reset,
+	// refractory delay. See SanaLIFState.
+	SanaLIF
 
 	numKinds
 )
@@ -43,6 +50,7 @@ var kindNames = [numKinds]string{
 	BIF:        "bif",
 	LI:         "li",
 	LIF2Syn:    "lif-2syn",
+	SanaLIF:    "sanafe-lif",
 }
 
 // validKindNames lists every accepted name, for error messages.

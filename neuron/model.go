@@ -2,12 +2,14 @@ package neuron
 
 import (
 	"fmt"
+	"math"
 )
 
 // Model is what the chip engine drives. One Model value holds the state of n
 // neurons (one core's slice of a layer), indexed by ni in [0, Len()).
 // Implementations: *IFState (both IF kinds), *LIFState (LIF and LI),
-// *Cuba2State (LIF2Syn, which also implements MultiPort) and *BIFState. A Model is not safe
+// *Cuba2State (LIF2Syn, which also implements MultiPort), *BIFState and
+// *SanaLIFState (SanaLIF). A Model is not safe
 // for concurrent use; distinct Models share nothing and may be stepped in
 // parallel.
 type Model interface {
@@ -106,6 +108,9 @@ func NewWithVectors(p Params, n int, bias []int32, vec Vectors) (Model, error) {
 	if !vec.Empty() {
 		cv = resolve(p, vec, n)
 	}
+	if p.Kind == SanaLIF {
+		return newSanaLIF(p, n, b), nil
+	}
 	if p.Kind == LIF2Syn {
 		return newCuba2(p, n, b, cv), nil
 	}
@@ -150,6 +155,14 @@ func StateHash(m Model) uint64 {
 		h = hashInt32s(h, s.u1)
 		h = hashInt32s(h, s.u2)
 		h = hashInt32s(h, s.v)
+		h = hashUint16s(h, s.ref)
+	case *SanaLIFState:
+		for _, xs := range [][]float64{s.v, s.u} {
+			for _, x := range xs {
+				b := math.Float64bits(x)
+				h = hashInt32s(h, []int32{int32(b), int32(b >> 32)})
+			}
+		}
 		h = hashUint16s(h, s.ref)
 	default:
 		h = hashInt32s(h, m.V())

@@ -43,6 +43,12 @@ type Params struct {
 	Levels     uint16 `yaml:"levels,omitempty" json:"levels,omitempty"`     // BIF only: the net spike count stays in [0, Levels]
 	Reset      int32  `yaml:"reset,omitempty" json:"reset,omitempty"`       // LIF, LIF2Syn: v after a spike (hard reset), state units, |Reset| <= LIFStateMax; 0 keeps the original LIF
 	DecayU2    uint16 `yaml:"decay_u2,omitempty" json:"decay_u2,omitempty"` // LIF2Syn only: decay of the second current (port 1), in 1/4096 units, 0..4096
+	// SanaLIF only (see SanaLIFState): the factors v and u are multiplied
+	// by every step (SANA-FE's leak_decay and input_decay, in [0, 1]) and
+	// what a spike does to v. Reset and Refractory apply to SanaLIF too.
+	LeakDecay  float64   `yaml:"leak_decay,omitempty" json:"leak_decay,omitempty"`
+	InputDecay float64   `yaml:"input_decay,omitempty" json:"input_decay,omitempty"`
+	ResetMode  ResetMode `yaml:"reset_mode,omitempty" json:"reset_mode,omitempty"`
 }
 
 // isCUBA reports whether k is one of the Loihi-style current-based kinds
@@ -78,6 +84,12 @@ func (p Params) Validate() error {
 		if p.Threshold != 0 {
 			errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be 0 for model li (it never fires)", p.Threshold))
 		}
+	case p.Kind == SanaLIF:
+		// SANA-FE's default threshold is 0 (fire when v > 0); a negative
+		// one would fire a neuron at rest, which the idle rule skips.
+		if p.Threshold < 0 || p.Threshold > IFStateMax {
+			errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be in [0, %d] for model sanafe-lif", p.Threshold, IFStateMax))
+		}
 	case p.Threshold < 1:
 		errs = append(errs, fmt.Errorf("neuron: threshold (%d) must be >= 1", p.Threshold))
 	case p.Kind.valid() && p.Threshold > maxThreshold(p.Kind):
@@ -106,7 +118,15 @@ func (p Params) Validate() error {
 			}
 		}
 	}
-	if isCUBA(p.Kind) {
+	if p.Kind != SanaLIF {
+		if p.LeakDecay != 0 || p.InputDecay != 0 || p.ResetMode != ResetHard {
+			errs = append(errs, fmt.Errorf("neuron: leak_decay (%g), input_decay (%g) and reset_mode (%s) must be zero for model %s (they apply to sanafe-lif only)",
+				p.LeakDecay, p.InputDecay, p.ResetMode, p.Kind))
+		}
+	}
+	if p.Kind == SanaLIF {
+		errs = append(errs, p.validateSanaLIF()...)
+	} else if isCUBA(p.Kind) {
 		for _, f := range []field{{"decay_u", int64(p.DecayU)}, {"decay_v", int64(p.DecayV)}, {"decay_u2", int64(p.DecayU2)}} {
 			if f.val > DecayMax {
 				errs = append(errs, fmt.Errorf("neuron: %s (%d) must be <= %d", f.name, f.val, DecayMax))

@@ -17,6 +17,7 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/neuron"
+	"github.com/spikemesh/spikemesh/sanafe"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 )
@@ -40,6 +41,9 @@ first --samples MNIST test images for each --timesteps value and prints the
 report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if k := sniff(o.Model); k != sanafe.NotSanaFE { // by content: SANA-FE files are YAML too
+				return runSanaFE(cmd, o.Model, k, chipName, energyName, timesteps, maxMemory, o.Workers, &sf)
+			}
 			if o.Model == mackeyglass.Name {
 				return runMackeyGlass(cmd, chipName, energyName, o.EnergyOverride, o.Workers, asJSON, &gf, &sf)
 			}
@@ -150,13 +154,13 @@ report (text, or JSON with --json).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md)")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.Float64Var(&leak, "leak", 0, "rate conversion: fraction of the membrane potential lost per timestep, in [0, 1], to 1/4096 (0: IF neurons; > 0: LIF neurons, reset to zero; docs/chips.md)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
-	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
+	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips), or a SANA-FE architecture file for SANA-FE networks")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
 	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
 	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
