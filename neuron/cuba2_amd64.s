@@ -1,0 +1,158 @@
+#include "textflag.h"
+
+// func cuba2AVX2(u1, u2, v, bias, in0, in1 *int32, ref *uint16, fired *int32, n int, fu1, fu2, fv, th, reset, refr int32) (idle, nfired int)
+//
+// Per block of 8 neurons at index BX (see cuba2_amd64.go for why every
+// step is exact and Cuba2State.StepPorts for the update):
+//   a = wrap24(decay(u1, fu1) + in0); c = wrap24(decay(u2, fu2) + in1)
+//   nv = clamp(decay(v, fv) + a + c + bias, ±LIFStateMax)
+//   fire = nv > th && ref == 0
+//   v = ref > 0 ? v : (fire ? reset : nv)
+//   ref = ref > 0 ? ref-1 : (fire ? refr : 0)
+//   in0 = in1 = 0
+//
+// Registers: R8..R13 u1, u2, v, bias, in0, in1; SI ref; DI next fired
+// slot; BX neuron index; DX idle count; AX, CX scratch.
+// Y15 fu1, Y14 fu2, Y13 fv, Y12 th, Y11 reset, Y10 refr, Y9 4095,
+// Y8 LIFStateMax, Y7 -LIFStateMax, Y6 zero; Y0..Y5 temporaries.
+
+// DECAY sets r = trunc(x·f/4096) for x in [-2^24, 2^24], f in [0, 4096];
+// t is clobbered, x and f are kept.
+#define DECAY(x, f, r, t) \
+	VPABSD   x, r        \
+	VPAND    Y9, r, t    \
+	VPSRLD   $12, r, r   \
+	VPMULLD  f, r, r     \
+	VPMULLD  f, t, t     \
+	VPSRLD   $12, t, t   \
+	VPADDD   t, r, r     \
+	VPSIGND  x, r, r
+
+TEXT ·cuba2AVX2(SB), NOSPLIT, $0-112
+	MOVQ u1+0(FP), R8
+	MOVQ u2+8(FP), R9
+	MOVQ v+16(FP), R10
+	MOVQ bias+24(FP), R11
+	MOVQ in0+32(FP), R12
+	MOVQ in1+40(FP), R13
+	MOVQ ref+48(FP), SI
+	MOVQ fired+56(FP), DI
+	MOVL fu1+72(FP), AX
+	MOVL AX, X15
+	VPBROADCASTD X15, Y15
+	MOVL fu2+76(FP), AX
+	MOVL AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL fv+80(FP), AX
+	MOVL AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL th+84(FP), AX
+	MOVL AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL reset+88(FP), AX
+	MOVL AX, X11
+	VPBROADCASTD X11, Y11
+	MOVL refr+92(FP), AX
+	MOVL AX, X10
+	VPBROADCASTD X10, Y10
+	MOVL $4095, AX
+	MOVL AX, X9
+	VPBROADCASTD X9, Y9
+	MOVL $8388607, AX
+	MOVL AX, X8
+	VPBROADCASTD X8, Y8
+	MOVL $-8388607, AX
+	MOVL AX, X7
+	VPBROADCASTD X7, Y7
+	VPXOR Y6, Y6, Y6
+	XORQ BX, BX
+	XORQ DX, DX
+
+loop:
+	// a = wrap24(decay(u1, fu1) + in0) -> Y4; Y5 collects the idle test.
+	VMOVDQU (R8)(BX*4), Y0
+	VMOVDQU (R12)(BX*4), Y3
+	VPOR    Y0, Y3, Y5
+	DECAY(Y0, Y15, Y1, Y2)
+	VPADDD  Y3, Y1, Y1
+	VPSLLD  $8, Y1, Y1
+	VPSRAD  $8, Y1, Y4
+	VMOVDQU Y4, (R8)(BX*4)
+	VMOVDQU Y6, (R12)(BX*4)
+
+	// c = wrap24(decay(u2, fu2) + in1); Y4 = a + c.
+	VMOVDQU (R9)(BX*4), Y0
+	VMOVDQU (R13)(BX*4), Y3
+	VPOR    Y0, Y5, Y5
+	VPOR    Y3, Y5, Y5
+	DECAY(Y0, Y14, Y1, Y2)
+	VPADDD  Y3, Y1, Y1
+	VPSLLD  $8, Y1, Y1
+	VPSRAD  $8, Y1, Y1
+	VMOVDQU Y1, (R9)(BX*4)
+	VMOVDQU Y6, (R13)(BX*4)
+	VPADDD  Y1, Y4, Y4
+
+	// nv = clamp(decay(v, fv) + a + c + bias) -> Y4; v stays in Y0.
+	VMOVDQU (R10)(BX*4), Y0
+	VMOVDQU (R11)(BX*4), Y3
+	VPOR    Y0, Y5, Y5
+	VPOR    Y3, Y5, Y5
+	DECAY(Y0, Y13, Y1, Y2)
+	VPADDD  Y1, Y4, Y4
+	VPADDD  Y3, Y4, Y4
+	VPMINSD Y8, Y4, Y4
+	VPMAXSD Y7, Y4, Y4
+
+	// Y2 = ref, Y3 = (ref > 0), Y1 = fire = (nv > th) && !(ref > 0).
+	VPMOVZXWD (SI)(BX*2), Y2
+	VPOR      Y2, Y5, Y5
+	VPCMPGTD  Y6, Y2, Y3
+	VPCMPGTD  Y12, Y4, Y1
+	VPANDN    Y1, Y3, Y1
+
+	// v = ref > 0 ? v : (fire ? reset : nv)
+	VPBLENDVB Y1, Y11, Y4, Y4
+	VPBLENDVB Y3, Y0, Y4, Y4
+	VMOVDQU   Y4, (R10)(BX*4)
+
+	// ref = ref + (ref > 0 ? -1 : 0) | (fire ? refr : 0), packed to uint16.
+	VPADDD       Y3, Y2, Y2
+	VPAND        Y10, Y1, Y0
+	VPOR         Y0, Y2, Y2
+	VEXTRACTI128 $1, Y2, X0
+	VPACKUSDW    X0, X2, X2
+	VMOVDQU      X2, (SI)(BX*2)
+
+	// idle += lanes with all-zero state and input
+	VPCMPEQD  Y6, Y5, Y5
+	VMOVMSKPS Y5, AX
+	POPCNTL   AX, AX
+	ADDQ      AX, DX
+
+	// Spikes: append BX + lane for every set bit of the fire mask.
+	VMOVMSKPS Y1, AX
+	TESTL     AX, AX
+	JZ        next
+
+emit:
+	BSFL  AX, CX
+	ADDL  BX, CX
+	MOVL  CX, (DI)
+	ADDQ  $4, DI
+	LEAL  -1(AX), CX
+	ANDL  CX, AX
+	JNZ   emit
+
+next:
+	ADDQ $8, BX
+	CMPQ BX, n+64(FP)
+	JLT  loop
+
+	VZEROUPPER
+	MOVQ DX, idle+96(FP)
+	MOVQ fired+56(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nfired+104(FP)
+	RET
