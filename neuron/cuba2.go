@@ -44,17 +44,27 @@ type Cuba2State struct {
 	ref                   []uint16
 	vec                   *cubaVec
 	port1                 []int32 // zero buffer for port 1 when Step (one port) is used
-	// scalar makes StepPorts use the scalar loop only (tests compare it
-	// with the vector kernel, cuba2_amd64.go).
-	scalar bool
+	// kernel is the fastest kernel StepPorts may use (tests lower it to
+	// compare the kernels with the scalar loop, cuba2_amd64.go).
+	kernel cuba2Kernel
 }
+
+// cuba2Kernel names an implementation of the LIF2Syn update, slowest
+// first.
+type cuba2Kernel uint8
+
+const (
+	kernelScalar cuba2Kernel = iota // the loop in StepPorts: the definition
+	kernelAVX2                      // amd64 AVX2, 8 neurons per instruction
+	kernelAVX512                    // amd64 AVX-512F, 16 neurons per instruction
+)
 
 func newCuba2(p Params, n int, bias []int32, vec *cubaVec) *Cuba2State {
 	return &Cuba2State{
 		params: p,
 		factU1: DecayMax - int64(p.DecayU), factU2: DecayMax - int64(p.DecayU2), factV: DecayMax - int64(p.DecayV),
 		u1: make([]int32, n), u2: make([]int32, n), v: make([]int32, n), bias: bias,
-		ref: make([]uint16, n), vec: vec, port1: make([]int32, n),
+		ref: make([]uint16, n), vec: vec, port1: make([]int32, n), kernel: kernelAVX512,
 	}
 }
 

@@ -156,3 +156,141 @@ next:
 	SHRQ $2, DI
 	MOVQ DI, nfired+104(FP)
 	RET
+
+// func cuba2AVX512(u1, u2, v, bias, in0, in1 *int32, ref *uint16, fired *int32, n int, fu1, fu2, fv, th, reset, refr int32) (idle, nfired int)
+//
+// cuba2AVX2 in AVX-512F, 16 neurons per block (n a positive multiple of
+// 16), with mask registers for the sign, the refractory and the fire
+// lanes. Registers as in cuba2AVX2; Z31 fu1, Z30 fu2, Z29 fv, Z28 th,
+// Z27 reset, Z26 refr, Z25 4095, Z24 LIFStateMax, Z23 -LIFStateMax,
+// Z22 zero, Z21 one. K1 sign, K2 ref > 0, K4 ref == 0, K3 fire, K5 idle.
+
+// DECAY512 is DECAY with the sign applied under a mask (AVX-512 has no
+// VPSIGND).
+#define DECAY512(x, f, r, t) \
+	VPABSD   x, r        \
+	VPANDD   Z25, r, t   \
+	VPSRLD   $12, r, r   \
+	VPMULLD  f, r, r     \
+	VPMULLD  f, t, t     \
+	VPSRLD   $12, t, t   \
+	VPADDD   t, r, r     \
+	VPCMPGTD x, Z22, K1  \
+	VPSUBD   r, Z22, K1, r
+
+TEXT ·cuba2AVX512(SB), NOSPLIT, $0-112
+	MOVQ u1+0(FP), R8
+	MOVQ u2+8(FP), R9
+	MOVQ v+16(FP), R10
+	MOVQ bias+24(FP), R11
+	MOVQ in0+32(FP), R12
+	MOVQ in1+40(FP), R13
+	MOVQ ref+48(FP), SI
+	MOVQ fired+56(FP), DI
+	MOVL fu1+72(FP), AX
+	VPBROADCASTD AX, Z31
+	MOVL fu2+76(FP), AX
+	VPBROADCASTD AX, Z30
+	MOVL fv+80(FP), AX
+	VPBROADCASTD AX, Z29
+	MOVL th+84(FP), AX
+	VPBROADCASTD AX, Z28
+	MOVL reset+88(FP), AX
+	VPBROADCASTD AX, Z27
+	MOVL refr+92(FP), AX
+	VPBROADCASTD AX, Z26
+	MOVL $4095, AX
+	VPBROADCASTD AX, Z25
+	MOVL $8388607, AX
+	VPBROADCASTD AX, Z24
+	MOVL $-8388607, AX
+	VPBROADCASTD AX, Z23
+	VPXORD Z22, Z22, Z22
+	MOVL $1, AX
+	VPBROADCASTD AX, Z21
+	XORQ BX, BX
+	XORQ DX, DX
+
+loop512:
+	// a = wrap24(decay(u1, fu1) + in0) -> Z4; Z5 collects the idle test.
+	VMOVDQU32 (R8)(BX*4), Z0
+	VMOVDQU32 (R12)(BX*4), Z3
+	VPORD     Z0, Z3, Z5
+	DECAY512(Z0, Z31, Z1, Z2)
+	VPADDD    Z3, Z1, Z1
+	VPSLLD    $8, Z1, Z1
+	VPSRAD    $8, Z1, Z4
+	VMOVDQU32 Z4, (R8)(BX*4)
+	VMOVDQU32 Z22, (R12)(BX*4)
+
+	// c = wrap24(decay(u2, fu2) + in1); Z4 = a + c.
+	VMOVDQU32  (R9)(BX*4), Z0
+	VMOVDQU32  (R13)(BX*4), Z3
+	VPTERNLOGD $0xfe, Z3, Z0, Z5
+	DECAY512(Z0, Z30, Z1, Z2)
+	VPADDD     Z3, Z1, Z1
+	VPSLLD     $8, Z1, Z1
+	VPSRAD     $8, Z1, Z1
+	VMOVDQU32  Z1, (R9)(BX*4)
+	VMOVDQU32  Z22, (R13)(BX*4)
+	VPADDD     Z1, Z4, Z4
+
+	// nv = clamp(decay(v, fv) + a + c + bias) -> Z4; v stays in Z0.
+	VMOVDQU32  (R10)(BX*4), Z0
+	VMOVDQU32  (R11)(BX*4), Z3
+	VPTERNLOGD $0xfe, Z3, Z0, Z5
+	DECAY512(Z0, Z29, Z1, Z2)
+	VPADDD     Z1, Z4, Z4
+	VPADDD     Z3, Z4, Z4
+	VPMINSD    Z24, Z4, Z4
+	VPMAXSD    Z23, Z4, Z4
+
+	// Z2 = ref; K2 = ref > 0, K4 = ref == 0, K3 = fire = nv > th under K4.
+	VPMOVZXWD (SI)(BX*2), Z2
+	VPORD     Z2, Z5, Z5
+	VPTESTMD  Z2, Z2, K2
+	VPTESTNMD Z2, Z2, K4
+	VPCMPGTD  Z28, Z4, K4, K3
+
+	// v = ref > 0 ? v : (fire ? reset : nv)
+	VMOVDQA32 Z27, K3, Z4
+	VMOVDQA32 Z4, K4, Z0
+	VMOVDQU32 Z0, (R10)(BX*4)
+
+	// ref = ref > 0 ? ref-1 : (fire ? refr : 0), stored as uint16.
+	VPSUBD    Z21, Z2, K2, Z2
+	VMOVDQA32 Z26, K3, Z2
+	VPMOVDW   Z2, (SI)(BX*2)
+
+	// idle += lanes with all-zero state and input
+	VPTESTNMD Z5, Z5, K5
+	KMOVW     K5, AX
+	POPCNTL   AX, AX
+	ADDQ      AX, DX
+
+	// Spikes: append BX + lane for every set bit of the fire mask.
+	KMOVW K3, AX
+	TESTL AX, AX
+	JZ    next512
+
+emit512:
+	BSFL AX, CX
+	ADDL BX, CX
+	MOVL CX, (DI)
+	ADDQ $4, DI
+	LEAL -1(AX), CX
+	ANDL CX, AX
+	JNZ  emit512
+
+next512:
+	ADDQ $16, BX
+	CMPQ BX, n+64(FP)
+	JLT  loop512
+
+	VZEROUPPER
+	MOVQ DX, idle+96(FP)
+	MOVQ fired+56(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nfired+104(FP)
+	RET

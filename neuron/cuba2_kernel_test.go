@@ -15,6 +15,20 @@ import (
 // multiple of the kernel's 8 lanes. State, spikes, active counts and the
 // cleared input buffers must agree after every step.
 func TestCuba2Kernel(t *testing.T) {
+	tested := false
+	for _, k := range []cuba2Kernel{kernelAVX2, kernelAVX512} {
+		if kernels(k) != k {
+			continue // not on this machine
+		}
+		tested = true
+		testCuba2Kernel(t, k)
+	}
+	if !tested {
+		t.Skip("no vector kernel on this machine")
+	}
+}
+
+func testCuba2Kernel(t *testing.T, k cuba2Kernel) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	params := []Params{
 		{Kind: LIF2Syn, Threshold: 671089, DecayU: 81, DecayU2: 41, DecayV: 20, Refractory: 49},
@@ -23,7 +37,7 @@ func TestCuba2Kernel(t *testing.T) {
 		{Kind: LIF2Syn, Threshold: 300, DecayU: 700, DecayU2: 2000, DecayV: 3000, Refractory: 2, Reset: 123},
 	}
 	for pi, p := range params {
-		for _, n := range []int{1, 7, 8, 9, 64, 203} {
+		for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 24, 64, 203} {
 			bias := make([]int32, n)
 			for ni := range bias {
 				switch rng.IntN(3) {
@@ -40,7 +54,7 @@ func TestCuba2Kernel(t *testing.T) {
 			}
 			ms, _ := New(p, n, bias)
 			vec, sca := mv.(*Cuba2State), ms.(*Cuba2State)
-			sca.scalar = true
+			vec.kernel, sca.kernel = k, kernelScalar
 			// Random start states, the same in both (half of them zero).
 			for ni := range n {
 				if rng.IntN(2) == 0 {
@@ -76,11 +90,11 @@ func TestCuba2Kernel(t *testing.T) {
 				fs, as = sca.StepPorts(inS, fs[:0])
 				if !slices.Equal(fv, fs) || av != as || !slices.Equal(vec.u1, sca.u1) || !slices.Equal(vec.u2, sca.u2) ||
 					!slices.Equal(vec.v, sca.v) || !slices.Equal(vec.ref, sca.ref) {
-					t.Fatalf("params %d, n %d, step %d: vector fired %v active %d; scalar fired %v active %d", pi, n, step, fv, av, fs, as)
+					t.Fatalf("kernel %d, params %d, n %d, step %d: vector fired %v active %d; scalar fired %v active %d", k, pi, n, step, fv, av, fs, as)
 				}
 				for port := range 2 {
 					if slices.ContainsFunc(inV[port], func(x int32) bool { return x != 0 }) {
-						t.Fatalf("params %d, n %d, step %d: port %d input not cleared", pi, n, step, port)
+						t.Fatalf("kernel %d, params %d, n %d, step %d: port %d input not cleared", k, pi, n, step, port)
 					}
 				}
 			}

@@ -10,8 +10,18 @@ import (
 // [Vr, Vt), about 0.046 input events per neuron and step (183 synaptic
 // events per step over 4000 neurons in the peer's network), excitatory
 // on port 0 (weight 528) and inhibitory on port 1 (-2944) in the ratio
-// 4:1. It reports the time per neuron update and spikes per step.
+// 4:1. It reports the time per neuron update and spikes per step, for
+// the scalar loop and every vector kernel this machine runs.
 func BenchmarkCUBAStep(b *testing.B) {
+	for _, k := range []cuba2Kernel{kernelScalar, kernelAVX2, kernelAVX512} {
+		if kernels(k) != k {
+			continue
+		}
+		b.Run([]string{"scalar", "avx2", "avx512"}[k], func(b *testing.B) { benchCUBAStep(b, k) })
+	}
+}
+
+func benchCUBAStep(b *testing.B, k cuba2Kernel) {
 	q, err := QuantizeCUBA(CUBAParams{TauM: 0.020, TauE: 0.005, TauI: 0.010, El: -0.049, Vt: -0.050, Vr: -0.060,
 		We: 1.62e-3, Wi: -9e-3, Refractory: 0.005}, 1e-4)
 	if err != nil {
@@ -29,6 +39,7 @@ func BenchmarkCUBAStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	m.(*Cuba2State).kernel = k
 	mp := m.(MultiPort)
 	if err := m.(VSetter).SetV(v0); err != nil {
 		b.Fatal(err)
