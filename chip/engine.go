@@ -208,6 +208,7 @@ type Simulator struct {
 	res          Result
 	replicas     []*Simulator // RunSamples' workers, built on first use
 	split        *splitState  // nil unless some population's fan-in is split
+	pool         *computePool // the compute workers of the current run (workers > 1)
 }
 
 // Mapping returns the placement the simulator runs.
