@@ -22,6 +22,13 @@ import (
 // a helper has claimed. Each core is computed exactly once, by whichever
 // goroutine claimed it, and touches only its own state, so results do
 // not depend on the schedule.
+//
+// Helpers that do not get to run (a machine whose CPUs are all busy with
+// other work) only waste CPU by spinning and cost the caller a wake-up per
+// timestep. So the caller watches the share of cores the helpers computed
+// over probe timesteps; below minHelperShare it stops waking them for
+// rest timesteps (they park once their spin runs out), then probes again.
+// This changes who computes a core, never what is computed.
 type computePool struct {
 	s *Simulator
 	// claim is generation<<32 | next core index; done counts the cores
@@ -31,6 +38,14 @@ type computePool struct {
 	gen   uint64
 	t     int // the current generation's timestep, written before claim
 	quit  atomic.Bool
+	// helped counts the cores helpers computed; steps and base are the
+	// caller's count of timesteps and cores in the current probe window;
+	// resting > 0 is the number of timesteps left without waking helpers.
+	helped      atomic.Int64
+	base        int64
+	steps       int
+	resting     int
+	probe, rest int
 	// Parking: a helper sets sleeping[h] and blocks on wake[h]; whoever
 	// clears sleeping[h] sends one wake token.
 	sleeping []atomic.Bool
@@ -44,9 +59,25 @@ type computePool struct {
 // helper does not hold a CPU for long.
 const helperSpin = 50 * time.Microsecond
 
+// The helper-share policy: the caller measures over probeSteps timesteps
+// and, if helpers computed less than 1/minHelperShare of the cores, does
+// not wake them for restSteps timesteps. Two workers on a free CPU compute
+// about half the cores each; a share below 1/8 means the helper was
+// rarely running (measured: 1 % on the CUBA network with the 2-vCPU
+// machine at load average 23).
+const (
+	probeSteps     = 256
+	restSteps      = 4096
+	minHelperShare = 8
+)
+
 // newComputePool starts helpers helper goroutines; stop ends them.
 func newComputePool(s *Simulator, helpers int) *computePool {
-	p := &computePool{s: s, sleeping: make([]atomic.Bool, helpers), wake: make([]chan struct{}, helpers)}
+	p := &computePool{s: s, sleeping: make([]atomic.Bool, helpers), wake: make([]chan struct{}, helpers),
+		probe: probeSteps, rest: restSteps}
+	if s.poolProbe > 0 { // tests: short windows
+		p.probe, p.rest = s.poolProbe, s.poolProbe
+	}
 	for h := range helpers {
 		p.wake[h] = make(chan struct{}, 1)
 		p.wg.Add(1)
@@ -80,22 +111,39 @@ func (p *computePool) run(t int) {
 	p.gen++
 	g := p.gen
 	p.claim.Store(g << 32)
-	p.wakeAll()
+	woke := p.resting == 0
+	if woke {
+		p.wakeAll()
+	} else if p.resting--; p.resting == 0 {
+		p.base = p.helped.Load() // probe anew
+	}
 	p.work(g)
 	for i := 0; p.done.Load() < n; i++ {
 		if i > 64 {
 			runtime.Gosched() // a helper is still computing a core it claimed
 		}
 	}
+	if woke {
+		p.steps++
+		if p.steps == p.probe {
+			h := p.helped.Load()
+			if (h-p.base)*minHelperShare < int64(p.steps)*n {
+				p.resting = p.rest
+			}
+			p.steps, p.base = 0, h
+		}
+	}
 }
 
-// work claims and computes cores of generation g until none is left.
-func (p *computePool) work(g uint64) {
+// work claims and computes cores of generation g until none is left and
+// returns how many it computed.
+func (p *computePool) work(g uint64) int64 {
 	n := uint64(len(p.s.cores))
+	var k int64
 	for {
 		c := p.claim.Load()
 		if c>>32 != g || c&(1<<32-1) >= n {
-			return
+			return k
 		}
 		if !p.claim.CompareAndSwap(c, c+1) {
 			continue
@@ -103,6 +151,7 @@ func (p *computePool) work(g uint64) {
 		ci := int(c & (1<<32 - 1))
 		p.s.computeCore(&p.s.cores[ci], p.t)
 		p.done.Add(1)
+		k++
 	}
 }
 
@@ -119,7 +168,7 @@ func (p *computePool) helper(h int) {
 			return
 		}
 		seen = g
-		p.work(g)
+		p.helped.Add(p.work(g))
 	}
 }
 

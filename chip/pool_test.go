@@ -20,8 +20,9 @@ func (pausingStim) Events(t int, dst []InputEvent) []InputEvent {
 
 // TestComputePool runs a busy recurrent network (every neuron driven by
 // its bias, 12 cores) with 1, 2, 3 and 16 workers, with helpers that stay
-// spinning and helpers that park in between: every result must equal the
-// one-worker run, which uses no pool.
+// spinning, helpers that park in between, and helpers left unwoken by the
+// helper-share policy: every result must equal the one-worker run, which
+// uses no pool.
 func TestComputePool(t *testing.T) {
 	cfg, err := Preset("loihi")
 	if err != nil {
@@ -49,7 +50,10 @@ func TestComputePool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for rep := range 2 { // a second Run starts a new pool
+			for rep := range 3 { // each Run starts a new pool
+				// Run 2 has probe and rest windows of 2 timesteps, so
+				// the helpers are left unwoken now and then.
+				sim.poolProbe = map[int]int{2: 2}[rep]
 				got, err := sim.Run(t.Context(), stim, T)
 				if err != nil {
 					t.Fatal(err)
