@@ -81,8 +81,9 @@
 // out one at a time to the calling goroutine and up to `workers`-1 helper
 // goroutines that live for the whole run and spin briefly between
 // timesteps (pool.go: a timestep can take only microseconds, less than
-// waking a parked goroutine), and idle cores whose neurons cannot change
-// are skipped. Inject: the host's input events for this
+// waking a parked goroutine; helpers that get too little of the work, on
+// a busy machine, are left parked for a while), and idle cores whose
+// neurons cannot change are skipped. Inject: the host's input events for this
 // timestep and the fired neurons' spikes go into the destination cores'
 // inboxes for the next timestep and become packets, one per (spike,
 // destination core) with unicast delivery or one per spike with multicast.
