@@ -24,7 +24,7 @@ func cubaParams(n, ne int) map[string]any {
 }
 
 // writeNpy writes one .npy file into dir.
-func writeNpy(t *testing.T, dir, name string, shape []int, v any) {
+func writeNpy(t testing.TB, dir, name string, shape []int, v any) {
 	t.Helper()
 	var b bytes.Buffer
 	if err := npyfile.Write(&b, shape, v); err != nil {

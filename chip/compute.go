@@ -2,67 +2,26 @@ package chip
 
 import (
 	"math"
-	"sync/atomic"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/spikemesh/spikemesh/neuron"
 )
 
-// parallelMinWork is the work (synaptic events and neuron updates, one
-// weight row per input event) below which a timestep's compute phase runs
-// on one goroutine: about 20 µs of compute at 4e9 events/s.
-const parallelMinWork = 80000
-
-// compute runs the compute phase of timestep t on every core on the worker
-// pool. Cores are handed out one at a time from a shared counter; each
-// core's work touches only its own state, so the result is the same for
-// any number of workers and any schedule.
+// compute runs the compute phase of timestep t on every core: on the
+// calling goroutine alone with one worker, otherwise on the run's
+// computePool (pool.go). Each core's work touches only its own state, so
+// the result is the same for any number of workers and any schedule.
 func (s *Simulator) compute(t int) error {
 	if s.split != nil {
 		return s.computeSplit(t)
 	}
-	n := len(s.cores)
-	w := min(s.workers, n)
-	if w > 1 {
-		// Starting and joining goroutines costs microseconds: below
-		// parallelMinWork synaptic events and neuron updates this
-		// timestep is cheaper on one goroutine. Either way every core
-		// computes the same thing.
-		work := 0
-		for ci := range s.cores {
-			c := &s.cores[ci]
-			ev := 0
-			for bi := range c.blocks {
-				b := &c.blocks[bi]
-				ev += len(b.ring[t%len(b.ring)])
-			}
-			work += (ev + 1) * c.n
-		}
-		if work < parallelMinWork {
-			w = 1
-		}
-	}
-	if w <= 1 {
-		for ci := range s.cores {
-			s.computeCore(&s.cores[ci], t)
-		}
+	if s.pool != nil {
+		s.pool.run(t)
 		return nil
 	}
-	var next atomic.Int64
-	var g errgroup.Group
-	for range w {
-		g.Go(func() error {
-			for {
-				ci := int(next.Add(1) - 1)
-				if ci >= n {
-					return nil
-				}
-				s.computeCore(&s.cores[ci], t)
-			}
-		})
+	for ci := range s.cores {
+		s.computeCore(&s.cores[ci], t)
 	}
-	return g.Wait()
+	return nil
 }
 
 // computeCore integrates the events that arrive at core c for timestep t

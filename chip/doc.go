@@ -83,10 +83,12 @@
 // due at this timestep (one weight-row read per event; each incoming
 // projection keeps an inbox ring of delay+1 slots),
 // updates its neurons and collects the ones that fired; cores are handed
-// out one at a time to up to `workers` goroutines that live only for that
-// phase (below about 80,000 synaptic events and neuron updates the phase
-// runs on one goroutine, which is cheaper), and idle cores whose neurons
-// cannot change are skipped. Inject: the host's input events for this
+// out one at a time to the calling goroutine and up to `workers`-1 helper
+// goroutines that live for the whole run and spin briefly between
+// timesteps (pool.go: a timestep can take only microseconds, less than
+// waking a parked goroutine; helpers that get too little of the work, on
+// a busy machine, are left parked for a while), and idle cores whose
+// neurons cannot change are skipped. Inject: the host's input events for this
 // timestep and the fired neurons' spikes go into the destination cores'
 // inboxes for the next timestep and become packets, one per (spike,
 // destination core) with unicast delivery or one per spike with multicast.

@@ -212,6 +212,8 @@ type Simulator struct {
 	res          Result
 	replicas     []*Simulator // RunSamples' workers, built on first use
 	split        *splitState  // nil unless some population's fan-in is split
+	pool         *computePool // the compute workers of the current run (workers > 1)
+	poolProbe    int          // tests: the pool's probe and rest windows in timesteps (0: defaults)
 }
 
 // Mapping returns the placement the simulator runs.

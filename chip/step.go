@@ -3,6 +3,7 @@ package chip
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/spikemesh/spikemesh/energy"
@@ -68,6 +69,11 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 		s.meshes = append(s.meshes, extra)
 	}
 	M := len(s.meshes)
+	// Helpers spin, so there are never more of them than free Ps.
+	if w := min(s.workers, len(s.cores), runtime.GOMAXPROCS(0)); w > 1 && s.split == nil {
+		s.pool = newComputePool(s, w-1)
+		defer func() { s.pool.stop(); s.pool = nil }()
+	}
 	var wg [maxMeshes]sync.WaitGroup
 	started := 0                     // timesteps dispatched to a mesh
 	done := 0                        // timesteps accounted

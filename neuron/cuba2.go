@@ -44,14 +44,27 @@ type Cuba2State struct {
 	ref                   []uint16
 	vec                   *cubaVec
 	port1                 []int32 // zero buffer for port 1 when Step (one port) is used
+	// kernel is the fastest kernel StepPorts may use (tests lower it to
+	// compare the kernels with the scalar loop, cuba2_amd64.go).
+	kernel cuba2Kernel
 }
+
+// cuba2Kernel names an implementation of the LIF2Syn update, slowest
+// first.
+type cuba2Kernel uint8
+
+const (
+	kernelScalar cuba2Kernel = iota // the loop in StepPorts: the definition
+	kernelAVX2                      // amd64 AVX2, 8 neurons per instruction
+	kernelAVX512                    // amd64 AVX-512F, 16 neurons per instruction
+)
 
 func newCuba2(p Params, n int, bias []int32, vec *cubaVec) *Cuba2State {
 	return &Cuba2State{
 		params: p,
 		factU1: DecayMax - int64(p.DecayU), factU2: DecayMax - int64(p.DecayU2), factV: DecayMax - int64(p.DecayV),
 		u1: make([]int32, n), u2: make([]int32, n), v: make([]int32, n), bias: bias,
-		ref: make([]uint16, n), vec: vec, port1: make([]int32, n),
+		ref: make([]uint16, n), vec: vec, port1: make([]int32, n), kernel: kernelAVX512,
 	}
 }
 
@@ -100,12 +113,14 @@ func (s *Cuba2State) StepPorts(in [][]int32, fired []int32) ([]int32, int) {
 	if s.vec != nil {
 		return s.stepPortsVec(in0, in1, fired)
 	}
-	// The parameters live in locals for the whole loop (the hot path of
-	// the CUBA benchmark: every neuron is active every step).
+	// The vector kernel (where there is one) steps a prefix of the
+	// population; the scalar loop below, which defines the update, steps
+	// the rest.
+	lo, fired, active := s.stepVector(in0, in1, fired)
+	// The parameters live in locals for the whole loop.
 	fu1, fu2, fv := s.factU1, s.factU2, s.factV
 	th, reset, refr := int64(s.params.Threshold), int64(s.params.Reset), s.params.Refractory
-	active := 0
-	for ni := range v {
+	for ni := lo; ni < len(v); ni++ {
 		x0, x1, b, a0, c0, v0 := in0[ni], in1[ni], bias[ni], u1[ni], u2[ni], v[ni]
 		if x0|x1|b|a0|c0|v0 == 0 && ref[ni] == 0 {
 			continue

@@ -124,6 +124,14 @@
 // population and end a run once the network is quiet. The energy model prices active updates; skipping never
 // changes results (tests compare against an unskipped reference).
 //
+// On amd64, Cuba2State (LIF2Syn without Vectors) steps its neurons 16 at
+// a time with AVX-512F, or 8 at a time with AVX2, in assembly kernels
+// (cuba2_amd64.s): the same integer update in 32-bit lanes, exact for the
+// model's state ranges, and checked against the scalar loop of cuba2.go
+// (the definition) by TestCuba2Kernel. Elsewhere, and for the last Len()
+// mod 8 neurons, the scalar loop runs. StepPorts then needs room for
+// Len() spikes in cap(fired) to run without allocating.
+//
 // # Index names
 //
 // ni is the index of a neuron within its Model (one core's slice of a
