@@ -29,6 +29,17 @@ func newModelsCmd() *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, m.Summary(), desc)
 			}
+			for _, n := range models.GraphNames() {
+				sum, err := models.GraphSummary(n)
+				if err != nil {
+					return err
+				}
+				desc, err := models.GraphDescription(n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, sum, desc)
+			}
 			return tw.Flush()
 		},
 	}

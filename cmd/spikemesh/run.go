@@ -36,7 +36,7 @@ first --samples MNIST test images for each --timesteps value and prints the
 report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if isNIRModel(o.Model) {
+			if isGraphModel(o.Model) {
 				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
 			var err error
@@ -123,7 +123,7 @@ report (text, or JSON with --json).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md); seq-mnist runs on the MNIST test set as rows unless --input is given")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
