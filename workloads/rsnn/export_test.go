@@ -3,6 +3,7 @@ package rsnn
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/neuron"
@@ -88,4 +89,43 @@ func TestExportMatchesSnnref(t *testing.T) {
 		t.Errorf("readout voltages differ by up to %g, want <= 1e-9", worst)
 	}
 	t.Logf("%d hidden spikes identical; readout voltages within %.2g", total, worst)
+}
+
+// TestFromNIRRefuses: graphs not of ToNIR's form are refused with the node
+// and field named.
+func TestFromNIRRefuses(t *testing.T) {
+	s := DefaultShape()
+	s.Hidden = 4
+	n, err := NewNet(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		edit func(g *nir.Graph)
+		want string
+	}{
+		{"kind", func(g *nir.Graph) { g.Node(nodeLI).Kind = nir.KindLIF }, `node "li": want a LI node`},
+		{"edge", func(g *nir.Graph) { g.Edges = g.Edges[:len(g.Edges)-1] }, "distinct edges"},
+		{"tau", func(g *nir.Graph) { g.Node(nodeLIF).Params.(*nir.LIFParams).Tau.Data[2] = 1 }, `node "lif": field "tau" must be one value`},
+		{"threshold", func(g *nir.Graph) {
+			th := g.Node(nodeLIF).Params.(*nir.LIFParams).VThreshold.Data
+			for i := range th {
+				th[i] = 2
+			}
+		}, `field "v_threshold" is 2`},
+		{"weight", func(g *nir.Graph) {
+			w := &g.Node(nodeWRec).Params.(*nir.LinearParams).Weight
+			w.Shape, w.Data = nir.Shape{4, 3}, w.Data[:12]
+		}, `node "fc_rec": field "weight": shape 4x3, want 4x4`},
+	} {
+		g, err := ToNIR(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.edit(g)
+		if _, err := FromNIR(g, s.DT); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
 }
