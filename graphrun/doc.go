@@ -6,7 +6,8 @@
 // sample of an Input on the chip (chip.Simulator.RunSamples, any number of
 // workers, results independent of it) and in float64 (snnref, the NIR
 // semantics at the same dt), and returns a Report: spikes per population on
-// the chip and in float, the output agreement (same predicted class: the
+// the chip and in float, the sparsity (spikes per neuron per input
+// timestep), the output agreement (same predicted class: the
 // output neuron with the most spikes, or for LI, CubaLI and I readouts the
 // largest final voltage), the accuracy when the input has labels, and the
 // chip's energy (energy.Model) and latency per sample. With
@@ -26,7 +27,7 @@
 // docs/sequences.md). NewInput makes an Input from values in memory.
 //
 // Inputs (ReadInput) are .npy or .npz arrays [samples, T, channels...] with
-// optional labels. Values 0/1 are spikes; integers up to 255 are spike
+// optional labels, or values in memory (NewInput, the same checks). Values 0/1 are spikes; integers up to 255 are spike
 // counts sent as graded events; other non-negative values are input
 // currents, sent as graded events of magnitude round(x/Scale) with Scale =
 // max/255, the weights of the input projections multiplied by Scale

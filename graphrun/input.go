@@ -215,19 +215,3 @@ func (in *Input) classify() error {
 	}
 	return nil
 }
-
-// NewInput makes an Input from values in memory, [samples, T, channels],
-// checked and encoded as ReadInput does a file's (labels may be nil).
-func NewInput(name string, samples, T, channels int, data []float64, labels []int) (*Input, error) {
-	if samples < 1 || T < 1 || channels < 1 || len(data) != samples*T*channels {
-		return nil, fmt.Errorf("graphrun: input %s: %d values for shape [%d, %d, %d]; want a non-empty array of that shape", name, len(data), samples, T, channels)
-	}
-	if labels != nil && len(labels) != samples {
-		return nil, fmt.Errorf("graphrun: input %s: %d labels for %d samples", name, len(labels), samples)
-	}
-	in := &Input{Name: name, Samples: samples, T: T, Shape: []int{channels}, Channels: channels, Data: data, Labels: labels}
-	if err := in.classify(); err != nil {
-		return nil, fmt.Errorf("graphrun: input %s: %v", name, err)
-	}
-	return in, nil
-}

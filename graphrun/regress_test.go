@@ -47,7 +47,7 @@ func runRegression(t *testing.T, g *nir.Graph, in *Input, r *Regression) (*Repor
 // sMAPE terms are 0, 0.5/0.5 = 1, 0.25/0.75 = 1/3, 0: sMAPE = 200·(4/3)/4
 // = 66.667 %; RMSE = √((0.25 + 0.0625)/4) = 0.279508.
 func TestRegressionHandComputed(t *testing.T) {
-	in, err := NewInput("x", 1, 4, 1, []float64{1, 0, 1, 1}, nil)
+	in, err := NewInput("x", 1, 4, []int{1}, []float64{1, 0, 1, 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestRegressionHandComputed(t *testing.T) {
 }
 
 func TestRegressionBad(t *testing.T) {
-	in, err := NewInput("x", 1, 4, 1, []float64{1, 0, 1, 1}, nil)
+	in, err := NewInput("x", 1, 4, []int{1}, []float64{1, 0, 1, 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,10 +107,10 @@ func TestRegressionBad(t *testing.T) {
 			t.Errorf("%s: error %v, want one line containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := NewInput("x", 1, 4, 1, []float64{1, 2}, nil); err == nil {
+	if _, err := NewInput("x", 1, 4, []int{1}, []float64{1, 2}, nil); err == nil {
 		t.Error("NewInput accepted 2 values for shape [1, 4, 1]")
 	}
-	if _, err := NewInput("x", 1, 2, 1, []float64{1, -2}, nil); err == nil || !strings.Contains(err.Error(), "non-negative") {
+	if _, err := NewInput("x", 1, 2, []int{1}, []float64{1, -2}, nil); err == nil || !strings.Contains(err.Error(), "non-negative") {
 		t.Errorf("NewInput with a negative value: %v", err)
 	}
 }

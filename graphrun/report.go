@@ -31,8 +31,11 @@ type PopStat struct {
 	// nil (JSON null, "n/a" in text) when only the chip fires, where no
 	// relative difference exists.
 	DriftPct *float64 `json:"drift_pct"`
-	chip     uint64
-	float    uint64
+	// Spikes per neuron per input timestep (sparsity), chip and float.
+	ChipRate  float64 `json:"chip_spikes_per_neuron_step"`
+	FloatRate float64 `json:"float_spikes_per_neuron_step"`
+	chip      uint64
+	float     uint64
 }
 
 // EnergyPart is one component of the energy per sample.
@@ -65,6 +68,10 @@ type Report struct {
 	// Accuracies (only with labels), %.
 	ChipAccuracyPct  *float64 `json:"chip_accuracy_pct,omitempty"`
 	FloatAccuracyPct *float64 `json:"float_accuracy_pct,omitempty"`
+	// Sparsity of all firing populations together: spikes per neuron per
+	// input timestep (Timesteps, for the chip as for float).
+	ChipSpikesPerNeuronStep  float64 `json:"chip_spikes_per_neuron_step"`
+	FloatSpikesPerNeuronStep float64 `json:"float_spikes_per_neuron_step"`
 
 	EnergyUJ          float64      `json:"energy_uj_per_sample"`
 	EnergyParts       []EnergyPart `json:"energy_components"`
@@ -110,9 +117,16 @@ func newReport(o *Options, lw *nirconv.Lowered, m *chip.Mapping, n, T int) *Repo
 // finish turns the sums into per-sample figures.
 func (r *Report) finish() {
 	n := float64(r.Samples)
+	var chipAll, floatAll uint64
+	firing := 0
 	for i := range r.Populations {
 		p := &r.Populations[i]
 		p.ChipSpikes, p.FloatSpikes = float64(p.chip)/n, float64(p.float)/n
+		if p.Fires && p.Neurons > 0 && r.Timesteps > 0 {
+			steps := float64(p.Neurons) * float64(r.Timesteps)
+			p.ChipRate, p.FloatRate = p.ChipSpikes/steps, p.FloatSpikes/steps
+			chipAll, floatAll, firing = chipAll+p.chip, floatAll+p.float, firing+p.Neurons
+		}
 		switch {
 		case p.float > 0:
 			d := 100 * (p.ChipSpikes - p.FloatSpikes) / p.FloatSpikes
@@ -135,6 +149,10 @@ func (r *Report) finish() {
 				floatOK++
 			}
 		}
+	}
+	if firing > 0 {
+		steps := n * float64(firing) * float64(r.Timesteps)
+		r.ChipSpikesPerNeuronStep, r.FloatSpikesPerNeuronStep = float64(chipAll)/steps, float64(floatAll)/steps
 	}
 	r.OutputAgreementPct = 100 * float64(agree) / n
 	if r.labels != nil {
@@ -172,7 +190,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%s\n", p.Name, p.Type, p.Neurons, p.Cores, p.ChipSpikes, p.FloatSpikes, drift)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "(spikes per sample, mean over samples)\n\n")
+	fmt.Fprintf(&b, "(spikes per sample, mean over samples)\n")
+	fmt.Fprintf(&b, "sparsity  chip %.4f  float %.4f spikes per neuron per input timestep (firing populations)\n\n", r.ChipSpikesPerNeuronStep, r.FloatSpikesPerNeuronStep)
 	if r.Regression == nil { // a regression's outputs are values, not classes
 		fmt.Fprintf(&b, "output agreement chip vs float  %.2f %%\n", r.OutputAgreementPct)
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,7 +49,7 @@ gives the conventions.`,
 			if o.Chip, err = chip.Resolve(chipName); err != nil {
 				return err
 			}
-			if strings.EqualFold(filepath.Ext(o.Model), ".nir") {
+			if isGraphModel(o.Model) {
 				return exportGraph(cmd, o.Model, out, o.Chip, dt)
 			}
 			if o.Energy, err = energy.Resolve("loihi"); err != nil { // Plan validates one; export uses none
@@ -106,7 +104,7 @@ func exportGraph(cmd *cobra.Command, model, out string, cfg chip.Config, dt floa
 			return fmt.Errorf("export: --%s applies to built-in ANN models, not to NIR graphs", name)
 		}
 	}
-	g, err := nir.Read(model, nir.Options{})
+	g, err := readGraph(model)
 	if err != nil {
 		return err
 	}

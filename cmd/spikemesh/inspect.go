@@ -37,7 +37,7 @@ or, when the graph cannot run on the chip, every reason why.`,
 			if err != nil {
 				return err
 			}
-			g, err := nir.Read(args[0], nir.Options{})
+			g, err := readGraph(args[0])
 			if err != nil {
 				return err
 			}

@@ -94,7 +94,7 @@ func runMackeyGlass(cmd *cobra.Command, chipName, energyName, override string, w
 	}
 	_, _, testLo, testHi := task.Split()
 	T := len(xs) - 1 // inputs x_0..x_{P−2}; step t predicts x_{t+1}
-	in, err := graphrun.NewInput(mackeyglass.Name+" series", 1, T, 1, xs[:T], nil)
+	in, err := graphrun.NewInput(mackeyglass.Name+" series", 1, T, []int{1}, xs[:T], nil)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,17 @@ func newModelsCmd() *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, m.Summary(), desc)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", mackeyglass.Name, mgSummary, mgDescription)
+			for _, n := range models.GraphNames() {
+				sum, err := models.GraphSummary(n)
+				if err != nil {
+					return err
+				}
+				desc, err := models.GraphDescription(n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, sum, desc)
+			}
 			return tw.Flush()
 		},
 	}

