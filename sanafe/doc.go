@@ -15,7 +15,9 @@
 // neurons with spike trains become host input groups), regrouping neurons
 // so that each core holds a contiguous range, with the chip.Pin list for
 // chip.MapPinned. Run simulates it and returns a Report with SANA-FE's
-// counts beside the chip's. Detect recognises the kinds of file by
+// counts beside the chip's; RunSamples runs it once per sample of spike
+// inputs for its input neurons and sums the figures, keeping each
+// sample's. A Report is written as text (WriteText) or JSON (WriteJSON). Detect recognises the kinds of file by
 // content, not by extension. ParseArch reads an architecture file;
 // Arch.Chip turns it into a chip.Config and an energy.Model, listing every
 // field it does not carry over, and Arch.Costs gives SANA-FE's per-event

@@ -30,6 +30,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "SANA-FE network %s on chip %s: %s neurons, %s synapses, %d cores (%s), %d timesteps\n",
 		r.Network, r.Chip, thousands(uint64(r.Neurons)), thousands(uint64(r.Connections)), r.Cores, placed, r.Timesteps)
+	if r.Input != "" {
+		fmt.Fprintf(&b, "input %s: %d samples of %d timesteps, %d channels driving the input neurons; groups, totals, energy and time sum over the samples\n",
+			r.Input, len(r.Samples), r.Timesteps, r.InputChannels)
+	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "group\tneurons\tspikes\tsynaptic events\tchip synaptic events\tneuron updates\tmessages sent\thops\t")
 	for _, l := range r.Layers {
@@ -50,7 +54,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		thousands(r.total(func(l LayerStats) uint64 { return l.SynEvents })), thousands(r.total(func(l LayerStats) uint64 { return l.Updates })))
 	fmt.Fprintf(&b, "messages: %s, hops: %s (east-west %s, north-south %s)\n", thousands(c.Packets+c.HostPackets),
 		thousands(c.HopsX+c.HopsY), thousands(c.HopsX), thousands(c.HopsY))
-	T := float64(r.Timesteps)
+	T := r.steps()
 	fmt.Fprintf(&b, "energy, spikemesh's model on the chip's counts: %.6g J total, %.6g J per timestep\n",
 		r.Energy.TotalPJ*1e-12, r.Energy.TotalPJ*1e-12/T)
 	if r.Costs != nil {
@@ -60,6 +64,25 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "simulated time, cycle-level mesh: %.6g s (%s cycles, %.6g s per timestep; busiest cores %s, mesh drain %s, barriers %s cycles)\n",
 		r.SimSeconds, thousands(r.Cycles), r.SimSeconds/T, thousands(r.ComputeCycles), thousands(r.DrainCycles),
 		thousands(r.Cycles-min(r.Cycles, r.ComputeCycles+r.DrainCycles)))
+	if len(r.Samples) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "sample\tlabel\tneurons fired\tsynaptic events\tneuron updates\tmessages\thops\tenergy (J)\tsimulated time (s)\tspikes per group\t")
+		for i, s := range r.Samples {
+			label := "-"
+			if s.Label >= 0 {
+				label = fmt.Sprint(s.Label)
+			}
+			per := make([]string, len(s.GroupSpikes))
+			for g, n := range s.GroupSpikes {
+				per[g] = fmt.Sprint(n)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.6g\t%.6g\t%s\t\n", i, label, thousands(s.Spikes), thousands(s.SynEvents),
+				thousands(s.Updates), thousands(s.Messages), thousands(s.Hops), s.EnergyPJ*1e-12, s.SimSeconds, strings.Join(per, " "))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
 	if len(r.Unsupported) > 0 {
 		fmt.Fprintf(&b, "chip notes: fields not carried over and choices made (%d):\n", len(r.Unsupported))
 		for _, u := range r.Unsupported {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/internal/provenance"
 )
 
 // LayerStats are one group's counts over a run.
@@ -50,6 +51,15 @@ type Report struct {
 	ComputeCycles, DrainCycles uint64
 	SimSeconds                 float64
 	Unsupported                []string // architecture fields not carried over, choices made for the chip
+	// Provenance is the chip and energy model as used (Run fills them;
+	// the command fills the version and command line).
+	Provenance provenance.Provenance
+	// Input, InputChannels and Samples are set by RunSamples: the input
+	// file, the input neurons its channels drive and each sample's
+	// figures; the rest of the report then sums over the samples.
+	Input         string
+	InputChannels int
+	Samples       []SampleStats
 
 	groupCounts [][]int32 // spikes per neuron, per group, in the file's order (tests)
 }
@@ -217,6 +227,9 @@ func Run(ctx context.Context, spec RunSpec) (*Report, error) {
 		}
 	}
 	rep.Energy = spec.Energy.Estimate(res.Counts, rep.SimSeconds, rep.Cores)
+	if rep.Provenance, err = provenance.New(spec.Map.Config, spec.Energy); err != nil {
+		return nil, err
+	}
 	if c := spec.Costs; c != nil {
 		rep.SameSynapsePJ = synPJ
 		for g, ls := range rep.Layers {

@@ -25,6 +25,8 @@ var goldenRuns = []struct {
 	{"run-cnn-qcfs-exact", []string{"run", "--model", "mnist-cnn-qcfs", "--conversion", "exact", "--samples", "10"}},
 	{"run-nir-lif-norse", []string{"run", "--model", "../../nir/testdata/lif_norse.nir", "--input", "testdata/lif_norse_input.npz"}},
 	{"run-mackey-glass", []string{"run", "--model", "mackey-glass", "--input-rate", "1000"}},
+	{"run-sanafe-dense", sanafeDenseArgs},
+	{"run-sanafe-inputs", sanafeInputArgs},
 }
 
 // versionLine matches the one field of a report that depends on the build.

@@ -42,7 +42,7 @@ report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if k := sniff(o.Model); k != sanafe.NotSanaFE { // by content: SANA-FE files are YAML too
-				return runSanaFE(cmd, o.Model, k, chipName, energyName, timesteps, maxMemory, o.Workers, &sf)
+				return runSanaFE(cmd, o.Model, k, chipName, energyName, timesteps, maxMemory, o.Workers, o.Samples, asJSON, gf.input, &sf)
 			}
 			if o.Model == mackeyglass.Name {
 				return runMackeyGlass(cmd, chipName, energyName, o.EnergyOverride, o.Workers, asJSON, &gf, &sf)

@@ -43,7 +43,7 @@ type graphFlags struct {
 
 func (g *graphFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&g.input, "input", "", "NIR models: input spikes or currents, .npy or .npz ([samples, T, channels...], optional labels; see docs/nir.md)")
+	f.StringVar(&g.input, "input", "", "NIR models: input spikes or currents, .npy or .npz ([samples, T, channels...], optional labels; see docs/nir.md); SANA-FE networks: spikes for their input neurons (docs/sanafe.md)")
 	f.Float64Var(&g.inputRate, "input-rate", 0, "sequence inputs (T > 1): input timesteps per second of a stream; the report then gives the real-time factor (1/rate over the chip's latency per timestep) and whether the chip keeps up")
 	f.Float64Var(&g.dt, "dt", 1e-4, "NIR models: time step in seconds (NIR stores none; 1e-4 is what snnTorch, Lava and SpiNNaker2 export with)")
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/graphrun"
 	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/internal/npyfile"
 	"github.com/spikemesh/spikemesh/sanafe"
@@ -80,22 +81,47 @@ func readBounded(path string, limit int64) ([]byte, error) {
 // runSanaFE is spikemesh run for a SANA-FE network file (or SANA-FE's
 // DVS challenge data, which it builds into tutorial_5_dvs's network): it
 // lowers the network to the chip, places it as the file maps it, runs it
-// for --timesteps (default 1000) and prints the report.
-func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName, energyName, timesteps, maxMemory string, workers int, sf *setFlag) error {
+// for --timesteps (default 1000; with --input, the input's T) and prints
+// the report, as text or with --json as JSON. With --input, each sample
+// of the input file drives the network's input neurons in its own run.
+func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName, energyName, timesteps, maxMemory string, workers, samples int, asJSON bool, input string, sf *setFlag) error {
 	f := cmd.Flags()
 	if kind == sanafe.ArchFile {
 		return fmt.Errorf("--model %s: a SANA-FE architecture file; give it with --chip and the network with --model", model)
 	}
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "reset", "core-energy", "input", "samples", "trace", "json"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "reset", "core-energy", "trace"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s does not apply to SANA-FE networks", name)
 		}
 	}
+	if f.Changed("samples") && input == "" {
+		return fmt.Errorf("--samples applies to SANA-FE networks only with --input")
+	}
 	T := sanafeTimesteps
+	var in *graphrun.Input
+	if input != "" {
+		var err error
+		if in, err = graphrun.ReadInput(input); err != nil {
+			return err
+		}
+		if in.Encoding != graphrun.Spikes {
+			return fmt.Errorf("--input %s: values are %s; a SANA-FE network's input neurons take spikes, 0 or 1", input, in.Encoding)
+		}
+		T = in.T
+		if !f.Changed("samples") {
+			samples = in.Samples
+		}
+		if samples < 1 || samples > in.Samples {
+			return fmt.Errorf("--samples %d: must be in 1..%d (the input has %d)", samples, in.Samples, in.Samples)
+		}
+	}
 	if timesteps != "" {
 		var err error
 		if T, err = strconv.Atoi(timesteps); err != nil || T < 1 {
 			return fmt.Errorf("--timesteps %q: a SANA-FE run takes one count >= 1", timesteps)
+		}
+		if in != nil && T > in.T {
+			return fmt.Errorf("--timesteps %d: must be in 1..%d (the input's T)", T, in.T)
 		}
 	}
 	mem, err := budget(maxMemory)
@@ -211,14 +237,26 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		m.Config.BarrierBaseCycles, m.Config.BarrierPerRouter = arch.SyncCycles(m.Routers), 0
 		notes = append(notes, fmt.Sprintf("barrier: %d cycles per timestep, latency_sync for %d mapped tiles", m.Config.BarrierBaseCycles, m.Routers))
 	}
-	rep, err := sanafe.Run(cmd.Context(), sanafe.RunSpec{Net: net, Low: low, Map: m, Energy: e, Costs: costs, Timesteps: T, Workers: workers})
+	spec := sanafe.RunSpec{Net: net, Low: low, Map: m, Energy: e, Costs: costs, Timesteps: T, Workers: workers}
+	var rep *sanafe.Report
+	if in != nil {
+		rep, err = sanafe.RunSamples(cmd.Context(), spec, inputSamples(in, samples, T))
+	} else {
+		rep, err = sanafe.Run(cmd.Context(), spec)
+	}
 	if err != nil {
 		return err
 	}
 	rep.Pinned = pins != nil
 	rep.Unsupported = notes
+	rep.Provenance.Version, rep.Provenance.CommandLine = version(), os.Args
 	w := bufio.NewWriter(os.Stdout)
-	if err := rep.WriteText(w); err != nil {
+	if asJSON {
+		err = rep.WriteJSON(w)
+	} else {
+		err = rep.WriteText(w)
+	}
+	if err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {
@@ -228,6 +266,27 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		fmt.Fprintf(os.Stderr, "wall time: %v\n", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// inputSamples gives the first n samples of in, T timesteps each, as
+// spike trains: channel c of sample s fires at timestep t when the input
+// is 1 there (in holds spikes only).
+func inputSamples(in *graphrun.Input, n, T int) sanafe.Samples {
+	s := sanafe.Samples{Name: in.Name, N: n, Channels: in.Channels}
+	if in.Labels != nil {
+		s.Labels = in.Labels[:n]
+	}
+	s.Trains = func(i int) [][]bool {
+		tr := make([][]bool, in.Channels)
+		for c := range tr {
+			tr[c] = make([]bool, T)
+			for t := range T {
+				tr[c][t] = in.At(i, t, c) != 0
+			}
+		}
+		return tr
+	}
+	return s
 }
 
 // setsKey reports whether --set gives key.
