@@ -215,3 +215,24 @@ func (in *Input) classify() error {
 	}
 	return nil
 }
+
+// NewInput makes an Input from samples x T x prod(shape) values (row-major)
+// and optional per-sample labels, checking the values and choosing the
+// encoding as ReadInput does; name is used in errors. It is how a
+// --dataset file's sequences (package workloads/dataset) reach Run.
+func NewInput(name string, samples, T int, shape []int, data []float64, labels []int) (*Input, error) {
+	in := &Input{Name: name, Samples: samples, T: T, Shape: shape, Channels: 1, Data: data, Labels: labels}
+	for _, d := range shape {
+		in.Channels *= d
+	}
+	if samples < 1 || T < 1 || in.Channels < 1 || len(data) != samples*T*in.Channels {
+		return nil, fmt.Errorf("graphrun: input %s: %d values do not fill [%d, %d, %v]", name, len(data), samples, T, shape)
+	}
+	if labels != nil && len(labels) != samples {
+		return nil, fmt.Errorf("graphrun: input %s: %d labels for %d samples", name, len(labels), samples)
+	}
+	if err := in.classify(); err != nil {
+		return nil, fmt.Errorf("graphrun: input %s: %v", name, err)
+	}
+	return in, nil
+}

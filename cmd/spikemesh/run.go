@@ -16,12 +16,13 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/dataset"
 )
 
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
-		conversion, dataset, maxMemory, reset    string
+		conversion, data, maxMemory, reset       string
 		o                                        spikemesh.Options
 		asJSON, timings, coreEnergy              bool
 		gf                                       graphFlags
@@ -32,8 +33,8 @@ func newRunCmd() *cobra.Command {
 		Short: "Convert, map and simulate a model; print accuracy, activity, latency and energy",
 		Long: `run converts the model to a spiking network (threshold balancing, weights
 quantized to the chip's weight bits), maps it onto the chip, simulates the
-first --samples MNIST test images for each --timesteps value and prints the
-report (text, or JSON with --json).`,
+first --samples test images of --dataset (MNIST by default) for each
+--timesteps value and prints the report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if isNIRModel(o.Model) {
@@ -82,8 +83,14 @@ report (text, or JSON with --json).`,
 			if coreEnergy && asJSON {
 				return fmt.Errorf("--core-energy is for the text report; the JSON report always has energy.cores")
 			}
-			if dataset != "mnist" {
-				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
+			o.Dataset = data
+			if !cmd.Flags().Changed("samples") {
+				// A data set smaller than the default is run in full.
+				n, err := dataset.Samples(data)
+				if err != nil {
+					return err
+				}
+				o.Samples = min(o.Samples, n)
 			}
 			o.Progress = newProgress(os.Stderr)
 			var tm spikemesh.Timings
@@ -124,13 +131,13 @@ report (text, or JSON with --json).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
-	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
+	f.StringVar(&data, "dataset", "mnist", "data to evaluate on: mnist or fashion-mnist (the 10,000 test images), or a .npz file with x, y and optionally x_calib (NIR models: [N, T, channels] x; see docs/import.md)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips)")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
-	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
+	f.IntVar(&o.Samples, "samples", 1000, "test samples to simulate, from the start of the data set (default 1000, or all of a smaller --dataset file)")
 	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
 		spikemesh.DefaultTimesteps(workloads.MethodRate), spikemesh.DefaultTimesteps(workloads.MethodExact)))
 	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion needs pulse, its default there (another encoder is refused)")

@@ -13,6 +13,7 @@ import (
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/graphrun"
 	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/workloads/dataset"
 )
 
 // isNIRModel reports whether --model names a NIR file (run then runs the
@@ -35,13 +36,22 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 // input, runs them on the chip and in float and prints the report.
 func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "timings", "reset", "core-energy"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "timings", "reset", "core-energy"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
 	}
-	if gf.input == "" {
-		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz; see docs/nir.md)")
+	data, err := f.GetString("dataset")
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.Changed("dataset") && gf.input != "":
+		return fmt.Errorf("--dataset and --input both give a NIR model's input; pass one")
+	case f.Changed("dataset") && !strings.HasSuffix(strings.ToLower(data), ".npz"):
+		return fmt.Errorf("--dataset %s: a NIR model takes a .npz file with [N, T, channels] sequences in x (see docs/import.md)", data)
+	case !f.Changed("dataset") && gf.input == "":
+		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz, or --dataset FILE.npz; see docs/nir.md)")
 	}
 	if !(gf.dt > 0) {
 		return fmt.Errorf("--dt %g: must be > 0", gf.dt)
@@ -82,7 +92,12 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	if err != nil {
 		return err
 	}
-	in, err := graphrun.ReadInput(gf.input)
+	var in *graphrun.Input
+	if gf.input != "" {
+		in, err = graphrun.ReadInput(gf.input)
+	} else {
+		in, err = sequenceInput(data, T)
+	}
 	if err != nil {
 		return err
 	}
@@ -102,4 +117,21 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	return w.Flush()
+}
+
+// sequenceInput reads a --dataset file of sequences as a NIR run's input,
+// checking that it covers T timesteps (0: the file's own length).
+func sequenceInput(path string, T int) (*graphrun.Input, error) {
+	d, err := dataset.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.CheckSteps(T); err != nil {
+		return nil, err
+	}
+	q := d.Sequences
+	if q.StepTargets != nil {
+		return nil, fmt.Errorf("dataset: %s: array y: per-step targets [%d, %d] are read but run scores per-sample labels only; save y as [%d] integer labels", path, q.N, q.T, q.N)
+	}
+	return graphrun.NewInput(path, q.N, q.T, q.Shape, q.X, q.Labels)
 }

@@ -70,6 +70,9 @@ const (
 // calibration subsets (workloads/mnist, workloads/fashion).
 const calibCount = 2000
 
+// builtinTestImages is the size of both built-in test sets.
+const builtinTestImages = 10000
+
 // Open loads a built-in image set by name (MNIST, FashionMNIST: the
 // 10,000 test images and the embedded 2,000 calibration images) or reads a
 // .npz dataset file with ReadFile.
@@ -86,8 +89,8 @@ func Open(nameOrPath string) (*Set, error) {
 			calib, err = fashion.Calibration()
 		}
 	default:
-		if !strings.HasSuffix(strings.ToLower(nameOrPath), ".npz") {
-			return nil, fmt.Errorf("dataset: %q is neither a built-in set (%s, %s) nor a .npz file (see docs/import.md)", nameOrPath, MNIST, FashionMNIST)
+		if err := checkFileName(nameOrPath); err != nil {
+			return nil, err
 		}
 		return ReadFile(nameOrPath)
 	}
@@ -96,7 +99,7 @@ func Open(nameOrPath string) (*Set, error) {
 	}
 	return &Set{Name: nameOrPath, Kind: ImageKind, Images: &Images{
 		Test: test, Calib: calib, Shape: [3]int{1, test.Rows, test.Cols},
-		CalibSource: fmt.Sprintf("the first %d training images of %s", calib.N, nameOrPath),
+		CalibSource: fmt.Sprintf("%d calibration images", calib.N), // the first of the training set (package doc)
 	}}, nil
 }
 
@@ -137,6 +140,14 @@ func (s *Set) CheckSteps(T int) error {
 	q := s.Sequences
 	if T > q.T {
 		return fmt.Errorf("dataset: %s: array x: sequences have %d timesteps, the run needs %d", s.Name, q.T, T)
+	}
+	return nil
+}
+
+// checkFileName refuses a name that is neither built in nor a .npz file.
+func checkFileName(name string) error {
+	if !strings.HasSuffix(strings.ToLower(name), ".npz") {
+		return fmt.Errorf("dataset: %q is neither a built-in set (%s, %s) nor a .npz file (see docs/import.md)", name, MNIST, FashionMNIST)
 	}
 	return nil
 }

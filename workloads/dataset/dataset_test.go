@@ -85,7 +85,7 @@ func TestImagesFloatFlatAndCalib(t *testing.T) {
 	if !im.Flat || im.Shape != [3]int{3, 1, 1} || !bytes.Equal(im.Test.Images, want) {
 		t.Errorf("flat %v shape %v pixels %v, want %v", im.Flat, im.Shape, im.Test.Images, want)
 	}
-	if im.Calib.N != 1 || !bytes.Equal(im.Calib.Images, []uint8{64, 0, 255}) || im.CalibSource != "x_calib (1 images)" {
+	if im.Calib.N != 1 || !bytes.Equal(im.Calib.Images, []uint8{64, 0, 255}) || im.CalibSource != "1 calibration images from x_calib" {
 		t.Errorf("calib %d %v %q", im.Calib.N, im.Calib.Images, im.CalibSource)
 	}
 }

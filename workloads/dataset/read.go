@@ -167,7 +167,7 @@ func readImages(a *npyfile.Archive, name string, hx, hy npyfile.Header) (*Set, e
 		return nil, err
 	}
 	im.Calib.Labels = make([]uint8, im.Calib.N) // unused by calibration; mnist.Set wants one per image
-	im.CalibSource = fmt.Sprintf("x_calib (%d images)", im.Calib.N)
+	im.CalibSource = fmt.Sprintf("%d calibration images from x_calib", im.Calib.N)
 	return &Set{Name: name, Kind: ImageKind, Images: im}, nil
 }
 
@@ -313,4 +313,40 @@ func shapeTail(s []int) string {
 		fmt.Fprintf(&b, ", %d", d)
 	}
 	return b.String()
+}
+
+// Samples returns how many samples the data set holds without reading
+// them: 10,000 for the built-in test sets, the first dimension of x for a
+// file (whose other checks wait for Open).
+func Samples(nameOrPath string) (int, error) {
+	if nameOrPath == MNIST || nameOrPath == FashionMNIST {
+		return builtinTestImages, nil
+	}
+	if err := checkFileName(nameOrPath); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(nameOrPath)
+	if err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	}
+	if !st.Mode().IsRegular() || st.Size() == 0 {
+		return 0, fmt.Errorf("dataset: %s is not a regular, non-empty file", nameOrPath)
+	}
+	a, err := npyfile.OpenArchive(nameOrPath, f, st.Size(), MaxArrayBytes)
+	if err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	}
+	if !a.Has(keyX) {
+		return 0, fmt.Errorf("dataset: %s: missing array x (found %s); a dataset holds x, y and optionally x_calib", nameOrPath, listKeys(a.Keys()))
+	}
+	h, err := header(a, nameOrPath, keyX)
+	if err != nil {
+		return 0, err
+	}
+	return h.Shape[0], nil
 }
