@@ -60,16 +60,22 @@ func ExampleSpace() []byte { return bytes.Clone(exampleSpace) }
 // point's key is a hash of it, so two points with the same PointConfig are
 // the same point whatever space they came from.
 type PointConfig struct {
-	Format     int               `json:"format"`
-	Workload   string            `json:"workload"`
-	Samples    int               `json:"samples"`
-	Chip       chip.Config       `json:"chip"`
-	Method     workloads.Method  `json:"method"`
-	Percentile float64           `json:"percentile"`
-	Encoder    workloads.Encoder `json:"encoder"`
-	Timesteps  int               `json:"timesteps"`
-	Seed       uint64            `json:"seed"`
-	Energy     energy.Model      `json:"energy"`
+	Format   int    `json:"format"`
+	Workload string `json:"workload"`
+	Samples  int    `json:"samples"`
+	// Dataset is "" for MNIST's test set, "fashion-mnist", or a .npz file
+	// (package workloads/dataset) whose SHA-256 is DatasetSHA256, so a
+	// changed file makes new points. Both are left out of the JSON when
+	// empty, which keeps the keys of MNIST points as they were.
+	Dataset       string            `json:"dataset,omitempty"`
+	DatasetSHA256 string            `json:"dataset_sha256,omitempty"`
+	Chip          chip.Config       `json:"chip"`
+	Method        workloads.Method  `json:"method"`
+	Percentile    float64           `json:"percentile"`
+	Encoder       workloads.Encoder `json:"encoder"`
+	Timesteps     int               `json:"timesteps"`
+	Seed          uint64            `json:"seed"`
+	Energy        energy.Model      `json:"energy"`
 }
 
 // Validate reports every invalid field at once.
@@ -108,6 +114,7 @@ type Space struct {
 
 type spaceFile struct {
 	Workload    string       `yaml:"workload"`
+	Dataset     string       `yaml:"dataset"`
 	Samples     int          `yaml:"samples"`
 	Chip        string       `yaml:"chip"`
 	Energy      string       `yaml:"energy"`
@@ -170,6 +177,9 @@ func ParseSpace(data []byte) (*Space, error) {
 	}
 	if !slices.Contains(models.Names(), s.Base.Workload) {
 		fail("workload %q is not a built-in model (available: %s)", s.Base.Workload, strings.Join(models.Names(), ", "))
+	}
+	if err := s.SetDataset(f.Dataset); err != nil {
+		errs = append(errs, err)
 	}
 	if s.Base.Samples == 0 {
 		s.Base.Samples = 300

@@ -325,6 +325,12 @@ func Samples(nameOrPath string) (int, error) {
 	if err := checkFileName(nameOrPath); err != nil {
 		return 0, err
 	}
+	// Stat before opening: opening a FIFO would block.
+	if st, err := os.Stat(nameOrPath); err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	} else if !st.Mode().IsRegular() || st.Size() == 0 {
+		return 0, fmt.Errorf("dataset: %s is not a regular, non-empty file", nameOrPath)
+	}
 	f, err := os.Open(nameOrPath)
 	if err != nil {
 		return 0, fmt.Errorf("dataset: %w", err)
