@@ -30,10 +30,11 @@ type Workload struct {
 	Dataset, CalibSource string
 }
 
-// LoadWorkload loads a model with the MNIST test set and the embedded
-// MNIST calibration images (LoadWorkloadData with dataset.MNIST).
+// LoadWorkload loads a model with the test set and embedded calibration
+// images of the image set it was trained on (models.ImageSetOf: MNIST
+// unless the model is a built-in trained on another).
 func LoadWorkload(model string) (*Workload, error) {
-	return LoadWorkloadData(model, dataset.MNIST)
+	return LoadWorkloadData(model, models.ImageSetOf(model).String())
 }
 
 // LoadWorkloadData loads a model and the data set data names (see
@@ -157,7 +158,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	w, err := LoadWorkloadData(o.Model, cmp.Or(o.Dataset, dataset.MNIST))
+	w, err := LoadWorkloadData(o.Model, cmp.Or(o.Dataset, models.ImageSetOf(o.Model).String()))
 	if err != nil {
 		return nil, err
 	}

@@ -8,18 +8,20 @@ import (
 	"os"
 
 	"github.com/spikemesh/spikemesh/workloads/dataset"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
-// SetDataset makes name the data set every point is evaluated on: "" or
-// "mnist" (MNIST's test set, the default), "fashion-mnist", or a .npz file
-// (see package workloads/dataset), whose SHA-256 becomes part of every
-// point's key. The file's contents are checked when the sweep loads it.
+// SetDataset makes name the data set every point is evaluated on: "" (the
+// set the workload was trained on, models.ImageSetOf), "mnist",
+// "fashion-mnist", or a .npz file (see package workloads/dataset), whose
+// SHA-256 becomes part of every point's key. The file's contents are
+// checked when the sweep loads it. Call it after Base.Workload is set.
 func (s *Space) SetDataset(name string) error {
 	s.Base.Dataset, s.Base.DatasetSHA256 = "", ""
 	switch name {
-	case "", dataset.MNIST:
-		return nil
-	case dataset.FashionMNIST:
+	case "", models.ImageSetOf(s.Base.Workload).String():
+		return nil // the default; left empty so the keys stay as they were
+	case dataset.MNIST, dataset.FashionMNIST:
 		s.Base.Dataset = name
 		return nil
 	}

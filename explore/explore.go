@@ -16,7 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/spikemesh/spikemesh"
-	"github.com/spikemesh/spikemesh/workloads/dataset"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 type Result struct {
@@ -119,7 +119,7 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 	w := o.Workload
 	if w == nil {
 		var err error
-		if w, err = spikemesh.LoadWorkloadData(s.Base.Workload, cmp.Or(s.Base.Dataset, dataset.MNIST)); err != nil {
+		if w, err = spikemesh.LoadWorkloadData(s.Base.Workload, cmp.Or(s.Base.Dataset, models.ImageSetOf(s.Base.Workload).String())); err != nil {
 			return nil, err
 		}
 	} else if w.Name != s.Base.Workload {

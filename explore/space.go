@@ -63,7 +63,8 @@ type PointConfig struct {
 	Format   int    `json:"format"`
 	Workload string `json:"workload"`
 	Samples  int    `json:"samples"`
-	// Dataset is "" for MNIST's test set, "fashion-mnist", or a .npz file
+	// Dataset is "" for the test set the workload was trained on
+	// (models.ImageSetOf), "mnist", "fashion-mnist", or a .npz file
 	// (package workloads/dataset) whose SHA-256 is DatasetSHA256, so a
 	// changed file makes new points. Both are left out of the JSON when
 	// empty, which keeps the keys of MNIST points as they were.

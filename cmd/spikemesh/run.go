@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"os"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/dataset"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 func newRunCmd() *cobra.Command {
@@ -83,10 +85,10 @@ first --samples test images of --dataset (MNIST by default) for each
 			if coreEnergy && asJSON {
 				return fmt.Errorf("--core-energy is for the text report; the JSON report always has energy.cores")
 			}
-			o.Dataset = data
+			o.Dataset = cmp.Or(data, models.ImageSetOf(o.Model).String())
 			if !cmd.Flags().Changed("samples") {
 				// A data set smaller than the default is run in full.
-				n, err := dataset.Samples(data)
+				n, err := dataset.Samples(o.Dataset)
 				if err != nil {
 					return err
 				}
@@ -131,7 +133,7 @@ first --samples test images of --dataset (MNIST by default) for each
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md) or a NIR graph (.nir, with --input; see docs/nir.md)")
-	f.StringVar(&data, "dataset", "mnist", "data to evaluate on: mnist or fashion-mnist (the 10,000 test images), or a .npz file with x, y and optionally x_calib (NIR models: [N, T, channels] x; see docs/import.md)")
+	f.StringVar(&data, "dataset", "", "data to evaluate on (default: the set the model was trained on, mnist unless it is fashion-cnn): mnist or fashion-mnist (the 10,000 test images), or a .npz file with x, y and optionally x_calib (NIR models: [N, T, channels] x; see docs/import.md)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")

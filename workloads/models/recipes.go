@@ -27,6 +27,16 @@ const (
 	FashionMNIST
 )
 
+// ImageSetOf returns the image set a built-in model was trained on, and
+// MNIST for any other name (a model description file): the data set run,
+// explore and export use when none is given.
+func ImageSetOf(name string) ImageSet {
+	if r, err := RecipeFor(name); err == nil {
+		return r.Data
+	}
+	return MNIST
+}
+
 // String returns the name `--dataset` takes for the set.
 func (s ImageSet) String() string {
 	switch s {
