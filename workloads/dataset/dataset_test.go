@@ -233,6 +233,9 @@ func TestCheckNet(t *testing.T) {
 }
 
 func TestBuiltins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes both 10,000-image test sets (about 30 s under -race); the cmd tests open mnist in -short")
+	}
 	for _, name := range []string{MNIST, FashionMNIST} {
 		s, err := Open(name)
 		if err != nil {

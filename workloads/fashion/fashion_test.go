@@ -36,6 +36,9 @@ func TestEmbedded(t *testing.T) {
 // first 2,000 of the training set (skipped where the Debian package is not
 // installed).
 func TestTrainMatchesCalibration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the 60,000 training images (over 1 min under -race)")
+	}
 	if _, err := os.Stat(filepath.Join(DefaultTrainDir, "train-images-idx3-ubyte.gz")); err != nil {
 		t.Skip("Fashion-MNIST training set not installed (apt-get install dataset-fashion-mnist)")
 	}
