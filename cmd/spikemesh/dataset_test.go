@@ -115,6 +115,9 @@ func TestDatasetBadInput(t *testing.T) {
 		{"short sequences", []string{"run", "--model", nir, "--dataset", writeDataset(t, "short.npz", seq, npzArray{"y", []int{2}, []int64{0, 1}}), "--timesteps", "5"}, "short.npz: array x: sequences have 3 timesteps, the run needs 5"},
 		{"per-step targets", []string{"run", "--model", nir, "--dataset", writeDataset(t, "steps.npz", seq, npzArray{"y", []int{2, 3}, make([]float32, 6)})}, "per-step targets [2, 3] are read but run scores per-sample labels only"},
 		{"images for a NIR graph", []string{"run", "--model", nir, "--dataset", writeDataset(t, "img.npz", img, lab)}, "img.npz holds images; a NIR graph needs [N, T, channels] sequences"},
+		{"train data-dir for MNIST", []string{"train", "--model", "mnist-cnn", "--data-dir", t.TempDir()}, "--data-dir is for Fashion-MNIST recipes"},
+		{"train fashion without data", []string{"train", "--model", "fashion-cnn", "--data-dir", t.TempDir()}, "Fashion-MNIST training data not found"},
+		{"export dataset for NIR", []string{"export", "--model", nir, "--dataset", "d.npz", "--out", filepath.Join(t.TempDir(), "o.nir")}, "--dataset applies to built-in ANN models"},
 		{"dataset and input", []string{"run", "--model", nir, "--dataset", "a.npz", "--input", "b.npz"}, "--dataset and --input both give a NIR model's input"},
 	}
 	for _, c := range cases {
