@@ -1,6 +1,7 @@
 package spikemesh
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/spikemesh/spikemesh/trace"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/ann"
+	"github.com/spikemesh/spikemesh/workloads/dataset"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -20,35 +22,47 @@ import (
 type Workload struct {
 	Name  string
 	Net   *ann.Net
-	Test  *mnist.Set // the MNIST test set
+	Test  *mnist.Set // the evaluated images and labels
 	Calib *mnist.Set // calibration images for threshold balancing
+	// Dataset names the evaluated set in reports ("mnist-test",
+	// "fashion-mnist-test" or the dataset file); CalibSource says where
+	// Calib came from (dataset.Images.CalibSource).
+	Dataset, CalibSource string
 }
 
-// LoadWorkload loads a built-in model, the MNIST test set and the
-// calibration images.
+// LoadWorkload loads a model with the test set and embedded calibration
+// images of the image set it was trained on (models.ImageSetOf: MNIST
+// unless the model is a built-in trained on another).
 func LoadWorkload(model string) (*Workload, error) {
+	return LoadWorkloadData(model, models.ImageSetOf(model).String())
+}
+
+// LoadWorkloadData loads a model and the data set data names (see
+// dataset.Open: a built-in image set or a .npz file), checking that the
+// images and labels fit the model.
+func LoadWorkloadData(model, data string) (*Workload, error) {
 	net, err := models.Resolve(model)
 	if err != nil {
 		return nil, err
 	}
-	test, err := mnist.Test()
+	d, err := dataset.Open(data)
 	if err != nil {
 		return nil, err
 	}
-	calib, err := mnist.Calibration()
-	if err != nil {
+	if err := d.CheckNet(model, net); err != nil {
 		return nil, err
 	}
-	if net.Input.Size() != test.Pixels() {
-		return nil, fmt.Errorf("spikemesh: model %s takes %s inputs, MNIST images are 1x%dx%d", model, net.Input, test.Rows, test.Cols)
+	name := d.Name
+	if name == dataset.MNIST || name == dataset.FashionMNIST {
+		name += "-test"
 	}
-	return &Workload{Name: model, Net: net, Test: test, Calib: calib}, nil
+	return &Workload{Name: model, Net: net, Test: d.Images.Test, Calib: d.Images.Calib, Dataset: name, CalibSource: d.Images.CalibSource}, nil
 }
 
 // CheckSamples reports whether n samples can be taken from the test set.
 func (w *Workload) CheckSamples(n int) error {
 	if n < 1 || n > w.Test.N {
-		return fmt.Errorf("spikemesh: samples is %d, must be in 1..%d (the MNIST test set has %d)", n, w.Test.N, w.Test.N)
+		return fmt.Errorf("spikemesh: samples is %d, must be in 1..%d (%s: the test set has %d)", n, w.Test.N, w.Dataset, w.Test.N)
 	}
 	return nil
 }
@@ -144,7 +158,7 @@ func Evaluate(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	w, err := LoadWorkload(o.Model)
+	w, err := LoadWorkloadData(o.Model, cmp.Or(o.Dataset, models.ImageSetOf(o.Model).String()))
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +249,7 @@ func newReport(o *Options, plan *Plan, p *Prepared) (*Report, error) {
 	r := &Report{
 		Provenance: prov,
 		Workload: WorkloadInfo{
-			Model: o.Model, Dataset: "mnist-test", Samples: o.Samples, Timesteps: plan.Timesteps,
+			Model: o.Model, Dataset: w.Dataset, Samples: o.Samples, Timesteps: plan.Timesteps,
 			Encoder: plan.Conversion.Encoder.String(), Conversion: conversionText(o, w, conv), Method: conv.Method.String(),
 			Notes: plan.Notes, MaxPool: conv.MaxPoolNote, Seed: o.Seed, ANNMACs: w.Net.MACs(), Architecture: w.Net.Summary(),
 		},
@@ -280,5 +294,5 @@ func conversionText(o *Options, w *Workload, cv *workloads.Converted) string {
 	if o.PerChannel {
 		per = "channel"
 	}
-	return fmt.Sprintf("rate, threshold balancing per %s at the %gth percentile of %d calibration images, %s", per, o.Percentile, w.Calib.N, workloads.LeakDescribe(o.Reset, o.Leak))
+	return fmt.Sprintf("rate, threshold balancing per %s at the %gth percentile of %s, %s", per, o.Percentile, w.CalibSource, workloads.LeakDescribe(o.Reset, o.Leak))
 }

@@ -24,8 +24,13 @@ type Options struct {
 	// EnergyOverride replaces some costs after the model is resolved for the
 	// chip, e.g. "synop=30pJ" (see energy.Model.Override).
 	EnergyOverride string
-	Samples        int   // test samples, from the start of the MNIST test set
-	Timesteps      []int // one run per entry; empty: DefaultTimesteps of the method
+	// Dataset is what the model is evaluated on: "mnist", "fashion-mnist"
+	// (their test sets) or a .npz file (see package workloads/dataset and
+	// docs/import.md); "" means the set the model was trained on
+	// (models.ImageSetOf).
+	Dataset   string
+	Samples   int   // test samples, from the start of the data set
+	Timesteps []int // one run per entry; empty: DefaultTimesteps of the method
 	// Encoder is the input encoding. Exact conversion presents the image
 	// once and always uses workloads.Pulse; Plan says so in its Notes when
 	// Encoder is another one.

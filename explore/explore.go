@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/spikemesh/spikemesh"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 type Result struct {
@@ -124,14 +126,14 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 		w := o.Workload
 		if w == nil {
 			var err error
-			if w, err = spikemesh.LoadWorkload(s.Base.Workload); err != nil {
+			if w, err = spikemesh.LoadWorkloadData(s.Base.Workload, cmp.Or(s.Base.Dataset, models.ImageSetOf(s.Base.Workload).String())); err != nil {
 				return nil, err
 			}
 		} else if w.Name != s.Base.Workload {
 			return nil, fmt.Errorf("explore: the space's workload is %s, Options.Workload is %s", s.Base.Workload, w.Name)
 		}
 		if s.Base.Samples > w.Test.N {
-			return nil, fmt.Errorf("explore: samples is %d, the MNIST test set has %d", s.Base.Samples, w.Test.N)
+			return nil, fmt.Errorf("explore: samples is %d, %s has %d", s.Base.Samples, w.Dataset, w.Test.N)
 		}
 		eval = newEvaluator(w, s.Base.Samples)
 	}

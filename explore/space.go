@@ -102,16 +102,23 @@ func LoadNIRExample() (*Space, error) {
 // point's key is a hash of it, so two points with the same PointConfig are
 // the same point whatever space they came from.
 type PointConfig struct {
-	Format     int               `json:"format"`
-	Workload   string            `json:"workload"`
-	Samples    int               `json:"samples"`
-	Chip       chip.Config       `json:"chip"`
-	Method     workloads.Method  `json:"method"`
-	Percentile float64           `json:"percentile"`
-	Encoder    workloads.Encoder `json:"encoder"`
-	Timesteps  int               `json:"timesteps"`
-	Seed       uint64            `json:"seed"`
-	Energy     energy.Model      `json:"energy"`
+	Format   int    `json:"format"`
+	Workload string `json:"workload"`
+	Samples  int    `json:"samples"`
+	// Dataset is "" for the test set the workload was trained on
+	// (models.ImageSetOf), "mnist", "fashion-mnist", or a .npz file
+	// (package workloads/dataset) whose SHA-256 is DatasetSHA256, so a
+	// changed file makes new points. Both are left out of the JSON when
+	// empty, which keeps the keys of MNIST points as they were.
+	Dataset       string            `json:"dataset,omitempty"`
+	DatasetSHA256 string            `json:"dataset_sha256,omitempty"`
+	Chip          chip.Config       `json:"chip"`
+	Method        workloads.Method  `json:"method"`
+	Percentile    float64           `json:"percentile"`
+	Encoder       workloads.Encoder `json:"encoder"`
+	Timesteps     int               `json:"timesteps"`
+	Seed          uint64            `json:"seed"`
+	Energy        energy.Model      `json:"energy"`
 	// A NIR model (Space.NIR): the SHA-256 of its file and of its input
 	// file, and the time step. Empty for the built-in ANN workloads, whose
 	// keys stay what they were.
@@ -170,6 +177,7 @@ type spaceFile struct {
 	Model       string       `yaml:"model"`
 	Input       string       `yaml:"input"`
 	DT          float64      `yaml:"dt"`
+	Dataset     string       `yaml:"dataset"`
 	Samples     int          `yaml:"samples"`
 	Chip        string       `yaml:"chip"`
 	Energy      string       `yaml:"energy"`
@@ -249,6 +257,9 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 	}
 	if s.NIR == nil && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
 		fail("workload %q is not a built-in model (available: %s; or sweep a NIR graph with model and input)", s.Base.Workload, strings.Join(models.Names(), ", "))
+	}
+	if err := s.SetDataset(f.Dataset); err != nil {
+		errs = append(errs, err)
 	}
 	if s.Base.Samples == 0 {
 		s.Base.Samples = 300

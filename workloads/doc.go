@@ -36,6 +36,8 @@
 // arithmetic. Nothing keeps state between calls.
 //
 // Sub-packages: mnist (the dataset, embedded test set and calibration
-// subset), ann (ANN models, float forward pass, model files, the trainer),
-// models (the built-in trained models).
+// subset), fashion (Fashion-MNIST, the same way), dataset (what --dataset
+// names: a built-in set or a user's .npz file), ann (ANN models, float
+// forward pass, model files, the trainer), models (the built-in trained
+// models).
 package workloads

@@ -23,7 +23,7 @@ func newExploreCmd() *cobra.Command {
 		example, printExample bool
 		exampleNIR            bool
 		waitLock, spaceChange bool
-		maxMemory             string
+		maxMemory, data       string
 		sf                    setFlag
 	)
 	cmd := &cobra.Command{
@@ -70,6 +70,11 @@ space, a starting point for your own space.yaml.
 			s, err := loadSpace(spacePath, example, exampleNIR, &sf)
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("dataset") {
+				if err := s.SetDataset(data); err != nil {
+					return trimPkg(err)
+				}
 			}
 			b, err := budget(maxMemory)
 			if err != nil {
@@ -127,6 +132,7 @@ space, a starting point for your own space.yaml.
 	}
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "design space YAML file (see docs/explore.md)")
+	f.StringVar(&data, "dataset", "", "evaluate on this data set instead of the space's (its dataset field; default mnist): mnist, fashion-mnist or a .npz file (docs/import.md); for sharded sweeps set it in the space file, which explore merge reads")
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.BoolVar(&exampleNIR, "example-nir", false, "explore the built-in NIR example space (explore/spaces/braille.yaml: a NIR graph over chip parameters)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")

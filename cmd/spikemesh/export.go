@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/spikemesh/spikemesh/nir"
 	"github.com/spikemesh/spikemesh/nirconv"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 // exportDefaultDT is --dt's default, 1e-4 s: the step snnTorch, Lava and
@@ -22,6 +24,7 @@ const exportDefaultDT = 1e-4
 func newExportCmd() *cobra.Command {
 	var (
 		chipName, conversion, out string
+		data                      string
 		o                         spikemesh.Options
 		dt                        float64
 	)
@@ -65,7 +68,7 @@ gives the conventions.`,
 			if err != nil {
 				return err
 			}
-			w, err := spikemesh.LoadWorkload(o.Model)
+			w, err := spikemesh.LoadWorkloadData(o.Model, cmp.Or(data, models.ImageSetOf(o.Model).String()))
 			if err != nil {
 				return err
 			}
@@ -91,6 +94,7 @@ gives the conventions.`,
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file: its weight bits quantize the weights")
 	f.Float64Var(&dt, "dt", exportDefaultDT, "time step in seconds: decays become time constants tau = 4096·dt/decay, delays d·dt")
 	f.StringVar(&conversion, "conversion", "rate", "conversion, as for run: rate or exact (exact's bidirectional neurons have no NIR form)")
+	f.StringVar(&data, "dataset", "", "calibration data for the conversion: mnist, fashion-mnist or a .npz file (its x_calib, else the first 2000 images of x; docs/import.md); default: the set the model was trained on")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.Float64Var(&o.Percentile, "percentile", 99.9, "threshold balancing: percentile of each layer's activations (100 = max)")
 	return cmd
@@ -99,7 +103,7 @@ gives the conventions.`,
 // exportGraph is export for a NIR model: it lowers the graph onto the
 // chip as run does (binary input) and writes the lowered network.
 func exportGraph(cmd *cobra.Command, model, out string, cfg chip.Config, dt float64) error {
-	for _, name := range []string{"conversion", "per-channel", "percentile"} {
+	for _, name := range []string{"conversion", "per-channel", "percentile", "dataset"} {
 		if cmd.Flags().Changed(name) {
 			return fmt.Errorf("export: --%s applies to built-in ANN models, not to NIR graphs", name)
 		}

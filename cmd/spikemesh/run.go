@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -19,13 +20,15 @@ import (
 	"github.com/spikemesh/spikemesh/neuron"
 	"github.com/spikemesh/spikemesh/sanafe"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/dataset"
 	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 func newRunCmd() *cobra.Command {
 	var (
 		chipName, energyName, timesteps, encoder string
-		conversion, dataset, maxMemory, reset    string
+		conversion, data, maxMemory, reset       string
 		leak                                     float64
 		o                                        spikemesh.Options
 		asJSON, timings, coreEnergy              bool
@@ -37,8 +40,8 @@ func newRunCmd() *cobra.Command {
 		Short: "Convert, map and simulate a model; print accuracy, activity, latency and energy",
 		Long: `run converts the model to a spiking network (threshold balancing, weights
 quantized to the chip's weight bits), maps it onto the chip, simulates the
-first --samples MNIST test images for each --timesteps value and prints the
-report (text, or JSON with --json).`,
+first --samples test images of --dataset (MNIST by default) for each
+--timesteps value and prints the report (text, or JSON with --json).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if k := sniff(o.Model); k != sanafe.NotSanaFE { // by content: SANA-FE files are YAML too
@@ -113,8 +116,14 @@ report (text, or JSON with --json).`,
 			if coreEnergy && asJSON {
 				return fmt.Errorf("--core-energy is for the text report; the JSON report always has energy.cores")
 			}
-			if dataset != "mnist" {
-				return fmt.Errorf("--dataset %q: the available dataset is mnist", dataset)
+			o.Dataset = cmp.Or(data, models.ImageSetOf(o.Model).String())
+			if !cmd.Flags().Changed("samples") {
+				// A data set smaller than the default is run in full.
+				n, err := dataset.Samples(o.Dataset)
+				if err != nil {
+					return err
+				}
+				o.Samples = min(o.Samples, n)
 			}
 			o.Progress = newProgress(os.Stderr)
 			var tm spikemesh.Timings
@@ -155,14 +164,14 @@ report (text, or JSON with --json).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md), a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md); seq-mnist runs on the MNIST test set as rows unless --input is given")
-	f.StringVar(&dataset, "dataset", "mnist", "dataset: mnist (the 10,000 test images)")
+	f.StringVar(&data, "dataset", "", "data to evaluate on (default: the set the model was trained on, mnist unless it is fashion-cnn): mnist or fashion-mnist (the 10,000 test images), or a .npz file with x, y and optionally x_calib (NIR models: [N, T, channels] x; see docs/import.md)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.Float64Var(&leak, "leak", 0, "rate conversion: fraction of the membrane potential lost per timestep, in [0, 1], to 1/4096 (0: IF neurons; > 0: LIF neurons, reset to zero; docs/chips.md)")
 	f.StringVar(&reset, "reset", "subtract", "rate conversion: what an IF neuron does after a spike: subtract (the threshold; keeps the residue) or zero (for chips whose neurons reset to zero; see neuron_models in: spikemesh chips show)")
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips), or a SANA-FE architecture file for SANA-FE networks")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
-	f.IntVar(&o.Samples, "samples", 1000, "MNIST test images to simulate (from the start of the test set, max 10000)")
+	f.IntVar(&o.Samples, "samples", 1000, "test samples to simulate, from the start of the data set (default 1000, or all of a smaller --dataset file)")
 	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
 		spikemesh.DefaultTimesteps(workloads.MethodRate), spikemesh.DefaultTimesteps(workloads.MethodExact)))
 	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion needs pulse, its default there (another encoder is refused)")

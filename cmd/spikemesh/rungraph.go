@@ -14,6 +14,7 @@ import (
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/graphrun"
 	"github.com/spikemesh/spikemesh/nir"
+	"github.com/spikemesh/spikemesh/workloads/dataset"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
@@ -52,14 +53,23 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 // input, runs them on the chip and in float and prints the report.
 func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "dataset", "timings", "reset", "core-energy"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "timings", "reset", "core-energy"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
 	}
 	builtin := models.IsGraph(model)
-	if gf.input == "" && !builtin {
-		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz; see docs/nir.md)")
+	data, err := f.GetString("dataset")
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.Changed("dataset") && gf.input != "":
+		return fmt.Errorf("--dataset and --input both give a NIR model's input; pass one")
+	case f.Changed("dataset") && !strings.HasSuffix(strings.ToLower(data), ".npz"):
+		return fmt.Errorf("--dataset %s: a NIR model takes a .npz file with [N, T, channels] sequences in x (see docs/import.md)", data)
+	case !f.Changed("dataset") && gf.input == "" && !builtin:
+		return fmt.Errorf("--input: a NIR model needs input data (.npy or .npz, or --dataset FILE.npz; see docs/nir.md)")
 	}
 	if err := gf.checkInputRate(cmd); err != nil {
 		return err
@@ -92,6 +102,8 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	switch {
 	case gf.input != "":
 		in, err = graphrun.ReadInput(gf.input)
+	case f.Changed("dataset"):
+		in, err = sequenceInput(data, T)
 	default:
 		in, err = mnistRows(samples)
 	}
@@ -170,4 +182,21 @@ func mnistRows(samples int) (*graphrun.Input, error) {
 		labels[i] = int(l)
 	}
 	return graphrun.NewInput("MNIST test set as rows (pixel/255)", test.N, test.Rows, []int{test.Cols}, data, labels)
+}
+
+// sequenceInput reads a --dataset file of sequences as a NIR run's input,
+// checking that it covers T timesteps (0: the file's own length).
+func sequenceInput(path string, T int) (*graphrun.Input, error) {
+	d, err := dataset.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.CheckSteps(T); err != nil {
+		return nil, err
+	}
+	q := d.Sequences
+	if q.StepTargets != nil {
+		return nil, fmt.Errorf("dataset: %s: array y: per-step targets [%d, %d] are read but run scores per-sample labels only; save y as [%d] integer labels", path, q.N, q.T, q.N)
+	}
+	return graphrun.NewInput(path, q.N, q.T, q.Shape, q.X, q.Labels)
 }

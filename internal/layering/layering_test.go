@@ -21,7 +21,7 @@ import (
 var tiers = [][]string{
 	{"neuron", "router", "energy", "nir", "internal/npyfile", "internal/atomicfile", "internal/layering", "internal/inputfile", "internal/yamlstrict", "internal/membudget"},
 	{"chip", "snnref"},
-	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/models", "workloads/mackeyglass", "workloads/rsnn", "trace", "internal/provenance", "nirconv", "sanafe", "report"},
+	{"workloads", "workloads/ann", "workloads/mnist", "workloads/mnist/internal/mkcalib", "workloads/fashion", "workloads/dataset", "workloads/models", "workloads/mackeyglass", "workloads/rsnn", "trace", "internal/provenance", "nirconv", "sanafe", "report"},
 	{".", "graphrun"},
 	{"explore", "bench"},
 	{"cmd/spikemesh", "tools/torchcheck"},

@@ -2,7 +2,8 @@
 // binary as model descriptions (<name>.yaml) with their .npz weights, the
 // format ann.LoadModel reads (see docs/import.md).
 //
-// Models (all take 28x28 MNIST images scaled to x/255; docs/training.md has
+// Models (all take 28x28 greyscale images scaled to x/255, MNIST digits
+// unless named fashion-; docs/training.md has
 // the commands, seeds, training times and test accuracies, and this
 // package's tests check the accuracies on the 10,000 test images):
 //
@@ -13,6 +14,8 @@
 //   - mnist-mlp-qcfs: mnist-mlp's shape with QCFS activations (L = 8,
 //     learned λ) instead of ReLU, for exact conversion.
 //   - mnist-cnn-qcfs: mnist-cnn's shape with QCFS activations (L = 8).
+//   - fashion-cnn: mnist-cnn's shape and recipe trained on Fashion-MNIST
+//     (package workloads/fashion), 90.62 % on its test set.
 //
 // Graph models are trained directly as spiking networks and stored as NIR
 // graphs (<name>.nir), run through package graphrun, not converted:
@@ -29,8 +32,9 @@
 // Load decodes one into a fresh *ann.Net the caller owns (decode once and
 // reuse). Resolve accepts a built-in name or a model description path, and
 // refuses framework files (.pt, .onnx) and bare .npz weights with a hint.
-// RecipeFor gives the architecture and ann.TrainNet settings each built-in
-// was trained with; spikemesh train follows it.
+// RecipeFor gives the architecture, ann.TrainNet settings and image set
+// (ImageSet) each built-in was trained with; spikemesh train follows it,
+// and ImageSetOf tells run which test set a built-in belongs to.
 //
 // Determinism and concurrency: the embedded files are read-only; every call
 // returns a new value, so the package is safe for concurrent use and has no

@@ -27,6 +27,7 @@ func catalogue() []builtin {
 		{"mnist-cnn", "CNN conv5x5x16-relu-avgpool2-conv5x5x32-relu-avgpool2-dense128-relu-dense10, inputs x/255, Adam 10 epochs"},
 		{"mnist-mlp-qcfs", "784-512-512-10 MLP with QCFS activations (L=8, learned λ) for exact conversion"},
 		{"mnist-cnn-qcfs", "mnist-cnn with QCFS activations (L=8, learned λ) for exact conversion"},
+		{"fashion-cnn", "mnist-cnn's architecture trained on Fashion-MNIST (clothing, 10 classes), inputs x/255, Adam 10 epochs; runs on --dataset fashion-mnist"},
 	}
 }
 

@@ -94,7 +94,7 @@ func TestBuiltinAccuracy(t *testing.T) {
 }
 
 func TestCatalogue(t *testing.T) {
-	want := []string{"mnist-mlp", "mnist-cnn", "mnist-mlp-qcfs", "mnist-cnn-qcfs"}
+	want := []string{"mnist-mlp", "mnist-cnn", "mnist-mlp-qcfs", "mnist-cnn-qcfs", "fashion-cnn"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}

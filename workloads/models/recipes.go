@@ -14,6 +14,38 @@ type Recipe struct {
 	Name      string
 	Net       *ann.Net // untrained: no weights yet
 	NetConfig ann.NetTrainConfig
+	Data      ImageSet // the image set it is trained and tested on
+}
+
+// ImageSet names a built-in image set a recipe trains on.
+type ImageSet int
+
+const (
+	// MNIST is LeCun's handwritten digits (package workloads/mnist).
+	MNIST ImageSet = iota
+	// FashionMNIST is Zalando's clothing images (package workloads/fashion).
+	FashionMNIST
+)
+
+// ImageSetOf returns the image set a built-in model was trained on, and
+// MNIST for any other name (a model description file): the data set run,
+// explore and export use when none is given.
+func ImageSetOf(name string) ImageSet {
+	if r, err := RecipeFor(name); err == nil {
+		return r.Data
+	}
+	return MNIST
+}
+
+// String returns the name `--dataset` takes for the set.
+func (s ImageSet) String() string {
+	switch s {
+	case MNIST:
+		return "mnist"
+	case FashionMNIST:
+		return "fashion-mnist"
+	}
+	return fmt.Sprintf("ImageSet(%d)", int(s))
 }
 
 // qcfsLevels is the quantization levels L of the QCFS built-ins.
@@ -56,6 +88,9 @@ func RecipeFor(name string) (Recipe, error) {
 		return Recipe{Name: name, Net: cnn(false), NetConfig: cfg}, nil
 	case "mnist-cnn-qcfs":
 		return Recipe{Name: name, Net: cnn(true), NetConfig: cfg}, nil
+	case "fashion-cnn":
+		// mnist-cnn's architecture and settings, on Fashion-MNIST.
+		return Recipe{Name: name, Net: cnn(false), NetConfig: cfg, Data: FashionMNIST}, nil
 	}
 	return Recipe{}, fmt.Errorf("models: no training recipe for %q (available: %s)", name, strings.Join(Names(), ", "))
 }

@@ -7,6 +7,10 @@
 //
 //	go run ./workloads/mnist/internal/mkcalib
 //
+// With -set fashion-mnist it writes the same subset of Fashion-MNIST's
+// training set (read from fashion.DefaultTrainDir, Debian's
+// dataset-fashion-mnist package) into workloads/fashion/data.
+//
 // The training set is read from the GoMNIST module in the Go module cache
 // (mnist.Train). The output is byte-for-byte reproducible for a given Go
 // release: the gzip header carries no name and no modification time, and

@@ -8,21 +8,39 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spikemesh/spikemesh/workloads/fashion"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 )
 
 func main() {
-	out := flag.String("out", filepath.Join("workloads", "mnist", "data"), "output folder")
+	set := flag.String("set", "mnist", "image set: mnist (GoMNIST module) or fashion-mnist (fashion.DefaultTrainDir)")
+	out := flag.String("out", "", "output folder (default workloads/mnist/data or workloads/fashion/data)")
 	n := flag.Int("n", 2000, "number of leading training images to keep")
 	flag.Parse()
-	if err := run(*out, *n); err != nil {
+	var train func() (*mnist.Set, error)
+	switch *set {
+	case "mnist":
+		train = mnist.Train
+		if *out == "" {
+			*out = filepath.Join("workloads", "mnist", "data")
+		}
+	case "fashion-mnist":
+		train = func() (*mnist.Set, error) { return fashion.TrainFrom("") }
+		if *out == "" {
+			*out = filepath.Join("workloads", "fashion", "data")
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "mkcalib: -set %q: expected mnist or fashion-mnist\n", *set)
+		os.Exit(1)
+	}
+	if err := run(train, *out, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "mkcalib:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, n int) error {
-	train, err := mnist.Train()
+func run(load func() (*mnist.Set, error), out string, n int) error {
+	train, err := load()
 	if err != nil {
 		return err
 	}
