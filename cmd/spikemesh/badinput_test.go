@@ -161,8 +161,25 @@ func tinyDesc(weights string) []byte {
 func modelWith(weight []byte) func(*testing.T, string) []string {
 	return func(t *testing.T, dir string) []string {
 		put(t, dir, "w.npz", zipOf(t, "fc.weight.npy", weight, "fc.bias.npy", goodBias()))
-		return []string{"run", "--samples", "2", "--model", put(t, dir, "m.yaml", tinyDesc("w.npz"))}
+		return []string{"run", "--samples", "2", "--model", put(t, dir, "m.yaml", tinyDesc("w.npz")),
+			"--dataset", put(t, dir, "two.npz", twoClassData(t))}
 	}
+}
+
+// twoClassData is a --dataset file the two-output tiny model can be scored
+// on: two images (every pixel 1 and 2) with labels 0 and 1. MNIST's labels
+// 0..9 are refused for a model with 2 outputs.
+func twoClassData(t *testing.T) []byte {
+	t.Helper()
+	x := make([]byte, 2*784)
+	for i := range x {
+		x[i] = byte(1 + i/784)
+	}
+	var y []byte
+	y = binary.LittleEndian.AppendUint64(y, 0)
+	y = binary.LittleEndian.AppendUint64(y, 1)
+	return zipOf(t, "x.npy", npyBytes(1, npyHeader("|u1", "(2, 784)", false), x),
+		"y.npy", npyBytes(1, npyHeader("<i8", "(2,)", false), y))
 }
 
 var (
