@@ -40,9 +40,9 @@ func prepareKey(pc *PointConfig) string {
 }
 
 func activityKey(pc *PointConfig) string {
-	if pc.isNIR() {
-		// graphrun prices the chip's run itself: a NIR point shares its
-		// simulation with no other energy model.
+	if pc.isNIR() || pc.isMG() {
+		// graphrun prices the chip's run itself: a NIR or Mackey-Glass
+		// point shares its simulation with no other energy model.
 		return configKey(pc)
 	}
 	return fmt.Sprintf("%s/T=%d/seed=%d/n=%d", prepareKey(pc), pc.Timesteps, pc.Seed, pc.Samples)
@@ -78,6 +78,7 @@ type evaluator struct {
 	act     memo[*spikemesh.Activity]
 	samples int
 	float   memo[*graphrun.FloatRef] // NIR models: the float reference per run length
+	mg      memo[*mgModel]           // Mackey-Glass: the trained recipe per hidden size and steps per value
 
 	conversions, mappings, simulations atomic.Int64
 }
@@ -106,6 +107,9 @@ func (e *evaluator) group(ctx context.Context, s *Space, pts []Point) ([]Result,
 	}
 	if s.NIR != nil {
 		return e.nirGroup(ctx, s, pts, out)
+	}
+	if s.MG != nil {
+		return e.mgGroup(ctx, s, pts, out)
 	}
 	pc := &pts[0].Config
 	p, err := e.prepare(pc)

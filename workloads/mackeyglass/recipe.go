@@ -6,7 +6,7 @@ import (
 )
 
 // Bounds of a Recipe: they keep one training run (a reservoir of N
-// neurons over the task's 1,499 values held Hold timesteps each, then an
+// neurons over the task's 1,500 values held Hold timesteps each, then an
 // (N+1)² ridge system) within seconds and a few tens of MB. Measured on
 // one core of the development machine: N = 1,024 trains in about 6 s (the
 // N×N recurrent matrix is 8 MB), N = 50 with Hold = 32 (48k reservoir
