@@ -18,7 +18,7 @@
 // input (nirspace.go: NIRModel, read once when the space is parsed); its
 // points run through package graphrun (nireval.go), the float reference
 // once per run length and the chip per point. A space with workload
-// mackey-glass (mgspace.go: MackeyGlass, the task's series generated once)
+// mackey-glass (mgspace.go: MackeyGlass; the series is generated once per sweep)
 // retrains the Mackey-Glass recipe per hidden size and timesteps per value
 // and runs each point through graphrun with its regression scoring
 // (mgeval.go); its example space is embedded from spaces/mackey-glass.yaml

@@ -71,14 +71,15 @@ func groups(pts []Point) [][]Point {
 // evaluator computes results, sharing conversions, mappings and
 // simulations between points. It is safe for concurrent use.
 type evaluator struct {
-	w       *spikemesh.Workload
-	annAcc  float64
-	conv    memo[*workloads.Converted]
-	prep    memo[*spikemesh.Prepared]
-	act     memo[*spikemesh.Activity]
-	samples int
-	float   memo[*graphrun.FloatRef] // NIR models: the float reference per run length
-	mg      memo[*mgModel]           // Mackey-Glass: the trained recipe per hidden size and steps per value
+	w        *spikemesh.Workload
+	annAcc   float64
+	conv     memo[*workloads.Converted]
+	prep     memo[*spikemesh.Prepared]
+	act      memo[*spikemesh.Activity]
+	samples  int
+	float    memo[*graphrun.FloatRef] // NIR models: the float reference per run length
+	mg       memo[*mgModel]           // Mackey-Glass: the trained recipe per hidden size and steps per value
+	mgSeries memo[[]float64]          // Mackey-Glass: the task's series (one key), read-only once made
 
 	conversions, mappings, simulations atomic.Int64
 }

@@ -44,11 +44,15 @@ func (e *evaluator) mgGroup(ctx context.Context, s *Space, pts []Point, out []Re
 	if err != nil {
 		return infeasible("training: " + oneLine(err)), nil
 	}
+	xs, err := e.mgSeries.get("series", s.MG.Task.Generate)
+	if err != nil {
+		return infeasible("series: " + oneLine(err)), nil
+	}
 	g, err := tm.model.Graph()
 	if err != nil {
 		return infeasible(oneLine(err)), nil
 	}
-	xs, values := s.MG.Series, s.MG.Values()
+	values := s.MG.Values()
 	T := values * r.Hold
 	in, err := graphrun.NewInput(mackeyglass.Name+" series", 1, T, 1, r.HoldInputs(xs[:values]), nil)
 	if err != nil {

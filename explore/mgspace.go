@@ -8,22 +8,22 @@ import (
 
 // MackeyGlass is the workload of a space that sweeps the built-in
 // Mackey-Glass regressor (workload: mackey-glass; docs/explore.md
-// "Sweeping Mackey-Glass"): NeuroBench's task and its series, generated
-// once when the space is parsed and shared, read-only, by every point.
+// "Sweeping Mackey-Glass"): NeuroBench's task. Its series is generated
+// once per sweep, when the first point needs it (evaluator.mgSeries), so
+// that parsing a space stays cheap.
 // Each point retrains the recipe (mackeyglass.TrainRecipe) for its hidden
 // size and timesteps per value, then runs it on its chip and in float over
 // the train and test steps and scores the test steps, as spikemesh run
 // --model mackey-glass does for the committed model.
 type MackeyGlass struct {
-	Task   mackeyglass.Task
-	Series []float64 // x_0 .. x_{P−1}
+	Task mackeyglass.Task
 }
 
 // Values is the number of series values the model sees (x_0 .. x_{P−2}),
 // one prediction each.
-func (m *MackeyGlass) Values() int { return len(m.Series) - 1 }
+func (m *MackeyGlass) Values() int { return m.Task.Points() - 1 }
 
-// loadMackeyGlass generates the task's series and sets the base
+// loadMackeyGlass checks the task and sets the base
 // configuration's workload fields: the committed recipe (hidden
 // mackeyglass.Neurons, one timestep per value), one sample (the series),
 // timesteps the number of series values; no conversion, no rate coder.
@@ -33,11 +33,10 @@ func loadMackeyGlass(samples int, pc *PointConfig) (*MackeyGlass, []error) {
 		errs = append(errs, fmt.Errorf("samples is %d; %s has one sample, its series (omit samples)", samples, mackeyglass.Name))
 	}
 	k := mackeyglass.NeuroBench()
-	xs, err := k.Generate()
-	if err != nil {
+	if err := k.Validate(); err != nil {
 		return nil, append(errs, err)
 	}
-	m := &MackeyGlass{Task: k, Series: xs}
+	m := &MackeyGlass{Task: k}
 	r := mackeyglass.DefaultRecipe()
 	pc.Workload, pc.Samples, pc.Timesteps = mackeyglass.Name, 1, m.Values()
 	pc.Hidden, pc.StepsPerValue = r.Neurons, r.Hold
