@@ -17,7 +17,12 @@
 // model (pricing is free). A space may instead name a NIR graph and its
 // input (nirspace.go: NIRModel, read once when the space is parsed); its
 // points run through package graphrun (nireval.go), the float reference
-// once per run length and the chip per point. Each finished point is appended to points.jsonl
+// once per run length and the chip per point. A space with workload
+// mackey-glass (mgspace.go: MackeyGlass; the series is generated once per sweep)
+// retrains the Mackey-Glass recipe per hidden size and timesteps per value
+// and runs each point through graphrun with its regression scoring
+// (mgeval.go); its example space is embedded from spaces/mackey-glass.yaml
+// (MackeyGlassExampleSpace). Each finished point is appended to points.jsonl
 // at once (store.go), and points already stored there are skipped, so an
 // interrupted sweep resumes where it stopped; --shard runs share a sweep
 // between machines and MergeShards joins them. A results directory is

@@ -40,9 +40,9 @@ func prepareKey(pc *PointConfig) string {
 }
 
 func activityKey(pc *PointConfig) string {
-	if pc.isNIR() {
-		// graphrun prices the chip's run itself: a NIR point shares its
-		// simulation with no other energy model.
+	if pc.isNIR() || pc.isMG() {
+		// graphrun prices the chip's run itself: a NIR or Mackey-Glass
+		// point shares its simulation with no other energy model.
 		return configKey(pc)
 	}
 	return fmt.Sprintf("%s/T=%d/seed=%d/n=%d", prepareKey(pc), pc.Timesteps, pc.Seed, pc.Samples)
@@ -71,13 +71,15 @@ func groups(pts []Point) [][]Point {
 // evaluator computes results, sharing conversions, mappings and
 // simulations between points. It is safe for concurrent use.
 type evaluator struct {
-	w       *spikemesh.Workload
-	annAcc  float64
-	conv    memo[*workloads.Converted]
-	prep    memo[*spikemesh.Prepared]
-	act     memo[*spikemesh.Activity]
-	samples int
-	float   memo[*graphrun.FloatRef] // NIR models: the float reference per run length
+	w        *spikemesh.Workload
+	annAcc   float64
+	conv     memo[*workloads.Converted]
+	prep     memo[*spikemesh.Prepared]
+	act      memo[*spikemesh.Activity]
+	samples  int
+	float    memo[*graphrun.FloatRef] // NIR models: the float reference per run length
+	mg       memo[*mgModel]           // Mackey-Glass: the trained recipe per hidden size and steps per value
+	mgSeries memo[[]float64]          // Mackey-Glass: the task's series (one key), read-only once made
 
 	conversions, mappings, simulations atomic.Int64
 }
@@ -106,6 +108,9 @@ func (e *evaluator) group(ctx context.Context, s *Space, pts []Point) ([]Result,
 	}
 	if s.NIR != nil {
 		return e.nirGroup(ctx, s, pts, out)
+	}
+	if s.MG != nil {
+		return e.mgGroup(ctx, s, pts, out)
 	}
 	pc := &pts[0].Config
 	p, err := e.prepare(pc)

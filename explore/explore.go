@@ -122,6 +122,11 @@ func Sweep(ctx context.Context, s *Space, o Options) (*Outcome, error) {
 			return nil, fmt.Errorf("explore: the space sweeps the NIR model %s, Options.Workload is %s", s.NIR.ModelPath, o.Workload.Name)
 		}
 		eval = &evaluator{}
+	} else if s.MG != nil {
+		if o.Workload != nil {
+			return nil, fmt.Errorf("explore: the space sweeps %s, Options.Workload is %s", s.Base.Workload, o.Workload.Name)
+		}
+		eval = &evaluator{}
 	} else {
 		w := o.Workload
 		if w == nil {

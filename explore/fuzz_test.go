@@ -15,6 +15,7 @@ import (
 func FuzzParseSpace(f *testing.F) {
 	f.Add(ExampleSpace())
 	f.Add(NIRExampleSpace())
+	f.Add(MackeyGlassExampleSpace())
 	if b, err := os.ReadFile("spaces/mnist.yaml"); err == nil {
 		f.Add(b)
 	}

@@ -29,6 +29,14 @@ type Metrics struct {
 	// NIR models only (docs/explore.md, "Sweeping a NIR model").
 	OutputAgreementPct float64 `json:"output_agreement_pct,omitempty"` // samples whose class is the same on the chip and in float, %
 	FloatAccuracyPct   float64 `json:"float_accuracy_pct,omitempty"`   // the float reference's accuracy (labelled inputs), %
+	// Mackey-Glass only (docs/explore.md, "Sweeping Mackey-Glass"): sMAPE
+	// on NeuroBench's test steps, %, and the cost of one prediction (one
+	// series value: its steps_per_value chip timesteps).
+	SMAPEPct         float64 `json:"smape_pct,omitempty"`           // chip
+	FloatSMAPEPct    float64 `json:"float_smape_pct,omitempty"`     // the float reference of the same graph
+	TanhSMAPEPct     float64 `json:"tanh_smape_pct,omitempty"`      // the non-spiking baseline of the same size, float
+	EnergyUJPerStep  float64 `json:"energy_uj_per_step,omitempty"`  // µJ per prediction
+	LatencyUSPerStep float64 `json:"latency_us_per_step,omitempty"` // µs per prediction (mean)
 }
 
 // UnmarshalJSON reads a Metrics object, including points.jsonl lines
@@ -75,6 +83,7 @@ const (
 	nirOnly                 // NIR models (a float reference of the graph)
 	labelled                // accuracy: ANN workloads, and NIR models whose input has labels
 	nirLabelled             // NIR models whose input has labels
+	mgOnly                  // the Mackey-Glass workload (a regression over a series)
 )
 
 func chipCores(pc *PointConfig) float64 { return float64(pc.Chip.Cores()) }
@@ -103,18 +112,26 @@ var metricTable = [...]metricDef{
 	{"split_energy_uj", "µJ", "fan-in splitting energy", func(m *Metrics) float64 { return m.SplitEnergyUJ }, 0, inf, nil, anyWorkload},
 	{"output_agreement_pct", "%", "output agreement chip vs float", func(m *Metrics) float64 { return m.OutputAgreementPct }, 0, 100, nil, nirOnly},
 	{"float_accuracy_pct", "%", "float reference accuracy", func(m *Metrics) float64 { return m.FloatAccuracyPct }, 0, 100, nil, nirLabelled},
+	// sMAPE is bounded by 200 % (NeuroBench's definition, mackeyglass.SMAPE).
+	{"smape_pct", "%", "sMAPE on the chip", func(m *Metrics) float64 { return m.SMAPEPct }, 0, 200, nil, mgOnly},
+	{"float_smape_pct", "%", "sMAPE in float", func(m *Metrics) float64 { return m.FloatSMAPEPct }, 0, 200, nil, mgOnly},
+	{"tanh_smape_pct", "%", "sMAPE of the tanh baseline", func(m *Metrics) float64 { return m.TanhSMAPEPct }, 0, 200, nil, mgOnly},
+	{"energy_uj_per_step", "µJ", "energy per prediction", func(m *Metrics) float64 { return m.EnergyUJPerStep }, 0, inf, nil, mgOnly},
+	{"latency_us_per_step", "µs", "latency per prediction", func(m *Metrics) float64 { return m.LatencyUSPerStep }, 0, inf, nil, mgOnly},
 }
 
 // applies reports whether the metric exists for the space's points.
 func (s *Space) applies(m *metricDef) bool {
-	nirSpace := s.NIR != nil
+	nirSpace, mgSpace := s.NIR != nil, s.MG != nil
 	switch m.scope {
 	case annOnly:
-		return !nirSpace
+		return !nirSpace && !mgSpace
 	case nirOnly:
 		return nirSpace
+	case mgOnly:
+		return mgSpace
 	case labelled:
-		return !nirSpace || s.NIR.Labelled()
+		return !mgSpace && (!nirSpace || s.NIR.Labelled())
 	case nirLabelled:
 		return nirSpace && s.NIR.Labelled()
 	}
@@ -129,6 +146,10 @@ func (s *Space) checkMetric(name string) error {
 		return nil
 	}
 	switch {
+	case m.scope == mgOnly:
+		return fmt.Errorf("%s exists only for the mackey-glass workload", name)
+	case s.MG != nil:
+		return fmt.Errorf("%s does not apply to mackey-glass, a regression (use smape_pct, float_smape_pct, energy_uj_per_step, latency_us_per_step)", name)
 	case s.NIR == nil:
 		return fmt.Errorf("%s exists only for a NIR model (model and input in the space)", name)
 	case m.scope == annOnly:

@@ -49,7 +49,7 @@ type Value struct {
 type paramDef struct {
 	name  string
 	kind  ParamKind
-	group string // chip, conversion, run or energy: what the value changes
+	group string // chip, conversion, run, workload or energy: what the value changes
 	doc   string
 	set   func(pc *PointConfig, v Value) error
 }
@@ -66,6 +66,22 @@ func chipInt(field func(c *chip.Config) *int) func(*PointConfig, Value) error {
 func chipName(field func(c *chip.Config) encoding.TextUnmarshaler) func(*PointConfig, Value) error {
 	return func(pc *PointConfig, v Value) error {
 		return field(&pc.Chip).UnmarshalText([]byte(v.Name))
+	}
+}
+
+// recipeInt sets a field of the Mackey-Glass recipe (other workloads have
+// none); values below 1 are refused here, so that a point never loses its workload (PointConfig.isMG)
+// and the upper bounds are left to mackeyglass.Recipe.Validate.
+func recipeInt(field func(pc *PointConfig) *int) func(*PointConfig, Value) error {
+	return func(pc *PointConfig, v Value) error {
+		if !pc.isMG() {
+			return fmt.Errorf("a setting of the mackey-glass workload's recipe; this space's workload is %s", pc.Workload)
+		}
+		if v.Num < 1 {
+			return fmt.Errorf("%g is below 1", v.Num)
+		}
+		*field(pc) = int(v.Num)
+		return nil
 	}
 }
 
@@ -123,6 +139,8 @@ var paramTable = [...]paramDef{
 		pc.Seed = uint64(v.Num)
 		return nil
 	}},
+	{"hidden", IntParam, "workload", "mackey-glass: reservoir (hidden) neurons, retrained per value", recipeInt(func(pc *PointConfig) *int { return &pc.Hidden })},
+	{"steps_per_value", IntParam, "workload", "mackey-glass: chip timesteps each series value is held for", recipeInt(func(pc *PointConfig) *int { return &pc.StepsPerValue })},
 	{"energy", NameParam, "energy", "energy preset name or YAML file", func(pc *PointConfig, v Value) error {
 		m, err := energy.Resolve(v.Name)
 		if err != nil {

@@ -62,10 +62,16 @@ var plotPairs = [...]plotPair{
 
 // writePlots draws accuracy vs energy and energy vs latency, each as PNG
 // and SVG. For a NIR model whose input has no labels, the first plot shows
-// the output agreement between chip and float instead of accuracy.
+// the output agreement between chip and float instead of accuracy; for
+// Mackey-Glass the plots are sMAPE vs energy per prediction (still named
+// accuracy_vs_energy: the error metric of the task against energy) and
+// energy vs latency per prediction.
 func writePlots(dir string, s *Space, results []Result, onFront []bool) error {
 	for _, pr := range plotPairs {
-		if pr.y == "accuracy_pct" && !s.applies(findMetric(pr.y)) {
+		if s.MG != nil { // a regression over a series: its error and cost per prediction
+			pr = map[string]plotPair{"accuracy_vs_energy": {"accuracy_vs_energy", "energy_uj_per_step", "smape_pct"},
+				"energy_vs_latency": {"energy_vs_latency", "latency_us_per_step", "energy_uj_per_step"}}[pr.base]
+		} else if pr.y == "accuracy_pct" && !s.applies(findMetric(pr.y)) {
 			pr.y = "output_agreement_pct" // a NIR model's input without labels
 		}
 		p, err := scatterPlot(s, results, onFront, pr.x, pr.y)
@@ -211,6 +217,9 @@ func scatterPlot(s *Space, results []Result, onFront []bool, xm, ym string) (*le
 	}
 	p := &legendPlot{Plot: plot.New(), legend: plot.NewLegend()}
 	p.Title.Text = fmt.Sprintf("%s, %d MNIST test samples: %s vs %s", s.Base.Workload, s.Base.Samples, yd.label, xd.label)
+	if s.MG != nil {
+		p.Title.Text = fmt.Sprintf("%s, NeuroBench test steps: %s vs %s", s.Base.Workload, yd.label, xd.label)
+	}
 	p.X.Label.Text = xd.axisLabel()
 	p.Y.Label.Text = yd.axisLabel()
 	p.Add(plotter.NewGrid())

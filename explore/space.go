@@ -20,6 +20,7 @@ import (
 	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/internal/yamlstrict"
 	"github.com/spikemesh/spikemesh/workloads"
+	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
@@ -56,6 +57,17 @@ var exampleSpace []byte
 // ExampleSpace returns the text of the built-in example space
 // (explore/spaces/mnist.yaml): a small sweep of the built-in MNIST MLP.
 func ExampleSpace() []byte { return bytes.Clone(exampleSpace) }
+
+// mgExample is the Mackey-Glass example space, embedded so that the binary
+// needs no file beside it (it names no other file).
+//
+//go:embed spaces/mackey-glass.yaml
+var mgExample []byte
+
+// MackeyGlassExampleSpace returns the text of the built-in Mackey-Glass
+// example space (explore/spaces/mackey-glass.yaml): reservoir size and
+// timesteps per value against sMAPE and energy per prediction.
+func MackeyGlassExampleSpace() []byte { return bytes.Clone(mgExample) }
 
 // nirExample is the NIR example space with the model and input it names,
 // embedded so that the binary needs no file beside it.
@@ -125,6 +137,11 @@ type PointConfig struct {
 	ModelSHA256 string  `json:"model_sha256,omitempty"`
 	InputSHA256 string  `json:"input_sha256,omitempty"`
 	DT          float64 `json:"dt_s,omitempty"`
+	// The Mackey-Glass workload (Space.MG): the recipe's reservoir size
+	// and chip timesteps per series value (mackeyglass.Recipe). Zero for
+	// the other workloads, whose keys stay what they were.
+	Hidden        int `json:"hidden,omitempty"`
+	StepsPerValue int `json:"steps_per_value,omitempty"`
 	// inputT is the NIR input's T, the most timesteps a point can run
 	// (0: no such bound). Not part of the key: the input's hash is.
 	inputT int
@@ -133,13 +150,21 @@ type PointConfig struct {
 // isNIR reports whether the point runs a NIR model.
 func (pc *PointConfig) isNIR() bool { return pc.ModelSHA256 != "" }
 
+// isMG reports whether the point runs the Mackey-Glass workload.
+func (pc *PointConfig) isMG() bool { return pc.Hidden != 0 }
+
 // Validate reports every invalid field at once.
 func (pc *PointConfig) Validate() error {
 	var errs []error
 	if err := pc.Chip.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("chip: %w", err))
 	}
-	if !pc.isNIR() && !(pc.Percentile > 0 && pc.Percentile <= 100) {
+	if pc.isMG() {
+		if err := pc.recipe().Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if !pc.isNIR() && !pc.isMG() && !(pc.Percentile > 0 && pc.Percentile <= 100) {
 		errs = append(errs, fmt.Errorf("percentile is %g, must be in (0, 100]", pc.Percentile))
 	}
 	if pc.Timesteps < 1 || pc.Timesteps > spikemesh.MaxTimesteps {
@@ -170,6 +195,9 @@ type Space struct {
 	// NIR is the graph and input of a space that sweeps a NIR model
 	// (model and input in the space file); nil for a built-in workload.
 	NIR *NIRModel
+	// MG is the task of a space that sweeps the Mackey-Glass workload
+	// (workload: mackey-glass); nil for the others.
+	MG *MackeyGlass
 }
 
 type spaceFile struct {
@@ -251,12 +279,16 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 		s.NIR = nm
 	case f.DT != 0:
 		fail("dt is the time step of a NIR model; the space names none (model and input)")
+	case f.Workload == mackeyglass.Name:
+		mg, merrs := loadMackeyGlass(f.Samples, &s.Base)
+		errs = append(errs, merrs...)
+		s.MG = mg
 	}
 	if s.NIR == nil && s.Base.Workload == "" {
 		s.Base.Workload = "mnist-mlp"
 	}
-	if s.NIR == nil && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
-		fail("workload %q is not a built-in model (available: %s; or sweep a NIR graph with model and input)", s.Base.Workload, strings.Join(models.Names(), ", "))
+	if s.NIR == nil && s.MG == nil && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
+		fail("workload %q is not a built-in model (available: %s, %s; or sweep a NIR graph with model and input)", s.Base.Workload, strings.Join(models.Names(), ", "), mackeyglass.Name)
 	}
 	if err := s.SetDataset(f.Dataset); err != nil {
 		errs = append(errs, err)
@@ -290,11 +322,14 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 		errs = append(errs, err)
 	}
 	s.Params = params
-	if s.NIR != nil {
-		for _, p := range params {
+	for _, p := range params {
+		if s.NIR != nil {
 			if err := nirParamError(p.def); err != nil {
 				errs = append(errs, err)
 			}
+		}
+		if err := s.workloadParamError(p.def); err != nil {
+			errs = append(errs, err)
 		}
 	}
 

@@ -21,7 +21,7 @@ func newExploreCmd() *cobra.Command {
 		spacePath, out, shard string
 		workers               int
 		example, printExample bool
-		exampleNIR            bool
+		exampleNIR, exampleMG bool
 		waitLock, spaceChange bool
 		maxMemory, data       string
 		sf                    setFlag
@@ -55,19 +55,20 @@ space, a starting point for your own space.yaml.
 		Example: `  spikemesh explore --print-example > space.yaml
   spikemesh explore --example --out results/
   spikemesh explore --example-nir --out results/
+  spikemesh explore --example-mackey-glass --out results/
   spikemesh explore --space explore/spaces/braille.yaml --out results/
   spikemesh explore --space explore/spaces/mnist.yaml --out results/ --workers 2
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if printExample {
-				if spacePath != "" || example || exampleNIR {
-					return errors.New("explore: --print-example takes no --space, --example or --example-nir")
+				if spacePath != "" || example || exampleNIR || exampleMG {
+					return errors.New("explore: --print-example takes no --space, --example, --example-nir or --example-mackey-glass")
 				}
 				_, err := cmd.OutOrStdout().Write(explore.ExampleSpace())
 				return err
 			}
-			s, err := loadSpace(spacePath, example, exampleNIR, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, &sf)
 			if err != nil {
 				return err
 			}
@@ -135,6 +136,7 @@ space, a starting point for your own space.yaml.
 	f.StringVar(&data, "dataset", "", "evaluate on this data set instead of the space's (its dataset field; default mnist): mnist, fashion-mnist or a .npz file (docs/import.md); for sharded sweeps set it in the space file, which explore merge reads")
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.BoolVar(&exampleNIR, "example-nir", false, "explore the built-in NIR example space (explore/spaces/braille.yaml: a NIR graph over chip parameters)")
+	f.BoolVar(&exampleMG, "example-mackey-glass", false, "explore the built-in Mackey-Glass example space (explore/spaces/mackey-glass.yaml: reservoir size and timesteps per value against sMAPE and energy)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	maxMemoryFlag(f, &maxMemory)
@@ -152,6 +154,7 @@ func newExploreMergeCmd() *cobra.Command {
 		spacePath, out string
 		example        bool
 		exampleNIR     bool
+		exampleMG      bool
 		sf             setFlag
 	)
 	cmd := &cobra.Command{
@@ -164,7 +167,7 @@ into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) (err error) {
-			s, err := loadSpace(spacePath, example, exampleNIR, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, &sf)
 			if err != nil {
 				return err
 			}
@@ -195,6 +198,7 @@ into --out, as a single run would.`,
 	f.StringVar(&spacePath, "space", "", "the design space YAML file the shards ran")
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
 	f.BoolVar(&exampleNIR, "example-nir", false, "the shards ran the built-in NIR example space")
+	f.BoolVar(&exampleMG, "example-mackey-glass", false, "the shards ran the built-in Mackey-Glass example space")
 	sf.register(cmd)
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
@@ -254,8 +258,8 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example, exampleNIR bool, sf *setFlag) (*explore.Space, error) {
-	s, err := readSpace(path, example, exampleNIR)
+func loadSpace(path string, example, exampleNIR, exampleMG bool, sf *setFlag) (*explore.Space, error) {
+	s, err := readSpace(path, example, exampleNIR, exampleMG)
 	if err != nil || len(sf.items) == 0 {
 		return s, err
 	}
@@ -271,16 +275,19 @@ func loadSpace(path string, example, exampleNIR bool, sf *setFlag) (*explore.Spa
 	return s, nil
 }
 
-func readSpace(path string, example, exampleNIR bool) (*explore.Space, error) {
+func readSpace(path string, example, exampleNIR, exampleMG bool) (*explore.Space, error) {
 	n := 0
-	for _, given := range []bool{path != "", example, exampleNIR} {
+	for _, given := range []bool{path != "", example, exampleNIR, exampleMG} {
 		if given {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return nil, errors.New("explore: give one of --space, --example and --example-nir")
+		return nil, errors.New("explore: give one of --space, --example, --example-nir and --example-mackey-glass")
+	case exampleMG:
+		s, err := explore.ParseSpace(explore.MackeyGlassExampleSpace())
+		return s, trimPkg(err)
 	case exampleNIR:
 		s, err := explore.LoadNIRExample()
 		return s, trimPkg(err)
@@ -288,7 +295,7 @@ func readSpace(path string, example, exampleNIR bool) (*explore.Space, error) {
 		s, err := explore.ParseSpace(explore.ExampleSpace())
 		return s, trimPkg(err)
 	case path == "":
-		return nil, errors.New("explore: no space given: use --space FILE, --example or --example-nir")
+		return nil, errors.New("explore: no space given: use --space FILE, --example, --example-nir or --example-mackey-glass")
 	}
 	s, err := explore.LoadSpaceFile(path)
 	return s, trimPkg(err)

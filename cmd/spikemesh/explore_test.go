@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +34,8 @@ func TestExploreBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no space", []string{"explore"}, "no space given: use --space FILE, --example or --example-nir"},
-		{"space and example", []string{"explore", "--example", "--space", space}, "give one of --space, --example and --example-nir"},
+		{"no space", []string{"explore"}, "no space given: use --space FILE, --example, --example-nir or --example-mackey-glass"},
+		{"space and example", []string{"explore", "--example", "--space", space}, "give one of --space, --example, --example-nir and --example-mackey-glass"},
 		{"missing file", []string{"explore", "--space", "/no/such/space.yaml"}, "/no/such/space.yaml"},
 		{"unknown parameter", []string{"explore", "--space", writeFile(t, "u.yaml", "objectives: [maximize accuracy_pct]\nparameters: {cores: [1]}\n")},
 			`unknown parameter "cores" (known: mesh_width`},
@@ -242,5 +245,66 @@ func TestExploreNIRExample(t *testing.T) {
 	b, errB := os.ReadFile(filepath.Join(dirs[1], "points.csv"))
 	if errA != nil || errB != nil || string(a) != string(b) {
 		t.Errorf("points.csv of --example-nir and of explore/spaces/braille.yaml differ (%v, %v)", errA, errB)
+	}
+}
+
+// TestExploreMackeyGlassMatchesRun: a one-point Mackey-Glass space at the
+// committed recipe (hidden 100, one timestep per value) gives exactly the
+// figures spikemesh run --model mackey-glass reports for the same chip.
+func TestExploreMackeyGlassMatchesRun(t *testing.T) {
+	dir := t.TempDir()
+	space := filepath.Join(dir, "mg.yaml")
+	if err := os.WriteFile(space, []byte("workload: mackey-glass\nchip: loihi\nenergy: loihi\nobjectives: [minimize smape_pct, minimize energy_uj_per_step]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := run(t, "explore", "--space", space, "--out", out, "--workers", "1"); code != 0 {
+		t.Fatalf("explore: exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(filepath.Join(out, "points.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("points.csv: %d rows, %v", len(rows), err)
+	}
+	col := func(name string) float64 {
+		i := slices.Index(rows[0], name)
+		v, err := strconv.ParseFloat(rows[1][i], 64)
+		if i < 0 || err != nil {
+			t.Fatalf("points.csv: column %s: %v", name, err)
+		}
+		return v
+	}
+	stdout, stderr, code := run(t, "run", "--model", "mackey-glass", "--chip", "loihi", "--energy", "loihi", "--json")
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Baseline  float64 `json:"baseline_tanh_smape_pct"`
+		EnergyUJ  float64 `json:"energy_uj_per_prediction"`
+		LatencyUS float64 `json:"latency_us_per_prediction"`
+		Run       struct {
+			Regression struct {
+				Chip  float64 `json:"chip_smape_pct"`
+				Float float64 `json:"float_smape_pct"`
+			} `json:"regression"`
+		} `json:"chip_run"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		want float64
+	}{
+		{"smape_pct", rep.Run.Regression.Chip}, {"float_smape_pct", rep.Run.Regression.Float}, {"tanh_smape_pct", rep.Baseline},
+		{"energy_uj_per_step", rep.EnergyUJ}, {"latency_us_per_step", rep.LatencyUS},
+	} {
+		if got := col(c.name); got != c.want {
+			t.Errorf("%s: explore %v, run %v", c.name, got, c.want)
+		}
 	}
 }

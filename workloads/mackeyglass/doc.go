@@ -18,6 +18,10 @@
 // same reservoir weights with leaky tanh units and their own ridge readout
 // are the non-spiking baseline of the same size (Model.TanhPredict).
 // Builtin returns the committed model (mackey-glass.npz, Encode/Decode).
+// Recipe (recipe.go) makes the recipe a function of the reservoir's size
+// and of the chip timesteps each series value is held for; TrainRecipe
+// trains it, and its defaults give the committed model. spikemesh explore
+// sweeps them (docs/explore.md, "Sweeping Mackey-Glass").
 //
 // docs/sequences.md has the task, solver, metric, results and commands.
 package mackeyglass

@@ -30,10 +30,16 @@ func (k Task) Split() (trainLo, trainHi, testLo, testHi int) {
 
 // NewReservoir draws the fixed random reservoir (WIn, Bias, WRec) of the
 // recipe from Seed; the readouts are left empty.
-func NewReservoir() *Model {
+func NewReservoir() *Model { return NewReservoirN(Neurons) }
+
+// NewReservoirN draws the recipe's reservoir with n neurons (n >= 1) from
+// Seed. The draws are made in the same order for every n (neuron by
+// neuron, then the recurrent matrix row by row), so NewReservoirN(Neurons)
+// is NewReservoir.
+func NewReservoirN(n int) *Model {
 	rng := rand.New(rand.NewPCG(Seed, 0))
-	m := &Model{WIn: make([]float64, Neurons), Bias: make([]float64, Neurons), WRec: make([]float64, Neurons*Neurons)}
-	for i := range Neurons {
+	m := &Model{WIn: make([]float64, n), Bias: make([]float64, n), WRec: make([]float64, n*n)}
+	for i := range n {
 		// Neuron i's input weight w (a magnitude in InScale·[0.5, 1.5), a
 		// random sign) and its bias b = 1 − w·x*: with no recurrent input
 		// and v starting at 0 it crosses its threshold 1 where the input
@@ -57,30 +63,43 @@ func NewReservoir() *Model {
 // float (snnref, the numerics graphrun's float side uses) and fits both
 // readouts by ridge regression on the training steps. The same inputs give
 // the same bits (no randomness beyond Seed, a fixed order of operations).
-func Train(k Task) (*Model, *Fit, error) {
+// It is TrainRecipe with DefaultRecipe.
+func Train(k Task) (*Model, *Fit, error) { return TrainRecipe(k, DefaultRecipe()) }
+
+// TrainRecipe is Train for a reservoir of r.Neurons neurons that sees each
+// series value for r.Hold timesteps (Recipe): the readouts are fitted on
+// the features after the last timestep of each value, which is where the
+// prediction is read.
+func TrainRecipe(k Task, r Recipe) (*Model, *Fit, error) {
+	if err := r.Validate(); err != nil {
+		return nil, nil, err
+	}
 	xs, err := k.Generate()
 	if err != nil {
 		return nil, nil, err
 	}
-	m := NewReservoir()
-	m.WOut = make([]float64, Neurons)
-	feats, err := m.SpikeFeatures(xs[:len(xs)-1])
+	n := r.Neurons
+	m := NewReservoirN(n)
+	m.WOut = make([]float64, n)
+	held := r.HoldInputs(xs[:len(xs)-1])
+	feats, err := m.SpikeFeatures(held)
 	if err != nil {
 		return nil, nil, err
 	}
+	feats = r.lastOfEach(feats)
 	lo, hi, tlo, thi := k.Split()
 	w, err := ridge(feats[lo:hi], xs[lo+1:hi+1], Ridge)
 	if err != nil {
 		return nil, nil, err
 	}
-	copy(m.WOut, w[:Neurons])
-	m.BOut = w[Neurons]
-	tanhFeats := m.TanhFeatures(xs[:len(xs)-1])
+	copy(m.WOut, w[:n])
+	m.BOut = w[n]
+	tanhFeats := r.lastOfEach(m.TanhFeatures(held))
 	tw, err := ridge(tanhFeats[lo:hi], xs[lo+1:hi+1], Ridge)
 	if err != nil {
 		return nil, nil, err
 	}
-	m.TanhOut, m.TanhBias = tw[:Neurons], tw[Neurons]
+	m.TanhOut, m.TanhBias = tw[:n], tw[n]
 	fit := &Fit{}
 	score := func(f [][]float64, w []float64, a, b int) float64 {
 		s, _ := SMAPE(linear(f[a:b], w), xs[a+1:b+1]) // lengths equal by construction
@@ -156,6 +175,9 @@ func (m *Model) TanhFeatures(inputs []float64) [][]float64 {
 
 // TanhPredict returns the baseline's one-step-ahead predictions for the
 // inputs.
+//
+// Each input is one timestep; for a model trained with Hold > 1, pass
+// Recipe.HoldInputs and take every Hold-th prediction (LastOfEach).
 func (m *Model) TanhPredict(inputs []float64) []float64 {
 	return linear(m.TanhFeatures(inputs), append(append([]float64(nil), m.TanhOut...), m.TanhBias))
 }
