@@ -108,7 +108,7 @@ func TestMackeyGlassSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	T := len(xs) - 1
-	in, err := graphrun.NewInput("series", 1, T, 1, xs[:T], nil)
+	in, err := graphrun.NewInput("series", 1, T, []int{1}, xs[:T], nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func (e *evaluator) mgGroup(ctx context.Context, s *Space, pts []Point, out []Re
 	}
 	values := s.MG.Values()
 	T := values * r.Hold
-	in, err := graphrun.NewInput(mackeyglass.Name+" series", 1, T, 1, r.HoldInputs(xs[:values]), nil)
+	in, err := graphrun.NewInput(mackeyglass.Name+" series", 1, T, []int{1}, r.HoldInputs(xs[:values]), nil)
 	if err != nil {
 		return infeasible(oneLine(err)), nil
 	}
