@@ -95,6 +95,7 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	var in *graphrun.Input
+	var reg *graphrun.Regression // per-step targets in a --dataset file
 	g, err := readGraph(model)
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 	case gf.input != "":
 		in, err = graphrun.ReadInput(gf.input)
 	case f.Changed("dataset"):
-		in, err = sequenceInput(data, T)
+		in, reg, err = sequenceInput(data, T)
 	default:
 		in, err = mnistRows(samples)
 	}
@@ -111,7 +112,7 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 		return err
 	}
 	rep, err := graphrun.Run(cmd.Context(), graphrun.Options{Graph: g, Model: model, Input: in, Chip: cfg, ChipName: chipName,
-		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers, TraceDir: traceDir, InputRateHz: gf.inputRate})
+		Energy: e, DT: gf.dt, Timesteps: T, Samples: samples, Workers: workers, TraceDir: traceDir, InputRateHz: gf.inputRate, Regression: reg})
 	if err != nil {
 		return err
 	}
@@ -185,18 +186,26 @@ func mnistRows(samples int) (*graphrun.Input, error) {
 }
 
 // sequenceInput reads a --dataset file of sequences as a NIR run's input,
-// checking that it covers T timesteps (0: the file's own length).
-func sequenceInput(path string, T int) (*graphrun.Input, error) {
+// checking that it covers T timesteps (0: the file's own length). Per-step
+// targets ([N, T] y) make the run a regression: every step of every sample
+// is scored against the output readout's voltage after it (graphrun's
+// Regression; the graph's single output must be a readout that does not
+// fire, as graphrun checks).
+func sequenceInput(path string, T int) (*graphrun.Input, *graphrun.Regression, error) {
 	d, err := dataset.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := d.CheckSteps(T); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q := d.Sequences
-	if q.StepTargets != nil {
-		return nil, fmt.Errorf("dataset: %s: array y: per-step targets [%d, %d] are read but run scores per-sample labels only; save y as [%d] integer labels", path, q.N, q.T, q.N)
+	in, err := graphrun.NewInput(path, q.N, q.T, q.Shape, q.X, q.Labels)
+	if err != nil || q.StepTargets == nil {
+		return in, nil, err
 	}
-	return graphrun.NewInput(path, q.N, q.T, q.Shape, q.X, q.Labels)
+	if T == 0 {
+		T = q.T
+	}
+	return in, &graphrun.Regression{Targets: q.StepTargets, From: 0, To: T}, nil
 }
