@@ -21,6 +21,7 @@ func FuzzParseNetwork(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("network:\n  groups: [{name: a, neurons: ['0..99999999']}]\n"))
+	f.Add(threeConvs())
 	f.Add([]byte("network:\n  groups: [{name: a, attributes: {threshold: 1}, neurons: [0..3]}]\n  edges:\n    - a -> a: {type: sparse, source_target_pairs: [[0, 1], [2, 3]], weight: [1, 300]}\n"))
 	cfg, err := chip.Preset("loihi")
 	if err != nil {

@@ -39,6 +39,7 @@ func ParseNetwork(file string, data []byte) (*Network, error) {
 type parser struct {
 	file    string
 	neurons int
+	conns   int64 // connections of the edges read so far, expanded
 }
 
 func (p *parser) errf(n *yaml.Node, where, format string, args ...any) error {
