@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
 )
 
 // Chip returns the chip configuration and energy model for a: the mesh,
@@ -230,9 +231,21 @@ func (c *Costs) SynapseCycles(conns []int64) int {
 
 // Unlimited returns cfg with the per-core limits SANA-FE does not model
 // (synaptic memory, input axons, fan-out entries) set to the largest a
-// chip configuration accepts, and every neuron model allowed.
+// chip configuration accepts. The chip's neuron models are kept: see
+// CheckModels.
 func Unlimited(cfg chip.Config) chip.Config {
 	cfg.SynapseMemoryBytes, cfg.AxonsPerCore, cfg.FanoutPerCore = 1<<30, 1<<24, 1<<30
-	cfg.NeuronModels = 0
 	return cfg
+}
+
+// CheckModels refuses, in one line, a chip whose cores lack the model
+// every population of a lowered SANA-FE network runs (neuron.SanaLIF):
+// the test chip.Map applies population by population
+// (chip.ModelSet.Has), made once for the whole network.
+func CheckModels(cfg chip.Config) error {
+	if cfg.NeuronModels.Has(neuron.SanaLIF) {
+		return nil
+	}
+	return fmt.Errorf("chip %s implements %s (neuron_models), not %s, the model every group of a SANA-FE network runs: choose a chip that has it (loihi, tiny) or add it with --set neuron_models=...,%s",
+		cfg.Name, cfg.NeuronModels, neuron.SanaLIF, neuron.SanaLIF)
 }

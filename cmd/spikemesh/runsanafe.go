@@ -165,6 +165,9 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 	if cfg, err = sf.applyChip(cfg, true); err != nil {
 		return err
 	}
+	if err := sanafe.CheckModels(cfg); err != nil {
+		return err
+	}
 	override, err := sf.energySpec("")
 	if err != nil {
 		return err

@@ -174,3 +174,19 @@ func TestSanaFEMemoryBudget(t *testing.T) {
 		t.Errorf("peak RSS %d KiB before the refusal, want under 200 MiB", ru.Maxrss)
 	}
 }
+
+// TestSanaFENeuronModels: a chip whose neuron_models lack sanafe-lif
+// (truenorth, or loihi with the list narrowed by --set) is refused in one
+// line; tiny, the test chip, has every model and runs the network.
+func TestSanaFENeuronModels(t *testing.T) {
+	for _, args := range [][]string{{"--chip", "truenorth"}, {"--set", "neuron_models=lif,li"}} {
+		_, stderr, code := run(t, append([]string{"run", "--model", "../../sanafe/testdata/conv.yaml", "--timesteps", "6"}, args...)...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 1 || len(lines) != 1 || !strings.Contains(stderr, "(neuron_models), not sanafe-lif, the model every group of a SANA-FE network runs") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "run", "--model", "../../sanafe/testdata/conv.yaml", "--timesteps", "6", "--chip", "tiny"); code != 0 {
+		t.Errorf("tiny: exit %d, stderr %q", code, stderr)
+	}
+}
