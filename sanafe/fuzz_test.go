@@ -1,6 +1,7 @@
 package sanafe
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -87,6 +88,8 @@ func FuzzParseArch(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
+	f.Add(bytes.Replace(data, []byte("latency_north_hop: 6.0e-9"), []byte("latency_north_hop: 1e300"), 1))
+	f.Add(bytes.Replace(data, []byte("latency_process_spike: 1.5e-9"), []byte("latency_process_spike: -1.5e-9"), 1))
 	base, err := chip.Preset("loihi")
 	if err != nil {
 		f.Fatal(err)
