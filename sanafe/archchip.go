@@ -169,7 +169,7 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == "input"
 			})
 			if i < 0 {
-				return nil, fmt.Errorf("sanafe: %s:%d: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", file, g.Line, quote(g.Name), quote(a.Name))
+				return nil, fmt.Errorf("sanafe: %s: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", loc(file, g.Line), quote(g.Name), quote(a.Name))
 			}
 			u = a.Somas[i]
 			c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
@@ -184,8 +184,8 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 			u, ok = a.Somas[0], true
 		}
 		if !ok || u.Model != "leaky_integrate_fire" {
-			return nil, fmt.Errorf("sanafe: %s:%d: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
-				file, g.Line, quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
+			return nil, fmt.Errorf("sanafe: %s: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
+				loc(file, g.Line), quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
 		}
 		c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
 	}
@@ -203,7 +203,7 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 		g := groups[e.To]
 		u, ok := a.Synapse(g.Attr.SynapseHW)
 		if !ok {
-			return nil, fmt.Errorf("sanafe: %s:%d: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", file, g.Line, quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
+			return nil, fmt.Errorf("sanafe: %s: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", loc(file, g.Line), quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
 		}
 		c.EdgeSynPJ = append(c.EdgeSynPJ, u.Energy["energy_process_spike"])
 		c.EdgeSynNS = append(c.EdgeSynNS, u.Lat["latency_process_spike"])

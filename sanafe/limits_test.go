@@ -89,3 +89,39 @@ mappings:
 	}
 	t.Logf("LowerBytes %d, Lower allocated %d", est, got)
 }
+
+// TestManyErrorsCapped: a network built from an .npz (no lines) whose
+// 1,024 input-layer neurons each have a non-integer bias gives the first
+// maxListedErrors problems, each "file: group ...: ..." without a line
+// number, and a count of the rest.
+func TestManyErrorsCapped(t *testing.T) {
+	net := &Network{Name: "dvs"}
+	var a Attributes
+	a.Threshold = 1
+	a.mark(FThreshold)
+	g := Group{Name: "input_0", Size: 1024, Attr: a}
+	for i := range g.Size {
+		var b Attributes
+		b.Bias = 0.5
+		b.mark(FBias)
+		g.Neurons = append(g.Neurons, NeuronRange{Lo: i, Hi: i + 1, Attr: b})
+	}
+	net.Groups = append(net.Groups, g)
+	_, err := Lower("dvs.npz", net, nil)
+	if err == nil {
+		t.Fatal("Lower accepted non-integer biases")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != maxListedErrors+1 {
+		t.Fatalf("%d lines, want %d", len(lines), maxListedErrors+1)
+	}
+	if want := `sanafe: dvs.npz: group "input_0" neurons 0..0: bias: 0.5 is not an integer`; !strings.HasPrefix(lines[0], want) {
+		t.Errorf("first line %q, want prefix %q", lines[0], want)
+	}
+	if want := "sanafe: ... and 1004 more problems"; lines[maxListedErrors] != want {
+		t.Errorf("last line %q, want %q", lines[maxListedErrors], want)
+	}
+	if len(err.Error()) > 4096 {
+		t.Errorf("message is %d bytes", len(err.Error()))
+	}
+}

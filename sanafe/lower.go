@@ -1,7 +1,6 @@
 package sanafe
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -106,7 +105,7 @@ func LowerBytes(n *Network, placed bool) int64 {
 func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 	var errs []error
 	add := func(line int, where, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s: %s", file, line, where, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("sanafe: %s: %s: %s", loc(file, line), where, fmt.Sprintf(format, args...)))
 	}
 	net := &chip.Network{Name: n.Name, InputGroups: []chip.InputGroup{}}
 	if net.Name == "" {
@@ -350,7 +349,7 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, joinErrors(errs)
 	}
 	return low, nil
 }

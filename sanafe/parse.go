@@ -50,7 +50,7 @@ func (p *parser) errf(n *yaml.Node, where, format string, args ...any) error {
 	if where != "" {
 		where += ": "
 	}
-	return fmt.Errorf("sanafe: %s:%d: %s%s", p.file, line, where, fmt.Sprintf(format, args...))
+	return fmt.Errorf("sanafe: %s: %s%s", loc(p.file, line), where, fmt.Sprintf(format, args...))
 }
 
 var nameLike = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]{1,40}$`)
