@@ -52,10 +52,13 @@ func (p *parser) cost(v *yaml.Node, where, name string) (float64, error) {
 // Unit is one hardware unit of an architecture's core: a synapse, soma,
 // dendrite or axon unit, with SANA-FE's per-event costs in pJ and ns.
 type Unit struct {
-	Name   string
-	Model  string
-	Energy map[string]float64 // "energy_*" attributes, pJ
-	Lat    map[string]float64 // "latency_*" attributes, ns
+	Name  string
+	Model UnitModel
+	// ModelName is the model attribute as written ("" when none is
+	// given), for messages about a UnitOther model.
+	ModelName string
+	Energy    map[string]float64 // "energy_*" attributes, pJ
+	Lat       map[string]float64 // "latency_*" attributes, ns
 }
 
 // Arch is a SANA-FE architecture file as read.
@@ -379,7 +382,11 @@ func (p *parser) unit(n *yaml.Node, kind string, ignored *[]string) (Unit, error
 			return p.entries(v, kind+" attributes", func(ak, av *yaml.Node) error {
 				switch {
 				case ak.Value == "model":
-					u.Model = av.Value
+					m, err := parseUnitModel(kind, av.Value)
+					if err != nil {
+						return p.errf(av, kind, "model: %v", err)
+					}
+					u.Model, u.ModelName = m, av.Value
 				case strings.HasPrefix(ak.Value, "energy_"):
 					x, err := p.cost(av, kind, ak.Value)
 					if err != nil {

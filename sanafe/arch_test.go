@@ -113,3 +113,41 @@ func TestArchCostBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitModels: unit models are parsed once into UnitModel; a model of
+// another kind of unit, or something that is not a model name, is refused
+// with file, line and unit kind; another SANA-FE model (truenorth) is
+// read as UnitOther and refused only where a group would run on it.
+func TestUnitModels(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "arch_small.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseArch("arch.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Somas[0].Model != UnitLIF || a.Synapses[0].Model != UnitCurrentBased || a.Dendrites[0].Model != UnitAccumulator || a.AxonIn[0].Model != UnitDefault {
+		t.Errorf("models %v %v %v %v, want leaky_integrate_fire current_based accumulator default", a.Somas[0].Model, a.Synapses[0].Model, a.Dendrites[0].Model, a.AxonIn[0].Model)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"model: current_based, energy_process_spike: 10.0e-12", "model: leaky_integrate_fire, energy_process_spike: 10.0e-12",
+			"arch.yaml:25: synapse: model: leaky_integrate_fire is a soma model, not a synapse one"},
+		{"model: leaky_integrate_fire", "model: \"lif; rm -rf\"", "arch.yaml:34: soma: model: expected a model name"},
+	} {
+		_, err := ParseArch("arch.yaml", []byte(strings.Replace(string(data), tc.old, tc.new, 1)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.new, err, tc.want)
+		}
+	}
+	tn, err := ParseArch("arch.yaml", []byte(strings.Replace(string(data), "model: leaky_integrate_fire", "model: truenorth", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := tn.Somas[0]; m.Model != UnitOther || m.ModelName != "truenorth" {
+		t.Errorf("soma model %v %q, want other, truenorth", m.Model, m.ModelName)
+	}
+	if _, _, _, err := tn.Chip(chip.Config{Name: "base"}, baseEnergy(t)); err == nil || !strings.Contains(err.Error(), "has no leaky_integrate_fire soma unit") {
+		t.Errorf("Chip on a truenorth soma: %v", err)
+	}
+}

@@ -144,7 +144,7 @@ func findCostPtr(m *energy.Model, key string) (*float64, bool) {
 // first one for "".
 func (a *Arch) soma(name string) (Unit, bool) {
 	for _, u := range a.Somas {
-		if u.Model == "leaky_integrate_fire" && (name == "" || u.Name == name) {
+		if u.Model == UnitLIF && (name == "" || u.Name == name) {
 			return u, true
 		}
 	}
@@ -166,7 +166,7 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 			// input (SANA-FE's files name it in the mappings, which
 			// spikemesh does not read for units).
 			i := slices.IndexFunc(a.Somas, func(u Unit) bool {
-				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == "input"
+				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == UnitInput
 			})
 			if i < 0 {
 				return nil, fmt.Errorf("sanafe: %s: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", loc(file, g.Line), quote(g.Name), quote(a.Name))
@@ -183,7 +183,7 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 		} else if len(a.Somas) > 0 {
 			u, ok = a.Somas[0], true
 		}
-		if !ok || u.Model != "leaky_integrate_fire" {
+		if !ok || u.Model != UnitLIF {
 			return nil, fmt.Errorf("sanafe: %s: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
 				loc(file, g.Line), quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
 		}

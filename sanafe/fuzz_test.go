@@ -90,6 +90,8 @@ func FuzzParseArch(f *testing.F) {
 	f.Add(data)
 	f.Add(bytes.Replace(data, []byte("latency_north_hop: 6.0e-9"), []byte("latency_north_hop: 1e300"), 1))
 	f.Add(bytes.Replace(data, []byte("latency_process_spike: 1.5e-9"), []byte("latency_process_spike: -1.5e-9"), 1))
+	f.Add(bytes.Replace(data, []byte("model: current_based"), []byte("model: leaky_integrate_fire"), 1))
+	f.Add(bytes.Replace(data, []byte("model: leaky_integrate_fire"), []byte("model: truenorth"), 1))
 	base, err := chip.Preset("loihi")
 	if err != nil {
 		f.Fatal(err)
