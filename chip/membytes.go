@@ -74,3 +74,52 @@ func TraceBytes(m *Mapping, T int) int64 {
 	b = membudget.SatAdd(b, min(membudget.SatMul(neurons, int64(max(T, 0))), MaxTraceRaster)) // its raster, if kept
 	return membudget.SatAdd(b, MaxTraceCounts*4+MaxTraceRaster)
 }
+
+// Bytes per synapse NewSimulator lays out for a sparse or convolutional
+// projection, an upper bound from its data structures: the block's
+// target and weight (uint16 + int8), its row index (rowStart, nnz and the
+// two build-time arrays, 4 x int32 per row, at most a row per synapse),
+// the fan-out entries (a destination core per source row and a block and
+// a destination per neuron, 3 x int32) and the sparse graph's post index
+// (int32).
+const sparseSynapseBytes = 2 + 1 + 4*4 + 3*4 + 4
+
+// SynapseBytes is an upper bound on the memory NewSimulator takes for the
+// synapses of m: on every core, a dense projection's rows (an int8 weight
+// per source and neuron of the core, an int32 count per source) and a
+// sparse or convolutional projection's source index (an int32 per
+// source); per projection, sparseSynapseBytes per synapse (convolution
+// taps counted without subtracting padding) and a fan-out list header
+// per source. It is computed from the mapping's sizes without building
+// anything, so a network too large for a memory budget can be refused
+// before NewSimulator allocates; add RunBytes for the mesh. Neuron state
+// (a few words per neuron) is not counted.
+func (m *Mapping) SynapseBytes() int64 {
+	net := m.Net
+	var b int64
+	for _, p := range net.Edges() {
+		in, out := int64(net.SourceSize(p.From)), int64(net.Layers[p.To].Size)
+		for _, ci := range m.LayerCores[p.To] {
+			n := int64(m.Cores[ci].Neurons())
+			if p.Kind == ProjDense {
+				b = membudget.SatAdd(b, membudget.SatMul(in, n+4))
+			} else {
+				b = membudget.SatAdd(b, membudget.SatMul(in, 4))
+			}
+		}
+		if p.Kind == ProjDense {
+			continue
+		}
+		conns := out // one-to-one
+		switch p.Kind {
+		case ProjSparse:
+			conns = int64(len(p.Synapses))
+		case ProjConv:
+			c := p.Conv
+			conns = membudget.SatMul(membudget.SatMul(out, int64(c.InC/max(c.Groups, 1))), int64(c.KH)*int64(c.KW))
+		}
+		b = membudget.SatAdd(b, membudget.SatMul(conns, sparseSynapseBytes))
+		b = membudget.SatAdd(b, membudget.SatMul(in, int64(unsafe.Sizeof([]int32(nil)))))
+	}
+	return b
+}

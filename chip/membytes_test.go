@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"testing"
+
+	"github.com/spikemesh/spikemesh/neuron"
 )
 
 // TestTraceBytesCoversEnableTrace measures EnableTrace's allocation for a
@@ -95,4 +97,53 @@ func TestRunBytesCoversARun(t *testing.T) {
 	if est < live || est > 2*live {
 		t.Errorf("RunBytes = %d, a run of one sample keeps %d live", est, live)
 	}
+}
+
+// TestSynapseBytesCoversNewSimulator measures NewSimulator's allocation
+// for a network whose memory is its synapses (a convolution over many
+// cores, then a dense layer) and checks that SynapseBytes plus RunBytes
+// covers it, give or take the neuron state it does not count (allowed
+// here at 64 bytes per neuron), and that the bound is not loose by more
+// than a factor of 4.
+func TestSynapseBytesCoversNewSimulator(t *testing.T) {
+	kernel := make([]int8, 8*3*3)
+	for i := range kernel {
+		kernel[i] = int8(i%5 - 2)
+	}
+	conv := &Conv{InC: 1, InH: 64, InW: 64, OutC: 8, OutH: 62, OutW: 62, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, Groups: 1, Kernel: kernel}
+	dense := make([]int8, 8*62*62*10)
+	for i := range dense {
+		dense[i] = int8(i % 3)
+	}
+	net := &Network{Name: "synbytes", Inputs: 64 * 64, Layers: []Layer{
+		{Name: "c", Size: 8 * 62 * 62, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 4}, Conv: conv},
+		{Name: "d", Size: 10, Neuron: neuron.Params{Kind: neuron.IFSubtract, Threshold: 4}, Weights: dense},
+	}}
+	cfg, err := Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Map(net, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	sim, err := NewSimulator(m, 1)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.KeepAlive(sim)
+	got := int64(after.TotalAlloc - before.TotalAlloc)
+	syn := m.SynapseBytes()
+	neurons := int64(net.Neurons())
+	if est := syn + cfg.RunBytes(1, 1) + 64*neurons; est < got {
+		t.Errorf("SynapseBytes %d + RunBytes %d + 64 x %d neurons = %d, NewSimulator allocated %d", syn, cfg.RunBytes(1, 1), neurons, est, got)
+	}
+	if syn > 4*got {
+		t.Errorf("SynapseBytes %d is more than 4 x the %d NewSimulator allocated", syn, got)
+	}
+	t.Logf("SynapseBytes %d, RunBytes %d, NewSimulator allocated %d", syn, cfg.RunBytes(1, 1), got)
 }

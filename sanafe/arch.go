@@ -18,13 +18,47 @@ import (
 // whole cycles exactly.
 const ArchClockMHz = 10000
 
+// Bounds on an architecture's per-event figures, checked as the file is
+// read. SANA-FE's files give them in seconds and joules, at the scale of
+// nanoseconds and picojoules (its arch/loihi.yaml: latencies 2.1 to 30
+// ns, energies up to 76.8 pJ). MaxLatencyS, 1 us, is 10,000 cycles of
+// ArchClockMHz, so the sum of two latencies the chip charges as one
+// event (access + update, spike out + message out) stays within the 2^16
+// cycles chip.Config allows an event. MaxEnergyJ, 1 uJ, is over 10^4
+// times the largest of those energies: anything larger is a unit
+// mistake, not a design. Negative figures are refused too.
+const (
+	MaxLatencyS = 1e-6
+	MaxEnergyJ  = 1e-6
+)
+
+// cost reads an energy_* (joules) or latency_* (seconds) attribute and
+// checks it against MaxEnergyJ or MaxLatencyS.
+func (p *parser) cost(v *yaml.Node, where, name string) (float64, error) {
+	x, err := p.number(v, where+": "+name)
+	if err != nil {
+		return 0, err
+	}
+	bound, unit := MaxEnergyJ, "J"
+	if strings.HasPrefix(name, "latency_") {
+		bound, unit = MaxLatencyS, "s"
+	}
+	if x < 0 || x > bound {
+		return 0, p.errf(v, where, "%s: %g %s is outside [0, %g] (per-event figures are nanoseconds and picojoules; docs/sanafe.md)", name, x, unit, bound)
+	}
+	return x, nil
+}
+
 // Unit is one hardware unit of an architecture's core: a synapse, soma,
 // dendrite or axon unit, with SANA-FE's per-event costs in pJ and ns.
 type Unit struct {
-	Name   string
-	Model  string
-	Energy map[string]float64 // "energy_*" attributes, pJ
-	Lat    map[string]float64 // "latency_*" attributes, ns
+	Name  string
+	Model UnitModel
+	// ModelName is the model attribute as written ("" when none is
+	// given), for messages about a UnitOther model.
+	ModelName string
+	Energy    map[string]float64 // "energy_*" attributes, pJ
+	Lat       map[string]float64 // "latency_*" attributes, ns
 }
 
 // Arch is a SANA-FE architecture file as read.
@@ -255,7 +289,7 @@ func (p *parser) tile(a *Arch, t *yaml.Node) error {
 				for d, dir := range dirs {
 					for _, kind := range []string{"energy", "latency"} {
 						if ak.Value == kind+"_"+dir+"_hop" {
-							x, err := p.number(av, "tile: "+ak.Value)
+							x, err := p.cost(av, "tile", ak.Value)
 							if err != nil {
 								return err
 							}
@@ -348,15 +382,19 @@ func (p *parser) unit(n *yaml.Node, kind string, ignored *[]string) (Unit, error
 			return p.entries(v, kind+" attributes", func(ak, av *yaml.Node) error {
 				switch {
 				case ak.Value == "model":
-					u.Model = av.Value
+					m, err := parseUnitModel(kind, av.Value)
+					if err != nil {
+						return p.errf(av, kind, "model: %v", err)
+					}
+					u.Model, u.ModelName = m, av.Value
 				case strings.HasPrefix(ak.Value, "energy_"):
-					x, err := p.number(av, kind+": "+ak.Value)
+					x, err := p.cost(av, kind, ak.Value)
 					if err != nil {
 						return err
 					}
 					u.Energy[ak.Value] = x * 1e12
 				case strings.HasPrefix(ak.Value, "latency_"):
-					x, err := p.number(av, kind+": "+ak.Value)
+					x, err := p.cost(av, kind, ak.Value)
 					if err != nil {
 						return err
 					}

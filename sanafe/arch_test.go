@@ -2,6 +2,8 @@ package sanafe
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +85,69 @@ func TestParseArch(t *testing.T) {
 	}
 	if _, err := ParseArch("x.yaml", []byte("architecture:\n  name: x\n  attributes: {topology: torus}\n")); err == nil || !strings.Contains(err.Error(), "only mesh") {
 		t.Errorf("torus: %v", err)
+	}
+}
+
+// TestArchCostBounds: a latency or energy that is negative, not finite or
+// beyond MaxLatencyS / MaxEnergyJ is refused as the file is read, naming
+// file, line and attribute.
+func TestArchCostBounds(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "arch_small.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"latency_north_hop: 6.0e-9", "latency_north_hop: 1e300", "arch.yaml:10: tile: latency_north_hop: 1e+300 s is outside [0, 1e-06]"},
+		{"latency_process_spike: 1.5e-9", "latency_process_spike: -1.5e-9", "arch.yaml:25: synapse: latency_process_spike: -1.5e-09 s is outside [0, 1e-06]"},
+		{"energy_spike_out: 7.0e-12", "energy_spike_out: .inf", "arch.yaml:39: soma: energy_spike_out: expected a finite number"},
+		{"energy_east_hop: 2.0e-12", "energy_east_hop: .nan", "arch.yaml:13: tile: energy_east_hop: expected a finite number"},
+		{"energy_message_out: 11.0e-12", "energy_message_out: 2.0e-3", "arch.yaml:43: axon_out: energy_message_out: 0.002 J is outside [0, 1e-06]"},
+	} {
+		src := strings.Replace(string(data), tc.old, tc.new, 1)
+		if src == string(data) {
+			t.Fatalf("fixture lacks %q", tc.old)
+		}
+		_, err := ParseArch("arch.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.new, err, tc.want)
+		}
+	}
+}
+
+// TestUnitModels: unit models are parsed once into UnitModel; a model of
+// another kind of unit, or something that is not a model name, is refused
+// with file, line and unit kind; another SANA-FE model (truenorth) is
+// read as UnitOther and refused only where a group would run on it.
+func TestUnitModels(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "arch_small.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseArch("arch.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Somas[0].Model != UnitLIF || a.Synapses[0].Model != UnitCurrentBased || a.Dendrites[0].Model != UnitAccumulator || a.AxonIn[0].Model != UnitDefault {
+		t.Errorf("models %v %v %v %v, want leaky_integrate_fire current_based accumulator default", a.Somas[0].Model, a.Synapses[0].Model, a.Dendrites[0].Model, a.AxonIn[0].Model)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"model: current_based, energy_process_spike: 10.0e-12", "model: leaky_integrate_fire, energy_process_spike: 10.0e-12",
+			"arch.yaml:25: synapse: model: leaky_integrate_fire is a soma model, not a synapse one"},
+		{"model: leaky_integrate_fire", "model: \"lif; rm -rf\"", "arch.yaml:34: soma: model: expected a model name"},
+	} {
+		_, err := ParseArch("arch.yaml", []byte(strings.Replace(string(data), tc.old, tc.new, 1)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.new, err, tc.want)
+		}
+	}
+	tn, err := ParseArch("arch.yaml", []byte(strings.Replace(string(data), "model: leaky_integrate_fire", "model: truenorth", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := tn.Somas[0]; m.Model != UnitOther || m.ModelName != "truenorth" {
+		t.Errorf("soma model %v %q, want other, truenorth", m.Model, m.ModelName)
+	}
+	if _, _, _, err := tn.Chip(chip.Config{Name: "base"}, baseEnergy(t)); err == nil || !strings.Contains(err.Error(), "has no leaky_integrate_fire soma unit") {
+		t.Errorf("Chip on a truenorth soma: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/neuron"
 )
 
 // Chip returns the chip configuration and energy model for a: the mesh,
@@ -143,7 +144,7 @@ func findCostPtr(m *energy.Model, key string) (*float64, bool) {
 // first one for "".
 func (a *Arch) soma(name string) (Unit, bool) {
 	for _, u := range a.Somas {
-		if u.Model == "leaky_integrate_fire" && (name == "" || u.Name == name) {
+		if u.Model == UnitLIF && (name == "" || u.Name == name) {
 			return u, true
 		}
 	}
@@ -165,10 +166,10 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 			// input (SANA-FE's files name it in the mappings, which
 			// spikemesh does not read for units).
 			i := slices.IndexFunc(a.Somas, func(u Unit) bool {
-				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == "input"
+				return g.Attr.Has(FSomaHW) && u.Name == g.Attr.SomaHW || !g.Attr.Has(FSomaHW) && u.Model == UnitInput
 			})
 			if i < 0 {
-				return nil, fmt.Errorf("sanafe: %s:%d: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", file, g.Line, quote(g.Name), quote(a.Name))
+				return nil, fmt.Errorf("sanafe: %s: group %s: input neurons need a soma unit of model input; architecture %s has none of that name", loc(file, g.Line), quote(g.Name), quote(a.Name))
 			}
 			u = a.Somas[i]
 			c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
@@ -182,9 +183,9 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 		} else if len(a.Somas) > 0 {
 			u, ok = a.Somas[0], true
 		}
-		if !ok || u.Model != "leaky_integrate_fire" {
-			return nil, fmt.Errorf("sanafe: %s:%d: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
-				file, g.Line, quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
+		if !ok || u.Model != UnitLIF {
+			return nil, fmt.Errorf("sanafe: %s: group %s: soma_hw_name %s: architecture %s has no leaky_integrate_fire soma unit of that name (the first soma unit when none is named)",
+				loc(file, g.Line), quote(g.Name), quote(g.Attr.SomaHW), quote(a.Name))
 		}
 		c.Soma = append(c.Soma, SomaCosts{AccessPJ: u.Energy["energy_access_neuron"], UpdatePJ: u.Energy["energy_update_neuron"], SpikePJ: u.Energy["energy_spike_out"]})
 	}
@@ -202,7 +203,7 @@ func (a *Arch) Costs(file string, n *Network) (*Costs, error) {
 		g := groups[e.To]
 		u, ok := a.Synapse(g.Attr.SynapseHW)
 		if !ok {
-			return nil, fmt.Errorf("sanafe: %s:%d: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", file, g.Line, quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
+			return nil, fmt.Errorf("sanafe: %s: group %s: synapse_hw_name %s: architecture %s has no such synapse unit", loc(file, g.Line), quote(g.Name), quote(g.Attr.SynapseHW), quote(a.Name))
 		}
 		c.EdgeSynPJ = append(c.EdgeSynPJ, u.Energy["energy_process_spike"])
 		c.EdgeSynNS = append(c.EdgeSynNS, u.Lat["latency_process_spike"])
@@ -230,9 +231,21 @@ func (c *Costs) SynapseCycles(conns []int64) int {
 
 // Unlimited returns cfg with the per-core limits SANA-FE does not model
 // (synaptic memory, input axons, fan-out entries) set to the largest a
-// chip configuration accepts, and every neuron model allowed.
+// chip configuration accepts. The chip's neuron models are kept: see
+// CheckModels.
 func Unlimited(cfg chip.Config) chip.Config {
 	cfg.SynapseMemoryBytes, cfg.AxonsPerCore, cfg.FanoutPerCore = 1<<30, 1<<24, 1<<30
-	cfg.NeuronModels = 0
 	return cfg
+}
+
+// CheckModels refuses, in one line, a chip whose cores lack the model
+// every population of a lowered SANA-FE network runs (neuron.SanaLIF):
+// the test chip.Map applies population by population
+// (chip.ModelSet.Has), made once for the whole network.
+func CheckModels(cfg chip.Config) error {
+	if cfg.NeuronModels.Has(neuron.SanaLIF) {
+		return nil
+	}
+	return fmt.Errorf("chip %s implements %s (neuron_models), not %s, the model every group of a SANA-FE network runs: choose a chip that has it (loihi, tiny) or add it with --set neuron_models=...,%s",
+		cfg.Name, cfg.NeuronModels, neuron.SanaLIF, neuron.SanaLIF)
 }

@@ -25,8 +25,12 @@
 //
 // Every problem in a file is one line naming the file, the line, the
 // group, edge or mapping and the field, and what was expected; sizes are
-// checked against the declared geometry and the package limits before
-// they are allocated. docs/sanafe.md lists the formats, every semantic
+// checked against the declared geometry and the package limits (neurons
+// and connections per file) before they are allocated, and LowerBytes
+// bounds the memory Lower takes, so that a caller can check it and
+// chip.Mapping.SynapseBytes against a memory budget before lowering and
+// before Run builds the simulator (spikemesh run does, for
+// --max-memory). docs/sanafe.md lists the formats, every semantic
 // difference from SANA-FE and its effect.
 //
 // The importer was written from SANA-FE's documentation and by reading its

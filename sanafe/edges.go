@@ -96,8 +96,8 @@ func (p *parser) edge(k, v *yaml.Node, net *Network, index map[string]int) (Edge
 		if !ok || pn.Kind != yaml.SequenceNode {
 			return e, p.errf(k, where, "source_target_pairs: a sparse edge needs a list of [source, target] pairs")
 		}
-		if len(pn.Content) > MaxConnections {
-			return e, p.errf(pn, where, "source_target_pairs: more than %d pairs", MaxConnections)
+		if p.conns+int64(len(pn.Content)) > MaxConnections {
+			return e, p.errf(pn, where, "source_target_pairs: %d pairs, more than the %d connections a file may have with the edges before", len(pn.Content), MaxConnections-p.conns)
 		}
 		e.Pairs = make([][2]int, len(pn.Content))
 		for i, c := range pn.Content {
@@ -116,6 +116,14 @@ func (p *parser) edge(k, v *yaml.Node, net *Network, index map[string]int) (Edge
 		delete(attrs, "source_target_pairs")
 		conns = len(e.Pairs)
 	}
+	expanded := int64(conns)
+	if e.Kind == EdgeConv2D {
+		expanded = int64(dst1) * int64(e.Conv.InC) * int64(e.Conv.KH) * int64(e.Conv.KW)
+	}
+	if p.conns+expanded > MaxConnections {
+		return e, p.errf(k, where, "the file's edges expand to %d connections up to this one, more than the %d a file may have", p.conns+expanded, MaxConnections)
+	}
+	p.conns += expanded
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		an := attrs[name]
 		if name != "weight" && name != "delay" {

@@ -1,6 +1,7 @@
 package sanafe
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +22,7 @@ func FuzzParseNetwork(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("network:\n  groups: [{name: a, neurons: ['0..99999999']}]\n"))
+	f.Add(threeConvs())
 	f.Add([]byte("network:\n  groups: [{name: a, attributes: {threshold: 1}, neurons: [0..3]}]\n  edges:\n    - a -> a: {type: sparse, source_target_pairs: [[0, 1], [2, 3]], weight: [1, 300]}\n"))
 	cfg, err := chip.Preset("loihi")
 	if err != nil {
@@ -86,6 +88,10 @@ func FuzzParseArch(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
+	f.Add(bytes.Replace(data, []byte("latency_north_hop: 6.0e-9"), []byte("latency_north_hop: 1e300"), 1))
+	f.Add(bytes.Replace(data, []byte("latency_process_spike: 1.5e-9"), []byte("latency_process_spike: -1.5e-9"), 1))
+	f.Add(bytes.Replace(data, []byte("model: current_based"), []byte("model: leaky_integrate_fire"), 1))
+	f.Add(bytes.Replace(data, []byte("model: leaky_integrate_fire"), []byte("model: truenorth"), 1))
 	base, err := chip.Preset("loihi")
 	if err != nil {
 		f.Fatal(err)

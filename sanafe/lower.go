@@ -1,12 +1,12 @@
 package sanafe
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"github.com/spikemesh/spikemesh/chip"
+	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/neuron"
 )
 
@@ -49,6 +49,48 @@ type Lowered struct {
 	Trains       [][]bool
 }
 
+// LowerBytesPerConnection bounds what Lower allocates per connection it
+// carries as an explicit synapse (a sparse or neuron edge, or a conv2d
+// edge between regrouped groups): the expanded pair and tap index (24
+// bytes), the chip.Synapse and int32 weight appended per connection (16
+// bytes, but a slice grown by append allocates about 5 times its final
+// size in all under Go's 1.25x growth of large slices: 80), and a cloned
+// chip.Synapse and an int8 for each half of a split weight (26): 130.
+// Measured with runtime.MemStats (TestLowerBytesCoversLower): 145 per
+// connection for a regrouped conv2d edge with split weights; 256 leaves
+// room. A dense connection takes at most DenseBytesPerConnection: its
+// int32 weight, the regrouped copy, and an int8 for each split half.
+const (
+	LowerBytesPerConnection = 256
+	DenseBytesPerConnection = 4 + 4 + 2
+)
+
+// LowerBytes bounds the memory Lower takes for n's synapses (with a
+// placement when placed: conv2d edges may then be expanded), so that a
+// caller can check it against a memory budget before lowering.
+func LowerBytes(n *Network, placed bool) int64 {
+	size := map[string]int64{}
+	for _, g := range n.Groups {
+		size[g.Name] = int64(g.Size)
+	}
+	var b int64
+	for _, e := range n.Edges {
+		switch {
+		case e.Kind == EdgeDense:
+			b = membudget.SatAdd(b, membudget.SatMul(membudget.SatMul(size[e.From], size[e.To]), DenseBytesPerConnection))
+		case e.Kind == EdgeConv2D && !placed:
+			b = membudget.SatAdd(b, membudget.SatMul(int64(len(e.Weights)), DenseBytesPerConnection))
+		case e.Kind == EdgeConv2D:
+			c := e.Conv
+			conns := membudget.SatMul(size[e.To], int64(c.InC)*int64(c.KH)*int64(c.KW))
+			b = membudget.SatAdd(b, membudget.SatMul(conns, LowerBytesPerConnection))
+		default:
+			b = membudget.SatAdd(b, membudget.SatMul(int64(max(len(e.Pairs), 1)), LowerBytesPerConnection))
+		}
+	}
+	return b
+}
+
 // Lower turns n into a chip.Network whose populations run
 // neuron.SanaLIF. It refuses, one line per problem and every problem at
 // once, what the chip cannot carry exactly: non-integer thresholds,
@@ -63,7 +105,7 @@ type Lowered struct {
 func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 	var errs []error
 	add := func(line int, where, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s: %s", file, line, where, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("sanafe: %s: %s: %s", loc(file, line), where, fmt.Sprintf(format, args...)))
 	}
 	net := &chip.Network{Name: n.Name, InputGroups: []chip.InputGroup{}}
 	if net.Name == "" {
@@ -307,7 +349,7 @@ func Lower(file string, n *Network, place Placement) (*Lowered, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, joinErrors(errs)
 	}
 	return low, nil
 }

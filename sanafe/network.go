@@ -11,8 +11,12 @@ import (
 const (
 	// MaxNeurons bounds the neurons of one file (all groups).
 	MaxNeurons = 1 << 22
-	// MaxConnections bounds the synapses one edge expands to (dense:
-	// source x target; conv2d: output neurons x input channels x kernel).
+	// MaxConnections bounds the synapses the edges of one file expand to,
+	// all edges together (dense: source x target; conv2d: output neurons
+	// x input channels x kernel; sparse: pairs; neuron edges: 1), checked
+	// edge by edge as they are read, before any is expanded. 2^28 is 74
+	// times the DVS network's 3.6 M; lowered, each connection takes at
+	// most LowerBytesPerConnection bytes.
 	MaxConnections = 1 << 28
 	// MaxFileBytes bounds the size of a network or architecture file
 	// (SANA-FE's DVS network is 735 KB).

@@ -39,6 +39,7 @@ func ParseNetwork(file string, data []byte) (*Network, error) {
 type parser struct {
 	file    string
 	neurons int
+	conns   int64 // connections of the edges read so far, expanded
 }
 
 func (p *parser) errf(n *yaml.Node, where, format string, args ...any) error {
@@ -49,7 +50,7 @@ func (p *parser) errf(n *yaml.Node, where, format string, args ...any) error {
 	if where != "" {
 		where += ": "
 	}
-	return fmt.Errorf("sanafe: %s:%d: %s%s", p.file, line, where, fmt.Sprintf(format, args...))
+	return fmt.Errorf("sanafe: %s: %s%s", loc(p.file, line), where, fmt.Sprintf(format, args...))
 }
 
 var nameLike = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]{1,40}$`)

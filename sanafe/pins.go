@@ -1,7 +1,6 @@
 package sanafe
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,7 +32,7 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 	}
 	var errs []error
 	add := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("sanafe: %s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("sanafe: %s: %s", loc(file, line), fmt.Sprintf(format, args...)))
 	}
 	index := map[string]int{}
 	place := make(Placement, len(n.Groups)) // per neuron: slot, -1 = unmapped
@@ -95,7 +94,7 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, nil, errors.Join(errs...)
+		return nil, nil, joinErrors(errs)
 	}
 	// Groups sharing a core: all but the first move to a free core of the
 	// same tile.
@@ -112,8 +111,8 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 			}
 			tile, core := tileOf(slot, cfg)
 			if free < 0 {
-				errs = append(errs, fmt.Errorf("sanafe: %s:%d: group %s: core %d.%d also holds group %s and tile %d has no free core for it; a spikemesh core holds one group",
-					file, n.Groups[gi].Line, quote(n.Groups[gi].Name), tile, core, quote(n.Groups[gs[0]].Name), tile))
+				errs = append(errs, fmt.Errorf("sanafe: %s: group %s: core %d.%d also holds group %s and tile %d has no free core for it; a spikemesh core holds one group",
+					loc(file, n.Groups[gi].Line), quote(n.Groups[gi].Name), tile, core, quote(n.Groups[gs[0]].Name), tile))
 				continue
 			}
 			groupsOn[free] = []int{gi}
@@ -128,7 +127,7 @@ func Pins(file string, n *Network, cfg chip.Config) (Placement, []string, error)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, nil, errors.Join(errs...)
+		return nil, nil, joinErrors(errs)
 	}
 	return place, notes, nil
 }

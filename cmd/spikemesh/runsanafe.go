@@ -165,6 +165,9 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 	if cfg, err = sf.applyChip(cfg, true); err != nil {
 		return err
 	}
+	if err := sanafe.CheckModels(cfg); err != nil {
+		return err
+	}
 	override, err := sf.energySpec("")
 	if err != nil {
 		return err
@@ -206,6 +209,9 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		return err
 	}
 	notes = append(notes, moved...)
+	if err := mem.Check("lowering SANA-FE network "+model, sanafe.LowerBytes(net, pins != nil), "use a smaller network or raise --max-memory"); err != nil {
+		return err
+	}
 	low, err := sanafe.Lower(model, net, pins)
 	if err != nil {
 		return err
@@ -236,6 +242,13 @@ func runSanaFE(cmd *cobra.Command, model string, kind sanafe.FileKind, chipName,
 		// chip's per-timestep barrier.
 		m.Config.BarrierBaseCycles, m.Config.BarrierPerRouter = arch.SyncCycles(m.Routers), 0
 		notes = append(notes, fmt.Sprintf("barrier: %d cycles per timestep, latency_sync for %d mapped tiles", m.Config.BarrierBaseCycles, m.Routers))
+	}
+	// The simulator's synapses and mesh, checked before sanafe.Run builds
+	// them (runs of several samples build one simulator at a time).
+	need := membudget.SatAdd(m.SynapseBytes(), m.Config.RunBytes(workers, 1))
+	what := fmt.Sprintf("simulating SANA-FE network %s on %d cores of chip %s (synapses and mesh)", model, len(m.Cores), m.Config.Name)
+	if err := mem.Check(what, need, "use a smaller network or chip, or raise --max-memory"); err != nil {
+		return err
 	}
 	spec := sanafe.RunSpec{Net: net, Low: low, Map: m, Energy: e, Costs: costs, Timesteps: T, Workers: workers}
 	var rep *sanafe.Report

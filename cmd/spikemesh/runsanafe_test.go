@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -126,5 +129,64 @@ func TestSanaFEBadInput(t *testing.T) {
 		if code != 1 || len(lines) != 1 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// convNet is a SANA-FE network file of a few hundred bytes: a w x w
+// input group, one conv2d edge with a k x k kernel of ones to a
+// (w-k+1)^2 group.
+func convNet(w, k int) string {
+	out := w - k + 1
+	ones := strings.TrimSuffix(strings.Repeat("1, ", k*k), ", ")
+	return fmt.Sprintf(`network:
+  name: big
+  groups:
+    - name: a
+      attributes: {threshold: 1}
+      neurons: ['0..%d']
+    - name: b
+      attributes: {threshold: 1}
+      neurons: ['0..%d']
+  edges:
+    - a -> b: {type: conv2d, input_width: %d, input_height: %d, input_channels: 1, kernel_width: %d, kernel_height: %d, kernel_count: 1, weight: [%s]}
+mappings: []
+`, w*w-1, out*out-1, w, w, k, k, ones)
+}
+
+// TestSanaFEMemoryBudget: a small file declaring a conv2d edge whose
+// simulator needs far more than --max-memory (per core of the 255,025
+// targets, an index over the 262,144 sources; 16 M synapses) is refused
+// in one line naming the need and the budget, before the simulator is
+// built: the process stays far below the need.
+func TestSanaFEMemoryBudget(t *testing.T) {
+	net := writeFile(t, "big.yaml", convNet(512, 8))
+	cmd := exec.Command(bin, "run", "--model", net, "--chip", "loihi", "--timesteps", "1", "--max-memory", "256MiB", "--set", "mesh_width=16", "--set", "mesh_height=16")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	stderr := e.String()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if _, ok := err.(*exec.ExitError); !ok || len(lines) != 1 ||
+		!strings.Contains(stderr, "simulating SANA-FE network "+net) || !strings.Contains(stderr, "more than the memory budget of 256.0 MiB (--max-memory)") {
+		t.Fatalf("err %v, stderr %q", err, stderr)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 200<<10 { // Maxrss is in KiB on Linux
+		t.Errorf("peak RSS %d KiB before the refusal, want under 200 MiB", ru.Maxrss)
+	}
+}
+
+// TestSanaFENeuronModels: a chip whose neuron_models lack sanafe-lif
+// (truenorth, or loihi with the list narrowed by --set) is refused in one
+// line; tiny, the test chip, has every model and runs the network.
+func TestSanaFENeuronModels(t *testing.T) {
+	for _, args := range [][]string{{"--chip", "truenorth"}, {"--set", "neuron_models=lif,li"}} {
+		_, stderr, code := run(t, append([]string{"run", "--model", "../../sanafe/testdata/conv.yaml", "--timesteps", "6"}, args...)...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 1 || len(lines) != 1 || !strings.Contains(stderr, "(neuron_models), not sanafe-lif, the model every group of a SANA-FE network runs") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "run", "--model", "../../sanafe/testdata/conv.yaml", "--timesteps", "6", "--chip", "tiny"); code != 0 {
+		t.Errorf("tiny: exit %d, stderr %q", code, stderr)
 	}
 }
