@@ -21,7 +21,8 @@ func NewSimulator(m *Mapping, workers int) (*Simulator, error) {
 		return nil, fmt.Errorf("chip: %w", err)
 	}
 	cfg := m.Config
-	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1}
+	s := &Simulator{m: m, cfg: cfg, mesh: mesh, workers: workers, barrier: m.BarrierCycles(), multicast: cfg.Delivery == Multicast, board: cfg.Chips() > 1,
+		meshMinPackets: meshMinPackets}
 	s.meshes = []*router.Mesh{mesh} // more are cloned by the first run that routes concurrently
 	g := m.g
 	if g == nil {

@@ -82,20 +82,22 @@
 // A timestep has three phases. Compute: every core integrates the events
 // due at this timestep (one weight-row read per event; each incoming
 // projection keeps an inbox ring of delay+1 slots),
-// updates its neurons and collects the ones that fired; cores are handed
-// out one at a time to the calling goroutine and up to `workers`-1 helper
-// goroutines that live for the whole run and spin briefly between
-// timesteps (pool.go: a timestep can take only microseconds, less than
-// waking a parked goroutine; helpers that get too little of the work, on
-// a busy machine, are left parked for a while), and idle cores whose
+// updates its neurons and collects the ones that fired; a timestep with
+// enough work (poolMinWork neuron updates and synaptic events) hands its
+// cores out one at a time to the calling goroutine and up to `workers`-1
+// helper goroutines that live for the whole run and spin briefly between
+// such timesteps (pool.go); smaller timesteps, and all timesteps while
+// the helpers get too little of the work on a busy machine, are computed
+// by the caller alone with the helpers parked. Idle cores whose
 // neurons cannot change are skipped. Inject: the host's input events for this
 // timestep and the fired neurons' spikes go into the destination cores'
 // inboxes for the next timestep and become packets, one per (spike,
 // destination core) with unicast delivery or one per spike with multicast.
 // Route: the mesh moves them cycle by cycle, with contention, to find when
-// each arrives; it only times delivery, so it runs concurrently with the
-// next timestep's compute (up to four mesh instances, timestep t on
-// instance t mod M). So each delay-0 projection adds one timestep of
+// each arrives; it only times delivery, so with 2 or more workers it runs
+// concurrently with the next timestep's compute (up to four mesh
+// instances, timestep t on instance t mod M) when the timestep has at
+// least meshMinPackets packets; smaller ones the caller routes itself. So each delay-0 projection adds one timestep of
 // latency, as on synchronous chips and in Brian2's default schedule, and
 // breaks any cycle. Host input does too:
 // the first layer integrates the frame of timestep t at t+1, so a run of T

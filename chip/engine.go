@@ -214,6 +214,11 @@ type Simulator struct {
 	split        *splitState  // nil unless some population's fan-in is split
 	pool         *computePool // the compute workers of the current run (workers > 1)
 	poolProbe    int          // tests: the pool's probe and rest windows in timesteps (0: defaults)
+	poolMinWork  int64        // tests: the pool's work gate (0: poolMinWork, negative: none)
+	// meshMinPackets: a timestep with fewer packets is routed by the
+	// caller (meshMinPackets; tests change it).
+	meshMinPackets int
+	poolRest       int // tests: a pool that starts resting for this many timesteps
 }
 
 // Mapping returns the placement the simulator runs.

@@ -15,13 +15,25 @@ import (
 // Map reports it with every other violation.
 
 // decayBitsNeeded is the bits a decay d/4096 needs: a register of b bits
-// holds multiples of 2^(12-b)/4096, so d needs 12 minus its trailing zero
-// bits (0 for no decay).
+// holds multiples of 2^(12-b)/4096, so 0 < d < 4096 needs 12 minus its
+// trailing zero bits.
+//
+// No decay (0) and full decay (4096) need none, by choice: neither is a
+// value the decay multiplier uses. With no decay the state is kept as it
+// is; with full decay it is not kept at all (decay(x, 4096) = 0: the
+// current of a plain LIF or IF neuron, whose input acts within the step,
+// or a memoryless potential), a mode of the compartment, not a register
+// value. Counted as a register value, 4096 would need 13 bits and no
+// 12-bit chip (loihi) could run a plain LIF neuron. Loihi's own 12-bit
+// registers stop at 4095 (Lava's bit-accurate LIF, lava-nc/lava
+// proc/lif/models.py), whose step trunc(x/4096) equals full decay only
+// for |x| < 4096; the simulator clears exactly. docs/chips.md, "Neuron
+// numerics".
 func decayBitsNeeded(d uint16) int {
-	if d == 0 {
+	if d == 0 || d >= neuron.DecayMax {
 		return 0
 	}
-	return 12 - min(bits.TrailingZeros16(d), 12)
+	return 12 - bits.TrailingZeros16(d)
 }
 
 // signedBits is the two's-complement width that holds x.

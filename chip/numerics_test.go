@@ -78,3 +78,37 @@ func TestNumericLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestFullDecay: full decay (4096) keeps no state and needs no decay bits,
+// as no decay does (docs/chips.md); the largest register value below it,
+// 4095, needs all 12.
+func TestFullDecay(t *testing.T) {
+	tiny, err := Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := tiny.SetAll([]string{"decay_bits=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		du, dv uint16
+		want   string // "" if decay_bits=1 accepts it
+	}{
+		{4096, 4096, ""},
+		{4096, 0, ""},
+		{4096, 2048, ""},
+		{4096, 4095, "layer fc1 (decay_v 4095/4096, model lif) needs decay_bits 12, chip allows 1"},
+		{1, 4096, "layer fc1 (decay_u 1/4096, model lif) needs decay_bits 12, chip allows 1"},
+	} {
+		net := denseNet(16, 8, 4)
+		net.Layers[0].Neuron = neuron.Params{Kind: neuron.LIF, Threshold: 100, DecayU: c.du, DecayV: c.dv}
+		_, err := Map(net, one)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("decays %d, %d: %v", c.du, c.dv, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("decays %d, %d: error %v, want %q", c.du, c.dv, err, c.want)
+		}
+	}
+}

@@ -9,6 +9,16 @@ import (
 // maxMeshes bounds the mesh instances that route timesteps concurrently.
 const maxMeshes = 4
 
+// meshMinPackets is the fewest packets a timestep needs to be routed on
+// its own goroutine; a timestep with fewer is routed by the caller (on
+// the same mesh instance, so the result is the same). Routing costs about
+// 40 ns per packet (router BenchmarkHostBurst, 2.56e7 packets/s), and
+// handing a timestep to a goroutine costs microseconds to tens of
+// microseconds on a loaded machine (docs/design.md), so below about 20 µs
+// of routing the hand-off costs more CPU than the overlap saves
+// (measured: docs/performance.md, "Small timesteps").
+const meshMinPackets = 512
+
 // meshStep is one timestep's traffic, simulated by the mesh while the
 // cores go on with the next timestep.
 type meshStep struct {

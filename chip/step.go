@@ -126,14 +126,14 @@ func (s *Simulator) run(ctx context.Context, stim Stimulus, T, quietAfter int) (
 			stepScores = append(stepScores, row)
 		}
 		started++
-		if M > 1 {
+		if M > 1 && len(st.pk) >= s.meshMinPackets {
 			wg[j].Add(1)
 			go func() {
 				defer wg[j].Done()
 				s.routeStep(s.meshes[j], st)
 			}()
 		} else {
-			s.routeStep(s.meshes[0], st)
+			s.routeStep(s.meshes[j], st) // mesh j is free: settled above
 		}
 		res.Timesteps = t + 1
 		if quietAfter >= 0 && t+1 >= quietAfter && fired == 0 && len(s.events) == 0 && s.allQuiet() && s.inboxesEmpty() {

@@ -89,8 +89,8 @@ type Outcome struct {
 	Reused      int      // points found in points.jsonl
 	Total       int      // points the sweep (the shard) has; for nsga2, evaluations planned
 	Conversions int      // ANN-to-SNN conversions run
-	Mappings    int      // mappings onto a chip
-	Simulations int      // simulations run (each priced by every energy model that needs it)
+	Mappings    int      // mappings onto a chip (one that finds the network does not fit counts too)
+	Simulations int      // simulations run (each priced by every energy model that needs it); a point that does not map has none
 	Elapsed     time.Duration
 }
 

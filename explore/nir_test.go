@@ -179,3 +179,43 @@ func TestNIRShards(t *testing.T) {
 		}
 	}
 }
+
+// TestNIRCounts: a NIR point that does not fit its chip was mapped (the
+// mapping found that) but not simulated, so the summary counts a mapping
+// per point and a simulation per feasible point only; a space with no
+// feasible point reports no simulation.
+func TestNIRCounts(t *testing.T) {
+	dir, err := filepath.Abs("spaces")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One router of 4 cores: 8 neurons per core need 5 cores for the 38
+	// recurrent neurons alone; 64 fit.
+	for _, c := range []struct {
+		npc                             string
+		feasible, mappings, simulations int
+	}{{"[8, 64]", 1, 2, 1}, {"[8]", 0, 1, 0}} {
+		space := "model: braille.nir\ninput: braille_input.npz\nsamples: 2\nparameters:\n  timesteps: [10]\n  mesh_width: [1]\n  mesh_height: [1]\n" +
+			"  neurons_per_core: " + c.npc + "\nobjectives: [minimize energy_uj]\n"
+		s, err := ParseSpaceIn([]byte(space), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Sweep(context.Background(), s, Options{Dir: t.TempDir(), Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		feasible := 0
+		for _, r := range out.Results {
+			if r.Feasible {
+				feasible++
+			} else if !strings.Contains(r.Reason, "does not fit") {
+				t.Errorf("neurons_per_core %s: point %d infeasible for another reason: %s", c.npc, r.Index, r.Reason)
+			}
+		}
+		if feasible != c.feasible || out.Mappings != c.mappings || out.Simulations != c.simulations {
+			t.Errorf("neurons_per_core %s: %d feasible, %d mappings, %d simulations; want %d, %d, %d",
+				c.npc, feasible, out.Mappings, out.Simulations, c.feasible, c.mappings, c.simulations)
+		}
+	}
+}

@@ -30,9 +30,17 @@ func (e *evaluator) nirGroup(ctx context.Context, s *Space, pts []Point, out []R
 		return infeasible("float reference: " + oneLine(err)), nil
 	}
 	o.Float = fr
-	e.mappings.Add(1)
-	e.simulations.Add(1)
 	rep, err := graphrun.Run(ctx, o)
+	// Count what happened: a mapping when chip.Map ran (a network that
+	// does not fit counts, as in the converted path), a simulation when
+	// the chip ran.
+	stage := graphrun.StageOf(err)
+	if err == nil || stage >= graphrun.StageMap {
+		e.mappings.Add(1)
+	}
+	if err == nil || stage == graphrun.StageSimulate {
+		e.simulations.Add(1)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -55,6 +55,9 @@ type Options struct {
 // reference runs T steps and the chip T + the output populations' latency
 // (Lowered.OutputLatency), so the chip's outputs see every frame the
 // float's do.
+//
+// An error from mapping on is a *StageError: StageOf(err) tells whether
+// the network was mapped and the chip ran (explore counts them).
 func Run(ctx context.Context, o Options) (*Report, error) {
 	in := o.Input
 	n, T, err := sizes(&o)
@@ -79,13 +82,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	m, err := chip.Map(lw.Net, o.Chip)
 	if err != nil {
-		return nil, err
+		return nil, &StageError{StageMap, err}
 	}
 	rep := newReport(&o, lw, m, n, T)
 	if o.Regression != nil {
 		outputs, err := checkRegression(o.Regression, in, lw, T)
 		if err != nil {
-			return nil, err
+			return nil, &StageError{StageReference, err}
 		}
 		rep.Regression = newRegressionReport(o.Regression, outputs, n)
 	}
@@ -97,13 +100,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			rec = rep.Regression.floatStep
 		}
 		if fr, err = runFloat(lw, in, n, T, rec); err != nil {
-			return nil, err
+			return nil, &StageError{StageReference, err}
 		}
 	case o.Regression != nil:
-		return nil, fmt.Errorf("graphrun: Options.Float holds no per-step outputs; a run with Options.Regression computes its own float reference")
+		return nil, &StageError{StageReference, fmt.Errorf("graphrun: Options.Float holds no per-step outputs; a run with Options.Regression computes its own float reference")}
 	default:
 		if err := fr.check(&o, lw, n, T); err != nil {
-			return nil, err
+			return nil, &StageError{StageReference, err}
 		}
 	}
 	for l := range rep.Populations {
@@ -111,7 +114,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	copy(rep.floatPred, fr.pred)
 	if err := runChip(ctx, &o, lw, m, n, T, rep); err != nil {
-		return nil, err
+		return nil, &StageError{StageSimulate, err}
 	}
 	rep.finish()
 	if rep.Regression != nil {
