@@ -113,7 +113,7 @@ func modelErrors(net *Network, cfg Config) []error {
 	var errs []error
 	for _, ly := range net.Layers {
 		if !cfg.NeuronModels.Has(ly.Neuron.Kind) {
-			errs = append(errs, fmt.Errorf("layer %s needs neuron model %s; chip %s implements %s (neuron_models): convert with another model (run --reset) or choose a chip that has it",
+			errs = append(errs, fmt.Errorf("layer %s needs neuron model %s; chip %s implements %s (neuron_models): choose a chip that has it (a converted ANN can also change its neuron model: run --reset, --leak)",
 				ly.Name, ly.Neuron.Kind, cfg.Name, cfg.NeuronModels))
 		}
 	}
