@@ -147,13 +147,13 @@ func TestSeqMNISTSpaceErrors(t *testing.T) {
 }
 
 // TestSeqMNISTExampleSpace: the embedded example parses as the file says
-// (1,000 sequences, 3 x 2 points) and stays a sweep of seconds.
+// (1,000 sequences, 3 x 2 x 3 points) and stays a sweep of seconds.
 func TestSeqMNISTExampleSpace(t *testing.T) {
 	s, err := ParseSpace(SeqMNISTExampleSpace())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.NIR == nil || !s.NIR.BuiltIn || s.Size() != 6 || s.Base.Samples != 1000 || s.Base.Workload != "seq-mnist" {
+	if s.NIR == nil || !s.NIR.BuiltIn || s.Size() != 18 || s.Base.Samples != 1000 || s.Base.Workload != "seq-mnist" {
 		t.Errorf("example: built-in graph %v, %d points, %d samples, workload %s", s.NIR != nil, s.Size(), s.Base.Samples, s.Base.Workload)
 	}
 }
