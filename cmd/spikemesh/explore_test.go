@@ -375,3 +375,23 @@ func TestExploreSeqMNISTMatchesRun(t *testing.T) {
 		}
 	}
 }
+
+// TestExploreExampleSeqMNIST: --example-seq-mnist loads the embedded
+// seq-mnist space, and is one of the exclusive space choices.
+func TestExploreExampleSeqMNIST(t *testing.T) {
+	s, err := readSpace("", false, false, false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Base.Workload != "seq-mnist" || s.NIR == nil || !s.NIR.BuiltIn || s.Size() != 18 {
+		t.Errorf("--example-seq-mnist: workload %s, %d points", s.Base.Workload, s.Size())
+	}
+	_, stderr, code := run(t, "explore", "--example-seq-mnist", "--example-mackey-glass")
+	if code != 1 || !strings.Contains(stderr, "give one of --space, --example, --example-nir, --example-mackey-glass and --example-seq-mnist") {
+		t.Errorf("two examples: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = run(t, "explore", "--print-example", "--example-seq-mnist")
+	if code != 1 || !strings.Contains(stderr, "--print-example takes no") {
+		t.Errorf("--print-example with --example-seq-mnist: exit %d: %s", code, stderr)
+	}
+}
