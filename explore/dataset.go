@@ -18,9 +18,13 @@ import (
 // checked when the sweep loads it. Call it after Base.Workload is set.
 func (s *Space) SetDataset(name string) error {
 	s.Base.Dataset, s.Base.DatasetSHA256 = "", ""
-	switch name {
-	case "", models.ImageSetOf(s.Base.Workload).String():
+	switch {
+	case name == "" || name == models.ImageSetOf(s.Base.Workload).String():
 		return nil // the default; left empty so the keys stay as they were
+	case models.IsGraph(s.Base.Workload):
+		return fmt.Errorf("dataset %s: the built-in %s runs on the MNIST test set as rows; sweep another sequence data set as a NIR model (model and input)", name, s.Base.Workload)
+	}
+	switch name {
 	case dataset.MNIST, dataset.FashionMNIST:
 		s.Base.Dataset = name
 		return nil

@@ -17,7 +17,11 @@
 // model (pricing is free). A space may instead name a NIR graph and its
 // input (nirspace.go: NIRModel, read once when the space is parsed); its
 // points run through package graphrun (nireval.go), the float reference
-// once per run length and the chip per point. A space with workload
+// once per run length and the chip per point. A space with a built-in
+// graph model as workload (seq-mnist; graphspace.go) is such a NIR space
+// with the embedded graph and, as input, the first samples MNIST test
+// images as rows; its example space is embedded from spaces/seq-mnist.yaml
+// (SeqMNISTExampleSpace). A space with workload
 // mackey-glass (mgspace.go: MackeyGlass; the series is generated once per sweep)
 // retrains the Mackey-Glass recipe per hidden size and timesteps per value
 // and runs each point through graphrun with its regression scoring

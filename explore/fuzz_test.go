@@ -16,6 +16,7 @@ func FuzzParseSpace(f *testing.F) {
 	f.Add(ExampleSpace())
 	f.Add(NIRExampleSpace())
 	f.Add(MackeyGlassExampleSpace())
+	f.Add(SeqMNISTExampleSpace())
 	if b, err := os.ReadFile("spaces/mnist.yaml"); err == nil {
 		f.Add(b)
 	}

@@ -25,6 +25,10 @@ type NIRModel struct {
 	Graph     *nir.Graph
 	Input     *graphrun.Input
 	DT        float64 // s
+	// BuiltIn is set for a built-in graph model (workload: seq-mnist),
+	// whose graph and input are embedded in the binary (graphspace.go);
+	// ModelPath is then its name and InputPath names its input.
+	BuiltIn bool
 }
 
 // Labelled reports whether the input has labels, so that points have an

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
+	"github.com/spikemesh/spikemesh/workloads/models"
 )
 
 // ParamKind is the type of a parameter's values.
@@ -74,6 +75,9 @@ func chipName(field func(c *chip.Config) encoding.TextUnmarshaler) func(*PointCo
 // and the upper bounds are left to mackeyglass.Recipe.Validate.
 func recipeInt(field func(pc *PointConfig) *int) func(*PointConfig, Value) error {
 	return func(pc *PointConfig, v Value) error {
+		if !pc.isMG() && models.IsGraph(pc.Workload) {
+			return fixedGraphError(pc.Workload)
+		}
 		if !pc.isMG() {
 			return fmt.Errorf("a setting of the mackey-glass workload's recipe; this space's workload is %s", pc.Workload)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/spikemesh/spikemesh/internal/inputfile"
 	"github.com/spikemesh/spikemesh/internal/membudget"
 	"github.com/spikemesh/spikemesh/internal/yamlstrict"
+	"github.com/spikemesh/spikemesh/nirconv"
 	"github.com/spikemesh/spikemesh/workloads"
 	"github.com/spikemesh/spikemesh/workloads/mackeyglass"
 	"github.com/spikemesh/spikemesh/workloads/models"
@@ -63,6 +64,17 @@ func ExampleSpace() []byte { return bytes.Clone(exampleSpace) }
 //
 //go:embed spaces/mackey-glass.yaml
 var mgExample []byte
+
+// seqMNISTExample is the sequential-MNIST example space, embedded so that
+// the binary needs no file beside it (its model and input are built in).
+//
+//go:embed spaces/seq-mnist.yaml
+var seqMNISTExample []byte
+
+// SeqMNISTExampleSpace returns the text of the built-in sequential-MNIST
+// example space (explore/spaces/seq-mnist.yaml): the built-in recurrent
+// SNN seq-mnist over weight bits and two chips' core sizes.
+func SeqMNISTExampleSpace() []byte { return bytes.Clone(seqMNISTExample) }
 
 // MackeyGlassExampleSpace returns the text of the built-in Mackey-Glass
 // example space (explore/spaces/mackey-glass.yaml): reservoir size and
@@ -269,12 +281,22 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 	}
 	s.Base = PointConfig{Format: exploreFormat, Workload: f.Workload, Samples: f.Samples,
 		Percentile: 99.9, Encoder: workloads.Rate, Timesteps: 32, Seed: 1}
+	// A built-in graph model (seq-mnist) is swept as a NIR model whose
+	// graph and input are built in (graphspace.go).
+	graph := f.Model == "" && f.Input == "" && models.IsGraph(f.Workload)
 	switch {
 	case f.Model != "" || f.Input != "":
 		if f.Workload != "" {
 			fail("workload %q and model %q: give a built-in workload or a NIR model and its input, not both", f.Workload, f.Model)
 		}
 		nm, nerrs := loadNIR(nirFile{model: resolvePath(dir, f.Model), input: resolvePath(dir, f.Input), dt: f.DT}, &s.Base)
+		errs = append(errs, nerrs...)
+		s.NIR = nm
+	case graph:
+		if f.DT != 0 {
+			fail("dt: %s runs at the time step it was trained at (%g s); dt is for a NIR model file", f.Workload, nirconv.DefaultDT)
+		}
+		nm, nerrs := loadGraphModel(f.Workload, f.Samples, &s.Base)
 		errs = append(errs, nerrs...)
 		s.NIR = nm
 	case f.DT != 0:
@@ -287,8 +309,9 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 	if s.NIR == nil && s.Base.Workload == "" {
 		s.Base.Workload = "mnist-mlp"
 	}
-	if s.NIR == nil && s.MG == nil && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
-		fail("workload %q is not a built-in model (available: %s, %s; or sweep a NIR graph with model and input)", s.Base.Workload, strings.Join(models.Names(), ", "), mackeyglass.Name)
+	if s.NIR == nil && s.MG == nil && !graph && f.Model == "" && f.Input == "" && !slices.Contains(models.Names(), s.Base.Workload) {
+		fail("workload %q is not a built-in model (available: %s, %s, %s; or sweep a NIR graph with model and input)", s.Base.Workload,
+			strings.Join(models.Names(), ", "), strings.Join(models.GraphNames(), ", "), mackeyglass.Name)
 	}
 	if err := s.SetDataset(f.Dataset); err != nil {
 		errs = append(errs, err)
@@ -296,7 +319,7 @@ func ParseSpaceIn(data []byte, dir string) (*Space, error) {
 	if s.Base.Samples == 0 {
 		s.Base.Samples = 300
 	}
-	if s.NIR == nil && s.Base.Samples < 1 {
+	if s.NIR == nil && !graph && s.Base.Samples < 1 {
 		fail("samples is %d, must be >= 1", s.Base.Samples)
 	}
 	baseOK := true

@@ -22,6 +22,7 @@ func newExploreCmd() *cobra.Command {
 		workers               int
 		example, printExample bool
 		exampleNIR, exampleMG bool
+		exampleSeq            bool
 		waitLock, spaceChange bool
 		maxMemory, data       string
 		sf                    setFlag
@@ -56,19 +57,20 @@ space, a starting point for your own space.yaml.
   spikemesh explore --example --out results/
   spikemesh explore --example-nir --out results/
   spikemesh explore --example-mackey-glass --out results/
+  spikemesh explore --example-seq-mnist --out results/
   spikemesh explore --space explore/spaces/braille.yaml --out results/
   spikemesh explore --space explore/spaces/mnist.yaml --out results/ --workers 2
   spikemesh explore --space space.yaml --out results/shard-$SLURM_ARRAY_TASK_ID --shard $SLURM_ARRAY_TASK_ID/8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if printExample {
-				if spacePath != "" || example || exampleNIR || exampleMG {
-					return errors.New("explore: --print-example takes no --space, --example, --example-nir or --example-mackey-glass")
+				if spacePath != "" || example || exampleNIR || exampleMG || exampleSeq {
+					return errors.New("explore: --print-example takes no --space, --example, --example-nir, --example-mackey-glass or --example-seq-mnist")
 				}
 				_, err := cmd.OutOrStdout().Write(explore.ExampleSpace())
 				return err
 			}
-			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, exampleSeq, &sf)
 			if err != nil {
 				return err
 			}
@@ -137,6 +139,7 @@ space, a starting point for your own space.yaml.
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.BoolVar(&exampleNIR, "example-nir", false, "explore the built-in NIR example space (explore/spaces/braille.yaml: a NIR graph over chip parameters)")
 	f.BoolVar(&exampleMG, "example-mackey-glass", false, "explore the built-in Mackey-Glass example space (explore/spaces/mackey-glass.yaml: reservoir size and timesteps per value against sMAPE and energy)")
+	f.BoolVar(&exampleSeq, "example-seq-mnist", false, "explore the built-in sequential-MNIST example space (explore/spaces/seq-mnist.yaml: the recurrent SNN seq-mnist over weight bits and core sizes)")
 	f.StringVar(&out, "out", "results", "results directory (created if missing)")
 	f.IntVar(&workers, "workers", 0, "points evaluated at once (0 = GOMAXPROCS); results do not depend on it")
 	maxMemoryFlag(f, &maxMemory)
@@ -155,6 +158,7 @@ func newExploreMergeCmd() *cobra.Command {
 		example        bool
 		exampleNIR     bool
 		exampleMG      bool
+		exampleSeq     bool
 		sf             setFlag
 	)
 	cmd := &cobra.Command{
@@ -167,7 +171,7 @@ into --out, as a single run would.`,
 		Example: `  spikemesh explore merge --space space.yaml --out results/ results/shard-*`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) (err error) {
-			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, &sf)
+			s, err := loadSpace(spacePath, example, exampleNIR, exampleMG, exampleSeq, &sf)
 			if err != nil {
 				return err
 			}
@@ -199,6 +203,7 @@ into --out, as a single run would.`,
 	f.BoolVar(&example, "example", false, "the shards ran the built-in example space")
 	f.BoolVar(&exampleNIR, "example-nir", false, "the shards ran the built-in NIR example space")
 	f.BoolVar(&exampleMG, "example-mackey-glass", false, "the shards ran the built-in Mackey-Glass example space")
+	f.BoolVar(&exampleSeq, "example-seq-mnist", false, "the shards ran the built-in sequential-MNIST example space")
 	sf.register(cmd)
 	f.StringVar(&out, "out", "results", "directory for the merged results")
 	return cmd
@@ -258,8 +263,8 @@ func spaceHelp() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func loadSpace(path string, example, exampleNIR, exampleMG bool, sf *setFlag) (*explore.Space, error) {
-	s, err := readSpace(path, example, exampleNIR, exampleMG)
+func loadSpace(path string, example, exampleNIR, exampleMG, exampleSeq bool, sf *setFlag) (*explore.Space, error) {
+	s, err := readSpace(path, example, exampleNIR, exampleMG, exampleSeq)
 	if err != nil || len(sf.items) == 0 {
 		return s, err
 	}
@@ -275,16 +280,19 @@ func loadSpace(path string, example, exampleNIR, exampleMG bool, sf *setFlag) (*
 	return s, nil
 }
 
-func readSpace(path string, example, exampleNIR, exampleMG bool) (*explore.Space, error) {
+func readSpace(path string, example, exampleNIR, exampleMG, exampleSeq bool) (*explore.Space, error) {
 	n := 0
-	for _, given := range []bool{path != "", example, exampleNIR, exampleMG} {
+	for _, given := range []bool{path != "", example, exampleNIR, exampleMG, exampleSeq} {
 		if given {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return nil, errors.New("explore: give one of --space, --example, --example-nir and --example-mackey-glass")
+		return nil, errors.New("explore: give one of --space, --example, --example-nir, --example-mackey-glass and --example-seq-mnist")
+	case exampleSeq:
+		s, err := explore.ParseSpace(explore.SeqMNISTExampleSpace())
+		return s, trimPkg(err)
 	case exampleMG:
 		s, err := explore.ParseSpace(explore.MackeyGlassExampleSpace())
 		return s, trimPkg(err)
@@ -295,7 +303,7 @@ func readSpace(path string, example, exampleNIR, exampleMG bool) (*explore.Space
 		s, err := explore.ParseSpace(explore.ExampleSpace())
 		return s, trimPkg(err)
 	case path == "":
-		return nil, errors.New("explore: no space given: use --space FILE, --example, --example-nir or --example-mackey-glass")
+		return nil, errors.New("explore: no space given: use --space FILE, --example, --example-nir, --example-mackey-glass or --example-seq-mnist")
 	}
 	s, err := explore.LoadSpaceFile(path)
 	return s, trimPkg(err)

@@ -34,8 +34,8 @@ func TestExploreBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no space", []string{"explore"}, "no space given: use --space FILE, --example, --example-nir or --example-mackey-glass"},
-		{"space and example", []string{"explore", "--example", "--space", space}, "give one of --space, --example, --example-nir and --example-mackey-glass"},
+		{"no space", []string{"explore"}, "no space given: use --space FILE, --example, --example-nir, --example-mackey-glass or --example-seq-mnist"},
+		{"space and example", []string{"explore", "--example", "--space", space}, "give one of --space, --example, --example-nir, --example-mackey-glass and --example-seq-mnist"},
 		{"missing file", []string{"explore", "--space", "/no/such/space.yaml"}, "/no/such/space.yaml"},
 		{"unknown parameter", []string{"explore", "--space", writeFile(t, "u.yaml", "objectives: [maximize accuracy_pct]\nparameters: {cores: [1]}\n")},
 			`unknown parameter "cores" (known: mesh_width`},
@@ -306,5 +306,92 @@ func TestExploreMackeyGlassMatchesRun(t *testing.T) {
 		if got := col(c.name); got != c.want {
 			t.Errorf("%s: explore %v, run %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestExploreSeqMNISTMatchesRun: a point of a seq-mnist space has the
+// figures of an independent spikemesh run --model seq-mnist --samples N
+// --json on the same chip (the point's parameters given to run by --set).
+func TestExploreSeqMNISTMatchesRun(t *testing.T) {
+	dir := t.TempDir()
+	space := filepath.Join(dir, "seq.yaml")
+	if err := os.WriteFile(space, []byte("workload: seq-mnist\nsamples: 15\nchip: loihi\nenergy: loihi\n"+
+		"parameters: {weight_bits: [6], neurons_per_core: [32]}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := run(t, "explore", "--space", space, "--out", out, "--workers", "1"); code != 0 {
+		t.Fatalf("explore: exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(filepath.Join(out, "points.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("points.csv: %d rows, %v", len(rows), err)
+	}
+	col := func(name string) float64 {
+		i := slices.Index(rows[0], name)
+		if i < 0 {
+			t.Fatalf("points.csv: no column %s", name)
+		}
+		v, err := strconv.ParseFloat(rows[1][i], 64)
+		if err != nil {
+			t.Fatalf("points.csv: column %s: %v", name, err)
+		}
+		return v
+	}
+	stdout, stderr, code := run(t, "run", "--model", "seq-mnist", "--samples", "15", "--chip", "loihi", "--energy", "loihi",
+		"--set", "weight_bits=6", "--set", "neurons_per_core=32", "--json")
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Samples   int     `json:"samples"`
+		Chip      float64 `json:"chip_accuracy_pct"`
+		Float     float64 `json:"float_accuracy_pct"`
+		Agreement float64 `json:"output_agreement_pct"`
+		EnergyUJ  float64 `json:"energy_uj_per_sample"`
+		LatencyUS float64 `json:"latency_us_per_sample"`
+		Cores     float64 `json:"cores_used"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Samples != 15 {
+		t.Fatalf("run: %d samples, want 15", rep.Samples)
+	}
+	for _, c := range []struct {
+		name string
+		want float64
+	}{
+		{"accuracy_pct", rep.Chip}, {"float_accuracy_pct", rep.Float}, {"output_agreement_pct", rep.Agreement},
+		{"energy_uj", rep.EnergyUJ}, {"latency_us", rep.LatencyUS}, {"cores_used", rep.Cores},
+	} {
+		if got := col(c.name); got != c.want {
+			t.Errorf("%s: explore %v, run %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestExploreExampleSeqMNIST: --example-seq-mnist loads the embedded
+// seq-mnist space, and is one of the exclusive space choices.
+func TestExploreExampleSeqMNIST(t *testing.T) {
+	s, err := readSpace("", false, false, false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Base.Workload != "seq-mnist" || s.NIR == nil || !s.NIR.BuiltIn || s.Size() != 18 {
+		t.Errorf("--example-seq-mnist: workload %s, %d points", s.Base.Workload, s.Size())
+	}
+	_, stderr, code := run(t, "explore", "--example-seq-mnist", "--example-mackey-glass")
+	if code != 1 || !strings.Contains(stderr, "give one of --space, --example, --example-nir, --example-mackey-glass and --example-seq-mnist") {
+		t.Errorf("two examples: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = run(t, "explore", "--print-example", "--example-seq-mnist")
+	if code != 1 || !strings.Contains(stderr, "--print-example takes no") {
+		t.Errorf("--print-example with --example-seq-mnist: exit %d: %s", code, stderr)
 	}
 }

@@ -174,14 +174,7 @@ func mnistRows(samples int) (*graphrun.Input, error) {
 	if samples > 0 && samples < test.N {
 		test = test.Slice(0, samples)
 	}
-	data := make([]float64, len(test.Images))
-	for i, p := range test.Images {
-		data[i] = float64(p) / 255
-	}
-	labels := make([]int, test.N)
-	for i, l := range test.Labels {
-		labels[i] = int(l)
-	}
+	data, labels := test.RowSequences()
 	return graphrun.NewInput("MNIST test set as rows (pixel/255)", test.N, test.Rows, []int{test.Cols}, data, labels)
 }
 

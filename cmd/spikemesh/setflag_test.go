@@ -9,7 +9,7 @@ import (
 // model, and the chip's name records it.
 func TestSetOnExploreBase(t *testing.T) {
 	sf := setFlag{items: []string{"axons_per_core=2048", "energy.synop=30pJ", "synapse_memory_bytes=64KiB"}}
-	s, err := loadSpace("", true, false, false, &sf)
+	s, err := loadSpace("", true, false, false, false, &sf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +20,7 @@ func TestSetOnExploreBase(t *testing.T) {
 	if e := s.Base.Energy; e.SynapticOpPJ != 30 || e.Sources != nil || e.Description != "" {
 		t.Errorf("base energy: synaptic op %g pJ, sources %v, description %q", e.SynapticOpPJ, e.Sources, e.Description)
 	}
-	plain, err := loadSpace("", true, false, false, &setFlag{})
+	plain, err := loadSpace("", true, false, false, false, &setFlag{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,23 @@ func (s *Set) Float(i int, dst []float32) []float32 {
 	return dst
 }
 
+// RowSequences returns the set as sequences of rows, the input of
+// row-wise sequential MNIST: image i is Rows timesteps of Cols pixels,
+// each scaled to [0, 1] (x/255), at x[(i*Rows+r)*Cols+c]; labels[i] is
+// its class. spikemesh run --model seq-mnist and explore's seq-mnist
+// spaces both feed the model through it, so they see the same currents.
+func (s *Set) RowSequences() (x []float64, labels []int) {
+	x = make([]float64, len(s.Images))
+	for i, p := range s.Images {
+		x[i] = float64(p) / 255
+	}
+	labels = make([]int, s.N)
+	for i, l := range s.Labels {
+		labels[i] = int(l)
+	}
+	return x, labels
+}
+
 // Slice returns images [lo, hi) as a Set sharing s's backing arrays. It
 // panics if 0 <= lo <= hi <= N does not hold, like a slice expression.
 func (s *Set) Slice(lo, hi int) *Set {

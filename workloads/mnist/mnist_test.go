@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,4 +245,23 @@ func BenchmarkTest(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*10000)/b.Elapsed().Seconds(), "images/s")
+}
+
+// TestRowSequences: a hand-made 2-image set of 2x3 pixels comes out as
+// rows of pixel/255 with integer labels.
+func TestRowSequences(t *testing.T) {
+	s := &Set{Images: []uint8{0, 51, 255, 102, 0, 0, 255, 255, 0, 0, 0, 153}, Labels: []uint8{7, 2}, N: 2, Rows: 2, Cols: 3}
+	x, labels := s.RowSequences()
+	want := []float64{0, 0.2, 1, 0.4, 0, 0, 1, 1, 0, 0, 0, 0.6}
+	if len(x) != len(want) {
+		t.Fatalf("len(x) = %d, want %d", len(x), len(want))
+	}
+	for i := range want {
+		if math.Abs(x[i]-want[i]) > 1e-15 {
+			t.Errorf("x[%d] = %v, want %v", i, x[i], want[i])
+		}
+	}
+	if len(labels) != 2 || labels[0] != 7 || labels[1] != 2 {
+		t.Errorf("labels = %v, want [7 2]", labels)
+	}
 }

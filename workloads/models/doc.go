@@ -26,7 +26,8 @@
 //
 // GraphNames, IsGraph, GraphDescription, GraphSummary and LoadGraph are
 // their counterparts of Names, Description and Load; GraphRecipe gives the
-// rsnn.Config each was trained with.
+// rsnn.Config each was trained with, and GraphSHA256 the hash of the
+// embedded file (explore keys points by it).
 //
 // Call order: Names lists the models, Description gives a one-line summary,
 // Load decodes one into a fresh *ann.Net the caller owns (decode once and

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,6 +81,21 @@ func LoadGraph(name string) (*nir.Graph, error) {
 		return nil, fmt.Errorf("models: %s: %w", name, err)
 	}
 	return g, nil
+}
+
+// GraphSHA256 returns the hex SHA-256 of the named graph model's
+// embedded NIR file, the same hash a copy of that file on disk has, so
+// that results keyed by it (explore's points) change when the weights do.
+func GraphSHA256(name string) (string, error) {
+	if _, err := GraphDescription(name); err != nil {
+		return "", err
+	}
+	data, err := files.ReadFile(name + ".nir")
+	if err != nil {
+		return "", fmt.Errorf("models: %s: %w", name, err)
+	}
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:]), nil
 }
 
 // GraphRecipe returns the training recipe of a built-in graph model;

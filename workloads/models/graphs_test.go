@@ -1,6 +1,9 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"testing"
 
 	"github.com/spikemesh/spikemesh/workloads/mnist"
@@ -78,5 +81,25 @@ func TestGraphCatalogue(t *testing.T) {
 	}
 	if _, err := LoadGraph("nope"); err == nil {
 		t.Error("LoadGraph accepted an unknown name")
+	}
+}
+
+// TestGraphSHA256: the hash is the one of the file on disk (what a NIR
+// space's model_sha256 would be for a copy of it); unknown names are refused.
+func TestGraphSHA256(t *testing.T) {
+	data, err := os.ReadFile("seq-mnist.nir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(data)
+	got, err := GraphSHA256("seq-mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := hex.EncodeToString(h[:]); got != want {
+		t.Errorf("GraphSHA256(seq-mnist) = %s, want %s", got, want)
+	}
+	if _, err := GraphSHA256("mnist-mlp"); err == nil {
+		t.Error("GraphSHA256 accepted an ANN model")
 	}
 }
