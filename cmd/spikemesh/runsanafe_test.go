@@ -163,18 +163,20 @@ func TestSanaFEMemoryBudget(t *testing.T) {
 	if err := os.WriteFile(net, []byte(convNet(512, 8)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// Through the address limiter (prlimit or sh, a small process that
-	// execs spikemesh): Linux carries the max RSS of the process image exec
-	// replaces into the child's, so a direct child of this (possibly
-	// -race, 200 MB) test binary would report the test's own size.
+	// Linux carries the max RSS of the process image that exec replaces
+	// into the child's (os/exec starts the child in this process's memory),
+	// so the child reports at least this test binary's size (about 250 MB
+	// under -race). A baseline run of --version measures that floor; the
+	// refusal may not rise above both it and 200 MiB.
+	base := runLimited(t, addressLimiter(t), dir, []string{"--version"})
 	r := runLimited(t, addressLimiter(t), dir, []string{"run", "--model", net, "--chip", "loihi", "--timesteps", "1", "--max-memory", "256MiB", "--set", "mesh_width=16", "--set", "mesh_height=16"})
 	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 	if r.code != 1 || len(lines) != 1 ||
 		!strings.Contains(r.stderr, "simulating SANA-FE network "+net) || !strings.Contains(r.stderr, "more than the memory budget of 256.0 MiB (--max-memory)") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	if r.maxRSS > 200<<20 {
-		t.Errorf("peak RSS %d MiB before the refusal, want under 200 MiB", r.maxRSS>>20)
+	if r.maxRSS > max(200<<20, base.maxRSS) {
+		t.Errorf("peak RSS %d MiB before the refusal, want under 200 MiB (or the %d MiB floor of --version)", r.maxRSS>>20, base.maxRSS>>20)
 	}
 }
 
