@@ -154,41 +154,10 @@ func readArchive(path string) (data, labels *npyfile.Array, err error) {
 
 // floats converts a decoded numeric array to float64.
 func floats(v any) ([]float64, error) {
-	conv := func(n int, f func(i int) float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = f(i)
-		}
-		return out
+	if out, ok := npyfile.Float64s(v); ok {
+		return out, nil
 	}
-	switch x := v.(type) {
-	case []float64:
-		return x, nil
-	case []float32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []int8:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []int16:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []int32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []int64:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []uint8:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []uint16:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []uint32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), nil
-	case []bool:
-		return conv(len(x), func(i int) float64 {
-			if x[i] {
-				return 1
-			}
-			return 0
-		}), nil
-	}
-	return nil, fmt.Errorf("element type %T is not supported; use bool, integers, float32 or float64", v)
+	return nil, fmt.Errorf("element type %T is not supported; use bool, integers or floats", v)
 }
 
 // classify checks the values and picks the encoding and scale.

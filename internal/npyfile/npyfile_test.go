@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -354,5 +355,29 @@ func TestReadFileRefusesNonRegular(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "is not a regular file") {
 			t.Errorf("ReadFile(%s) = %v, want a refusal", p, err)
 		}
+	}
+}
+
+// TestFloat64s: every element type Read produces converts exactly; other
+// types are refused.
+func TestFloat64s(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want []float64
+	}{
+		{[]bool{true, false}, []float64{1, 0}},
+		{[]int8{-128, 127}, []float64{-128, 127}},
+		{[]uint64{1 << 53}, []float64{1 << 53}},
+		{[]float16.Num{float16.New(0.5)}, []float64{0.5}},
+		{[]float32{-1.25}, []float64{-1.25}},
+		{[]float64{3}, []float64{3}},
+	} {
+		got, ok := Float64s(c.in)
+		if !ok || !slices.Equal(got, c.want) {
+			t.Errorf("Float64s(%v) = %v, %v; want %v", c.in, got, ok, c.want)
+		}
+	}
+	if _, ok := Float64s([]string{"x"}); ok {
+		t.Error("Float64s accepted []string")
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy/float16"
-
 	"github.com/spikemesh/spikemesh/internal/npyfile"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
 )
@@ -143,7 +141,7 @@ func readImages(a *npyfile.Archive, name string, hx, hy npyfile.Header) (*Set, e
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	vals, _ := floats(y.Data)
+	vals, _ := npyfile.Float64s(y.Data)
 	im.Test.Labels = make([]uint8, n)
 	for i, v := range vals {
 		if v < 0 || v > maxLabel {
@@ -186,7 +184,7 @@ func readPixels(a *npyfile.Archive, name, key string, h npyfile.Header, shape [3
 		s.Images = px
 		return s, nil
 	}
-	vals, _ := floats(arr.Data)
+	vals, _ := npyfile.Float64s(arr.Data)
 	s.Images = make([]uint8, len(vals))
 	for i, v := range vals {
 		if !(v >= 0 && v <= 1) { // also catches NaN
@@ -209,7 +207,7 @@ func readSequences(a *npyfile.Archive, name string, hx, hy npyfile.Header) (*Set
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	var ok bool
-	if q.X, ok = floats(x.Data); !ok {
+	if q.X, ok = npyfile.Float64s(x.Data); !ok {
 		return nil, fmt.Errorf("dataset: %s: array x: dtype %s is not supported; use bool, integers or floats", name, hx.DType)
 	}
 	for i, v := range q.X {
@@ -221,7 +219,7 @@ func readSequences(a *npyfile.Archive, name string, hx, hy npyfile.Header) (*Set
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	vals, ok := floats(y.Data)
+	vals, ok := npyfile.Float64s(y.Data)
 	if !ok {
 		return nil, fmt.Errorf("dataset: %s: array y: dtype %s is not supported", name, hy.DType)
 	}
@@ -254,50 +252,6 @@ func isInt(d npyfile.DType) bool {
 
 func isFloat(d npyfile.DType) bool {
 	return d == npyfile.Float16 || d == npyfile.Float32 || d == npyfile.Float64
-}
-
-// floats converts a decoded numeric array (npyfile.Array.Data) to float64;
-// ok is false for a type npyfile does not produce.
-func floats(v any) (out []float64, ok bool) {
-	conv := func(n int, f func(i int) float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = f(i)
-		}
-		return out
-	}
-	switch x := v.(type) {
-	case []float64:
-		return x, true
-	case []float32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []float16.Num:
-		return conv(len(x), func(i int) float64 { return float64(x[i].Float32()) }), true
-	case []int8:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []int16:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []int32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []int64:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []uint8:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []uint16:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []uint32:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []uint64:
-		return conv(len(x), func(i int) float64 { return float64(x[i]) }), true
-	case []bool:
-		return conv(len(x), func(i int) float64 {
-			if x[i] {
-				return 1
-			}
-			return 0
-		}), true
-	}
-	return nil, false
 }
 
 func listKeys(keys []string) string {
