@@ -80,6 +80,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if got, want := in.Channels, lw.Net.InputChannels(); got != want {
 		return nil, channelsError(in, lw, want)
 	}
+	if err := checkLabels(in, lw, n); err != nil {
+		return nil, err
+	}
 	m, err := chip.Map(lw.Net, o.Chip)
 	if err != nil {
 		return nil, &StageError{StageMap, err}
@@ -341,4 +344,23 @@ func floatOutputs(lw *nirconv.Lowered, sim *snnref.Sim) []float64 {
 		out = append(out, sim.Output(lw.Populations[l].Node)...)
 	}
 	return out
+}
+
+// checkLabels refuses labels the graph cannot predict: a class is an
+// output neuron (the output populations' neurons concatenated), so every
+// label of the n samples run must be below their number.
+func checkLabels(in *Input, lw *nirconv.Lowered, n int) error {
+	if in.Labels == nil {
+		return nil
+	}
+	outputs := 0
+	for _, l := range lw.Net.Outputs {
+		outputs += lw.Net.Layers[l].Size
+	}
+	for s, y := range in.Labels[:n] {
+		if y >= outputs {
+			return fmt.Errorf("graphrun: input %s: field labels: label %d of sample %d, the graph has %d output neurons (labels 0..%d)", in.Name, y, s, outputs, outputs-1)
+		}
+	}
+	return nil
 }

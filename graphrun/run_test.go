@@ -18,7 +18,7 @@ var fixtures = []string{"lif_norse", "lif_rockpool", "two_lif_neurons", "cnn_sin
 	"braille_noDelay_bias_zero", "braille_noDelay_bias_zero_subgraph", "all_nodes"}
 
 // randomSpikes returns n samples of T frames of Bernoulli(p) spikes over
-// the channels, seeded.
+// the channels, seeded, labelled class 0 (a class every graph has).
 func randomSpikes(n, T, channels int, p float64, seed uint64) *Input {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	in := &Input{Name: "generated", Samples: n, T: T, Shape: []int{channels}, Channels: channels,
@@ -27,9 +27,6 @@ func randomSpikes(n, T, channels int, p float64, seed uint64) *Input {
 		if rng.Float64() < p {
 			in.Data[i] = 1
 		}
-	}
-	for i := range in.Labels {
-		in.Labels[i] = i % 2
 	}
 	return in
 }
@@ -172,5 +169,24 @@ func TestLIReadoutPrediction(t *testing.T) {
 	}
 	if rep.Populations[0].Fires {
 		t.Errorf("LI population reported as firing")
+	}
+}
+
+// TestLabelsBeyondOutputs: a label the graph has no output neuron for is
+// refused, naming the input, the sample and the output count.
+func TestLabelsBeyondOutputs(t *testing.T) {
+	g, err := nir.Read("../nir/testdata/lif_norse.nir", nir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := chip.Preset("loihi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := randomSpikes(3, 5, inputChannels(t, "lif_norse"), 0.3, 1)
+	in.Labels[2] = 7
+	_, err = Run(context.Background(), Options{Graph: g, Model: "lif_norse", Input: in, Chip: cfg, ChipName: "loihi", Energy: energy.Model{}})
+	if err == nil || !strings.Contains(err.Error(), "input generated: field labels: label 7 of sample 2, the graph has 1 output neurons") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -222,3 +222,42 @@ func TestDatasetStepTargets(t *testing.T) {
 		t.Errorf("sMAPE chip %g %%, float %g %%: want a trained predictor's (0, 50)", r.ChipSMAPE, r.FloatSMAPE)
 	}
 }
+
+// TestGraphRunFlags: seq-mnist on a --dataset file runs every sequence of
+// the file (run's default of 1000 is for its own test set); flags that do
+// not apply to a built-in graph model, --samples 0 and an input over
+// --max-memory are each refused in one line.
+func TestGraphRunFlags(t *testing.T) {
+	seq := make([]float32, 3*28*28)
+	for i := range seq {
+		seq[i] = float32(i%7) / 7
+	}
+	data := writeDataset(t, "rows.npz", npzArray{"x", []int{3, 28, 28}, seq}, npzArray{"y", []int{3}, []int64{1, 2, 3}})
+	stdout, stderr, code := run(t, "run", "--model", "seq-mnist", "--dataset", data, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Samples int `json:"samples"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Samples != 3 {
+		t.Errorf("samples %d (%v), want the file's 3", rep.Samples, err)
+	}
+	// 200 sequences: 156,800 float32 values, 12 bytes each once read.
+	big := writeDataset(t, "big.npz", npzArray{"x", []int{200, 28, 28}, make([]float32, 200*28*28)}, npzArray{"y", []int{200}, make([]int64, 200)})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--leak", "0.1"}, "--leak applies to built-in ANN models, not to NIR graphs"},
+		{[]string{"--dt", "0.0002"}, "--dt: seq-mnist runs at the time step it was trained at"},
+		{[]string{"--samples", "0"}, "--samples 0: must be >= 1"},
+		{[]string{"--dataset", big, "--max-memory", "1MiB"}, "input " + big + " needs about 1.8 MiB"},
+		{[]string{"--dataset", writeDataset(t, "bad.npz", npzArray{"x", []int{3, 28, 28}, seq}, npzArray{"y", []int{3}, []int64{1, 2, 30}})}, "label 30 of sample 2, the graph has 10 output neurons"},
+	} {
+		_, stderr, code := run(t, append([]string{"run", "--model", "seq-mnist"}, c.args...)...)
+		if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want one line with %q", c.args, code, stderr, c.want)
+		}
+	}
+}

@@ -66,7 +66,7 @@ type npyArray struct {
 }
 
 // randomSpikeInput writes n samples of T frames of seeded Bernoulli(p)
-// spikes with labels 0, 1, 0, ...
+// spikes, every sample labelled class 0 (a class every graph has).
 func randomSpikeInput(t *testing.T, n, T int, shape []int, p float64) string {
 	rng := rand.New(rand.NewPCG(3, 4))
 	size := 1
@@ -80,9 +80,6 @@ func randomSpikeInput(t *testing.T, n, T int, shape []int, p float64) string {
 		}
 	}
 	labels := make([]int64, n)
-	for i := range labels {
-		labels[i] = int64(i % 2)
-	}
 	path := filepath.Join(t.TempDir(), "in.npz")
 	writeNPZ(t, path, map[string]npyArray{"data": {append([]int{n, T}, shape...), data}, "labels": {[]int{n}, labels}})
 	return path

@@ -51,7 +51,7 @@ first --samples test images of --dataset (MNIST by default) for each
 				return runMackeyGlass(cmd, chipName, energyName, o.EnergyOverride, o.Workers, asJSON, &gf, &sf)
 			}
 			if isGraphModel(o.Model) {
-				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, o.Samples, o.Workers, asJSON, &gf, &sf)
+				return runGraph(cmd, o.Model, chipName, energyName, o.EnergyOverride, timesteps, maxMemory, o.Samples, o.Workers, asJSON, &gf, &sf)
 			}
 			if cmd.Flags().Changed("input-rate") {
 				return fmt.Errorf("--input-rate applies to sequence models (NIR graphs and sequence built-ins), not to %s", o.Model)
@@ -163,7 +163,7 @@ first --samples test images of --dataset (MNIST by default) for each
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md), a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md); seq-mnist runs on the MNIST test set as rows unless --input is given")
+	f.StringVar(&o.Model, "model", "mnist-mlp", "built-in model (see: spikemesh models), a model description (.yaml/.json next to its .npz; see docs/import.md), a NIR graph (.nir, with --input; see docs/nir.md), or a SANA-FE network file or SANA-FE's DVS challenge data (see docs/sanafe.md); seq-mnist runs on the MNIST test set as rows unless --input or --dataset is given")
 	f.StringVar(&data, "dataset", "", "data to evaluate on (default: the set the model was trained on, mnist unless it is fashion-cnn): mnist or fashion-mnist (the 10,000 test images), or a .npz file with x, y and optionally x_calib (NIR models: [N, T, channels] x; see docs/import.md)")
 	f.StringVar(&conversion, "conversion", "rate", "conversion: rate (threshold balancing) or exact (QCFS models onto bidirectional IF neurons, run until quiet)")
 	f.Float64Var(&leak, "leak", 0, "rate conversion: fraction of the membrane potential lost per timestep, in [0, 1], to 1/4096 (0: IF neurons; > 0: LIF neurons, reset to zero; docs/chips.md)")
@@ -171,7 +171,7 @@ first --samples test images of --dataset (MNIST by default) for each
 	f.BoolVar(&o.PerChannel, "per-channel", false, "rate conversion: balance thresholds per channel instead of per layer")
 	f.StringVar(&chipName, "chip", "loihi", "chip preset name or YAML file (see: spikemesh chips), or a SANA-FE architecture file for SANA-FE networks")
 	f.StringVar(&energyName, "energy", "loihi", "energy preset name or YAML file (see: spikemesh energy list)")
-	f.IntVar(&o.Samples, "samples", 1000, "test samples to simulate, from the start of the data set (default 1000, or all of a smaller --dataset file)")
+	f.IntVar(&o.Samples, "samples", 1000, "test samples to simulate, from the start of the data set (a smaller --dataset or --input file: all of it)")
 	f.StringVar(&timesteps, "timesteps", "", fmt.Sprintf("timesteps per inference, default %d; a comma-separated list runs each (exact conversion: the limit per sample, default %d)",
 		spikemesh.DefaultTimesteps(workloads.MethodRate), spikemesh.DefaultTimesteps(workloads.MethodExact)))
 	f.StringVar(&encoder, "encoder", "rate", "input encoding: rate (Bernoulli spikes), direct (graded input every timestep) or pulse (graded input once); exact conversion needs pulse, its default there (another encoder is refused)")

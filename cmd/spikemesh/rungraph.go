@@ -13,6 +13,8 @@ import (
 	"github.com/spikemesh/spikemesh/chip"
 	"github.com/spikemesh/spikemesh/energy"
 	"github.com/spikemesh/spikemesh/graphrun"
+	"github.com/spikemesh/spikemesh/internal/membudget"
+	"github.com/spikemesh/spikemesh/internal/npyfile"
 	"github.com/spikemesh/spikemesh/nir"
 	"github.com/spikemesh/spikemesh/workloads/dataset"
 	"github.com/spikemesh/spikemesh/workloads/mnist"
@@ -51,14 +53,24 @@ func (g *graphFlags) register(cmd *cobra.Command) {
 
 // runGraph is spikemesh run for a NIR file: it reads the graph and the
 // input, runs them on the chip and in float and prints the report.
-func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
+func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timesteps, maxMemory string, samples, workers int, asJSON bool, gf *graphFlags, sf *setFlag) error {
 	f := cmd.Flags()
-	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "timings", "reset", "core-energy"} {
+	for _, name := range []string{"conversion", "encoder", "per-channel", "percentile", "timings", "reset", "core-energy", "leak", "seed"} {
 		if f.Changed(name) {
 			return fmt.Errorf("--%s applies to built-in ANN models, not to NIR graphs", name)
 		}
 	}
 	builtin := models.IsGraph(model)
+	if builtin && f.Changed("dt") {
+		return fmt.Errorf("--dt: %s runs at the time step it was trained at; --dt is for NIR files", model)
+	}
+	if f.Changed("samples") && samples < 1 {
+		return fmt.Errorf("--samples %d: must be >= 1", samples)
+	}
+	mem, err := budget(maxMemory)
+	if err != nil {
+		return err
+	}
 	data, err := f.GetString("dataset")
 	if err != nil {
 		return err
@@ -87,8 +99,23 @@ func runGraph(cmd *cobra.Command, model, chipName, energyName, override, timeste
 			return fmt.Errorf("--timesteps %q: a NIR run takes one count >= 1", timesteps)
 		}
 	}
-	if !f.Changed("samples") && !builtin {
-		samples = 0 // every sample of the input; a built-in graph model keeps run's default
+	if !f.Changed("samples") && (!builtin || gf.input != "" || f.Changed("dataset")) {
+		samples = 0 // every sample of the input; a built-in graph model on its own test set keeps run's default
+	}
+	if err := mem.Check("the chip's mesh and cores", cfg.RunBytes(resolvedWorkers(workers), 1), "use a smaller mesh (--set mesh_width=..., mesh_height=...)"); err != nil {
+		return err
+	}
+	for _, path := range []string{gf.input, data} {
+		if path == "" || (path == data && !f.Changed("dataset")) {
+			continue
+		}
+		need, err := inputBytes(path)
+		if err != nil {
+			return err
+		}
+		if err := mem.Check("input "+path, need, "use a smaller input file"); err != nil {
+			return err
+		}
 	}
 	traceDir, err := f.GetString("trace")
 	if err != nil {
@@ -201,4 +228,38 @@ func sequenceInput(path string, T int) (*graphrun.Input, *graphrun.Regression, e
 		T = q.T
 	}
 	return in, &graphrun.Regression{Targets: q.StepTargets, From: 0, To: T}, nil
+}
+
+// inputBytes bounds the memory an input or dataset file takes once read:
+// its values as float64 (graphrun and the dataset reader hold them so) plus
+// the decoded array they come from. For an .npz file that is the declared
+// elements of every array × (8 + item size), read from the headers before
+// any data; for a .npy file, 9 bytes per byte of the file (each element
+// takes at least one byte of it).
+func inputBytes(path string) (int64, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
+		return membudget.SatMul(st.Size(), 9), nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer fh.Close()
+	a, err := npyfile.OpenArchive(path, fh, st.Size(), graphrun.MaxInputBytes)
+	if err != nil {
+		return 0, err
+	}
+	var need int64
+	for _, k := range a.Keys() {
+		h, err := a.Header(k)
+		if err != nil {
+			return 0, err
+		}
+		need = membudget.SatAdd(need, membudget.SatMul(int64(h.Len()), int64(8+h.DType.Size())))
+	}
+	return need, nil
 }
