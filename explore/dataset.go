@@ -30,7 +30,7 @@ func (s *Space) SetDataset(name string) error {
 		return nil
 	}
 	if _, err := dataset.Samples(name); err != nil {
-		return fmt.Errorf("dataset: %w", err)
+		return err // already "dataset: FILE: ..."
 	}
 	f, err := os.Open(name)
 	if err != nil {

@@ -135,7 +135,7 @@ space, a starting point for your own space.yaml.
 	}
 	f := cmd.Flags()
 	f.StringVar(&spacePath, "space", "", "design space YAML file (see docs/explore.md)")
-	f.StringVar(&data, "dataset", "", "evaluate on this data set instead of the space's (its dataset field; default mnist): mnist, fashion-mnist or a .npz file (docs/import.md); for sharded sweeps set it in the space file, which explore merge reads")
+	f.StringVar(&data, "dataset", "", "evaluate on this data set instead of the space's (its dataset field; default: the set the workload was trained on): mnist, fashion-mnist or a .npz file (docs/import.md); for sharded sweeps set it in the space file, which explore merge reads")
 	f.BoolVar(&example, "example", false, "explore the built-in example space (explore/spaces/mnist.yaml)")
 	f.BoolVar(&exampleNIR, "example-nir", false, "explore the built-in NIR example space (explore/spaces/braille.yaml: a NIR graph over chip parameters)")
 	f.BoolVar(&exampleMG, "example-mackey-glass", false, "explore the built-in Mackey-Glass example space (explore/spaces/mackey-glass.yaml: reservoir size and timesteps per value against sMAPE and energy)")
