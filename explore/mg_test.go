@@ -1,10 +1,7 @@
 package explore
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,28 +39,11 @@ func TestMackeyGlassSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var csv [2][]byte
-	var results []Result
-	for i, workers := range []int{1, 2} {
-		dir := t.TempDir()
-		out, err := Sweep(context.Background(), s, Options{Dir: dir, Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
+	results := sweepWorkers(t, s, func(workers int, out *Outcome) {
 		if out.Evaluated != int(s.Size()) || out.Conversions != int(s.Size()) {
 			t.Errorf("workers %d: %d evaluated, %d trainings; want %d each", workers, out.Evaluated, out.Conversions, s.Size())
 		}
-		if _, err := WriteOutputs(dir, s, out.Results); err != nil {
-			t.Fatal(err)
-		}
-		if csv[i], err = os.ReadFile(filepath.Join(dir, PointsCSV)); err != nil {
-			t.Fatal(err)
-		}
-		results = out.Results
-	}
-	if !bytes.Equal(csv[0], csv[1]) {
-		t.Errorf("points.csv differs between 1 and 2 workers:\n%s\n%s", csv[0], csv[1])
-	}
+	})
 	var def *Result
 	for i := range results {
 		r := &results[i]

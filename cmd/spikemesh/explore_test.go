@@ -252,32 +252,7 @@ func TestExploreNIRExample(t *testing.T) {
 // committed recipe (hidden 100, one timestep per value) gives exactly the
 // figures spikemesh run --model mackey-glass reports for the same chip.
 func TestExploreMackeyGlassMatchesRun(t *testing.T) {
-	dir := t.TempDir()
-	space := filepath.Join(dir, "mg.yaml")
-	if err := os.WriteFile(space, []byte("workload: mackey-glass\nchip: loihi\nenergy: loihi\nobjectives: [minimize smape_pct, minimize energy_uj_per_step]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	if _, stderr, code := run(t, "explore", "--space", space, "--out", out, "--workers", "1"); code != 0 {
-		t.Fatalf("explore: exit %d: %s", code, stderr)
-	}
-	f, err := os.Open(filepath.Join(out, "points.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("points.csv: %d rows, %v", len(rows), err)
-	}
-	col := func(name string) float64 {
-		i := slices.Index(rows[0], name)
-		v, err := strconv.ParseFloat(rows[1][i], 64)
-		if i < 0 || err != nil {
-			t.Fatalf("points.csv: column %s: %v", name, err)
-		}
-		return v
-	}
+	col := onePoint(t, "workload: mackey-glass\nchip: loihi\nenergy: loihi\nobjectives: [minimize smape_pct, minimize energy_uj_per_step]\n")
 	stdout, stderr, code := run(t, "run", "--model", "mackey-glass", "--chip", "loihi", "--energy", "loihi", "--json")
 	if code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
@@ -313,36 +288,8 @@ func TestExploreMackeyGlassMatchesRun(t *testing.T) {
 // figures of an independent spikemesh run --model seq-mnist --samples N
 // --json on the same chip (the point's parameters given to run by --set).
 func TestExploreSeqMNISTMatchesRun(t *testing.T) {
-	dir := t.TempDir()
-	space := filepath.Join(dir, "seq.yaml")
-	if err := os.WriteFile(space, []byte("workload: seq-mnist\nsamples: 15\nchip: loihi\nenergy: loihi\n"+
-		"parameters: {weight_bits: [6], neurons_per_core: [32]}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	if _, stderr, code := run(t, "explore", "--space", space, "--out", out, "--workers", "1"); code != 0 {
-		t.Fatalf("explore: exit %d: %s", code, stderr)
-	}
-	f, err := os.Open(filepath.Join(out, "points.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("points.csv: %d rows, %v", len(rows), err)
-	}
-	col := func(name string) float64 {
-		i := slices.Index(rows[0], name)
-		if i < 0 {
-			t.Fatalf("points.csv: no column %s", name)
-		}
-		v, err := strconv.ParseFloat(rows[1][i], 64)
-		if err != nil {
-			t.Fatalf("points.csv: column %s: %v", name, err)
-		}
-		return v
-	}
+	col := onePoint(t, "workload: seq-mnist\nsamples: 15\nchip: loihi\nenergy: loihi\n"+
+		"parameters: {weight_bits: [6], neurons_per_core: [32]}\nobjectives: [maximize accuracy_pct, minimize energy_uj]\n")
 	stdout, stderr, code := run(t, "run", "--model", "seq-mnist", "--samples", "15", "--chip", "loihi", "--energy", "loihi",
 		"--set", "weight_bits=6", "--set", "neurons_per_core=32", "--json")
 	if code != 0 {
@@ -393,5 +340,41 @@ func TestExploreExampleSeqMNIST(t *testing.T) {
 	_, stderr, code = run(t, "explore", "--print-example", "--example-seq-mnist")
 	if code != 1 || !strings.Contains(stderr, "--print-example takes no") {
 		t.Errorf("--print-example with --example-seq-mnist: exit %d: %s", code, stderr)
+	}
+}
+
+// onePoint runs explore on a one-point space and returns a reader of the
+// point's metric columns in points.csv (a missing or empty column fails
+// the test).
+func onePoint(t *testing.T, spaceYAML string) func(name string) float64 {
+	t.Helper()
+	dir := t.TempDir()
+	space := filepath.Join(dir, "space.yaml")
+	if err := os.WriteFile(space, []byte(spaceYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, stderr, code := run(t, "explore", "--space", space, "--out", out, "--workers", "1"); code != 0 {
+		t.Fatalf("explore: exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(filepath.Join(out, "points.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("points.csv: %d rows, %v", len(rows), err)
+	}
+	return func(name string) float64 {
+		i := slices.Index(rows[0], name)
+		if i < 0 {
+			t.Fatalf("points.csv: no column %s", name)
+		}
+		v, err := strconv.ParseFloat(rows[1][i], 64)
+		if err != nil {
+			t.Fatalf("points.csv: column %s: %v", name, err)
+		}
+		return v
 	}
 }
